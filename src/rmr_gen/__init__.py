@@ -1,0 +1,3 @@
+"""rmr-gen: versioned, accessible PDFs of regional guidelines and process goals."""
+
+__version__ = "0.1.0"

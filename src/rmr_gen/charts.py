@@ -1,0 +1,150 @@
+"""Charts of the change since the previous plan (the only module using matplotlib).
+
+Each chart comes with an alternative text made from the very numbers it draws.
+Encodings never rely on colour alone: the previous value is a hollow circle,
+the current value a filled one, the target a dashed line with its own label.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rmr_gen import formatting
+from rmr_gen.models import SummaryGroup
+
+INK = "#1b1b1b"
+CURRENT = "#0b4f8a"  # dark blue: distinct from black in grey-scale and for colour-blind readers
+TARGET = "#b35806"  # dark orange, dashed, so it never depends on colour
+FONT_FAMILY = "Carlito"
+
+
+@dataclass(frozen=True)
+class Chart:
+    svg: bytes
+    alt: str
+
+
+def change_alt_text(
+    groups: Sequence[SummaryGroup], period: str, previous_period: str, decimals: int = 0
+) -> str:
+    """The chart's content in words: every previous → current value and target."""
+    parts = [
+        f"Förändring per indikator och region från {previous_period} till {period}"
+        " (cancerdiagnoser)."
+    ]
+    for group in groups:
+        values = "; ".join(
+            f"{row.region}: "
+            + (
+                f"{formatting.percent(row.previous, decimals)} → "
+                if row.previous is not None
+                else ""
+            )
+            + formatting.percent(row.current, decimals)
+            for row in group.rows
+        )
+        target = group.indicator.target
+        goal = f" Mål {formatting.percent(target.level, decimals)}." if target else ""
+        parts.append(f"{group.indicator.label}: {values}.{goal}")
+    return " ".join(parts)
+
+
+def _draw_group(ax: Any, group: SummaryGroup, show_labels: bool, decimals: int) -> None:
+    """One indicator: a line per region from the previous to the current value."""
+    positions = list(range(len(group.rows)))[::-1]
+    for y, row in zip(positions, group.rows, strict=True):
+        if row.previous is not None:
+            ax.plot([row.previous, row.current], [y, y], color="#8c8c8c", lw=1.4, zorder=2)
+            ax.plot(row.previous, y, "o", ms=5.5, mfc="white", mec=INK, mew=1.1, zorder=3)
+        ax.plot(row.current, y, "o", ms=5.5, color=CURRENT, mec=INK, mew=0.6, zorder=4)
+    target = group.indicator.target
+    if target is not None:
+        ax.axvline(target.level, color=TARGET, ls="--", lw=1.3, zorder=1)
+    ax.set_yticks(positions, [r.region for r in group.rows] if show_labels else [])
+    ax.tick_params(axis="y", length=0)
+    ax.set_ylim(-0.7, len(group.rows) - 0.3)
+    ax.set_xlim(0, 100)
+    title = f"{group.number}. {group.indicator.label}"
+    if target is not None:
+        title += f" (mål {formatting.percent(target.level, decimals)})"
+    ax.set_title(title, loc="left", fontsize=8.5, fontweight="bold")
+    ax.grid(axis="x", color="#d9d9d9", lw=0.6)
+    ax.set_axisbelow(True)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+
+
+def change_chart(
+    groups: Sequence[SummaryGroup],
+    period: str,
+    previous_period: str,
+    target_year: int | None,
+    font_files: Sequence[Path] = (),
+    decimals: int = 0,
+) -> Chart:
+    """A dot plot per indicator: previous (hollow) → current (filled), target dashed."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import font_manager
+    from matplotlib import pyplot as plt
+    from matplotlib.lines import Line2D
+
+    for font in font_files:
+        font_manager.fontManager.addfont(str(font))
+    rc = {
+        "svg.fonttype": "none",  # text stays text: searchable, tagged, selectable
+        "svg.hashsalt": "rmr-gen",  # stable ids: same inputs, same bytes
+        "font.family": [FONT_FAMILY, "DejaVu Sans"],
+        "font.size": 8.5,
+        "axes.edgecolor": INK,
+        "axes.labelcolor": INK,
+        "xtick.color": INK,
+        "ytick.color": INK,
+        "text.parse_math": False,
+    }
+    with matplotlib.rc_context(rc):
+        columns = 2 if len(groups) > 1 else 1
+        rows = -(-len(groups) // columns)
+        regions = max((len(g.rows) for g in groups), default=1)
+        fig, axes = plt.subplots(
+            rows,
+            columns,
+            figsize=(6.3, rows * (0.22 * regions + 0.55) + 0.75),
+            sharex=True,
+            squeeze=False,
+        )
+        for index, ax in enumerate(axes.flat):
+            if index >= len(groups):
+                ax.set_visible(False)
+                continue
+            _draw_group(ax, groups[index], show_labels=index % columns == 0, decimals=decimals)
+        for ax in axes[-1, :]:
+            ax.set_xticks(range(0, 101, 20), [f"{v}\u00a0%" for v in range(0, 101, 20)])
+        goal = f"Målnivå {target_year}" if target_year else "Målnivå"
+        legend = [
+            Line2D(
+                [],
+                [],
+                marker="o",
+                ls="",
+                mfc="white",
+                mec=INK,
+                label=f"Föregående plan ({previous_period})",
+            ),
+            Line2D([], [], marker="o", ls="", color=CURRENT, mec=INK, label=f"Nuläge ({period})"),
+            Line2D([], [], color=TARGET, ls="--", label=goal),
+        ]
+        fig.legend(
+            handles=legend, loc="upper center", ncol=3, frameon=False, bbox_to_anchor=(0.5, 1.0)
+        )
+        fig.tight_layout(rect=(0, 0, 1, 1 - 0.35 / fig.get_figheight()), h_pad=0.8, w_pad=2.0)
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+        plt.close(fig)
+    alt = change_alt_text(groups, period, previous_period, decimals)
+    return Chart(buffer.getvalue(), alt)

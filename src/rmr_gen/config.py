@@ -1,0 +1,511 @@
+"""Load and validate report.toml and the shared reference data it points to.
+
+Every problem is collected with its file and line before anything fails, so an
+editor sees the whole list at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rmr_gen.errors import Problems
+from rmr_gen.models import (
+    POPULATIONS,
+    ChartSpec,
+    ContentItem,
+    Indicator,
+    Organisation,
+    Report,
+    ReportIndicator,
+    TableSpec,
+    Target,
+    TargetRow,
+)
+from rmr_gen.project import REPORT_ID, Project
+from rmr_gen.tomlfile import TomlDocument, read_toml
+
+PERIOD = re.compile(r"^(\d{4})(?:\s*[-–—]\s*(\d{4}))?$")
+VERSION = re.compile(r"^\d+\.\d+$")
+PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+OPERATORS = {"≥": "≥", ">=": "≥", "=": "=", "==": "="}
+
+REPORT_KEYS = {
+    "kind", "title", "short_title", "organisation", "date", "version", "subject",
+    "keywords", "document_id", "contents", "target_year", "data", "indicators",
+    "tables", "charts",
+}  # fmt: skip
+DATA_KEYS = {"files", "period", "previous_period", "regions", "decimals"}
+INDICATOR_KEYS = {"id", "label", "target", "populations"}
+TABLE_KEYS = {"type", "caption", "note", "rows"}
+TABLE_TYPES = {"indicator-summary", "targets"}
+ROW_KEYS = {"label", "indicator", "target"}
+CHART_KEYS = {"type", "caption"}
+CHART_TYPES = {"change"}
+ORGANISATION_KEYS = {
+    "name", "postal_address", "visiting_address", "phone", "email", "website",
+}  # fmt: skip
+
+
+def suggest(word: str, choices: Any) -> str:
+    """`` (did you mean 'x'?)`` for the closest of ``choices``, or nothing."""
+    close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def normalise_period(text: str) -> str | None:
+    """``2022-2023`` → ``2022–2023``; ``None`` when it is not a period."""
+    match = PERIOD.match(text.strip())
+    if not match:
+        return None
+    start, end = match.group(1), match.group(2)
+    if end is None:
+        return start
+    if int(end) < int(start):
+        return None
+    return f"{start}–{end}"
+
+
+@dataclass(frozen=True)
+class Reference:
+    """Shared reference data: organisations, indicators and regions."""
+
+    organisations: dict[str, Organisation]
+    indicators: dict[str, Indicator]
+    regions: tuple[str, ...]
+    healthcare_regions: dict[str, tuple[str, ...]]
+    files: tuple[Path, ...]
+
+
+class _Checker:
+    """Small typed getters that record a problem instead of raising."""
+
+    def __init__(self, doc: TomlDocument, problems: Problems) -> None:
+        self.doc = doc
+        self.problems = problems
+
+    def error(self, keys: tuple[str | int, ...], message: str) -> None:
+        self.problems.error(self.doc.shown, message, self.doc.line(*keys))
+
+    def unknown_keys(self, table: dict[str, Any], allowed: set[str], *where: str | int) -> None:
+        for key in table:
+            if key not in allowed:
+                self.error((*where, key), f"unknown key '{key}'{suggest(key, allowed)}")
+
+    def string(
+        self, table: dict[str, Any], key: str, *where: str | int, required: bool = False
+    ) -> str:
+        value = table.get(key)
+        if value is None:
+            if required:
+                self.error(where or (key,), f"'{_path(where, key)}' is required")
+            return ""
+        if not isinstance(value, str) or not value.strip():
+            self.error((*where, key), f"'{_path(where, key)}' must be a non-empty string")
+            return ""
+        return value.strip()
+
+    def strings(self, table: dict[str, Any], key: str, *where: str | int) -> tuple[str, ...]:
+        value = table.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.error((*where, key), f"'{_path(where, key)}' must be a list of strings")
+            return ()
+        return tuple(v.strip() for v in value)
+
+    def integer(self, table: dict[str, Any], key: str, *where: str | int) -> int | None:
+        value = table.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.error((*where, key), f"'{_path(where, key)}' must be a whole number")
+            return None
+        return value
+
+    def table(self, table: dict[str, Any], key: str) -> dict[str, Any]:
+        value = table.get(key, {})
+        if not isinstance(value, dict):
+            self.error((key,), f"'{key}' must be a table")
+            return {}
+        return value
+
+
+def _path(where: tuple[str | int, ...], key: str) -> str:
+    text = ""
+    for part in (*where, key):
+        text += f"[{part + 1}]" if isinstance(part, int) else ("." if text else "") + part
+    return text
+
+
+def load_reference(project: Project, problems: Problems) -> Reference:
+    """Read ``data/organisations.toml``, ``indicators.toml`` and ``regions.toml``."""
+    files = tuple(
+        project.data_dir / name
+        for name in ("organisations.toml", "indicators.toml", "regions.toml")
+    )
+    docs = [read_toml(path, project.shown(path), problems) for path in files]
+    organisations: dict[str, Organisation] = {}
+    indicators: dict[str, Indicator] = {}
+    healthcare_regions: dict[str, tuple[str, ...]] = {}
+    org_doc, ind_doc, reg_doc = docs
+    if org_doc:
+        check = _Checker(org_doc, problems)
+        for org_id, entry in org_doc.data.items():
+            if not isinstance(entry, dict):
+                check.error((org_id,), f"organisation '{org_id}' must be a table")
+                continue
+            check.unknown_keys(entry, ORGANISATION_KEYS, org_id)
+            fields = {k: check.string(entry, k, org_id) for k in ORGANISATION_KEYS - {"name"}}
+            name = check.string(entry, "name", org_id, required=True)
+            organisations[org_id] = Organisation(id=org_id, name=name, **fields)
+    if ind_doc:
+        check = _Checker(ind_doc, problems)
+        for ind_id, entry in ind_doc.data.items():
+            if not isinstance(entry, dict):
+                check.error((ind_id,), f"indicator '{ind_id}' must be a table")
+                continue
+            check.unknown_keys(entry, {"label", "description"}, ind_id)
+            indicators[ind_id] = Indicator(
+                id=ind_id,
+                label=check.string(entry, "label", ind_id, required=True),
+                description=check.string(entry, "description", ind_id),
+            )
+    if reg_doc:
+        check = _Checker(reg_doc, problems)
+        check.unknown_keys(reg_doc.data, {"sjukvardsregioner"})
+        for name, members in check.table(reg_doc.data, "sjukvardsregioner").items():
+            healthcare_regions[name] = check.strings(
+                reg_doc.data["sjukvardsregioner"], name, "sjukvardsregioner"
+            )
+    regions = tuple(r for members in healthcare_regions.values() for r in members)
+    return Reference(organisations, indicators, regions, healthcare_regions, files)
+
+
+def load_report(
+    project: Project, report_id: str, reference: Reference, problems: Problems
+) -> Report | None:
+    """Validate ``reports/<report_id>/report.toml``; ``None`` if it has errors."""
+    folder = project.reports_dir / report_id
+    if not REPORT_ID.match(report_id) or not (folder / "report.toml").is_file():
+        known = project.report_ids()
+        problems.error(
+            project.shown(project.reports_dir),
+            f"unknown report '{report_id}'{suggest(report_id, known)}",
+        )
+        return None
+    path = folder / "report.toml"
+    before = len(problems.errors)
+    doc = read_toml(path, project.shown(path), problems)
+    if doc is None:
+        return None
+    data = doc.data
+    check = _Checker(doc, problems)
+    check.unknown_keys(data, REPORT_KEYS)
+
+    kind = check.string(data, "kind", required=True)
+    if kind and not (project.templates_dir / kind / "report.html.j2").is_file():
+        kinds = sorted(
+            p.name for p in project.templates_dir.glob("*") if (p / "report.html.j2").is_file()
+        )
+        check.error(("kind",), f"unknown document kind '{kind}'{suggest(kind, kinds)}")
+
+    org_id = check.string(data, "organisation", required=True)
+    organisation = reference.organisations.get(org_id)
+    if org_id and organisation is None:
+        check.error(
+            ("organisation",),
+            f"unknown organisation '{org_id}'{suggest(org_id, reference.organisations)}"
+            " (organisations are defined in data/organisations.toml)",
+        )
+
+    date = data.get("date")
+    if date is None:
+        check.error(("date",), "'date' is required")
+    elif not isinstance(date, dt.date) or isinstance(date, dt.datetime):
+        check.error(("date",), "'date' must be a date written as 2025-06-04 (without quotes)")
+        date = None
+
+    version = data.get("version")
+    if version is None:
+        check.error(("version",), "'version' is required")
+    elif not isinstance(version, str) or not VERSION.match(version):
+        check.error(("version",), "'version' must be a string like \"1.0\" (major.minor)")
+        version = None
+
+    target_year = check.integer(data, "target_year")
+    data_table = check.table(data, "data")
+    check.unknown_keys(data_table, DATA_KEYS, "data")
+    period = _period(check, data_table, "period")
+    previous_period = _period(check, data_table, "previous_period")
+    regions = check.strings(data_table, "regions", "data")
+    for i, region in enumerate(regions):
+        if region not in reference.regions:
+            check.error(
+                ("data", "regions"),
+                f"unknown region '{region}' in data.regions[{i + 1}]"
+                f"{suggest(region, reference.regions)}",
+            )
+    decimals = check.integer(data_table, "decimals", "data")
+    if decimals is not None and not 0 <= decimals <= 3:
+        check.error(("data", "decimals"), "'data.decimals' must be between 0 and 3")
+    data_files = []
+    for name in check.strings(data_table, "files", "data"):
+        file = (project.data_dir / name).resolve()
+        if not file.is_relative_to(project.data_dir.resolve()):
+            check.error(("data", "files"), f"data file '{name}' is outside data/")
+        elif not file.is_file():
+            check.error(("data", "files"), f"data file '{name}' not found in data/")
+        else:
+            data_files.append(file)
+
+    substitutions = {
+        "period": period,
+        "previous_period": previous_period,
+        "target_year": "" if target_year is None else str(target_year),
+    }
+    indicators = _indicators(check, data, reference)
+    tables = _tables(check, data, reference, substitutions)
+    charts = _charts(check, data, substitutions)
+    contents = _contents(check, data, folder, tables, charts)
+
+    needs_data = any(t.type == "indicator-summary" for t in tables.values()) or bool(charts)
+    if needs_data:
+        for key, value in (("period", period), ("previous_period", previous_period)):
+            if not value:
+                check.error(("data",), f"'data.{key}' is required for tables and charts of data")
+        if not data_files:
+            check.error(("data",), "'data.files' is required for tables and charts of data")
+        if not regions:
+            check.error(("data",), "'data.regions' is required for tables and charts of data")
+        if not indicators:
+            check.error((), "at least one [[indicators]] is required for tables of data")
+
+    if len(problems.errors) > before or organisation is None or date is None or not version:
+        return None
+    return Report(
+        id=report_id,
+        folder=folder,
+        kind=kind,
+        title=check.string(data, "title", required=True),
+        short_title=check.string(data, "short_title"),
+        organisation=organisation,
+        date=date,
+        version=version,
+        contents=contents,
+        subject=check.string(data, "subject"),
+        keywords=check.strings(data, "keywords"),
+        document_id=check.string(data, "document_id"),
+        period=period,
+        previous_period=previous_period,
+        target_year=target_year,
+        regions=regions,
+        indicators=indicators,
+        data_files=tuple(data_files),
+        decimals=decimals or 0,
+        tables=tables,
+        charts=charts,
+    )
+
+
+def _period(check: _Checker, table: dict[str, Any], key: str) -> str:
+    raw = check.string(table, key, "data")
+    if not raw:
+        return ""
+    period = normalise_period(raw)
+    if period is None:
+        check.error(("data", key), f"'data.{key}' must be a year or years like 2022–2023")
+        return ""
+    return period
+
+
+def _target(check: _Checker, value: Any, *where: str | int) -> Target | None:
+    if isinstance(value, bool):
+        value = None
+    if isinstance(value, int | float):
+        level, operator = float(value), "≥"
+    elif isinstance(value, dict):
+        check.unknown_keys(value, {"level", "operator"}, *where)
+        level = value.get("level")
+        operator = OPERATORS.get(str(value.get("operator", "≥")), "")
+        if not operator:
+            check.error(where, "'operator' must be '≥' (at least) or '=' (exactly)")
+            return None
+        if isinstance(level, bool) or not isinstance(level, int | float):
+            check.error(where, "a target needs a numeric 'level'")
+            return None
+        level = float(level)
+    else:
+        check.error(where, "a target is a number (80) or a table {level = 90, operator = '≥'}")
+        return None
+    if not 0 <= level <= 100:
+        check.error(where, f"target level {level:g} is outside 0–100 %")
+        return None
+    return Target(level=level, operator=operator)
+
+
+def _indicators(
+    check: _Checker, data: dict[str, Any], reference: Reference
+) -> tuple[ReportIndicator, ...]:
+    entries = data.get("indicators", [])
+    if not isinstance(entries, list):
+        check.error(("indicators",), "'indicators' must be written as [[indicators]] tables")
+        return ()
+    result = []
+    seen: set[str] = set()
+    for i, entry in enumerate(entries):
+        where = ("indicators", i)
+        if not isinstance(entry, dict):
+            check.error(where, "each [[indicators]] entry must be a table")
+            continue
+        check.unknown_keys(entry, INDICATOR_KEYS, *where)
+        ind_id = check.string(entry, "id", *where, required=True)
+        indicator = reference.indicators.get(ind_id)
+        if ind_id and indicator is None:
+            check.error(
+                (*where, "id"),
+                f"unknown indicator '{ind_id}'{suggest(ind_id, reference.indicators)}"
+                " (indicators are defined in data/indicators.toml)",
+            )
+            continue
+        if ind_id in seen:
+            check.error((*where, "id"), f"indicator '{ind_id}' is listed twice")
+        seen.add(ind_id)
+        target = _target(check, entry["target"], *where, "target") if "target" in entry else None
+        populations = check.strings(entry, "populations", *where) or POPULATIONS
+        for population in populations:
+            if population not in POPULATIONS:
+                check.error(
+                    (*where, "populations"),
+                    f"unknown population '{population}' (use 'cancer' or 'all')",
+                )
+        if indicator is not None:
+            label = check.string(entry, "label", *where) or indicator.label
+            result.append(ReportIndicator(indicator, label, target, tuple(populations)))
+    return tuple(result)
+
+
+def _substitute(check: _Checker, text: str, values: dict[str, str], *where: str) -> str:
+    def replace(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in values:
+            check.error(
+                where,
+                f"unknown placeholder '{{{name}}}'{suggest(name, values)};"
+                f" known: {', '.join('{' + v + '}' for v in values)}",
+            )
+            return match.group(0)
+        return values[name]
+
+    return PLACEHOLDER.sub(replace, text)
+
+
+def _tables(
+    check: _Checker, data: dict[str, Any], reference: Reference, values: dict[str, str]
+) -> dict[str, TableSpec]:
+    tables = {}
+    for table_id, entry in check.table(data, "tables").items():
+        where = ("tables", table_id)
+        if not isinstance(entry, dict):
+            check.error(where, f"table '{table_id}' must be a table")
+            continue
+        check.unknown_keys(entry, TABLE_KEYS, *where)
+        table_type = check.string(entry, "type", *where, required=True)
+        if table_type and table_type not in TABLE_TYPES:
+            check.error(
+                (*where, "type"),
+                f"unknown table type '{table_type}'{suggest(table_type, TABLE_TYPES)}",
+            )
+        caption = _substitute(
+            check, check.string(entry, "caption", *where, required=True), values, *where
+        )
+        rows = []
+        for i, row in enumerate(entry.get("rows", [])):
+            row_where = (*where, "rows", i)
+            if not isinstance(row, dict):
+                check.error(row_where, "each row must be a table")
+                continue
+            check.unknown_keys(row, ROW_KEYS, *row_where)
+            ind_id = check.string(row, "indicator", *row_where) or None
+            if ind_id and ind_id not in reference.indicators:
+                check.error(
+                    (*row_where, "indicator"),
+                    f"unknown indicator '{ind_id}'{suggest(ind_id, reference.indicators)}",
+                )
+            label = check.string(row, "label", *row_where)
+            if not label and ind_id in reference.indicators:
+                label = reference.indicators[ind_id].label
+            if not label:
+                check.error(row_where, "a row needs a 'label' or an 'indicator'")
+            target = _target(check, row.get("target"), *row_where, "target")
+            if label and target:
+                rows.append(TargetRow(label, target, ind_id))
+        if table_type == "targets" and not rows:
+            check.error(where, f"table '{table_id}' of type 'targets' needs [[rows]]")
+        tables[table_id] = TableSpec(
+            id=table_id,
+            type=table_type,
+            caption=caption,
+            note=_substitute(check, check.string(entry, "note", *where), values, *where),
+            rows=tuple(rows),
+        )
+    return tables
+
+
+def _charts(check: _Checker, data: dict[str, Any], values: dict[str, str]) -> dict[str, ChartSpec]:
+    charts = {}
+    for chart_id, entry in check.table(data, "charts").items():
+        where = ("charts", chart_id)
+        if not isinstance(entry, dict):
+            check.error(where, f"chart '{chart_id}' must be a table")
+            continue
+        check.unknown_keys(entry, CHART_KEYS, *where)
+        chart_type = check.string(entry, "type", *where, required=True)
+        if chart_type and chart_type not in CHART_TYPES:
+            check.error((*where, "type"), f"unknown chart type '{chart_type}'")
+        caption = _substitute(
+            check, check.string(entry, "caption", *where, required=True), values, *where
+        )
+        charts[chart_id] = ChartSpec(chart_id, chart_type, caption)
+    return charts
+
+
+def _contents(
+    check: _Checker,
+    data: dict[str, Any],
+    folder: Path,
+    tables: dict[str, TableSpec],
+    charts: dict[str, ChartSpec],
+) -> tuple[ContentItem, ...]:
+    items = []
+    entries = check.strings(data, "contents")
+    if not entries and "contents" not in data:
+        check.error((), "'contents' is required: the texts, tables and charts in reading order")
+    for entry in entries:
+        kind, _, ref = entry.partition(":")
+        if kind in ("table", "chart") and ref:
+            known = tables if kind == "table" else charts
+            if ref not in known:
+                check.error(
+                    ("contents",),
+                    f"contents names {kind} '{ref}' but no [{kind}s.{ref}] is defined"
+                    f"{suggest(ref, known)}",
+                )
+                continue
+            items.append(ContentItem(kind, ref))
+        elif entry.endswith(".md"):
+            file = (folder / entry).resolve()
+            if not file.is_relative_to(folder.resolve()):
+                check.error(("contents",), f"text '{entry}' is outside the report folder")
+            elif not file.is_file():
+                check.error(("contents",), f"text '{entry}' not found in {folder.name}/")
+            else:
+                items.append(ContentItem("text", entry))
+        else:
+            check.error(
+                ("contents",),
+                f"contents entry '{entry}' must be a Markdown file (*.md), 'table:ID' or 'chart:ID'",
+            )
+    return tuple(items)

@@ -1,0 +1,81 @@
+"""Problems in the user's input, reported as ``path:line:column: error: message``.
+
+Every loader collects problems instead of stopping at the first one, so that a
+single run shows the editor everything that needs fixing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """Where a problem is: a file, and a line and column when they apply."""
+
+    path: str
+    line: int | None = None
+    column: int | None = None
+
+    def __str__(self) -> str:
+        parts = [self.path]
+        if self.line is not None:
+            parts.append(str(self.line))
+            if self.column is not None:
+                parts.append(str(self.column))
+        return ":".join(parts)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the input."""
+
+    location: Location
+    message: str
+    severity: str = "error"  # "error" stops the build; "note" is only printed
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.severity}: {self.message}"
+
+
+class InputError(Exception):
+    """The user's input is wrong; carries every problem found (exit code 2)."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = tuple(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class Problems:
+    """A collector that loaders append to; raises once, with everything found."""
+
+    def __init__(self) -> None:
+        self._items: list[Problem] = []
+
+    def error(
+        self, path: str, message: str, line: int | None = None, column: int | None = None
+    ) -> None:
+        self._items.append(Problem(Location(path, line, column), message))
+
+    def note(
+        self, path: str, message: str, line: int | None = None, column: int | None = None
+    ) -> None:
+        self._items.append(Problem(Location(path, line, column), message, "note"))
+
+    def extend(self, problems: Iterable[Problem]) -> None:
+        self._items.extend(problems)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self._items if p.severity == "error"]
+
+    def __iter__(self) -> Iterator[Problem]:
+        return iter(self._items)
+
+    def __bool__(self) -> bool:
+        return bool(self.errors)
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise InputError(self._items)

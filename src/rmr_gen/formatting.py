@@ -1,0 +1,67 @@
+"""Numbers, dates and targets as a Swedish reader expects them.
+
+Conventions (one place, used by tables, charts and alt texts alike):
+decimal comma; U+2212 minus for negatives; ``+`` for positive changes and a plain
+``0`` for no change; no-break space before ``%`` and as thousands separator;
+rounding half away from zero (``0,5`` → ``1``), never banker's rounding.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+
+MINUS = "\u2212"
+NBSP = "\u00a0"
+NOT_APPLICABLE = "-"
+
+
+def round_half_up(value: float, decimals: int = 0) -> Decimal:
+    quantum = Decimal(1).scaleb(-decimals)
+    return Decimal(repr(value)).quantize(quantum, rounding=ROUND_HALF_UP)
+
+
+def number(value: float, decimals: int = 0) -> str:
+    """``1234.5`` → ``1 234,5``; negatives with U+2212."""
+    rounded = round_half_up(value, decimals)
+    if rounded == 0:
+        rounded = abs(rounded)  # never print "−0"
+    sign = MINUS if rounded < 0 else ""
+    whole, _, fraction = f"{abs(rounded):f}".partition(".")
+    groups = []
+    while len(whole) > 3:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    groups.insert(0, whole)
+    text = NBSP.join(groups)
+    return sign + text + ("," + fraction if fraction else "")
+
+
+def change(delta: float, decimals: int = 0) -> str:
+    """A change in percentage points: ``+2``, ``−9``, ``0``."""
+    text = number(delta, decimals)
+    if round_half_up(delta, decimals) > 0:
+        return "+" + text
+    return text
+
+
+def value_with_change(value: float, delta: float | None, decimals: int = 0) -> str:
+    """Tabell 1's cell: ``51 (−9)``; just ``51`` when there is no earlier value."""
+    if delta is None:
+        return number(value, decimals)
+    return f"{number(value, decimals)} ({change(delta, decimals)})"
+
+
+def percent(value: float, decimals: int = 0) -> str:
+    """``90`` → ``90 %`` with a no-break space."""
+    return f"{number(value, decimals)}{NBSP}%"
+
+
+def target(level: float, operator: str = "≥", decimals: int = 0) -> str:
+    """``≥ 90 %`` or ``100 %`` (an exact target prints without ``=``)."""
+    text = percent(level, decimals)
+    return f"≥{NBSP}{text}" if operator == "≥" else text
+
+
+def date(value: dt.date) -> str:
+    return value.isoformat()

@@ -1,0 +1,150 @@
+"""The immutable values that flow from loading, through computing, to rendering."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+POPULATIONS = ("cancer", "all")
+
+
+@dataclass(frozen=True)
+class Organisation:
+    """Who publishes a document; printed in the page footer."""
+
+    id: str
+    name: str
+    postal_address: str = ""
+    visiting_address: str = ""
+    phone: str = ""
+    email: str = ""
+    website: str = ""
+
+
+@dataclass(frozen=True)
+class Target:
+    """A target level: ``≥ 90 %`` or ``= 100 %``."""
+
+    level: float
+    operator: str = "≥"  # "≥" (at least) or "=" (exactly)
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """A quality indicator, defined once in ``data/indicators.toml``."""
+
+    id: str
+    label: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class ReportIndicator:
+    """An indicator as one report uses it: its printed label and target."""
+
+    indicator: Indicator
+    label: str
+    target: Target | None
+    populations: tuple[str, ...] = ("cancer", "all")
+
+
+@dataclass(frozen=True)
+class TargetRow:
+    """One row of a target list (RMR): a goal, its target and optional indicator."""
+
+    label: str
+    target: Target
+    indicator_id: str | None = None
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """A table declared in report.toml; ``type`` selects how it is computed."""
+
+    id: str
+    type: str  # "indicator-summary" | "targets"
+    caption: str
+    note: str = ""
+    rows: tuple[TargetRow, ...] = ()
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    """A chart declared in report.toml."""
+
+    id: str
+    type: str  # "change"
+    caption: str
+
+
+@dataclass(frozen=True)
+class ContentItem:
+    """One block of the document body, in reading order."""
+
+    kind: str  # "text" | "table" | "chart"
+    ref: str  # a Markdown file name, or a table/chart id
+
+
+@dataclass(frozen=True)
+class Report:
+    """A validated report.toml, with everything it refers to resolved."""
+
+    id: str
+    folder: Path
+    kind: str
+    title: str
+    organisation: Organisation
+    date: dt.date
+    version: str
+    contents: tuple[ContentItem, ...]
+    short_title: str = ""
+    subject: str = ""
+    keywords: tuple[str, ...] = ()
+    document_id: str = ""
+    period: str = ""
+    previous_period: str = ""
+    target_year: int | None = None
+    regions: tuple[str, ...] = ()
+    indicators: tuple[ReportIndicator, ...] = ()
+    data_files: tuple[Path, ...] = ()
+    decimals: int = 0
+    tables: dict[str, TableSpec] = field(default_factory=dict)
+    charts: dict[str, ChartSpec] = field(default_factory=dict)
+
+    @property
+    def needs_data(self) -> bool:
+        return bool(self.data_files)
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """One validated row of indicator data."""
+
+    indicator: str
+    region: str
+    period: str
+    population: str
+    value: float
+    path: str
+    line: int
+
+
+@dataclass(frozen=True)
+class SummaryRow:
+    """One region's line in an indicator group of Tabell 1."""
+
+    region: str
+    current: float
+    change: float | None
+    current_all: float | None
+    previous: float | None
+
+
+@dataclass(frozen=True)
+class SummaryGroup:
+    """One indicator of Tabell 1 with its regions and target."""
+
+    number: int
+    indicator: ReportIndicator
+    rows: tuple[SummaryRow, ...]

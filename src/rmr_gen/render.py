@@ -1,0 +1,117 @@
+"""Jinja templates + Markdown texts + computed rows → one HTML string.
+
+Templates are loaded in a sandbox with autoescaping and StrictUndefined; data
+and Markdown are only ever passed *into* templates, never compiled as one, so
+``{{ 1234*5 }}`` in a text prints literally.
+"""
+
+from __future__ import annotations
+
+import base64
+import traceback
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rmr_gen import formatting
+from rmr_gen.errors import InputError, Location, Problem
+from rmr_gen.markdown import to_html
+from rmr_gen.models import Report
+
+
+@dataclass(frozen=True)
+class Block:
+    """One rendered piece of the body, in reading order."""
+
+    kind: str  # "text" | "table" | "chart"
+    html: str = ""
+    spec: Any = None
+    rows: Any = None
+    image: str = ""
+    alt: str = ""
+
+
+def svg_data_uri(svg: bytes) -> str:
+    return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
+
+
+def _environment(templates_dir: Path) -> Any:
+    from jinja2 import FileSystemLoader, StrictUndefined, select_autoescape
+    from jinja2.sandbox import SandboxedEnvironment
+
+    env = SandboxedEnvironment(
+        loader=FileSystemLoader(str(templates_dir)),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(
+        number=formatting.number,
+        percent=formatting.percent,
+        change=formatting.change,
+        cell=formatting.value_with_change,
+        target=formatting.target,
+        isodate=formatting.date,
+    )
+    return env
+
+
+def _template_location(exc: BaseException, templates_dir: Path, shown_root: Path) -> Location:
+    """The template file and line an error comes from (Jinja keeps them in frames)."""
+    filename = getattr(exc, "filename", None)
+    lineno = getattr(exc, "lineno", None)
+    if not filename:
+        for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+            if frame.filename.endswith(".j2"):
+                filename, lineno = frame.filename, frame.lineno
+                break
+    if not filename:
+        return Location(str(templates_dir.relative_to(shown_root)))
+    path = Path(filename)
+    try:
+        shown = str(path.resolve().relative_to(shown_root))
+    except ValueError:
+        shown = str(path)
+    return Location(shown, lineno)
+
+
+def read_stylesheets(templates_dir: Path, kind: str) -> list[str]:
+    sheets = [templates_dir / "base.css", templates_dir / kind / "style.css"]
+    return [p.read_text(encoding="utf-8") for p in sheets if p.is_file()]
+
+
+def render_report(
+    report: Report,
+    blocks: list[Block],
+    templates_dir: Path,
+    project_root: Path,
+    extra: Mapping[str, Any] | None = None,
+) -> str:
+    """Render ``templates/<kind>/report.html.j2`` for ``report``."""
+    from jinja2 import TemplateError
+    from markupsafe import Markup
+
+    env = _environment(templates_dir)
+    context = {
+        "report": report,
+        "organisation": report.organisation,
+        "blocks": blocks,
+        "stylesheets": [Markup(css) for css in read_stylesheets(templates_dir, report.kind)],
+        **(extra or {}),
+    }
+    try:
+        template = env.get_template(f"{report.kind}/report.html.j2")
+        return str(template.render(context))
+    except TemplateError as exc:
+        location = _template_location(exc, templates_dir, project_root)
+        message = getattr(exc, "message", None) or str(exc)
+        raise InputError([Problem(location, f"template error: {message}")]) from exc
+
+
+def text_block(path: Path) -> Block:
+    from markupsafe import Markup
+
+    return Block("text", html=Markup(to_html(path.read_text(encoding="utf-8-sig"))))

@@ -1,0 +1,42 @@
+"""What ``rmr-gen list`` shows: each report and whether its draft is current."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from rmr_gen.build import input_digest, pdf_path, stamp_path
+from rmr_gen.config import load_reference, load_report
+from rmr_gen.errors import Problems
+from rmr_gen.project import Project
+
+
+@dataclass(frozen=True)
+class ReportStatus:
+    report_id: str
+    kind: str
+    version: str
+    title: str
+    status: str  # "up to date" | "changed" | "not built" | "invalid"
+
+
+def report_statuses(project: Project) -> list[ReportStatus]:
+    problems = Problems()
+    reference = load_reference(project, problems)
+    problems.raise_if_any()
+    rows = []
+    for report_id in project.report_ids():
+        report = load_report(project, report_id, reference, Problems())
+        if report is None:
+            rows.append(ReportStatus(report_id, "?", "?", "", "invalid (run rmr-gen check)"))
+            continue
+        stamp = stamp_path(project, report_id)
+        if not pdf_path(project, report_id).is_file() or not stamp.is_file():
+            status = "not built"
+        else:
+            current = json.loads(stamp.read_text()).get("inputs")
+            status = (
+                "up to date" if current == input_digest(project, report, reference) else "changed"
+            )
+        rows.append(ReportStatus(report_id, report.kind, report.version, report.title, status))
+    return rows
