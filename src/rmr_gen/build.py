@@ -13,24 +13,26 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rmr_gen import __version__
-from rmr_gen.charts import change_chart
+from rmr_gen.cache import Cache
+from rmr_gen.cache import key as cache_key
+from rmr_gen.charts import Chart, change_chart
 from rmr_gen.compute import summary_groups
 from rmr_gen.config import Reference, load_reference, load_report
-from rmr_gen.data import load_report_data
+from rmr_gen.data import Key, load_report_data, read_measurements
 from rmr_gen.errors import InputError, Problems
 from rmr_gen.files import atomic_write, digest_files, files_below
-from rmr_gen.models import Report
+from rmr_gen.models import Measurement, Report, SummaryGroup
 from rmr_gen.pdf import html_to_pdf
 from rmr_gen.project import Project
-from rmr_gen.render import Block, render_report, svg_data_uri, text_block
+from rmr_gen.render import Block, check_templates, render_report, svg_data_uri, text_block
 
 
 @dataclass(frozen=True)
 class Prepared:
-    """A validated report and the HTML it renders to."""
+    """A validated report and the HTML it renders to (``None`` when it is skipped)."""
 
     report: Report
-    html: str
+    html: str | None
     inputs: str  # content hash of everything that goes into the PDF
 
 
@@ -66,68 +68,126 @@ def input_digest(project: Project, report: Report, reference: Reference) -> str:
     return digest_files(paths, project.root, salt=f"rmr-gen {__version__}")
 
 
-def _blocks(
-    project: Project, report: Report, reference: Reference, problems: Problems
-) -> list[Block]:
-    shown = {path: project.shown(path) for path in report.data_files}
-    data = load_report_data(report, reference, shown, problems) if report.needs_data else {}
-    if problems:
-        return []
-    groups = summary_groups(report, data) if report.indicators and data else ()
-    blocks = []
-    for item in report.contents:
-        if item.kind == "text":
-            blocks.append(text_block(report.folder / item.ref))
-        elif item.kind == "table":
-            spec = report.tables[item.ref]
-            rows = groups if spec.type == "indicator-summary" else spec.rows
-            blocks.append(Block("table", spec=spec, rows=rows))
-        else:
-            spec = report.charts[item.ref]
-            chart = change_chart(
-                groups,
-                report.period,
-                report.previous_period,
-                report.target_year,
-                font_files(project),
-                report.decimals,
+class _Work:
+    """Data reading and chart drawing for one build, reusing cached results."""
+
+    def __init__(self, project: Project, reference: Reference, cache: Cache) -> None:
+        self.project = project
+        self.reference = reference
+        self.cache = cache
+        self.reference_key = digest_files(reference.files, project.root)
+        self.fonts = font_files(project)
+        self.fonts_key = digest_files(self.fonts, project.root)
+
+    def measurements(self, path: Path, problems: Problems) -> tuple[list[Measurement], set[Key]]:
+        shown = self.project.shown(path)
+        digest = cache_key("data", shown, path.read_bytes(), self.reference_key)
+        hit = self.cache.get("data", digest)
+        if hit is not None:
+            rows = json.loads(hit)
+            return [Measurement(*row, path=shown, line=line) for *row, line in rows], set()
+        found: Problems = Problems()
+        invalid: set[Key] = set()
+        result = read_measurements(path, shown, self.reference, found, invalid)
+        problems.extend(found)
+        if not found:
+            rows = [
+                [m.indicator, m.region, m.period, m.population, m.value, m.line] for m in result
+            ]
+            self.cache.put("data", digest, json.dumps(rows, ensure_ascii=False).encode())
+        return result, invalid
+
+    def chart(self, report: Report, groups: tuple[SummaryGroup, ...]) -> Chart:
+        args = (groups, report.period, report.previous_period, report.target_year)
+        digest = cache_key("chart", repr(args), str(report.decimals), self.fonts_key)
+        hit = self.cache.get("chart", digest)
+        if hit is not None:
+            alt, _, svg = hit.partition(b"\0")
+            return Chart(svg, alt.decode())
+        chart = change_chart(*args, self.fonts, report.decimals)
+        self.cache.put("chart", digest, chart.alt.encode() + b"\0" + chart.svg)
+        return chart
+
+    def blocks(self, report: Report, problems: Problems) -> list[Block]:
+        data = {}
+        if report.needs_data:
+            where = self.project.shown(report.data_files[0])
+            data = load_report_data(
+                report, lambda path: self.measurements(path, problems), where, problems
             )
-            blocks.append(Block("chart", spec=spec, image=svg_data_uri(chart.svg), alt=chart.alt))
-    return blocks
+        if problems:
+            return []
+        groups = summary_groups(report, data) if report.indicators and data else ()
+        blocks = []
+        for item in report.contents:
+            if item.kind == "text":
+                blocks.append(text_block(report.folder / item.ref))
+            elif item.kind == "table":
+                spec = report.tables[item.ref]
+                rows = groups if spec.type == "indicator-summary" else spec.rows
+                blocks.append(Block("table", spec=spec, rows=rows))
+            else:
+                chart = self.chart(report, groups)
+                blocks.append(
+                    Block(
+                        "chart",
+                        spec=report.charts[item.ref],
+                        image=svg_data_uri(chart.svg),
+                        alt=chart.alt,
+                    )
+                )
+        return blocks
 
 
-def prepare(project: Project, report_ids: Sequence[str], problems: Problems) -> list[Prepared]:
+def cache_for(project: Project) -> Cache:
+    return Cache(project.output_dir / ".cache")
+
+
+def prepare(
+    project: Project,
+    report_ids: Sequence[str],
+    problems: Problems,
+    cache: Cache,
+    is_current: Callable[[Report, str], bool] | None = None,
+) -> list[Prepared]:
     """Validate and render the HTML of every report; problems are collected, not raised."""
     reference = load_reference(project, problems)
     if problems:
         return []
+    template_problems = check_templates(project.templates_dir, project.root)
+    problems.extend(template_problems)
+    work = _Work(project, reference, cache)
     prepared = []
     for report_id in report_ids:
         report_problems = Problems()
         report = load_report(project, report_id, reference, report_problems)
         if report is not None:
-            blocks = _blocks(project, report, reference, report_problems)
-            if not report_problems:
+            digest = input_digest(project, report, reference)
+            if is_current is not None and is_current(report, digest):
+                prepared.append(Prepared(report, None, digest))
+                continue
+            blocks = work.blocks(report, report_problems)
+            if not report_problems and not template_problems:
                 try:
                     html = render_report(report, blocks, project.templates_dir, project.root)
                 except InputError as exc:
                     report_problems.extend(exc.problems)
                 else:
-                    digest = input_digest(project, report, reference)
                     prepared.append(Prepared(report, html, digest))
         problems.extend(report_problems)
     return prepared
 
 
-def _is_current(project: Project, item: Prepared, want_html: bool) -> bool:
-    stamp = stamp_path(project, item.report.id)
-    pdf = pdf_path(project, item.report.id)
+def is_current(project: Project, report_id: str, inputs: str, want_html: bool = False) -> bool:
+    """Whether the draft PDF was built from exactly these inputs."""
+    stamp = stamp_path(project, report_id)
+    pdf = pdf_path(project, report_id)
     if not (stamp.is_file() and pdf.is_file()):
         return False
     if want_html and not pdf.with_suffix(".html").is_file():
         return False
     try:
-        return json.loads(stamp.read_text()).get("inputs") == item.inputs
+        return json.loads(stamp.read_text()).get("inputs") == inputs
     except (OSError, ValueError):
         return False
 
@@ -143,13 +203,18 @@ def build(
     """Build the PDFs of ``report_ids`` (all reports when empty)."""
     ids = list(report_ids or project.report_ids())
     problems = Problems()
-    prepared = prepare(project, ids, problems)
+    cache = cache_for(project)
+
+    def current(report: Report, inputs: str) -> bool:
+        return not force and is_current(project, report.id, inputs, write_html)
+
+    prepared = prepare(project, ids, problems, cache, current)
     problems.raise_if_any()
 
     outcomes: list[Outcome] = []
     rendered: list[tuple[Prepared, bytes, int, float]] = []
     for item in prepared:
-        if not force and _is_current(project, item, write_html):
+        if item.html is None:
             outcome = Outcome(item.report.id, "skipped", pdf_path(project, item.report.id))
             outcomes.append(outcome)
             if progress:
@@ -180,12 +245,14 @@ def build(
         outcomes.append(outcome)
         if progress:
             progress(outcome)
+    cache.flush()
     return outcomes
 
 
 def check(project: Project, report_ids: Sequence[str] | None = None) -> list[Prepared]:
     """Validate everything a build would use; write nothing."""
     problems = Problems()
-    prepared = prepare(project, list(report_ids or project.report_ids()), problems)
+    ids = list(report_ids or project.report_ids())
+    prepared = prepare(project, ids, problems, cache_for(project))
     problems.raise_if_any()
     return prepared

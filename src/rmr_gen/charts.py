@@ -88,10 +88,8 @@ def change_chart(
 ) -> Chart:
     """A dot plot per indicator: previous (hollow) → current (filled), target dashed."""
     import matplotlib
-
-    matplotlib.use("Agg")
     from matplotlib import font_manager
-    from matplotlib import pyplot as plt
+    from matplotlib.figure import Figure  # no pyplot: no global state, no GUI backend
     from matplotlib.lines import Line2D
 
     for font in font_files:
@@ -111,13 +109,8 @@ def change_chart(
         columns = 2 if len(groups) > 1 else 1
         rows = -(-len(groups) // columns)
         regions = max((len(g.rows) for g in groups), default=1)
-        fig, axes = plt.subplots(
-            rows,
-            columns,
-            figsize=(6.3, rows * (0.22 * regions + 0.55) + 0.75),
-            sharex=True,
-            squeeze=False,
-        )
+        fig = Figure(figsize=(6.3, rows * (0.22 * regions + 0.55) + 0.75))
+        axes = fig.subplots(rows, columns, sharex=True, squeeze=False)
         for index, ax in enumerate(axes.flat):
             if index >= len(groups):
                 ax.set_visible(False)
@@ -145,6 +138,5 @@ def change_chart(
         fig.tight_layout(rect=(0, 0, 1, 1 - 0.35 / fig.get_figheight()), h_pad=0.8, w_pad=2.0)
         buffer = io.BytesIO()
         fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
-        plt.close(fig)
     alt = change_alt_text(groups, period, previous_period, decimals)
     return Chart(buffer.getvalue(), alt)

@@ -176,10 +176,9 @@ def load_reference(project: Project, problems: Problems) -> Reference:
     if reg_doc:
         check = _Checker(reg_doc, problems)
         check.unknown_keys(reg_doc.data, {"sjukvardsregioner"})
-        for name, members in check.table(reg_doc.data, "sjukvardsregioner").items():
-            healthcare_regions[name] = check.strings(
-                reg_doc.data["sjukvardsregioner"], name, "sjukvardsregioner"
-            )
+        groups = check.table(reg_doc.data, "sjukvardsregioner")
+        for name in groups:
+            healthcare_regions[name] = check.strings(groups, name, "sjukvardsregioner")
     regions = tuple(r for members in healthcare_regions.values() for r in members)
     return Reference(organisations, indicators, regions, healthcare_regions, files)
 
@@ -191,9 +190,10 @@ def load_report(
     folder = project.reports_dir / report_id
     if not REPORT_ID.match(report_id) or not (folder / "report.toml").is_file():
         known = project.report_ids()
+        hint = suggest(report_id, known) or f" (known: {', '.join(known) or 'none'})"
         problems.error(
-            project.shown(project.reports_dir),
-            f"unknown report '{report_id}'{suggest(report_id, known)}",
+            f"{project.shown(project.reports_dir)}/{report_id}",
+            f"unknown report '{report_id}'{hint}",
         )
         return None
     path = folder / "report.toml"
@@ -506,6 +506,7 @@ def _contents(
         else:
             check.error(
                 ("contents",),
-                f"contents entry '{entry}' must be a Markdown file (*.md), 'table:ID' or 'chart:ID'",
+                f"contents entry '{entry}' must be a Markdown file (*.md),"
+                " 'table:ID' or 'chart:ID'",
             )
     return tuple(items)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,6 +20,7 @@ from rmr_gen.models import POPULATIONS, Measurement, Report
 if TYPE_CHECKING:
     import pandas as pd
 
+Key = tuple[str, str, str, str]
 REQUIRED = ("indicator", "region", "period", "population")
 OPTIONAL = ("value", "numerator", "denominator")
 KNOWN = REQUIRED + OPTIONAL
@@ -156,9 +157,17 @@ def _row_value(
 
 
 def read_measurements(
-    path: Path, shown: str, reference: Reference, problems: Problems
+    path: Path,
+    shown: str,
+    reference: Reference,
+    problems: Problems,
+    invalid: set[Key] | None = None,
 ) -> list[Measurement]:
-    """Every valid row of one data file; problems for the others."""
+    """Every valid row of one data file; problems for the others.
+
+    Rows whose key is readable but whose value is not go into ``invalid``, so
+    that the cell is not reported a second time as missing.
+    """
     frame = read_table(path, shown, problems)
     if frame is None or not _check_columns(frame, shown, problems):
         return []
@@ -205,15 +214,19 @@ def read_measurements(
             )
             ok = False
         value = _row_value(cells, column, shown, line, problems)
-        if ok and value is not None and period is not None:
-            measurements.append(
-                Measurement(indicator, region, period, population, value, shown, line)
-            )
+        if ok and period is not None:
+            if value is None:
+                if invalid is not None:
+                    invalid.add((indicator, region, period, population))
+            else:
+                measurements.append(
+                    Measurement(indicator, region, period, population, value, shown, line)
+                )
     return measurements
 
 
 def _report_duplicates(measurements: Iterable[Measurement], problems: Problems) -> None:
-    first: dict[tuple[str, str, str, str], Measurement] = {}
+    first: dict[Key, Measurement] = {}
     for m in measurements:
         key = (m.indicator, m.region, m.period, m.population)
         if key in first:
@@ -229,19 +242,26 @@ def _report_duplicates(measurements: Iterable[Measurement], problems: Problems) 
 
 
 def load_report_data(
-    report: Report, reference: Reference, shown: dict[Path, str], problems: Problems
-) -> dict[tuple[str, str, str, str], Measurement]:
+    report: Report,
+    read: Callable[[Path], tuple[list[Measurement], set[Key]]],
+    where: str,
+    problems: Problems,
+) -> dict[Key, Measurement]:
     """The measurements the report uses, keyed by (indicator, region, period, population).
 
+    ``read`` gives a file's valid measurements and the keys of its invalid rows;
+    ``where`` is the file that missing cells are reported against.
     Reports in words every cell a table or chart needs but the data lacks.
     """
     measurements: list[Measurement] = []
+    invalid: set[Key] = set()
     for path in report.data_files:
-        measurements.extend(read_measurements(path, shown[path], reference, problems))
+        found_here, invalid_here = read(path)
+        measurements.extend(found_here)
+        invalid |= invalid_here
     _report_duplicates(measurements, problems)
     found = {(m.indicator, m.region, m.period, m.population): m for m in measurements}
-    used: dict[tuple[str, str, str, str], Measurement] = {}
-    where = shown[report.data_files[0]] if report.data_files else report.id
+    used: dict[Key, Measurement] = {}
     for item in report.indicators:
         for region in report.regions:
             for period, populations in (
@@ -252,7 +272,7 @@ def load_report_data(
                     key = (item.indicator.id, region, period, population)
                     if key in found:
                         used[key] = found[key]
-                    else:
+                    elif key not in invalid:
                         problems.error(
                             where,
                             f"{region}, {item.label}, {period}, {population}: missing",

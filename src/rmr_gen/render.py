@@ -11,6 +11,7 @@ import base64
 import traceback
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +37,9 @@ def svg_data_uri(svg: bytes) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
 
 
+@lru_cache(maxsize=4)
 def _environment(templates_dir: Path) -> Any:
+    """One sandboxed environment per templates folder: compiled templates are reused."""
     from jinja2 import FileSystemLoader, StrictUndefined, select_autoescape
     from jinja2.sandbox import SandboxedEnvironment
 
@@ -109,6 +112,21 @@ def render_report(
         location = _template_location(exc, templates_dir, project_root)
         message = getattr(exc, "message", None) or str(exc)
         raise InputError([Problem(location, f"template error: {message}")]) from exc
+
+
+def check_templates(templates_dir: Path, project_root: Path) -> list[Problem]:
+    """Compile every template, so syntax errors show even when the data is also wrong."""
+    from jinja2 import TemplateSyntaxError
+
+    env = _environment(templates_dir)
+    problems = []
+    for path in sorted(templates_dir.rglob("*.j2")):
+        try:
+            env.get_template(path.relative_to(templates_dir).as_posix())
+        except TemplateSyntaxError as exc:
+            location = _template_location(exc, templates_dir, project_root)
+            problems.append(Problem(location, f"template error: {exc.message}"))
+    return problems
 
 
 def text_block(path: Path) -> Block:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
-from rmr_gen.build import input_digest, pdf_path, stamp_path
+from rmr_gen.build import input_digest, is_current, pdf_path
 from rmr_gen.config import load_reference, load_report
 from rmr_gen.errors import Problems
 from rmr_gen.project import Project
@@ -17,7 +16,7 @@ class ReportStatus:
     kind: str
     version: str
     title: str
-    status: str  # "up to date" | "changed" | "not built" | "invalid"
+    status: str  # "up to date" | "changed" | "not built" | "invalid (run rmr-gen check)"
 
 
 def report_statuses(project: Project) -> list[ReportStatus]:
@@ -30,13 +29,11 @@ def report_statuses(project: Project) -> list[ReportStatus]:
         if report is None:
             rows.append(ReportStatus(report_id, "?", "?", "", "invalid (run rmr-gen check)"))
             continue
-        stamp = stamp_path(project, report_id)
-        if not pdf_path(project, report_id).is_file() or not stamp.is_file():
+        if not pdf_path(project, report_id).is_file():
             status = "not built"
+        elif is_current(project, report_id, input_digest(project, report, reference)):
+            status = "up to date"
         else:
-            current = json.loads(stamp.read_text()).get("inputs")
-            status = (
-                "up to date" if current == input_digest(project, report, reference) else "changed"
-            )
+            status = "changed"
         rows.append(ReportStatus(report_id, report.kind, report.version, report.title, status))
     return rows
