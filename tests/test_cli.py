@@ -43,7 +43,7 @@ def test_build_writes_pdf_and_html(project: Path, run) -> None:
     assert (out / f"{NORR}.pdf").read_bytes().startswith(b"%PDF-")
     assert "<table" in (out / f"{NORR}.html").read_text(encoding="utf-8")
     assert f"built    {NORR}" in result.stdout
-    assert "1 built, 0 skipped" in result.stdout
+    assert "2 built, 0 skipped" in result.stdout
 
 
 def test_unchanged_report_is_skipped_and_untouched(project: Path, run) -> None:

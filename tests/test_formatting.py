@@ -25,7 +25,7 @@ def test_examples() -> None:
     assert formatting.target(100, "=") == "100\u00a0%"
 
 
-@given(st.integers(min_value=-10**9, max_value=10**9))
+@given(st.integers(min_value=-(10**9), max_value=10**9))
 def test_whole_numbers_round_trip_through_swedish_text(value: int) -> None:
     text = formatting.number(value)
     assert "-" not in text  # a true minus sign, never a hyphen

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rmr_gen import __version__
-from rmr_gen.cache import Cache
+from rmr_gen.cache import Cache, code_digest
 from rmr_gen.cache import key as cache_key
 from rmr_gen.charts import Chart, change_chart
 from rmr_gen.compute import summary_groups
@@ -65,7 +65,7 @@ def input_digest(project: Project, report: Report, reference: Reference) -> str:
         *reference.files,
         *files_below(project.templates_dir),
     ]
-    return digest_files(paths, project.root, salt=f"rmr-gen {__version__}")
+    return digest_files(paths, project.root, salt=f"rmr-gen {__version__} {code_digest().hex()}")
 
 
 class _Work:

@@ -19,7 +19,7 @@ from rmr_gen.files import atomic_write
 
 def key(*parts: bytes | str) -> str:
     """A hash of ``parts``, the rmr-gen version and the code that does the work."""
-    sha = hashlib.sha256(__version__.encode() + _code_digest())
+    sha = hashlib.sha256(__version__.encode() + code_digest())
     for part in parts:
         data = part.encode() if isinstance(part, str) else part
         sha.update(len(data).to_bytes(8, "big") + data)
@@ -27,7 +27,7 @@ def key(*parts: bytes | str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _code_digest() -> bytes:
+def code_digest() -> bytes:
     """The package's own source: a changed chart or parser invalidates its results."""
     sha = hashlib.sha256()
     for path in sorted(Path(__file__).parent.glob("*.py")):

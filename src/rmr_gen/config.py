@@ -36,8 +36,8 @@ OPERATORS = {"≥": "≥", ">=": "≥", "=": "=", "==": "="}
 
 REPORT_KEYS = {
     "kind", "title", "short_title", "organisation", "date", "version", "subject",
-    "keywords", "document_id", "contents", "target_year", "data", "indicators",
-    "tables", "charts",
+    "keywords", "document_id", "approved_by", "content_owner", "valid_until",
+    "contents", "target_year", "data", "indicators", "tables", "charts",
 }  # fmt: skip
 DATA_KEYS = {"files", "period", "previous_period", "regions", "decimals"}
 INDICATOR_KEYS = {"id", "label", "target", "populations"}
@@ -221,12 +221,8 @@ def load_report(
             " (organisations are defined in data/organisations.toml)",
         )
 
-    date = data.get("date")
-    if date is None:
-        check.error(("date",), "'date' is required")
-    elif not isinstance(date, dt.date) or isinstance(date, dt.datetime):
-        check.error(("date",), "'date' must be a date written as 2025-06-04 (without quotes)")
-        date = None
+    date = _date(check, data, "date")
+    valid_until = _date(check, data, "valid_until")
 
     version = data.get("version")
     if version is None:
@@ -283,7 +279,7 @@ def load_report(
         if not indicators:
             check.error((), "at least one [[indicators]] is required for tables of data")
 
-    if len(problems.errors) > before or organisation is None or date is None or not version:
+    if len(problems.errors) > before or organisation is None or not version:
         return None
     return Report(
         id=report_id,
@@ -298,6 +294,9 @@ def load_report(
         subject=check.string(data, "subject"),
         keywords=check.strings(data, "keywords"),
         document_id=check.string(data, "document_id"),
+        approved_by=check.string(data, "approved_by"),
+        content_owner=check.string(data, "content_owner"),
+        valid_until=valid_until,
         period=period,
         previous_period=previous_period,
         target_year=target_year,
@@ -308,6 +307,16 @@ def load_report(
         tables=tables,
         charts=charts,
     )
+
+
+def _date(check: _Checker, data: dict[str, Any], key: str) -> dt.date | None:
+    value = data.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
+        check.error((key,), f"'{key}' must be a date written as 2025-06-04 (without quotes)")
+        return None
+    return value
 
 
 def _period(check: _Checker, table: dict[str, Any], key: str) -> str:

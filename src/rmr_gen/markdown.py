@@ -29,6 +29,7 @@ def _parser() -> MarkdownIt:
     md.enable("table")
     md.disable("image")
     md.validateLink = is_allowed_link  # type: ignore[method-assign]
+    md.normalizeLinkText = str  # print a URL as written, "%20" and all  # type: ignore[method-assign]
     return md
 
 

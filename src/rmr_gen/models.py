@@ -95,13 +95,16 @@ class Report:
     kind: str
     title: str
     organisation: Organisation
-    date: dt.date
+    date: dt.date | None
     version: str
     contents: tuple[ContentItem, ...]
     short_title: str = ""
     subject: str = ""
     keywords: tuple[str, ...] = ()
     document_id: str = ""
+    approved_by: str = ""
+    content_owner: str = ""
+    valid_until: dt.date | None = None
     period: str = ""
     previous_period: str = ""
     target_year: int | None = None
