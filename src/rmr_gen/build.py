@@ -1,15 +1,22 @@
-"""Gather everything, then write: validate and render every report, write at the end.
+"""Plan, render in parallel, write atomically.
 
-If any report has a problem nothing is written, so a failed run never leaves a
-mix of new and old files behind.
+1. *Plan* (main process): load and validate every report, expand parameterised
+   reports into one job per PDF, read the data each job uses (parsed data is
+   cached by content) and hash everything that goes into its PDF. A report with
+   a problem gets no job; its problems are collected, the other reports go on.
+2. *Render* (worker processes with ``--jobs``): text blocks, charts (cached by
+   content), HTML, PDF.
+3. *Write* (main process): each PDF replaces the old one atomically, only
+   after it rendered completely; unchanged jobs are skipped and touch no file.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from rmr_gen import __version__
@@ -19,83 +26,138 @@ from rmr_gen.charts import Chart, change_chart
 from rmr_gen.compute import summary_groups
 from rmr_gen.config import Reference, load_reference, load_report
 from rmr_gen.data import Key, load_report_data, read_measurements
-from rmr_gen.errors import InputError, Problems
+from rmr_gen.errors import InputError, Problem, Problems
 from rmr_gen.files import atomic_write, digest_files, files_below
 from rmr_gen.models import Measurement, Report, SummaryGroup
+from rmr_gen.params import expand
 from rmr_gen.pdf import html_to_pdf
 from rmr_gen.project import Project
 from rmr_gen.render import Block, check_templates, render_report, svg_data_uri, text_block
 
 
 @dataclass(frozen=True)
+class Job:
+    """One PDF to make: a report (or one value of a parameterised report) and its data."""
+
+    report: Report
+    data: dict[Key, Measurement]
+    inputs: str  # content hash of everything that goes into this PDF
+
+
+@dataclass(frozen=True)
 class Prepared:
-    """A validated report and the HTML it renders to (``None`` when it is skipped)."""
+    """A job's report and the HTML it renders to."""
 
     report: Report
     html: str | None
-    inputs: str  # content hash of everything that goes into the PDF
+    inputs: str
 
 
 @dataclass(frozen=True)
 class Outcome:
     report_id: str
-    status: str  # "built" | "skipped"
+    name: str  # output file stem
+    status: str  # "built" | "skipped" | "failed"
     pdf: Path
     pages: int = 0
     seconds: float = 0.0
+    problems: tuple[Problem, ...] = ()
 
 
-def pdf_path(project: Project, report_id: str) -> Path:
-    return project.output_folder(report_id) / f"{report_id}.pdf"
+@dataclass
+class Summary:
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        return sum(1 for o in self.outcomes if o.status == status)
+
+    @property
+    def problems(self) -> list[Problem]:
+        return [p for o in self.outcomes for p in o.problems]
 
 
-def stamp_path(project: Project, report_id: str) -> Path:
-    return project.output_folder(report_id) / f".build-{report_id}.json"
+def pdf_path(project: Project, report: Report | str) -> Path:
+    report_id, name = (report, report) if isinstance(report, str) else (report.id, report.name)
+    return project.output_folder(report_id) / f"{name}.pdf"
+
+
+def stamp_path(project: Project, report: Report | str) -> Path:
+    report_id, name = (report, report) if isinstance(report, str) else (report.id, report.name)
+    return project.output_folder(report_id) / f".build-{name}.json"
 
 
 def font_files(project: Project) -> list[Path]:
     return sorted((project.templates_dir / "fonts").glob("*.ttf"))
 
 
-def input_digest(project: Project, report: Report, reference: Reference) -> str:
-    """Hash of the report folder, its data, reference data, templates and rmr-gen."""
-    paths = [
-        *files_below(report.folder),
-        *report.data_files,
-        *reference.files,
-        *files_below(project.templates_dir),
-    ]
-    return digest_files(paths, project.root, salt=f"rmr-gen {__version__} {code_digest().hex()}")
+class _Inputs:
+    """Hashes of the inputs shared by many jobs, computed once per build."""
+
+    def __init__(self, project: Project, reference: Reference) -> None:
+        self.project = project
+        self.shared = digest_files(
+            [*reference.files, *files_below(project.templates_dir)],
+            project.root,
+            salt=f"rmr-gen {__version__} {code_digest().hex()}",
+        )
+        self._folders: dict[Path, str] = {}
+
+    def digest(self, report: Report, data: dict[Key, Measurement]) -> str:
+        """Report folder, shared inputs, parameter value and exactly the data rows used:
+        changing one region's numbers rebuilds only the PDFs that print them."""
+        if report.folder not in self._folders:
+            self._folders[report.folder] = digest_files(
+                files_below(report.folder), self.project.root
+            )
+        rows = sorted((*key, repr(m.value)) for key, m in data.items())
+        return cache_key(self.shared, self._folders[report.folder], report.name, json.dumps(rows))
 
 
 class _Work:
-    """Data reading and chart drawing for one build, reusing cached results."""
+    """Data reading and chart drawing, reusing cached results."""
 
-    def __init__(self, project: Project, reference: Reference, cache: Cache) -> None:
+    def __init__(self, project: Project, cache: Cache, reference: Reference | None = None):
         self.project = project
         self.reference = reference
         self.cache = cache
-        self.reference_key = digest_files(reference.files, project.root)
+        self.reference_key = digest_files(reference.files, project.root) if reference else ""
         self.fonts = font_files(project)
         self.fonts_key = digest_files(self.fonts, project.root)
+        self._files: dict[Path, tuple[list[Measurement], set[Key], list[Problem]]] = {}
 
     def measurements(self, path: Path, problems: Problems) -> tuple[list[Measurement], set[Key]]:
+        """A data file's measurements, parsed once per build and cached by content."""
+        if path not in self._files:
+            self._files[path] = self._read(path)
+        found, invalid, file_problems = self._files[path]
+        problems.extend(file_problems)
+        return found, invalid
+
+    def _read(self, path: Path) -> tuple[list[Measurement], set[Key], list[Problem]]:
+        assert self.reference is not None
         shown = self.project.shown(path)
         digest = cache_key("data", shown, path.read_bytes(), self.reference_key)
         hit = self.cache.get("data", digest)
         if hit is not None:
             rows = json.loads(hit)
-            return [Measurement(*row, path=shown, line=line) for *row, line in rows], set()
-        found: Problems = Problems()
+            return [Measurement(*row, path=shown, line=line) for *row, line in rows], set(), []
+        found = Problems()
         invalid: set[Key] = set()
         result = read_measurements(path, shown, self.reference, found, invalid)
-        problems.extend(found)
         if not found:
             rows = [
                 [m.indicator, m.region, m.period, m.population, m.value, m.line] for m in result
             ]
             self.cache.put("data", digest, json.dumps(rows, ensure_ascii=False).encode())
-        return result, invalid
+        return result, invalid, list(found)
+
+    def report_data(self, report: Report, problems: Problems) -> dict[Key, Measurement]:
+        if not report.needs_data:
+            return {}
+        where = self.project.shown(report.data_files[0])
+        return load_report_data(
+            report, lambda path: self.measurements(path, problems), where, problems
+        )
 
     def chart(self, report: Report, groups: tuple[SummaryGroup, ...]) -> Chart:
         args = (groups, report.period, report.previous_period, report.target_year)
@@ -108,15 +170,7 @@ class _Work:
         self.cache.put("chart", digest, chart.alt.encode() + b"\0" + chart.svg)
         return chart
 
-    def blocks(self, report: Report, problems: Problems) -> list[Block]:
-        data = {}
-        if report.needs_data:
-            where = self.project.shown(report.data_files[0])
-            data = load_report_data(
-                report, lambda path: self.measurements(path, problems), where, problems
-            )
-        if problems:
-            return []
+    def blocks(self, report: Report, data: dict[Key, Measurement]) -> list[Block]:
         groups = summary_groups(report, data) if report.indicators and data else ()
         blocks = []
         for item in report.contents:
@@ -138,50 +192,53 @@ class _Work:
                 )
         return blocks
 
+    def html(self, job: Job) -> str:
+        blocks = self.blocks(job.report, job.data)
+        return render_report(job.report, blocks, self.project.templates_dir, self.project.root)
+
 
 def cache_for(project: Project) -> Cache:
     return Cache(project.output_dir / ".cache")
 
 
-def prepare(
-    project: Project,
-    report_ids: Sequence[str],
-    problems: Problems,
-    cache: Cache,
-    is_current: Callable[[Report, str], bool] | None = None,
-) -> list[Prepared]:
-    """Validate and render the HTML of every report; problems are collected, not raised."""
+@dataclass
+class Plan:
+    jobs: list[Job]
+    failed: dict[str, list[Problem]]  # report id -> its problems
+    work: _Work | None = None
+
+
+def plan(project: Project, report_ids: Sequence[str], cache: Cache) -> Plan:
+    """Validate every report and make its jobs. Problems in shared inputs
+    (reference data, templates) fail everything; a report's own fail only it."""
+    problems = Problems()
     reference = load_reference(project, problems)
-    if problems:
-        return []
-    template_problems = check_templates(project.templates_dir, project.root)
-    problems.extend(template_problems)
-    work = _Work(project, reference, cache)
-    prepared = []
+    problems.extend(check_templates(project.templates_dir, project.root))
+    problems.raise_if_any()
+    work = _Work(project, cache, reference)
+    inputs = _Inputs(project, reference)
+    result = Plan([], {}, work)
     for report_id in report_ids:
         report_problems = Problems()
         report = load_report(project, report_id, reference, report_problems)
+        jobs = []
         if report is not None:
-            digest = input_digest(project, report, reference)
-            if is_current is not None and is_current(report, digest):
-                prepared.append(Prepared(report, None, digest))
-                continue
-            blocks = work.blocks(report, report_problems)
-            if not report_problems and not template_problems:
-                try:
-                    html = render_report(report, blocks, project.templates_dir, project.root)
-                except InputError as exc:
-                    report_problems.extend(exc.problems)
-                else:
-                    prepared.append(Prepared(report, html, digest))
-        problems.extend(report_problems)
-    return prepared
+            for variant in expand(report, reference):
+                data = work.report_data(variant, report_problems)
+                jobs.append(Job(variant, data, inputs.digest(variant, data)))
+        if report_problems:
+            result.failed[report_id] = list(report_problems)
+        else:
+            result.jobs.extend(jobs)
+    return result
 
 
-def is_current(project: Project, report_id: str, inputs: str, want_html: bool = False) -> bool:
+def is_current(
+    project: Project, report: Report | str, inputs: str, want_html: bool = False
+) -> bool:
     """Whether the draft PDF was built from exactly these inputs."""
-    stamp = stamp_path(project, report_id)
-    pdf = pdf_path(project, report_id)
+    stamp = stamp_path(project, report)
+    pdf = pdf_path(project, report)
     if not (stamp.is_file() and pdf.is_file()):
         return False
     if want_html and not pdf.with_suffix(".html").is_file():
@@ -192,67 +249,172 @@ def is_current(project: Project, report_id: str, inputs: str, want_html: bool = 
         return False
 
 
+@dataclass(frozen=True)
+class Rendered:
+    job: Job
+    html: str = ""
+    pdf: bytes = b""
+    pages: int = 0
+    seconds: float = 0.0
+    problems: tuple[Problem, ...] = ()
+
+
+_WORKER_WORK: dict[Path, _Work] = {}
+
+
+def render_job(project_root: Path, job: Job) -> Rendered:
+    """HTML and PDF of one job; runs in a worker process (or in-process)."""
+    started = time.perf_counter()
+    project = Project(project_root)
+    work = _WORKER_WORK.get(project_root)
+    if work is None:
+        work = _WORKER_WORK[project_root] = _Work(project, cache_for(project))
+    try:
+        html = work.html(job)
+        pdf, pages = html_to_pdf(
+            html,
+            project.templates_dir,
+            project.readable_roots,
+            project.shown(job.report.folder / "report.toml"),
+        )
+    except InputError as exc:
+        return Rendered(job, problems=exc.problems)
+    work.cache.flush()  # the charts of a PDF that rendered are worth keeping
+    return Rendered(job, html, pdf, pages, time.perf_counter() - started)
+
+
+def _render_all(project: Project, jobs: list[Job], workers: int) -> Iterator[Rendered]:
+    if workers <= 1 or len(jobs) <= 1:
+        for job in jobs:
+            yield render_job(project.root, job)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    # fork shares the already-imported modules (WeasyPrint is imported once, here,
+    # not once per worker); the main process is single-threaded at this point.
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    if method == "fork":
+        import weasyprint  # noqa: F401
+    context = multiprocessing.get_context(method)
+    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context) as pool:
+        futures = [pool.submit(render_job, project.root, job) for job in jobs]
+        for future in as_completed(futures):
+            yield future.result()
+
+
+def default_jobs() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
 def build(
     project: Project,
     report_ids: Sequence[str] | None = None,
     *,
     force: bool = False,
     write_html: bool = False,
+    jobs: int | None = None,
     progress: Callable[[Outcome], None] | None = None,
-) -> list[Outcome]:
-    """Build the PDFs of ``report_ids`` (all reports when empty)."""
+    planned: Callable[[int], None] | None = None,
+) -> Summary:
+    """Build the PDFs of ``report_ids`` (all reports when empty).
+
+    Raises InputError only for problems shared by every report (reference data,
+    templates, unknown ids); a report's own problems make it "failed" in the summary.
+    """
     ids = list(report_ids or project.report_ids())
-    problems = Problems()
     cache = cache_for(project)
+    the_plan = plan(project, ids, cache)
+    summary = Summary()
 
-    def current(report: Report, inputs: str) -> bool:
-        return not force and is_current(project, report.id, inputs, write_html)
-
-    prepared = prepare(project, ids, problems, cache, current)
-    problems.raise_if_any()
-
-    outcomes: list[Outcome] = []
-    rendered: list[tuple[Prepared, bytes, int, float]] = []
-    for item in prepared:
-        if item.html is None:
-            outcome = Outcome(item.report.id, "skipped", pdf_path(project, item.report.id))
-            outcomes.append(outcome)
-            if progress:
-                progress(outcome)
-            continue
-        started = time.perf_counter()
-        try:
-            pdf, pages = html_to_pdf(
-                item.html,
-                project.templates_dir,
-                project.readable_roots,
-                project.shown(item.report.folder / "report.toml"),
-            )
-        except InputError as exc:
-            problems.extend(exc.problems)
-            continue
-        rendered.append((item, pdf, pages, time.perf_counter() - started))
-    problems.raise_if_any()
-
-    for item, pdf, pages, seconds in rendered:
-        target = pdf_path(project, item.report.id)
-        if write_html:
-            atomic_write(target.with_suffix(".html"), item.html.encode("utf-8"))
-        atomic_write(target, pdf)
-        stamp = {"inputs": item.inputs, "rmr_gen": __version__, "pages": pages}
-        atomic_write(stamp_path(project, item.report.id), json.dumps(stamp).encode())
-        outcome = Outcome(item.report.id, "built", target, pages, seconds)
-        outcomes.append(outcome)
+    def report(outcome: Outcome) -> None:
+        summary.outcomes.append(outcome)
         if progress:
             progress(outcome)
-    cache.flush()
-    return outcomes
+
+    if planned:
+        planned(len(the_plan.jobs) + len(the_plan.failed))
+    for report_id, problems in the_plan.failed.items():
+        report(
+            Outcome(
+                report_id,
+                report_id,
+                "failed",
+                pdf_path(project, report_id),
+                problems=tuple(problems),
+            )
+        )
+    todo = []
+    for job in the_plan.jobs:
+        if not force and is_current(project, job.report, job.inputs, write_html):
+            report(
+                Outcome(job.report.id, job.report.name, "skipped", pdf_path(project, job.report))
+            )
+        else:
+            todo.append(job)
+    if not todo:
+        return summary
+    cache.flush()  # parsed data, so that worker processes find it
+    for rendered in _render_all(project, todo, jobs or default_jobs()):
+        job = rendered.job
+        target = pdf_path(project, job.report)
+        if rendered.problems:
+            report(
+                Outcome(
+                    job.report.id, job.report.name, "failed", target, problems=rendered.problems
+                )
+            )
+            continue
+        if write_html:
+            atomic_write(target.with_suffix(".html"), rendered.html.encode("utf-8"))
+        atomic_write(target, rendered.pdf)
+        stamp = {"inputs": job.inputs, "rmr_gen": __version__, "pages": rendered.pages}
+        atomic_write(stamp_path(project, job.report), json.dumps(stamp).encode())
+        report(
+            Outcome(
+                job.report.id, job.report.name, "built", target, rendered.pages, rendered.seconds
+            )
+        )
+    return summary
+
+
+def prepare(
+    project: Project, report_ids: Sequence[str], problems: Problems, cache: Cache | None = None
+) -> list[Prepared]:
+    """Validate every report and render the HTML of each job; problems are collected."""
+    the_plan = plan(project, report_ids, cache or cache_for(project))
+    for report_problems in the_plan.failed.values():
+        problems.extend(report_problems)
+    assert the_plan.work is not None
+    prepared = []
+    for job in the_plan.jobs:
+        try:
+            prepared.append(Prepared(job.report, the_plan.work.html(job), job.inputs))
+        except InputError as exc:
+            problems.extend(exc.problems)
+    return prepared
 
 
 def check(project: Project, report_ids: Sequence[str] | None = None) -> list[Prepared]:
-    """Validate everything a build would use; write nothing."""
-    problems = Problems()
+    """Validate everything a build would use, rendering the HTML of one job per report
+    (templates are the same for every value of a parameter); write nothing."""
     ids = list(report_ids or project.report_ids())
-    prepared = prepare(project, ids, problems, cache_for(project))
+    the_plan = plan(project, ids, cache_for(project))
+    problems = Problems()
+    for report_problems in the_plan.failed.values():
+        problems.extend(report_problems)
+    assert the_plan.work is not None
+    prepared, seen = [], set()
+    for job in the_plan.jobs:
+        if job.report.id in seen:
+            continue
+        seen.add(job.report.id)
+        try:
+            prepared.append(Prepared(job.report, the_plan.work.html(job), job.inputs))
+        except InputError as exc:
+            problems.extend(exc.problems)
     problems.raise_if_any()
     return prepared

@@ -92,30 +92,32 @@ def build(
     html: Annotated[
         bool, typer.Option("--html", help="Also write the HTML that was turned into the PDF.")
     ] = False,
+    jobs: Annotated[
+        int | None,
+        typer.Option("--jobs", "-j", min=1, help="Parallel processes. Default: number of CPUs."),
+    ] = None,
 ) -> None:
-    """Build PDFs into output/<id>/<id>.pdf; unchanged reports are skipped."""
+    """Build PDFs into output/<id>/; unchanged ones are skipped. A report that fails
+    does not stop the others; the exit code is then 2."""
     from rmr_gen import build as builder
+    from rmr_gen.progress import Reporter
 
-    def show(outcome: builder.Outcome) -> None:
-        where = (
-            outcome.pdf.relative_to(ctx.obj.resolve()) if outcome.pdf.is_absolute() else outcome.pdf
+    with Reporter(ctx.obj) as reporter:
+        summary = _run(
+            ctx,
+            lambda project: builder.build(
+                project,
+                report_ids,
+                force=force,
+                write_html=html,
+                jobs=jobs,
+                progress=reporter.outcome,
+                planned=reporter.start,
+            ),
         )
-        if outcome.status == "built":
-            typer.echo(
-                f"built    {outcome.report_id}  {outcome.pages} pages  "
-                f"{outcome.seconds:.1f} s  {where}"
-            )
-        else:
-            typer.echo(f"skipped  {outcome.report_id}  (unchanged; --force rebuilds)  {where}")
-
-    outcomes = _run(
-        ctx,
-        lambda project: builder.build(
-            project, report_ids, force=force, write_html=html, progress=show
-        ),
-    )
-    built = sum(1 for o in outcomes if o.status == "built")
-    typer.echo(f"{built} built, {len(outcomes) - built} skipped")
+    reporter.summary(summary)
+    if summary.count("failed"):
+        raise typer.Exit(2)
 
 
 @app.command()

@@ -38,7 +38,10 @@ REPORT_KEYS = {
     "kind", "title", "short_title", "organisation", "date", "version", "subject",
     "keywords", "document_id", "approved_by", "content_owner", "valid_until",
     "contents", "target_year", "data", "indicators", "tables", "charts",
+    "example_data", "parameter",
 }  # fmt: skip
+PARAMETER_KEYS = {"by", "values"}
+PARAMETERS = {"region": "regions", "sjukvardsregion": "sjukvårdsregioner"}
 DATA_KEYS = {"files", "period", "previous_period", "regions", "decimals"}
 INDICATOR_KEYS = {"id", "label", "target", "populations"}
 TABLE_KEYS = {"type", "caption", "note", "rows"}
@@ -257,11 +260,18 @@ def load_report(
         else:
             data_files.append(file)
 
+    parameter, parameter_values = _parameter(check, data, reference)
     substitutions = {
         "period": period,
         "previous_period": previous_period,
         "target_year": "" if target_year is None else str(target_year),
     }
+    if parameter:
+        substitutions["value"] = "{value}"  # filled in per value when the report is expanded
+    example_data = data.get("example_data", False)
+    if not isinstance(example_data, bool):
+        check.error(("example_data",), "'example_data' must be true or false")
+        example_data = False
     indicators = _indicators(check, data, reference)
     tables = _tables(check, data, reference, substitutions)
     charts = _charts(check, data, substitutions)
@@ -274,18 +284,22 @@ def load_report(
                 check.error(("data",), f"'data.{key}' is required for tables and charts of data")
         if not data_files:
             check.error(("data",), "'data.files' is required for tables and charts of data")
-        if not regions:
+        if not regions and not parameter:
             check.error(("data",), "'data.regions' is required for tables and charts of data")
         if not indicators:
             check.error((), "at least one [[indicators]] is required for tables of data")
 
+    title = _substitute(check, check.string(data, "title", required=True), substitutions, "title")
     if len(problems.errors) > before or organisation is None or not version:
         return None
     return Report(
         id=report_id,
         folder=folder,
+        example_data=example_data,
+        parameter=parameter,
+        parameter_values=parameter_values,
         kind=kind,
-        title=check.string(data, "title", required=True),
+        title=title,
         short_title=check.string(data, "short_title"),
         organisation=organisation,
         date=date,
@@ -307,6 +321,34 @@ def load_report(
         tables=tables,
         charts=charts,
     )
+
+
+def _parameter(
+    check: _Checker, data: dict[str, Any], reference: Reference
+) -> tuple[str, tuple[str, ...]]:
+    """``[parameter] by = "region" | "sjukvardsregion"``, optional ``values`` subset."""
+    table = check.table(data, "parameter")
+    if not table:
+        return "", ()
+    check.unknown_keys(table, PARAMETER_KEYS, "parameter")
+    by = check.string(table, "by", "parameter", required=True)
+    if by not in PARAMETERS:
+        if by:
+            check.error(
+                ("parameter", "by"),
+                f"unknown parameter '{by}'{suggest(by, PARAMETERS)};"
+                " use 'region' or 'sjukvardsregion'",
+            )
+        return "", ()
+    known = reference.regions if by == "region" else tuple(reference.healthcare_regions)
+    values = check.strings(table, "values", "parameter") or known
+    for value in values:
+        if value not in known:
+            check.error(
+                ("parameter", "values"),
+                f"unknown {by} '{value}'{suggest(value, known)} (see data/regions.toml)",
+            )
+    return by, tuple(v for v in values if v in known)
 
 
 def _date(check: _Checker, data: dict[str, Any], key: str) -> dt.date | None:

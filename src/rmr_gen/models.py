@@ -114,10 +114,20 @@ class Report:
     decimals: int = 0
     tables: dict[str, TableSpec] = field(default_factory=dict)
     charts: dict[str, ChartSpec] = field(default_factory=dict)
+    example_data: bool = False  # synthetic numbers: every page says "Exempeldata"
+    parameter: str = ""  # "" | "region" | "sjukvardsregion"
+    parameter_values: tuple[str, ...] = ()
+    parameter_value: str = ""  # set on each rendered variant
+    output_name: str = ""  # file stem in output/<id>/; the id unless parameterised
 
     @property
     def needs_data(self) -> bool:
         return bool(self.data_files)
+
+    @property
+    def name(self) -> str:
+        """The output file stem: ``<id>`` or ``<id>-<value slug>``."""
+        return self.output_name or self.id
 
 
 @dataclass(frozen=True)

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rmr_gen.build import input_digest, is_current, pdf_path
-from rmr_gen.config import load_reference, load_report
-from rmr_gen.errors import Problems
+from rmr_gen.build import Job, cache_for, is_current, pdf_path, plan
 from rmr_gen.project import Project
 
 
@@ -17,23 +15,27 @@ class ReportStatus:
     version: str
     title: str
     status: str  # "up to date" | "changed" | "not built" | "invalid (run rmr-gen check)"
+    outputs: int = 1  # PDFs: more than one for a parameterised report
 
 
 def report_statuses(project: Project) -> list[ReportStatus]:
-    problems = Problems()
-    reference = load_reference(project, problems)
-    problems.raise_if_any()
+    the_plan = plan(project, project.report_ids(), cache_for(project))
+    by_report: dict[str, list[Job]] = {}
+    for job in the_plan.jobs:
+        by_report.setdefault(job.report.id, []).append(job)
     rows = []
     for report_id in project.report_ids():
-        report = load_report(project, report_id, reference, Problems())
-        if report is None:
-            rows.append(ReportStatus(report_id, "?", "?", "", "invalid (run rmr-gen check)"))
+        jobs = by_report.get(report_id)
+        if not jobs:
+            rows.append(ReportStatus(report_id, "?", "?", "", "invalid (run rmr-gen check)", 0))
             continue
-        if not pdf_path(project, report_id).is_file():
+        if not all(pdf_path(project, job.report).is_file() for job in jobs):
             status = "not built"
-        elif is_current(project, report_id, input_digest(project, report, reference)):
+        elif all(is_current(project, job.report, job.inputs) for job in jobs):
             status = "up to date"
         else:
             status = "changed"
-        rows.append(ReportStatus(report_id, report.kind, report.version, report.title, status))
+        report = jobs[0].report
+        title = report.title if not report.parameter else f"{report.title} ({len(jobs)} PDFs)"
+        rows.append(ReportStatus(report_id, report.kind, report.version, title, status, len(jobs)))
     return rows

@@ -1,0 +1,96 @@
+"""What ``rmr-gen build`` shows while it works and when it is done.
+
+On a terminal: a progress bar (rich, which Typer brings). Otherwise, or when
+``CI`` is set: one plain line per PDF, for logs. Always a summary at the end;
+failures go to stderr as ``path:line:column: error: message``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+if TYPE_CHECKING:
+    from rmr_gen.build import Outcome, Summary
+
+
+def interactive() -> bool:
+    return sys.stdout.isatty() and not os.environ.get("CI")
+
+
+class Reporter:
+    def __init__(self, project: Path) -> None:
+        self.root = project.resolve()
+        self.bar: Any = None
+        self.task: Any = None
+
+    def __enter__(self) -> Reporter:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+    def start(self, total: int) -> None:
+        if not interactive() or total < 2:
+            return
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+        self.bar = Progress(
+            TextColumn("[bold]building"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.description}"),
+            transient=True,
+        )
+        self.bar.start()
+        self.task = self.bar.add_task("", total=total)
+
+    def _shown(self, path: Path) -> str:
+        try:
+            return str(path.relative_to(self.root))
+        except ValueError:
+            return str(path)
+
+    def outcome(self, outcome: Outcome) -> None:
+        if self.bar is not None:
+            self.bar.update(self.task, advance=1, description=outcome.name)
+        if outcome.status == "failed":
+            for problem in outcome.problems:
+                self._print(str(problem), err=True)
+            self._print(f"failed   {outcome.name}", err=True)
+        elif outcome.status == "built":
+            self._print(
+                f"built    {outcome.name}  {outcome.pages} pages  {outcome.seconds:.1f} s  "
+                f"{self._shown(outcome.pdf)}"
+            )
+        elif self.bar is None:
+            self._print(f"skipped  {outcome.name}  (unchanged; --force rebuilds)")
+
+    def _print(self, text: str, err: bool = False) -> None:
+        if self.bar is not None:
+            self.bar.console.print(text, markup=False, highlight=False, stderr=err)
+        else:
+            typer.echo(text, err=err)
+
+    def summary(self, summary: Summary) -> None:
+        built = [o for o in summary.outcomes if o.status == "built"]
+        pages = sum(o.pages for o in built)
+        seconds = sum(o.seconds for o in built)
+        line = (
+            f"{len(built)} built, {summary.count('skipped')} skipped, "
+            f"{summary.count('failed')} failed"
+        )
+        if built:
+            line += f"; {pages} pages in {seconds:.1f} s of rendering"
+        typer.echo(line, err=bool(summary.count("failed")))
