@@ -42,9 +42,11 @@ def run() -> Callable[..., object]:
 
 @pytest.fixture(scope="session")
 def built_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real reports, built once with --html."""
+    """The two published reports, built once with --html."""
     project_dir = copy_project(tmp_path_factory.mktemp("built"))
-    result = CliRunner().invoke(app, ["--project", str(project_dir), "build", "--html"])
+    result = CliRunner().invoke(
+        app, ["--project", str(project_dir), "build", "--html", NORR, "rmr-palliativ-vard-vgr"]
+    )
     assert result.exit_code == 0, result.output
     return project_dir
 

@@ -12,6 +12,7 @@ import pytest
 
 from tests.conftest import NORR
 
+RMR = "rmr-palliativ-vard-vgr"
 CSV = Path("data") / "palliativ-norr.csv"
 TOML = Path("reports") / NORR / "report.toml"
 
@@ -38,7 +39,7 @@ def assert_refused(result, *lines: str) -> None:
 
 
 def test_build_writes_pdf_and_html(project: Path, run) -> None:
-    result = run(project, "build", "--html")
+    result = run(project, "build", "--html", NORR, RMR)
     assert result.exit_code == 0, result.output
     out = project / "output" / NORR
     assert (out / f"{NORR}.pdf").read_bytes().startswith(b"%PDF-")
@@ -48,17 +49,17 @@ def test_build_writes_pdf_and_html(project: Path, run) -> None:
 
 
 def test_unchanged_report_is_skipped_and_untouched(project: Path, run) -> None:
-    assert run(project, "build").exit_code == 0
+    assert run(project, "build", NORR).exit_code == 0
     pdf = project / "output" / NORR / f"{NORR}.pdf"
     before = pdf.stat().st_mtime_ns
-    result = run(project, "build")
+    result = run(project, "build", NORR)
     assert result.exit_code == 0
     assert f"skipped  {NORR}" in result.stdout
     assert pdf.stat().st_mtime_ns == before
     replace_in(project / "reports" / NORR / "motivering.md", "Valda mål", "Valda  mål")
-    result = run(project, "build")
+    result = run(project, "build", NORR)
     assert f"built    {NORR}" in result.stdout
-    result = run(project, "build", "--force")
+    result = run(project, "build", "--force", NORR)
     assert f"built    {NORR}" in result.stdout
 
 
@@ -73,7 +74,7 @@ def test_list_shows_status(project: Path, run) -> None:
     result = run(project, "list")
     assert result.exit_code == 0
     assert f"{NORR}\tprocessmal\t1.0\tnot built" in result.stdout
-    run(project, "build")
+    run(project, "build", NORR)
     assert f"{NORR}\tprocessmal\t1.0\tup to date" in run(project, "list").stdout
     replace_in(
         project / CSV, ";Västerbotten;2022–2023;cancer;58", ";Västerbotten;2022–2023;cancer;59"
@@ -104,7 +105,7 @@ def test_not_a_project(tmp_path: Path, run) -> None:
 
 def test_missing_data_file(project: Path, run) -> None:
     (project / CSV).unlink()
-    result = run(project, "build")
+    result = run(project, "build", NORR)
     line = line_of(project / TOML, "files =")
     assert_refused(
         result, f"{TOML}:{line}: error: data file 'palliativ-norr.csv' not found in data/"
@@ -133,7 +134,7 @@ def test_bad_rows_are_all_reported_with_line_and_column(project: Path, run) -> N
         csv, "vb-angest;Västerbotten;2022–2023;cancer", "vb-angst;Västerbotten;2022–2023;cancer"
     )
     replace_in(csv, "vb-opioid;Norrbotten;2022–2023;cancer", "vb-opioid;Norbotten;2022–2023;cancer")
-    result = run(project, "build")
+    result = run(project, "build", NORR)
     lines = {
         "brytpunktssamtal;Norrbotten;2022–2023;cancer;7x9": "5: error: value '7x9' is not a number",
         "munhalsa;Västerbotten;2022–2023;cancer;166": "5: error: value 166 is outside 0–100 (a percentage)",
@@ -165,7 +166,7 @@ def test_jinja_syntax_error_names_template_and_line(project: Path, run) -> None:
     template = project / "templates" / "partials" / "table-indicator-summary.html.j2"
     replace_in(template, "{{ group.number }}.", "{{ group.number }.")
     line = line_of(template, '<th scope="rowgroup"')
-    result = run(project, "build")
+    result = run(project, "build", NORR)
     assert_refused(
         result,
         f"templates/partials/table-indicator-summary.html.j2:{line}: error: template error: unexpected '}}'",
@@ -175,7 +176,7 @@ def test_jinja_syntax_error_names_template_and_line(project: Path, run) -> None:
 def test_undefined_variable_in_template(project: Path, run) -> None:
     template = project / "templates" / "processmal" / "report.html.j2"
     replace_in(template, "{{ report.version }}", "{{ report.versoin }}")
-    result = run(project, "build")
+    result = run(project, "build", NORR)
     assert result.exit_code == 2
     assert "templates/processmal/report.html.j2:" in result.stderr
     assert "versoin" in result.stderr
@@ -207,7 +208,7 @@ def test_toml_syntax_error_has_line_and_column(project: Path, run) -> None:
 
 
 def test_failed_build_keeps_the_previous_pdf(project: Path, run) -> None:
-    assert run(project, "build").exit_code == 0
+    assert run(project, "build", NORR).exit_code == 0
     pdf = project / "output" / NORR / f"{NORR}.pdf"
     before = pdf.read_bytes()
     replace_in(
@@ -215,7 +216,7 @@ def test_failed_build_keeps_the_previous_pdf(project: Path, run) -> None:
         "munhalsa;Västerbotten;2022–2023;cancer;66",
         "munhalsa;Västerbotten;2022–2023;cancer;x",
     )
-    result = run(project, "build", "--force")
+    result = run(project, "build", "--force", NORR)
     assert result.exit_code == 2
     assert pdf.read_bytes() == before
     assert sorted(p.name for p in pdf.parent.iterdir()) == sorted(
@@ -236,7 +237,7 @@ def test_resource_outside_project_is_refused(project: Path, run, tmp_path: Path)
         ),
         encoding="utf-8",
     )
-    result = run(project, "build")
+    result = run(project, "build", NORR)
     assert result.exit_code == 2
     assert "resource refused" in result.stderr and "outside the project" in result.stderr
     assert not (project / "output" / NORR / f"{NORR}.pdf").exists()
@@ -249,7 +250,7 @@ def test_markdown_raw_html_and_template_code_print_literally(project: Path, run)
         + '\n\n<img src="file:///etc/passwd"> {{ 1234*5 }} [x](javascript:alert(1))\n',
         encoding="utf-8",
     )
-    result = run(project, "build", "--html")
+    result = run(project, "build", "--html", NORR)
     assert result.exit_code == 0, result.output
     html = (project / "output" / NORR / f"{NORR}.html").read_text(encoding="utf-8")
     assert "&lt;img src=&quot;file:///etc/passwd&quot;&gt;" in html
@@ -283,9 +284,9 @@ def test_python_dash_m_works(project: Path) -> None:
 
 def test_a_failing_report_does_not_stop_the_others(project: Path, run) -> None:
     replace_in(project / CSV, "munhalsa;Västerbotten;2022–2023;cancer;66", "munhalsa;Västerbotten;2022–2023;cancer;x")
-    result = run(project, "build")
+    result = run(project, "build", NORR, RMR)
     assert result.exit_code == 2
     assert f"failed   {NORR}" in result.stderr
     assert "1 built, 0 skipped, 1 failed" in result.stderr
-    assert (project / "output" / "rmr-palliativ-vard-vgr" / "rmr-palliativ-vard-vgr.pdf").is_file()
+    assert (project / "output" / RMR / f"{RMR}.pdf").is_file()
     assert not (project / "output" / NORR).exists()
