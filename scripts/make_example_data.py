@@ -41,9 +41,8 @@ def main() -> None:
             lines.append(f"{indicator};{region};{PERIODS[0]};cancer;{previous}")
             lines.append(f"{indicator};{region};{PERIODS[1]};cancer;{current}")
             if all_offset is not None:
-                lines.append(
-                    f"{indicator};{region};{PERIODS[1]};all;{clamp(current + all_offset + rng.gauss(0, 2))}"
-                )
+                value = clamp(current + all_offset + rng.gauss(0, 2))
+                lines.append(f"{indicator};{region};{PERIODS[1]};all;{value}")
     target = ROOT / "data" / "exempel-palliativ-nationell.csv"
     target.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"wrote {target.relative_to(ROOT)}: {len(lines) - 1} rows")

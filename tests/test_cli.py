@@ -283,7 +283,11 @@ def test_python_dash_m_works(project: Path) -> None:
 
 
 def test_a_failing_report_does_not_stop_the_others(project: Path, run) -> None:
-    replace_in(project / CSV, "munhalsa;Västerbotten;2022–2023;cancer;66", "munhalsa;Västerbotten;2022–2023;cancer;x")
+    replace_in(
+        project / CSV,
+        "munhalsa;Västerbotten;2022–2023;cancer;66",
+        "munhalsa;Västerbotten;2022–2023;cancer;x",
+    )
     result = run(project, "build", NORR, RMR)
     assert result.exit_code == 2
     assert f"failed   {NORR}" in result.stderr

@@ -31,7 +31,17 @@ def examples(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The example reports built once with two worker processes."""
     project = copy_project(tmp_path_factory.mktemp("examples"))
     out = subprocess.run(
-        [sys.executable, "-m", "rmr_gen", "--project", str(project), "build", "--jobs", "2", *EXAMPLES],
+        [
+            sys.executable,
+            "-m",
+            "rmr_gen",
+            "--project",
+            str(project),
+            "build",
+            "--jobs",
+            "2",
+            *EXAMPLES,
+        ],
         capture_output=True,
         text=True,
     )
@@ -59,7 +69,12 @@ def test_one_pdf_per_region_and_per_sjukvardsregion(examples: Path) -> None:
 
 
 def test_the_value_is_in_title_table_and_metadata(examples: Path) -> None:
-    pdf = examples / "output" / PER_SJUKVARDSREGION / f"{PER_SJUKVARDSREGION}-norra-sjukvardsregionen.pdf"
+    pdf = (
+        examples
+        / "output"
+        / PER_SJUKVARDSREGION
+        / f"{PER_SJUKVARDSREGION}-norra-sjukvardsregionen.pdf"
+    )
     with pdfplumber.open(pdf) as document:
         text = normalise(" ".join(page.extract_text() for page in document.pages))
         title = document.metadata["Title"]
@@ -81,7 +96,17 @@ def test_every_page_says_exempeldata(examples: Path) -> None:
 def test_output_is_identical_whatever_the_number_of_jobs(examples: Path, tmp_path: Path) -> None:
     serial = copy_project(tmp_path / "serial")
     out = subprocess.run(
-        [sys.executable, "-m", "rmr_gen", "--project", str(serial), "build", "--jobs", "1", PER_SJUKVARDSREGION],
+        [
+            sys.executable,
+            "-m",
+            "rmr_gen",
+            "--project",
+            str(serial),
+            "build",
+            "--jobs",
+            "1",
+            PER_SJUKVARDSREGION,
+        ],
         capture_output=True,
         text=True,
     )
@@ -95,14 +120,18 @@ def test_changing_one_region_rebuilds_only_what_prints_it(project: Path, run) ->
     assert run(project, "build", "--jobs", "2").exit_code == 0
     csv = project / "data" / "exempel-palliativ-nationell.csv"
     lines = csv.read_text(encoding="utf-8").splitlines()
-    index = next(i for i, line in enumerate(lines) if line.startswith("munhalsa;Gotland;2022–2023;cancer;"))
+    index = next(
+        i for i, line in enumerate(lines) if line.startswith("munhalsa;Gotland;2022–2023;cancer;")
+    )
     indicator, region, period, population, value = lines[index].split(";")
     lines[index] = ";".join([indicator, region, period, population, str((int(value) + 7) % 100)])
     csv.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
     result = run(project, "build", "--jobs", "2")
     assert result.exit_code == 0, result.output
-    built = sorted(line.split()[1] for line in result.stdout.splitlines() if line.startswith("built "))
+    built = sorted(
+        line.split()[1] for line in result.stdout.splitlines() if line.startswith("built ")
+    )
     assert built == [f"{PER_REGION}-gotland", f"{PER_SJUKVARDSREGION}-stockholm-gotland"]
     assert "2 built, 27 skipped, 0 failed" in result.stdout
 
@@ -119,8 +148,21 @@ def test_no_op_build_touches_no_file(project: Path, run) -> None:
 
 
 def test_concurrent_builds_leave_every_pdf_valid(project: Path) -> None:
-    command = [sys.executable, "-m", "rmr_gen", "--project", str(project), "build", "--force", "--jobs", "1", NORR]
-    processes = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(4)]
+    command = [
+        sys.executable,
+        "-m",
+        "rmr_gen",
+        "--project",
+        str(project),
+        "build",
+        "--force",
+        "--jobs",
+        "1",
+        NORR,
+    ]
+    processes = [
+        subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(4)
+    ]
     for process in processes:
         _, err = process.communicate(timeout=300)
         assert process.returncode == 0, err.decode()
@@ -132,7 +174,9 @@ def test_concurrent_builds_leave_every_pdf_valid(project: Path) -> None:
 
 def test_unknown_parameter_value_is_refused(project: Path, run) -> None:
     toml = project / "reports" / PER_REGION / "report.toml"
-    text = toml.read_text(encoding="utf-8").replace('by = "region"', 'by = "region"\nvalues = ["Gotland", "Gotlnd"]')
+    text = toml.read_text(encoding="utf-8").replace(
+        'by = "region"', 'by = "region"\nvalues = ["Gotland", "Gotlnd"]'
+    )
     toml.write_text(text, encoding="utf-8")
     result = run(project, "check", PER_REGION)
     assert result.exit_code == 2
