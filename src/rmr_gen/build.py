@@ -27,8 +27,9 @@ from rmr_gen.compute import summary_groups
 from rmr_gen.config import Reference, load_reference, load_report
 from rmr_gen.data import Key, load_report_data, read_measurements
 from rmr_gen.errors import InputError, Problem, Problems
-from rmr_gen.files import atomic_write, digest_files, files_below
-from rmr_gen.models import Measurement, Report, SummaryGroup
+from rmr_gen.files import atomic_write, digest_files, files_below, remove_stale_temporaries
+from rmr_gen.guard import origin_of
+from rmr_gen.models import Limits, Measurement, Report, SummaryGroup
 from rmr_gen.params import expand
 from rmr_gen.pdf import html_to_pdf
 from rmr_gen.project import Project
@@ -125,12 +126,30 @@ class _Work:
         self.fonts_key = digest_files(self.fonts, project.root)
         self._files: dict[Path, tuple[list[Measurement], set[Key], list[Problem]]] = {}
 
-    def measurements(self, path: Path, problems: Problems) -> tuple[list[Measurement], set[Key]]:
+    def measurements(
+        self, path: Path, problems: Problems, limits: Limits | None = None
+    ) -> tuple[list[Measurement], set[Key]]:
         """A data file's measurements, parsed once per build and cached by content."""
+        limits = limits or Limits()
+        shown = self.project.shown(path)
+        size = path.stat().st_size
+        if size > limits.max_data_mb * 1_000_000:
+            problems.error(
+                shown,
+                f"data file is {size / 1e6:.0f} MB,"
+                f" more than limits.max_data_mb = {limits.max_data_mb}",
+            )
+            return [], set()
         if path not in self._files:
             self._files[path] = self._read(path)
         found, invalid, file_problems = self._files[path]
         problems.extend(file_problems)
+        if len(found) + len(invalid) > limits.max_rows:
+            problems.error(
+                shown,
+                f"{len(found) + len(invalid)} rows, more than limits.max_rows = {limits.max_rows}",
+            )
+            return [], set()
         return found, invalid
 
     def _read(self, path: Path) -> tuple[list[Measurement], set[Key], list[Problem]]:
@@ -156,7 +175,10 @@ class _Work:
             return {}
         where = self.project.shown(report.data_files[0])
         return load_report_data(
-            report, lambda path: self.measurements(path, problems), where, problems
+            report,
+            lambda path: self.measurements(path, problems, report.limits),
+            where,
+            problems,
         )
 
     def chart(self, report: Report, groups: tuple[SummaryGroup, ...]) -> Chart:
@@ -175,7 +197,11 @@ class _Work:
         blocks = []
         for item in report.contents:
             if item.kind == "text":
-                blocks.append(text_block(report.folder / item.ref))
+                blocks.append(
+                    text_block(
+                        report.folder / item.ref, self.project.root, report.limits.max_image_mb
+                    )
+                )
             elif item.kind == "table":
                 spec = report.tables[item.ref]
                 rows = groups if spec.type == "indicator-summary" else spec.rows
@@ -271,11 +297,17 @@ def render_job(project_root: Path, job: Job) -> Rendered:
         work = _WORKER_WORK[project_root] = _Work(project, cache_for(project))
     try:
         html = work.html(job)
+        sources = [
+            *sorted(job.report.folder.rglob("*")),
+            *sorted(project.templates_dir.rglob("*.j2")),
+        ]
         pdf, pages = html_to_pdf(
             html,
             project.templates_dir,
             project.readable_roots,
             project.shown(job.report.folder / "report.toml"),
+            limits=job.report.limits,
+            origin=lambda url: origin_of(url, (p for p in sources if p.is_file()), project.root),
         )
     except InputError as exc:
         return Rendered(job, problems=exc.problems)
@@ -358,6 +390,8 @@ def build(
     if not todo:
         return summary
     cache.flush()  # parsed data, so that worker processes find it
+    for folder in {pdf_path(project, job.report).parent for job in todo}:
+        remove_stale_temporaries(folder)
     for rendered in _render_all(project, todo, jobs or default_jobs()):
         job = rendered.job
         target = pdf_path(project, job.report)

@@ -6,6 +6,7 @@ editor sees the whole list at once.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
 import re
@@ -19,6 +20,7 @@ from rmr_gen.models import (
     ChartSpec,
     ContentItem,
     Indicator,
+    Limits,
     Organisation,
     Report,
     ReportIndicator,
@@ -31,15 +33,16 @@ from rmr_gen.tomlfile import TomlDocument, read_toml
 
 PERIOD = re.compile(r"^(\d{4})(?:\s*[-–—]\s*(\d{4}))?$")
 VERSION = re.compile(r"^\d+\.\d+$")
-PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+PLACEHOLDER = re.compile(r"\{([A-Za-z_]+)\}")
 OPERATORS = {"≥": "≥", ">=": "≥", "=": "=", "==": "="}
 
 REPORT_KEYS = {
     "kind", "title", "short_title", "organisation", "date", "version", "subject",
     "keywords", "document_id", "approved_by", "content_owner", "valid_until",
     "contents", "target_year", "data", "indicators", "tables", "charts",
-    "example_data", "parameter",
+    "example_data", "parameter", "limits",
 }  # fmt: skip
+LIMIT_KEYS = {f.name for f in dataclasses.fields(Limits)}
 PARAMETER_KEYS = {"by", "values"}
 PARAMETERS = {"region": "regions", "sjukvardsregion": "sjukvårdsregioner"}
 DATA_KEYS = {"files", "period", "previous_period", "regions", "decimals"}
@@ -268,6 +271,7 @@ def load_report(
     }
     if parameter:
         substitutions["value"] = "{value}"  # filled in per value when the report is expanded
+    limits = _limits(check, data)
     example_data = data.get("example_data", False)
     if not isinstance(example_data, bool):
         check.error(("example_data",), "'example_data' must be true or false")
@@ -296,6 +300,7 @@ def load_report(
         id=report_id,
         folder=folder,
         example_data=example_data,
+        limits=limits,
         parameter=parameter,
         parameter_values=parameter_values,
         kind=kind,
@@ -321,6 +326,19 @@ def load_report(
         tables=tables,
         charts=charts,
     )
+
+
+def _limits(check: _Checker, data: dict[str, Any]) -> Limits:
+    table = check.table(data, "limits")
+    check.unknown_keys(table, LIMIT_KEYS, "limits")
+    values = {}
+    for key in LIMIT_KEYS & set(table):
+        value = check.integer(table, key, "limits")
+        if value is not None and value <= 0:
+            check.error(("limits", key), f"'limits.{key}' must be greater than 0")
+        elif value is not None:
+            values[key] = value
+    return Limits(**values)
 
 
 def _parameter(

@@ -1,24 +1,45 @@
-"""Editors' Markdown to HTML, safely: no raw HTML, only harmless links.
+"""Editors' Markdown to HTML, safely: no raw HTML, only harmless links and images.
 
 Texts come from many hands and are untrusted. Raw HTML is escaped (it prints
-as text), links are limited to http, https, mailto and in-document anchors,
-and images are refused until they can be checked to live inside the project.
+as text); links are limited to http, https, mailto and in-document anchors;
+images must be files inside the report's folder (rewritten to their absolute
+``file:`` URL, which the PDF layer checks again) and not too large.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import unquote, urlsplit
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 ALLOWED_SCHEMES = ("http:", "https:", "mailto:")
+IMAGE_TYPES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")
+
+
+@dataclass(frozen=True)
+class MarkdownProblem:
+    line: int | None
+    message: str
 
 
 def is_allowed_link(url: str) -> bool:
     cleaned = "".join(url.split()).lower()
     return cleaned.startswith(ALLOWED_SCHEMES) or (cleaned.startswith("#") and len(cleaned) > 1)
+
+
+def _is_allowed(url: str) -> bool:
+    # Images are checked separately against the report folder, so a relative
+    # path passes here; anything with a scheme must be a link we allow.
+    cleaned = "".join(url.split()).lower()
+    return is_allowed_link(url) or (
+        ":" not in cleaned.split("/")[0] and not cleaned.startswith("//")
+    )
 
 
 @lru_cache(maxsize=1)
@@ -27,12 +48,66 @@ def _parser() -> MarkdownIt:
 
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.enable("table")
-    md.disable("image")
-    md.validateLink = is_allowed_link  # type: ignore[method-assign]
+    md.validateLink = _is_allowed  # type: ignore[method-assign]
     md.normalizeLinkText = str  # print a URL as written, "%20" and all  # type: ignore[method-assign]
     return md
 
 
+def _check_image(src: str, folder: Path, max_bytes: int) -> tuple[str | None, str]:
+    """The image's file URL, or None and why it is refused."""
+    parts = urlsplit(src)
+    if parts.scheme or parts.netloc or src.startswith("/"):
+        return None, f"image '{src}' must be a file in the report folder"
+    path = (folder / unquote(parts.path)).resolve()  # follows symlinks and '..'
+    if not path.is_relative_to(folder.resolve()):
+        return None, f"image '{src}' is outside the report folder"
+    if not path.is_file():
+        return None, f"image '{src}' not found"
+    if path.suffix.lower() not in IMAGE_TYPES:
+        return None, f"image '{src}' is not an image ({', '.join(IMAGE_TYPES)})"
+    size = path.stat().st_size
+    if size > max_bytes:
+        return None, f"image '{src}' is {size / 1e6:.1f} MB, more than limits.max_image_mb"
+    return path.as_uri(), ""
+
+
+def render_markdown(
+    text: str, folder: Path, max_image_bytes: int = 10_000_000
+) -> tuple[str, list[MarkdownProblem]]:
+    """Render Markdown; the HTML is safe to insert into a template unescaped."""
+    md = _parser()
+    tokens = md.parse(text)
+    problems: list[MarkdownProblem] = []
+    for block in tokens:
+        for token in _images(block.children or []):
+            line = block.map[0] + 1 if block.map else None
+            uri, why = _check_image(str(token.attrGet("src") or ""), folder, max_image_bytes)
+            if uri is None:
+                problems.append(MarkdownProblem(line, why))
+                token.attrSet("src", "")
+            else:
+                token.attrSet("src", uri)
+        for token in block.children or []:
+            href = token.attrGet("href") if token.type == "link_open" else None
+            if href is not None and not is_allowed_link(str(href)):
+                line = block.map[0] + 1 if block.map else None
+                problems.append(
+                    MarkdownProblem(
+                        line, f"link '{href}': only http, https, mailto and #anchors are allowed"
+                    )
+                )
+    return md.renderer.render(tokens, md.options, {}), problems
+
+
+def _images(tokens: list[Token]) -> list[Token]:
+    found = []
+    for token in tokens:
+        if token.type == "image":
+            found.append(token)
+        found.extend(_images(token.children or []))
+    return found
+
+
 def to_html(text: str) -> str:
-    """Render Markdown; the result is safe to insert into a template unescaped."""
-    return _parser().render(text)
+    """Render Markdown that has no images (e.g. a short note); problems are ignored."""
+    return render_markdown(text, Path("/nonexistent"))[0]

@@ -87,6 +87,17 @@ class ContentItem:
 
 
 @dataclass(frozen=True)
+class Limits:
+    """Bounds on what one report may consume; ``[limits]`` in report.toml overrides them."""
+
+    max_pages: int = 500
+    max_seconds: int = 300  # rendering time of one PDF
+    max_data_mb: int = 200  # size of one data file
+    max_rows: int = 2_000_000  # rows of one data file
+    max_image_mb: int = 10  # size of one image in a text
+
+
+@dataclass(frozen=True)
 class Report:
     """A validated report.toml, with everything it refers to resolved."""
 
@@ -114,6 +125,7 @@ class Report:
     decimals: int = 0
     tables: dict[str, TableSpec] = field(default_factory=dict)
     charts: dict[str, ChartSpec] = field(default_factory=dict)
+    limits: Limits = field(default_factory=Limits)
     example_data: bool = False  # synthetic numbers: every page says "Exempeldata"
     parameter: str = ""  # "" | "region" | "sjukvardsregion"
     parameter_values: tuple[str, ...] = ()

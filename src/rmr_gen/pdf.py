@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
 from rmr_gen.errors import InputError, Location, Problem
+from rmr_gen.guard import TimeLimitExceeded, has_foreign_attachment, time_limit
+from rmr_gen.models import Limits
 
 
 class ResourceRefused(Exception):
@@ -35,7 +37,7 @@ def resolve_local(url: str, roots: Sequence[Path]) -> Path:
     return path
 
 
-def _fetcher(roots: Sequence[Path], refused: list[str]) -> Any:
+def _fetcher(roots: Sequence[Path], refused: list[tuple[str, str]]) -> Any:
     from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
     class ProjectFetcher(URLFetcher):  # type: ignore[misc]
@@ -45,7 +47,7 @@ def _fetcher(roots: Sequence[Path], refused: list[str]) -> Any:
             try:
                 path = resolve_local(url, roots)
             except ResourceRefused as exc:
-                refused.append(str(exc))
+                refused.append((url, str(exc)))
                 raise FatalURLFetchingError(str(exc)) from exc
             return URLFetcherResponse(path.as_uri(), path.read_bytes())
 
@@ -61,7 +63,7 @@ class _WarningCollector(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         message = record.getMessage()
-        if any(word in message for word in ("Failed to load", "Error fetching", "not allowed")):
+        if any(word in message for word in ("Failed to", "Error fetching", "not allowed")):
             self.messages.append(message)
 
 
@@ -71,33 +73,59 @@ def html_to_pdf(
     roots: Sequence[Path],
     source: str,
     variant: str | None = "pdf/ua-1",
+    *,
+    limits: Limits | None = None,
+    origin: Callable[[str], str] | None = None,
 ) -> tuple[bytes, int]:
     """Render ``html`` to PDF bytes and a page count; resources resolve against ``base_dir``.
 
-    ``source`` names what the HTML was made from, for error messages.
+    ``source`` names what the HTML was made from, for error messages; ``origin``
+    finds the text or template that asked for a refused resource.
     """
     from weasyprint import HTML
     from weasyprint.urls import FatalURLFetchingError
 
+    limits = limits or Limits()
+
+    def fail(message: str, where: str = "") -> InputError:
+        location = Location(where) if where else Location(source)
+        return InputError([Problem(location, message)])
+
+    if has_foreign_attachment(html):
+        raise fail("rel=attachment is not allowed: rmr-gen attaches the source data itself")
     refused: list[str] = []
     collector = _WarningCollector()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collector)
     try:
-        document = HTML(
-            string=html, base_url=base_dir.as_uri() + "/", url_fetcher=_fetcher(roots, refused)
-        ).render(pdf_variant=variant)
-        pages = len(document.pages)
-        pdf = document.write_pdf(
-            pdf_variant=variant,
-            pdf_identifier=hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode(),
-            uncompressed_pdf=False,
-        )
+        with time_limit(limits.max_seconds):
+            document = HTML(
+                string=html,
+                base_url=base_dir.as_uri() + "/",
+                url_fetcher=_fetcher(roots, refused),
+            ).render(pdf_variant=variant)
+            pages = len(document.pages)
+            if pages > limits.max_pages:
+                raise fail(f"{pages} pages is more than limits.max_pages = {limits.max_pages}")
+            pdf = document.write_pdf(
+                pdf_variant=variant,
+                pdf_identifier=hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode(),
+                uncompressed_pdf=False,
+            )
     except FatalURLFetchingError as exc:
-        reason = refused[-1] if refused else str(exc)
-        raise InputError([Problem(Location(source), f"resource refused: {reason}")]) from None
+        url, reason = refused[-1] if refused else ("", str(exc))
+        where = origin(url) if origin and url else ""
+        raise fail(f"resource refused: {reason}", where) from None
+    except TimeLimitExceeded:
+        raise fail(
+            f"rendering took longer than limits.max_seconds = {limits.max_seconds} s"
+        ) from None
     finally:
         logger.removeHandler(collector)
+    if refused:  # WeasyPrint swallows some fatal fetch errors (e.g. images inside SVG)
+        url, reason = refused[0]
+        where = origin(url) if origin else ""
+        raise fail(f"resource refused: {reason}", where)
     if collector.messages:
         raise InputError(
             [Problem(Location(source), f"resource failed: {m}") for m in collector.messages]

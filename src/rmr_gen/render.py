@@ -17,7 +17,7 @@ from typing import Any
 
 from rmr_gen import formatting
 from rmr_gen.errors import InputError, Location, Problem
-from rmr_gen.markdown import to_html
+from rmr_gen.markdown import render_markdown
 from rmr_gen.models import Report
 
 
@@ -129,7 +129,17 @@ def check_templates(templates_dir: Path, project_root: Path) -> list[Problem]:
     return problems
 
 
-def text_block(path: Path) -> Block:
+def text_block(path: Path, project_root: Path, max_image_mb: int = 10) -> Block:
+    """A Markdown text as a block; a refused image or link is an error at its line."""
     from markupsafe import Markup
 
-    return Block("text", html=Markup(to_html(path.read_text(encoding="utf-8-sig"))))
+    html, problems = render_markdown(
+        path.read_text(encoding="utf-8-sig"), path.parent, max_image_mb * 1_000_000
+    )
+    if problems:
+        try:
+            shown = str(path.resolve().relative_to(project_root))
+        except ValueError:
+            shown = str(path)
+        raise InputError([Problem(Location(shown, p.line), p.message) for p in problems])
+    return Block("text", html=Markup(html))
