@@ -31,7 +31,7 @@ from rmr_gen.files import atomic_write, digest_files, files_below, remove_stale_
 from rmr_gen.guard import origin_of
 from rmr_gen.models import Limits, Measurement, Report, SummaryGroup
 from rmr_gen.params import expand
-from rmr_gen.pdf import html_to_pdf
+from rmr_gen.pdf import forget_images, html_to_pdf
 from rmr_gen.project import Project
 from rmr_gen.render import Block, check_templates, render_report, svg_data_uri, text_block
 
@@ -361,6 +361,7 @@ def build(
     cache = cache_for(project)
     the_plan = plan(project, ids, cache)
     summary = Summary()
+    forget_images()
 
     def report(outcome: Outcome) -> None:
         summary.outcomes.append(outcome)

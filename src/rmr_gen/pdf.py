@@ -54,6 +54,27 @@ def _fetcher(roots: Sequence[Path], refused: list[tuple[str, str]]) -> Any:
     return ProjectFetcher(allowed_protocols=("data", "file"), allow_redirects=False)
 
 
+_shared: dict[str, Any] = {}
+
+
+def _per_process() -> tuple[Any, dict[str, Any]]:
+    """One font configuration and image cache per process, reused by every PDF it
+    renders: loading the bundled fonts once saves about a quarter of the time of a
+    small document, and the bytes are the same as with fresh ones."""
+    if not _shared:
+        from weasyprint.text.fonts import FontConfiguration
+
+        _shared["fonts"] = FontConfiguration()
+        _shared["images"] = {}
+    return _shared["fonts"], _shared["images"]
+
+
+def forget_images() -> None:
+    """Images are cached by URL; a new build must see files edited since the last."""
+    if _shared:
+        _shared["images"] = {}
+
+
 class _WarningCollector(logging.Handler):
     """WeasyPrint only logs some failures (e.g. a broken image); collect them."""
 
@@ -98,12 +119,13 @@ def html_to_pdf(
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collector)
     try:
+        fonts, images = _per_process()
         with time_limit(limits.max_seconds):
             document = HTML(
                 string=html,
                 base_url=base_dir.as_uri() + "/",
                 url_fetcher=_fetcher(roots, refused),
-            ).render(pdf_variant=variant)
+            ).render(pdf_variant=variant, font_config=fonts)
             pages = len(document.pages)
             if pages > limits.max_pages:
                 raise fail(f"{pages} pages is more than limits.max_pages = {limits.max_pages}")
@@ -111,6 +133,7 @@ def html_to_pdf(
                 pdf_variant=variant,
                 pdf_identifier=hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode(),
                 uncompressed_pdf=False,
+                cache=images,
             )
     except FatalURLFetchingError as exc:
         url, reason = refused[-1] if refused else ("", str(exc))
