@@ -10,6 +10,7 @@ import dataclasses
 import datetime as dt
 import difflib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -471,25 +472,32 @@ def _substitute(check: _Checker, text: str, values: dict[str, str], *where: str)
     return PLACEHOLDER.sub(replace, text)
 
 
+def _declared(
+    check: _Checker, data: dict[str, Any], noun: str, values: dict[str, str]
+) -> Iterator[tuple[str, dict[str, Any], str, str]]:
+    """Each valid ``[tables.ID]`` / ``[charts.ID]``: id, entry, type and caption."""
+    keys, types = (TABLE_KEYS, TABLE_TYPES) if noun == "table" else (CHART_KEYS, CHART_TYPES)
+    for item_id, entry in check.table(data, f"{noun}s").items():
+        where = (f"{noun}s", item_id)
+        if not isinstance(entry, dict):
+            check.error(where, f"{noun} '{item_id}' must be a table")
+            continue
+        check.unknown_keys(entry, keys, *where)
+        item_type = check.string(entry, "type", *where, required=True)
+        if item_type and item_type not in types:
+            check.error(
+                (*where, "type"), f"unknown {noun} type '{item_type}'{suggest(item_type, types)}"
+            )
+        caption = check.string(entry, "caption", *where, required=True)
+        yield item_id, entry, item_type, _substitute(check, caption, values, *where)
+
+
 def _tables(
     check: _Checker, data: dict[str, Any], reference: Reference, values: dict[str, str]
 ) -> dict[str, TableSpec]:
     tables = {}
-    for table_id, entry in check.table(data, "tables").items():
+    for table_id, entry, table_type, caption in _declared(check, data, "table", values):
         where = ("tables", table_id)
-        if not isinstance(entry, dict):
-            check.error(where, f"table '{table_id}' must be a table")
-            continue
-        check.unknown_keys(entry, TABLE_KEYS, *where)
-        table_type = check.string(entry, "type", *where, required=True)
-        if table_type and table_type not in TABLE_TYPES:
-            check.error(
-                (*where, "type"),
-                f"unknown table type '{table_type}'{suggest(table_type, TABLE_TYPES)}",
-            )
-        caption = _substitute(
-            check, check.string(entry, "caption", *where, required=True), values, *where
-        )
         rows = []
         for i, row in enumerate(entry.get("rows", [])):
             row_where = (*where, "rows", i)
@@ -525,18 +533,7 @@ def _tables(
 
 def _charts(check: _Checker, data: dict[str, Any], values: dict[str, str]) -> dict[str, ChartSpec]:
     charts = {}
-    for chart_id, entry in check.table(data, "charts").items():
-        where = ("charts", chart_id)
-        if not isinstance(entry, dict):
-            check.error(where, f"chart '{chart_id}' must be a table")
-            continue
-        check.unknown_keys(entry, CHART_KEYS, *where)
-        chart_type = check.string(entry, "type", *where, required=True)
-        if chart_type and chart_type not in CHART_TYPES:
-            check.error((*where, "type"), f"unknown chart type '{chart_type}'")
-        caption = _substitute(
-            check, check.string(entry, "caption", *where, required=True), values, *where
-        )
+    for chart_id, _, chart_type, caption in _declared(check, data, "chart", values):
         charts[chart_id] = ChartSpec(chart_id, chart_type, caption)
     return charts
 
