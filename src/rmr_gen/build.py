@@ -34,6 +34,7 @@ class Prepared:
     report: Report
     html: str | None
     inputs: str  # content hash of everything that goes into the PDF
+    blocks: tuple[Block, ...] = ()  # the computed body, for comparing versions
 
 
 @dataclass(frozen=True)
@@ -173,7 +174,7 @@ def prepare(
                 except InputError as exc:
                     report_problems.extend(exc.problems)
                 else:
-                    prepared.append(Prepared(report, html, digest))
+                    prepared.append(Prepared(report, html, digest, tuple(blocks)))
         problems.extend(report_problems)
     return prepared
 

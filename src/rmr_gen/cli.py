@@ -130,11 +130,48 @@ def check(ctx: typer.Context, report_ids: ReportIds = None) -> None:
 
 @app.command("list")
 def list_reports(ctx: typer.Context) -> None:
-    """List reports with their kind, version and whether the draft is up to date."""
+    """List reports: kind, version, draft status, title, releases."""
     from rmr_gen.status import report_statuses
 
     for row in _run(ctx, report_statuses):
-        typer.echo(f"{row.report_id}\t{row.kind}\t{row.version}\t{row.status}\t{row.title}")
+        typer.echo(
+            f"{row.report_id}\t{row.kind}\t{row.version}\t{row.status}\t{row.title}\t{row.releases}"
+        )
+
+
+Version = Annotated[str, typer.Argument(help="A released version, e.g. 1.0.", show_default=False)]
+
+
+@app.command()
+def release(
+    ctx: typer.Context,
+    report_id: Annotated[str, typer.Argument(help="The report to release.", show_default=False)],
+    version: Annotated[
+        str, typer.Option("--version", help="The version to release (major.minor, e.g. 1.1).")
+    ],
+) -> None:
+    """Release a report: output/<id>/<X.Y>/<id>-<X.Y>.pdf, a snapshot and manifest.json."""
+    from rmr_gen.release import release as make_release
+
+    done = _run(ctx, lambda project: make_release(project, report_id, version))
+    where = done.pdf.relative_to(ctx.obj.resolve()) if done.pdf.is_absolute() else done.pdf
+    typer.echo(f"released {done.report_id} {done.version}  {done.pages} pages  {where}")
+
+
+@app.command()
+def verify(
+    ctx: typer.Context,
+    report_id: Annotated[str, typer.Argument(help="The report.", show_default=False)],
+    version: Version,
+) -> None:
+    """Prove a release is intact: manifest hashes match, the snapshot rebuilds the same bytes."""
+    from rmr_gen.release import verify as check_release
+
+    done = _run(ctx, lambda project: check_release(project, report_id, version))
+    typer.echo(
+        f"verified {done.report_id} {done.version}: {done.files} files intact, "
+        "PDF rebuilt from the snapshot byte for byte"
+    )
 
 
 def main() -> None:

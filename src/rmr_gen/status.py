@@ -1,4 +1,4 @@
-"""What ``rmr-gen list`` shows: each report and whether its draft is current."""
+"""What ``rmr-gen list`` shows: each report, whether its draft is current, its releases."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from rmr_gen.build import input_digest, is_current, pdf_path
 from rmr_gen.config import load_reference, load_report
 from rmr_gen.errors import Problems
 from rmr_gen.project import Project
+from rmr_gen.release import draft_differs, versions
 
 
 @dataclass(frozen=True)
@@ -17,6 +18,16 @@ class ReportStatus:
     version: str
     title: str
     status: str  # "up to date" | "changed" | "not built" | "invalid (run rmr-gen check)"
+    versions: tuple[str, ...] = ()  # released versions, oldest first
+    draft_differs: bool | None = None  # from the latest release; None when there is none
+
+    @property
+    def releases(self) -> str:
+        """``released 1.0, 1.1 (draft differs from 1.1)`` or ``no release``."""
+        if not self.versions:
+            return "no release"
+        state = "differs from" if self.draft_differs else "same as"
+        return f"released {', '.join(self.versions)} (draft {state} {self.versions[-1]})"
 
 
 def report_statuses(project: Project) -> list[ReportStatus]:
@@ -35,5 +46,11 @@ def report_statuses(project: Project) -> list[ReportStatus]:
             status = "up to date"
         else:
             status = "changed"
-        rows.append(ReportStatus(report_id, report.kind, report.version, report.title, status))
+        released = tuple(versions(project, report_id))
+        differs = draft_differs(project, report, reference, released[-1]) if released else None
+        rows.append(
+            ReportStatus(
+                report_id, report.kind, report.version, report.title, status, released, differs
+            )
+        )
     return rows

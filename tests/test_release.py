@@ -1,0 +1,187 @@
+"""Releases as a publisher sees them: immutable folders, refusals, verification."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import NORR, normalise, pdf_pages_text
+from tests.test_cli import assert_refused, replace_in
+from tests.test_processmal_norr import tabell_1_parts
+
+TOML = Path("reports") / NORR / "report.toml"
+CSV = Path("data") / "palliativ-norr.csv"
+MOTIVERING = Path("reports") / NORR / "motivering.md"
+
+
+def release_dir(project: Path, version: str) -> Path:
+    return project / "output" / NORR / version
+
+
+def release_pdf(project: Path, version: str) -> Path:
+    return release_dir(project, version) / f"{NORR}-{version}.pdf"
+
+
+def tree(folder: Path) -> dict[str, str]:
+    """Every file below ``folder`` with its sha256: what 'nothing touched' compares."""
+    if not folder.exists():
+        return {}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def norrbotten_tackningsgrad(pdf: Path) -> str:
+    rows = [row for part in tabell_1_parts(pdf) for row in part[1:]]
+    return next(row[1] for row in rows if row[0] == "Norrbotten")
+
+
+def make_1_1(project: Path) -> None:
+    """One data value and one sentence change; the version moves on."""
+    replace_in(
+        project / CSV,
+        "tackningsgrad;Norrbotten;2022–2023;cancer;55",
+        "tackningsgrad;Norrbotten;2022–2023;cancer;60",
+    )
+    replace_in(project / MOTIVERING, "som används som utvärdering", "som används för utvärdering")
+    replace_in(project / TOML, 'version = "1.0"', 'version = "1.1"')
+
+
+@pytest.fixture
+def released_1_0(project: Path, run) -> Path:
+    result = run(project, "release", NORR, "--version", "1.0")
+    assert result.exit_code == 0, result.output
+    return project
+
+
+def test_release_writes_pdf_snapshot_and_manifest(released_1_0: Path) -> None:
+    folder = release_dir(released_1_0, "1.0")
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["report"] == NORR
+    assert manifest["version"] == "1.0"
+    assert manifest["rmr_gen"]
+    assert manifest["released"].endswith("Z")
+    files = manifest["files"]
+    assert f"source/reports/{NORR}/report.toml" in files
+    assert f"source/reports/{NORR}/motivering.md" in files
+    assert "source/data/palliativ-norr.csv" in files
+    assert "source/data/indicators.toml" in files
+    assert "source/templates/base.html.j2" in files
+    assert {k: v for k, v in tree(folder).items() if k != "manifest.json"} == files
+    for path in folder.rglob("*"):
+        if path.is_file():
+            assert path.stat().st_mode & 0o222 == 0, path
+    text = normalise(" ".join(pdf_pages_text(release_pdf(released_1_0, "1.0"))))
+    assert "Version 1.0" in text
+    assert "2025-06-04" in text
+
+
+def test_release_1_1_recomputes_and_leaves_1_0_untouched(released_1_0: Path, run) -> None:
+    project = released_1_0
+    before = tree(release_dir(project, "1.0"))
+    assert norrbotten_tackningsgrad(release_pdf(project, "1.0")) == "55 (-2)"
+    make_1_1(project)
+    result = run(project, "release", NORR, "--version", "1.1")
+    assert result.exit_code == 0, result.output
+    assert f"released {NORR} 1.1" in result.stdout
+    assert tree(release_dir(project, "1.0")) == before
+    assert norrbotten_tackningsgrad(release_pdf(project, "1.1")) == "60 (+3)"
+    text = normalise(" ".join(pdf_pages_text(release_pdf(project, "1.1"))))
+    assert "Version 1.1" in text and "som används för utvärdering" in text
+    for version in ("1.0", "1.1"):
+        result = run(project, "verify", NORR, version)
+        assert result.exit_code == 0, result.output
+        assert f"verified {NORR} {version}" in result.stdout
+    assert "released 1.0, 1.1 (draft same as 1.1)" in run(project, "list").stdout
+    replace_in(project / MOTIVERING, "Valda mål", "Valda  mål")
+    assert "released 1.0, 1.1 (draft differs from 1.1)" in run(project, "list").stdout
+
+
+def test_rereleasing_a_version_is_refused_and_touches_nothing(released_1_0: Path, run) -> None:
+    before = tree(released_1_0 / "output")
+    result = run(released_1_0, "release", NORR, "--version", "1.0")
+    assert_refused(
+        result, f"output/{NORR}/1.0: error: version 1.0 of {NORR} exists; releases never change"
+    )
+    assert tree(released_1_0 / "output") == before
+
+
+def test_lower_version_is_refused(released_1_0: Path, run) -> None:
+    replace_in(released_1_0 / TOML, 'version = "1.0"', 'version = "0.9"')
+    before = tree(released_1_0 / "output")
+    result = run(released_1_0, "release", NORR, "--version", "0.9")
+    assert_refused(
+        result,
+        f"output/{NORR}/0.9: error: version 0.9 is not greater than the latest release 1.0",
+    )
+    assert tree(released_1_0 / "output") == before
+    assert not release_dir(released_1_0, "0.9").exists()
+
+
+@pytest.mark.parametrize("version", ["1", "v1.0", "1.0/../../x", "01.0", "1.0.0", ".."])
+def test_bad_version_is_refused_before_it_becomes_a_path(project: Path, run, version: str) -> None:
+    result = run(project, "release", NORR, "--version", version)
+    assert_refused(
+        result,
+        f"--version: error: '{version}' is not a release version: use major.minor, e.g. 1.0 or 2.3",
+    )
+    assert not (project / "output").exists()
+
+
+def test_bad_report_id_is_refused(project: Path, run) -> None:
+    result = run(project, "release", "../reports", "--version", "1.0")
+    assert result.exit_code == 2
+    assert "is not a report id" in result.stderr
+    assert not (project / "output").exists()
+
+
+def test_version_must_match_report_toml(project: Path, run) -> None:
+    result = run(project, "release", NORR, "--version", "2.0")
+    assert_refused(
+        result,
+        f'reports/{NORR}/report.toml:9: error: version is "1.0" but the release is 2.0: set '
+        'version = "2.0" so the document prints the version it is released as',
+    )
+    assert not (project / "output").exists()
+
+
+def test_symlink_in_release_path_is_refused(project: Path, run, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (project / "output").mkdir()
+    (project / "output" / NORR).symlink_to(elsewhere, target_is_directory=True)
+    result = run(project, "release", NORR, "--version", "1.0")
+    assert_refused(result, f"output/{NORR}: error: is a symbolic link; releases refuse links")
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_a_release_in_progress_wins(project: Path, run) -> None:
+    """Two releases of one version: the one holding the lock wins, the other is refused."""
+    folder = project / "output" / NORR
+    folder.mkdir(parents=True)
+    (folder / ".release-1.0.lock").write_text("")
+    result = run(project, "release", NORR, "--version", "1.0")
+    assert result.exit_code == 2
+    assert "another release of" in result.stderr
+    assert not (folder / "1.0").exists()
+
+
+def test_verify_finds_a_changed_file(released_1_0: Path, run) -> None:
+    text = release_dir(released_1_0, "1.0") / "source" / MOTIVERING
+    text.chmod(0o644)
+    text.write_text(text.read_text(encoding="utf-8") + "\nTillägg.\n", encoding="utf-8")
+    result = run(released_1_0, "verify", NORR, "1.0")
+    assert_refused(
+        result,
+        f"output/{NORR}/1.0/source/{MOTIVERING.as_posix()}: error: changed since the release (sha256 differs)",
+    )
+
+
+def test_verify_unknown_version(released_1_0: Path, run) -> None:
+    result = run(released_1_0, "verify", NORR, "2.0")
+    assert_refused(result, f"output/{NORR}/2.0: error: no release 2.0 of {NORR} (released: 1.0)")
