@@ -174,6 +174,43 @@ def verify(
     )
 
 
+@app.command()
+def diff(
+    ctx: typer.Context,
+    report_id: Annotated[str, typer.Argument(help="The report.", show_default=False)],
+    old: Annotated[str, typer.Argument(help="The released version to compare from.")],
+    new: Annotated[
+        str | None, typer.Argument(help="A released version; default: the working draft.")
+    ] = None,
+    output_format: Annotated[
+        str, typer.Option("--format", help="Summary as 'text' or 'json'.")
+    ] = "text",
+    exit_code: Annotated[
+        bool, typer.Option("--exit-code", help="Exit with 1 when there are differences.")
+    ] = False,
+) -> None:
+    """Redline two versions: output/<id>/diff-<OLD>-<NEW>.pdf and .html, a summary on stdout."""
+    import json
+
+    from rmr_gen import diff as differ
+
+    if output_format not in ("text", "json"):
+        typer.echo(f"--format: error: '{output_format}' is not 'text' or 'json'", err=True)
+        raise typer.Exit(2)
+    done = _run(ctx, lambda project: differ.diff(project, report_id, old, new))
+    if output_format == "json":
+        data = done.differences.as_json()
+        root = ctx.obj.resolve()
+        data.update(pdf=str(done.pdf.relative_to(root)), html=str(done.html.relative_to(root)))
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        for line in differ.summary_lines(done.differences):
+            typer.echo(line)
+        typer.echo(f"wrote {done.pdf.relative_to(ctx.obj.resolve())} and .html")
+    if exit_code and done.differences.any:
+        raise typer.Exit(1)
+
+
 def main() -> None:
     """Entry point of the ``rmr-gen`` script."""
     try:
