@@ -185,3 +185,69 @@ def test_verify_finds_a_changed_file(released_1_0: Path, run) -> None:
 def test_verify_unknown_version(released_1_0: Path, run) -> None:
     result = run(released_1_0, "verify", NORR, "2.0")
     assert_refused(result, f"output/{NORR}/2.0: error: no release 2.0 of {NORR} (released: 1.0)")
+
+
+NEXT = "processmal-palliativ-norr-2026-2029"
+
+
+def add_next_year_rows(csv: Path) -> None:
+    """The 2023–2024 export: every 2022–2023 row again, one point higher."""
+    lines = csv.read_text(encoding="utf-8").splitlines()
+    rows = []
+    for line in lines[1:]:
+        indicator, region, period, population, value = line.split(";")
+        if period == "2022–2023":
+            rows.append(f"{indicator};{region};2023–2024;{population};{min(int(value) + 1, 100)}")
+    csv.write_text("\n".join([*lines, *rows]) + "\n", encoding="utf-8")
+
+
+def test_next_years_plan_reads_the_previous_period_from_the_release(
+    released_1_0: Path, run
+) -> None:
+    project = released_1_0
+    result = run(project, "new", NEXT, "--from", NORR)
+    assert result.exit_code == 0, result.output
+    toml = (project / "reports" / NEXT / "report.toml").read_text(encoding="utf-8")
+    assert f'previous = "{NORR}@1.0"' in toml
+    assert 'period = "2023–2024"' in toml and 'previous_period = "2022–2023"' in toml
+    assert 'version = "1.0"' in toml
+    assert (project / "reports" / NEXT / "motivering.md").read_bytes() == (
+        project / "reports" / NORR / "motivering.md"
+    ).read_bytes()
+    add_next_year_rows(project / CSV)
+    # The working data's old period is edited after the release: the plan must not see it.
+    replace_in(
+        project / CSV,
+        "tackningsgrad;Norrbotten;2022–2023;cancer;55",
+        "tackningsgrad;Norrbotten;2022–2023;cancer;10",
+    )
+    result = run(project, "release", NEXT, "--version", "1.0")
+    assert result.exit_code == 0, result.output
+    pdf = project / "output" / NEXT / "1.0" / f"{NEXT}-1.0.pdf"
+    assert norrbotten_tackningsgrad(pdf) == "56 (+1)"  # 56 − 55 from the 1.0 snapshot, not − 10
+    manifest = json.loads((pdf.parent / "manifest.json").read_text(encoding="utf-8"))
+    assert f"source/output/{NORR}/1.0/source/data/palliativ-norr.csv" in manifest["files"]
+    result = run(project, "verify", NEXT, "1.0")
+    assert result.exit_code == 0, result.output
+
+
+def test_new_refuses_an_existing_report_or_no_release(project: Path, run) -> None:
+    result = run(project, "new", NEXT, "--from", NORR)
+    assert_refused(
+        result,
+        f"output/{NORR}: error: '{NORR}' has no release to carry over"
+        f" (release it first: rmr-gen release {NORR} --version X.Y)",
+    )
+    assert not (project / "reports" / NEXT).exists()
+    result = run(project, "new", NORR, "--from", NORR)
+    assert_refused(result, f"reports/{NORR}: error: report '{NORR}' exists")
+
+
+def test_previous_must_name_a_release(project: Path, run) -> None:
+    replace_in(project / TOML, 'version = "1.0"', f'version = "1.0"\nprevious = "{NORR}@0.9"')
+    result = run(project, "check")
+    assert_refused(
+        result,
+        f"reports/{NORR}/report.toml:10: error: no release 0.9 of '{NORR}' with data"
+        f" (release it first: rmr-gen release {NORR} --version 0.9)",
+    )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from rmr_gen import __version__
@@ -63,6 +63,7 @@ def input_digest(project: Project, report: Report, reference: Reference) -> str:
     paths = [
         *files_below(report.folder),
         *report.data_files,
+        *report.previous_data_files,
         *reference.files,
         *files_below(project.templates_dir),
     ]
@@ -114,7 +115,10 @@ class _Work:
         if report.needs_data:
             where = self.project.shown(report.data_files[0])
             data = load_report_data(
-                report, lambda path: self.measurements(path, problems), where, problems
+                _with_previous(report),
+                lambda path: _period_rows(report, path, self.measurements(path, problems)),
+                where,
+                problems,
             )
         if problems:
             return []
@@ -138,6 +142,25 @@ class _Work:
                     )
                 )
         return blocks
+
+
+def _with_previous(report: Report) -> Report:
+    """With ``previous`` set, the previous plan's released data is read as well."""
+    if not report.previous_data_files:
+        return report
+    return replace(report, data_files=report.data_files + report.previous_data_files)
+
+
+def _period_rows(
+    report: Report, path: Path, found: tuple[list[Measurement], set[Key]]
+) -> tuple[list[Measurement], set[Key]]:
+    """With ``previous`` set, the previous period comes only from the release's snapshot."""
+    if not report.previous_data_files:
+        return found
+    rows, invalid = found
+    from_release = path in report.previous_data_files
+    keep = [m for m in rows if (m.period == report.previous_period) == from_release]
+    return keep, {k for k in invalid if (k[2] == report.previous_period) == from_release}
 
 
 def cache_for(project: Project) -> Cache:

@@ -175,6 +175,30 @@ def verify(
 
 
 @app.command()
+def new(
+    ctx: typer.Context,
+    new_id: Annotated[str, typer.Argument(help="The new report's id.", show_default=False)],
+    from_id: Annotated[
+        str, typer.Option("--from", help="The report whose latest release is carried over.")
+    ],
+) -> None:
+    """Start next year's plan: reports/<NEW_ID>/ from the latest release of --from."""
+    from rmr_gen.nextplan import new_report
+
+    done = _run(ctx, lambda project: new_report(project, new_id, from_id))
+    typer.echo(f"created  reports/{done.report_id}/ from {done.source}  (version 1.0)")
+    if done.period:
+        typer.echo(
+            f"period {done.period}; the change is computed against {done.previous_period} "
+            f"from the release {done.source}"
+        )
+        typer.echo(f"next: add the {done.period} rows to the data files in data/, ", nl=False)
+    else:
+        typer.echo("next: ", nl=False)
+    typer.echo("update title, date and targets in report.toml, edit the texts, rmr-gen check")
+
+
+@app.command()
 def diff(
     ctx: typer.Context,
     report_id: Annotated[str, typer.Argument(help="The report.", show_default=False)],

@@ -37,8 +37,11 @@ OPERATORS = {"≥": "≥", ">=": "≥", "=": "=", "==": "="}
 REPORT_KEYS = {
     "kind", "title", "short_title", "organisation", "date", "version", "subject",
     "keywords", "document_id", "approved_by", "content_owner", "valid_until",
-    "contents", "target_year", "data", "indicators", "tables", "charts",
+    "contents", "target_year", "data", "indicators", "tables", "charts", "previous",
 }  # fmt: skip
+#: ``previous = "<report-id>@<X.Y>"``: the released plan this one follows on from.
+PREVIOUS = re.compile(r"^([a-z0-9][a-z0-9-]{0,99})@((?:0|[1-9][0-9]{0,3})\.(?:0|[1-9][0-9]{0,3}))$")
+DATA_SUFFIXES = (".csv", ".xlsx")
 DATA_KEYS = {"files", "period", "previous_period", "regions", "decimals"}
 INDICATOR_KEYS = {"id", "label", "target", "populations"}
 TABLE_KEYS = {"type", "caption", "note", "rows"}
@@ -257,6 +260,7 @@ def load_report(
         else:
             data_files.append(file)
 
+    previous, previous_files = _previous(check, data, project)
     substitutions = {
         "period": period,
         "previous_period": previous_period,
@@ -303,10 +307,40 @@ def load_report(
         regions=regions,
         indicators=indicators,
         data_files=tuple(data_files),
+        previous=previous,
+        previous_data_files=previous_files,
         decimals=decimals or 0,
         tables=tables,
         charts=charts,
     )
+
+
+def _previous(
+    check: _Checker, data: dict[str, Any], project: Project
+) -> tuple[str, tuple[Path, ...]]:
+    """The previous plan's release and its snapshotted data files (the previous period's rows)."""
+    value = data.get("previous")
+    if value is None:
+        return "", ()
+    match = PREVIOUS.match(value) if isinstance(value, str) else None
+    if not match:
+        check.error(("previous",), "'previous' must name a release like \"report-id@1.0\"")
+        return "", ()
+    report_id, version = match.groups()
+    folder = project.output_dir / report_id / version / "source" / "data"
+    files = (
+        tuple(sorted(p for p in folder.iterdir() if p.suffix.lower() in DATA_SUFFIXES))
+        if folder.is_dir() and not folder.is_symlink()
+        else ()
+    )
+    if not files:
+        check.error(
+            ("previous",),
+            f"no release {version} of '{report_id}' with data"
+            f" (release it first: rmr-gen release {report_id} --version {version})",
+        )
+        return "", ()
+    return value, files
 
 
 def _date(check: _Checker, data: dict[str, Any], key: str) -> dt.date | None:

@@ -111,6 +111,8 @@ class Report:
     regions: tuple[str, ...] = ()
     indicators: tuple[ReportIndicator, ...] = ()
     data_files: tuple[Path, ...] = ()
+    previous: str = ""  # "<report-id>@<X.Y>": the previous plan's release
+    previous_data_files: tuple[Path, ...] = ()  # its data snapshot: the previous period's rows
     decimals: int = 0
     tables: dict[str, TableSpec] = field(default_factory=dict)
     charts: dict[str, ChartSpec] = field(default_factory=dict)

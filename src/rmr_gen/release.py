@@ -78,6 +78,7 @@ def input_files(project: Project, report: Report, reference: Reference) -> list[
     paths = {
         *files_below(report.folder),
         *report.data_files,
+        *report.previous_data_files,  # output/<prev>/<X.Y>/source/data/: kept at that path
         *reference.files,
         *files_below(project.templates_dir),
     }
