@@ -190,3 +190,37 @@ def test_a_table_cell_is_one_token() -> None:
         "b",
         "</p>",
     ]
+
+
+def test_rmr_renders_change_log_and_history_only_when_set(project: Path, run) -> None:
+    assert run(project, "build", RMR).exit_code == 0
+    pdf = project / "output" / RMR / f"{RMR}.pdf"
+    assert "Versionshistorik" not in " ".join(pdf_pages_text(pdf))
+    replace_in(
+        project / RMR_TOML,
+        '    "05-referenser.md",\n]',
+        '    "05-referenser.md",\n    "changes",\n    "history",\n]\nchanges = ["Målnivån för Munhälsa har ändrats från 85 % till 90 %."]\n\n[[history]]\nversion = "1.0"\ndate = 2024-03-01\ndescription = "Första versionen."\n\n[[history]]\nversion = "1.1"\ndescription = "Målnivå för munhälsa."',
+    )
+    result = run(project, "build", RMR)
+    assert result.exit_code == 0, result.output
+    text = normalise(" ".join(pdf_pages_text(pdf)))
+    assert (
+        "Förändringar sedan föregående version • Målnivån för Munhälsa har ändrats från 85 % till 90 %."
+        in text
+    )
+    assert (
+        "Versionshistorik Version Datum Ändring 1.0 2024-03-01 Första versionen. 1.1 Målnivå för munhälsa."
+        in text
+    )
+
+
+def test_history_is_validated(project: Path, run) -> None:
+    toml = project / RMR_TOML
+    toml.write_text(
+        toml.read_text(encoding="utf-8") + '\n[[history]]\nversion = "v1"\ndate = "igår"\n',
+        encoding="utf-8",
+    )
+    result = run(project, "check", RMR)
+    assert result.exit_code == 2
+    assert "a history 'version' is major.minor, e.g. \"1.0\"" in result.stderr
+    assert "a history 'date' is written as 2025-06-04 (no quotes)" in result.stderr

@@ -131,6 +131,8 @@ class _Work:
                 spec = report.tables[item.ref]
                 rows = groups if spec.type == "indicator-summary" else spec.rows
                 blocks.append(Block("table", spec=spec, rows=rows))
+            elif item.kind in ("changes", "history"):
+                blocks.append(Block(item.kind))
             else:
                 chart = self.chart(report, groups)
                 blocks.append(

@@ -18,6 +18,7 @@ from rmr_gen.models import (
     POPULATIONS,
     ChartSpec,
     ContentItem,
+    HistoryEntry,
     Indicator,
     Organisation,
     Report,
@@ -38,6 +39,7 @@ REPORT_KEYS = {
     "kind", "title", "short_title", "organisation", "date", "version", "subject",
     "keywords", "document_id", "approved_by", "content_owner", "valid_until",
     "contents", "target_year", "data", "indicators", "tables", "charts", "previous",
+    "changes", "history",
 }  # fmt: skip
 #: ``previous = "<report-id>@<X.Y>"``: the released plan this one follows on from.
 PREVIOUS = re.compile(r"^([a-z0-9][a-z0-9-]{0,99})@((?:0|[1-9][0-9]{0,3})\.(?:0|[1-9][0-9]{0,3}))$")
@@ -309,6 +311,8 @@ def load_report(
         data_files=tuple(data_files),
         previous=previous,
         previous_data_files=previous_files,
+        changes=check.strings(data, "changes"),
+        history=_history(check, data),
         decimals=decimals or 0,
         tables=tables,
         charts=charts,
@@ -341,6 +345,27 @@ def _previous(
         )
         return "", ()
     return value, files
+
+
+def _history(check: _Checker, data: dict[str, Any]) -> tuple[HistoryEntry, ...]:
+    entries = data.get("history", [])
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+        check.error(("history",), "'history' must be written as [[history]] tables")
+        return ()
+    result = []
+    for i, entry in enumerate(entries):
+        where = ("history", i)
+        check.unknown_keys(entry, {"version", "date", "description"}, *where)
+        version = check.string(entry, "version", *where, required=True)
+        if version and not VERSION.match(version):
+            check.error((*where, "version"), "a history 'version' is major.minor, e.g. \"1.0\"")
+        date = entry.get("date")
+        if date is not None and (not isinstance(date, dt.date) or isinstance(date, dt.datetime)):
+            check.error((*where, "date"), "a history 'date' is written as 2025-06-04 (no quotes)")
+            date = None
+        description = check.string(entry, "description", *where)
+        result.append(HistoryEntry(version, date, description))
+    return tuple(result)
 
 
 def _date(check: _Checker, data: dict[str, Any], key: str) -> dt.date | None:
@@ -528,7 +553,9 @@ def _contents(
         check.error((), "'contents' is required: the texts, tables and charts in reading order")
     for entry in entries:
         kind, _, ref = entry.partition(":")
-        if kind in ("table", "chart") and ref:
+        if entry in ("changes", "history"):
+            items.append(ContentItem(entry, ""))
+        elif kind in ("table", "chart") and ref:
             known = tables if kind == "table" else charts
             if ref not in known:
                 check.error(
@@ -550,6 +577,6 @@ def _contents(
             check.error(
                 ("contents",),
                 f"contents entry '{entry}' must be a Markdown file (*.md),"
-                " 'table:ID' or 'chart:ID'",
+                " 'table:ID', 'chart:ID', 'changes' or 'history'",
             )
     return tuple(items)

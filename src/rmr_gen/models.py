@@ -82,8 +82,17 @@ class ChartSpec:
 class ContentItem:
     """One block of the document body, in reading order."""
 
-    kind: str  # "text" | "table" | "chart"
+    kind: str  # "text" | "table" | "chart" | "changes" | "history"
     ref: str  # a Markdown file name, or a table/chart id
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One row of a document's version history (report.toml ``[[history]]``)."""
+
+    version: str
+    date: dt.date | None
+    description: str
 
 
 @dataclass(frozen=True)
@@ -114,6 +123,8 @@ class Report:
     previous: str = ""  # "<report-id>@<X.Y>": the previous plan's release
     previous_data_files: tuple[Path, ...] = ()  # its data snapshot: the previous period's rows
     decimals: int = 0
+    changes: tuple[str, ...] = ()  # "Förändringar sedan föregående version", one per line
+    history: tuple[HistoryEntry, ...] = ()
     tables: dict[str, TableSpec] = field(default_factory=dict)
     charts: dict[str, ChartSpec] = field(default_factory=dict)
 
