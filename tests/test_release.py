@@ -251,3 +251,36 @@ def test_previous_must_name_a_release(project: Path, run) -> None:
         f"reports/{NORR}/report.toml:10: error: no release 0.9 of '{NORR}' with data"
         f" (release it first: rmr-gen release {NORR} --version 0.9)",
     )
+
+
+def test_a_release_verifies_wherever_the_project_is_copied(
+    released_1_0: Path, run, tmp_path: Path
+) -> None:
+    """Nothing in the PDF depends on where the project lies: a clone verifies too."""
+    import shutil
+
+    clone = tmp_path / "elsewhere" / "clone"
+    shutil.copytree(released_1_0, clone)
+    result = run(clone, "verify", NORR, "1.0")
+    assert result.exit_code == 0, result.output
+
+
+def test_concurrent_releases_of_one_version_cannot_both_win(project: Path) -> None:
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-m", "rmr_gen", "--project", str(project), "release", NORR]
+    processes = [
+        subprocess.Popen(
+            [*command, "--version", "1.0"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    outcomes = sorted(p.wait() for p in processes)
+    errors = " ".join(p.stderr.read() for p in processes)
+    assert outcomes == [0, 2], errors
+    assert "releases never change" in errors or "in progress" in errors
+    assert [p.name for p in (project / "output" / NORR).iterdir()] == ["1.0"]
