@@ -284,3 +284,17 @@ def test_concurrent_releases_of_one_version_cannot_both_win(project: Path) -> No
     assert outcomes == [0, 2], errors
     assert "releases never change" in errors or "in progress" in errors
     assert [p.name for p in (project / "output" / NORR).iterdir()] == ["1.0"]
+
+
+def test_a_failed_release_leaves_nothing(project: Path, run) -> None:
+    """A problem found while making the PDF in staging leaves no folder or lock behind."""
+    replace_in(
+        project / "templates" / "processmal" / "report.html.j2",
+        "{% block page_header %}",
+        '{% block page_header %}<img src="saknas.png" alt="">',
+    )
+    assert run(project, "check").exit_code == 0  # only the PDF step can find it
+    result = run(project, "release", NORR, "--version", "1.0")
+    assert result.exit_code == 2, result.output
+    assert "resource" in result.stderr
+    assert not (project / "output").exists()

@@ -13,6 +13,7 @@ the same version cannot both win.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -256,6 +257,7 @@ def release(project: Project, report_id: str, version: str) -> Released:
     _refuse_symlinks(project, inputs)
 
     folder = project.output_folder(report_id)
+    created = [p for p in (project.output_dir, folder) if not p.exists()]
     folder.mkdir(parents=True, exist_ok=True)
     lock = folder / f".release-{version}.lock"
     try:
@@ -305,9 +307,12 @@ def release(project: Project, report_id: str, version: str) -> Released:
         if staging.exists():
             _make_writable(staging)
             shutil.rmtree(staging, ignore_errors=True)
-        raise
-    finally:
         lock.unlink(missing_ok=True)
+        for made in reversed(created):  # a refused release leaves no empty folders either
+            with contextlib.suppress(OSError):
+                made.rmdir()
+        raise
+    lock.unlink(missing_ok=True)
     cache.flush()
     target = folder / version
     return Released(report_id, version, target, target / pdf_name, pages, len(files))
