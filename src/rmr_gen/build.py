@@ -16,7 +16,7 @@ import json
 import os
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from rmr_gen import __version__
@@ -51,7 +51,8 @@ class Prepared:
 
     report: Report
     html: str | None
-    inputs: str
+    inputs: str  # content hash of everything that goes into the PDF
+    blocks: tuple[Block, ...] = ()  # the computed body, for comparing versions
 
 
 @dataclass(frozen=True)
@@ -175,8 +176,10 @@ class _Work:
             return {}
         where = self.project.shown(report.data_files[0])
         return load_report_data(
-            report,
-            lambda path: self.measurements(path, problems, report.limits),
+            _with_previous(report),
+            lambda path: _period_rows(
+                report, path, self.measurements(path, problems, report.limits)
+            ),
             where,
             problems,
         )
@@ -206,6 +209,8 @@ class _Work:
                 spec = report.tables[item.ref]
                 rows = groups if spec.type == "indicator-summary" else spec.rows
                 blocks.append(Block("table", spec=spec, rows=rows))
+            elif item.kind in ("changes", "history"):
+                blocks.append(Block(item.kind))
             else:
                 chart = self.chart(report, groups)
                 blocks.append(
@@ -219,8 +224,32 @@ class _Work:
         return blocks
 
     def html(self, job: Job) -> str:
+        return self.render(job)[0]
+
+    def render(self, job: Job) -> tuple[str, list[Block]]:
+        """The job's HTML and the computed blocks it was made from."""
         blocks = self.blocks(job.report, job.data)
-        return render_report(job.report, blocks, self.project.templates_dir, self.project.root)
+        html = render_report(job.report, blocks, self.project.templates_dir, self.project.root)
+        return html, blocks
+
+
+def _with_previous(report: Report) -> Report:
+    """With ``previous`` set, the previous plan's released data is read as well."""
+    if not report.previous_data_files:
+        return report
+    return replace(report, data_files=report.data_files + report.previous_data_files)
+
+
+def _period_rows(
+    report: Report, path: Path, found: tuple[list[Measurement], set[Key]]
+) -> tuple[list[Measurement], set[Key]]:
+    """With ``previous`` set, the previous period comes only from the release's snapshot."""
+    if not report.previous_data_files:
+        return found
+    rows, invalid = found
+    from_release = path in report.previous_data_files
+    keep = [m for m in rows if (m.period == report.previous_period) == from_release]
+    return keep, {k for k in invalid if (k[2] == report.previous_period) == from_release}
 
 
 def cache_for(project: Project) -> Cache:
@@ -232,6 +261,7 @@ class Plan:
     jobs: list[Job]
     failed: dict[str, list[Problem]]  # report id -> its problems
     work: _Work | None = None
+    reference: Reference | None = None
 
 
 def plan(project: Project, report_ids: Sequence[str], cache: Cache) -> Plan:
@@ -243,7 +273,7 @@ def plan(project: Project, report_ids: Sequence[str], cache: Cache) -> Plan:
     problems.raise_if_any()
     work = _Work(project, cache, reference)
     inputs = _Inputs(project, reference)
-    result = Plan([], {}, work)
+    result = Plan([], {}, work, reference)
     for report_id in report_ids:
         report_problems = Problems()
         report = load_report(project, report_id, reference, report_problems)
@@ -427,9 +457,11 @@ def prepare(
     prepared = []
     for job in the_plan.jobs:
         try:
-            prepared.append(Prepared(job.report, the_plan.work.html(job), job.inputs))
+            html, blocks = the_plan.work.render(job)
         except InputError as exc:
             problems.extend(exc.problems)
+        else:
+            prepared.append(Prepared(job.report, html, job.inputs, tuple(blocks)))
     return prepared
 
 

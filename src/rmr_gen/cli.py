@@ -132,11 +132,109 @@ def check(ctx: typer.Context, report_ids: ReportIds = None) -> None:
 
 @app.command("list")
 def list_reports(ctx: typer.Context) -> None:
-    """List reports with their kind, version and whether the draft is up to date."""
+    """List reports: kind, version, draft status, title, releases."""
     from rmr_gen.status import report_statuses
 
     for row in _run(ctx, report_statuses):
-        typer.echo(f"{row.report_id}\t{row.kind}\t{row.version}\t{row.status}\t{row.title}")
+        typer.echo(
+            f"{row.report_id}\t{row.kind}\t{row.version}\t{row.status}\t{row.title}\t{row.releases}"
+        )
+
+
+Version = Annotated[str, typer.Argument(help="A released version, e.g. 1.0.", show_default=False)]
+
+
+@app.command()
+def release(
+    ctx: typer.Context,
+    report_id: Annotated[str, typer.Argument(help="The report to release.", show_default=False)],
+    version: Annotated[
+        str, typer.Option("--version", help="The version to release (major.minor, e.g. 1.1).")
+    ],
+) -> None:
+    """Release a report: output/<id>/<X.Y>/<id>-<X.Y>.pdf, a snapshot and manifest.json."""
+    from rmr_gen.release import release as make_release
+
+    done = _run(ctx, lambda project: make_release(project, report_id, version))
+    where = done.pdf.relative_to(ctx.obj.resolve()) if done.pdf.is_absolute() else done.pdf
+    typer.echo(f"released {done.report_id} {done.version}  {done.pages} pages  {where}")
+
+
+@app.command()
+def verify(
+    ctx: typer.Context,
+    report_id: Annotated[str, typer.Argument(help="The report.", show_default=False)],
+    version: Version,
+) -> None:
+    """Prove a release is intact: manifest hashes match, the snapshot rebuilds the same bytes."""
+    from rmr_gen.release import verify as check_release
+
+    done = _run(ctx, lambda project: check_release(project, report_id, version))
+    typer.echo(
+        f"verified {done.report_id} {done.version}: {done.files} files intact, "
+        "PDF rebuilt from the snapshot byte for byte"
+    )
+
+
+@app.command()
+def new(
+    ctx: typer.Context,
+    new_id: Annotated[str, typer.Argument(help="The new report's id.", show_default=False)],
+    from_id: Annotated[
+        str, typer.Option("--from", help="The report whose latest release is carried over.")
+    ],
+) -> None:
+    """Start next year's plan: reports/<NEW_ID>/ from the latest release of --from."""
+    from rmr_gen.nextplan import new_report
+
+    done = _run(ctx, lambda project: new_report(project, new_id, from_id))
+    typer.echo(f"created  reports/{done.report_id}/ from {done.source}  (version 1.0)")
+    if done.period:
+        typer.echo(
+            f"period {done.period}; the change is computed against {done.previous_period} "
+            f"from the release {done.source}"
+        )
+        typer.echo(f"next: add the {done.period} rows to the data files in data/, ", nl=False)
+    else:
+        typer.echo("next: ", nl=False)
+    typer.echo("update title, date and targets in report.toml, edit the texts, rmr-gen check")
+
+
+@app.command()
+def diff(
+    ctx: typer.Context,
+    report_id: Annotated[str, typer.Argument(help="The report.", show_default=False)],
+    old: Annotated[str, typer.Argument(help="The released version to compare from.")],
+    new: Annotated[
+        str | None, typer.Argument(help="A released version; default: the working draft.")
+    ] = None,
+    output_format: Annotated[
+        str, typer.Option("--format", help="Summary as 'text' or 'json'.")
+    ] = "text",
+    exit_code: Annotated[
+        bool, typer.Option("--exit-code", help="Exit with 1 when there are differences.")
+    ] = False,
+) -> None:
+    """Redline two versions: output/<id>/diff-<OLD>-<NEW>.pdf and .html, a summary on stdout."""
+    import json
+
+    from rmr_gen import diff as differ
+
+    if output_format not in ("text", "json"):
+        typer.echo(f"--format: error: '{output_format}' is not 'text' or 'json'", err=True)
+        raise typer.Exit(2)
+    done = _run(ctx, lambda project: differ.diff(project, report_id, old, new))
+    if output_format == "json":
+        data = done.differences.as_json()
+        root = ctx.obj.resolve()
+        data.update(pdf=str(done.pdf.relative_to(root)), html=str(done.html.relative_to(root)))
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        for line in differ.summary_lines(done.differences):
+            typer.echo(line)
+        typer.echo(f"wrote {done.pdf.relative_to(ctx.obj.resolve())} and .html")
+    if exit_code and done.differences.any:
+        raise typer.Exit(1)
 
 
 def main() -> None:

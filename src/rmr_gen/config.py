@@ -20,6 +20,7 @@ from rmr_gen.models import (
     POPULATIONS,
     ChartSpec,
     ContentItem,
+    HistoryEntry,
     Indicator,
     Limits,
     Organisation,
@@ -41,11 +42,14 @@ REPORT_KEYS = {
     "kind", "title", "short_title", "organisation", "date", "version", "subject",
     "keywords", "document_id", "approved_by", "content_owner", "valid_until",
     "contents", "target_year", "data", "indicators", "tables", "charts",
-    "example_data", "parameter", "limits",
+    "example_data", "parameter", "limits", "previous", "changes", "history",
 }  # fmt: skip
 LIMIT_KEYS = {f.name for f in dataclasses.fields(Limits)}
 PARAMETER_KEYS = {"by", "values"}
 PARAMETERS = {"region": "regions", "sjukvardsregion": "sjukvårdsregioner"}
+#: ``previous = "<report-id>@<X.Y>"``: the released plan this one follows on from.
+PREVIOUS = re.compile(r"^([a-z0-9][a-z0-9-]{0,99})@((?:0|[1-9][0-9]{0,3})\.(?:0|[1-9][0-9]{0,3}))$")
+DATA_SUFFIXES = (".csv", ".xlsx")
 DATA_KEYS = {"files", "period", "previous_period", "regions", "decimals"}
 INDICATOR_KEYS = {"id", "label", "target", "populations"}
 TABLE_KEYS = {"type", "caption", "note", "rows"}
@@ -265,6 +269,7 @@ def load_report(
             data_files.append(file)
 
     parameter, parameter_values = _parameter(check, data, reference)
+    previous, previous_files = _previous(check, data, project)
     substitutions = {
         "period": period,
         "previous_period": previous_period,
@@ -323,6 +328,10 @@ def load_report(
         regions=regions,
         indicators=indicators,
         data_files=tuple(data_files),
+        previous=previous,
+        previous_data_files=previous_files,
+        changes=check.strings(data, "changes"),
+        history=_history(check, data),
         decimals=decimals or 0,
         tables=tables,
         charts=charts,
@@ -368,6 +377,55 @@ def _parameter(
                 f"unknown {by} '{value}'{suggest(value, known)} (see data/regions.toml)",
             )
     return by, tuple(v for v in values if v in known)
+
+
+def _previous(
+    check: _Checker, data: dict[str, Any], project: Project
+) -> tuple[str, tuple[Path, ...]]:
+    """The previous plan's release and its snapshotted data files (the previous period's rows)."""
+    value = data.get("previous")
+    if value is None:
+        return "", ()
+    match = PREVIOUS.match(value) if isinstance(value, str) else None
+    if not match:
+        check.error(("previous",), "'previous' must name a release like \"report-id@1.0\"")
+        return "", ()
+    report_id, version = match.groups()
+    folder = project.output_dir / report_id / version / "source" / "data"
+    files = (
+        tuple(sorted(p for p in folder.iterdir() if p.suffix.lower() in DATA_SUFFIXES))
+        if folder.is_dir() and not folder.is_symlink()
+        else ()
+    )
+    if not files:
+        check.error(
+            ("previous",),
+            f"no release {version} of '{report_id}' with data"
+            f" (release it first: rmr-gen release {report_id} --version {version})",
+        )
+        return "", ()
+    return value, files
+
+
+def _history(check: _Checker, data: dict[str, Any]) -> tuple[HistoryEntry, ...]:
+    entries = data.get("history", [])
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+        check.error(("history",), "'history' must be written as [[history]] tables")
+        return ()
+    result = []
+    for i, entry in enumerate(entries):
+        where = ("history", i)
+        check.unknown_keys(entry, {"version", "date", "description"}, *where)
+        version = check.string(entry, "version", *where, required=True)
+        if version and not VERSION.match(version):
+            check.error((*where, "version"), "a history 'version' is major.minor, e.g. \"1.0\"")
+        date = entry.get("date")
+        if date is not None and (not isinstance(date, dt.date) or isinstance(date, dt.datetime)):
+            check.error((*where, "date"), "a history 'date' is written as 2025-06-04 (no quotes)")
+            date = None
+        description = check.string(entry, "description", *where)
+        result.append(HistoryEntry(version, date, description))
+    return tuple(result)
 
 
 def _date(check: _Checker, data: dict[str, Any], key: str) -> dt.date | None:
@@ -551,7 +609,9 @@ def _contents(
         check.error((), "'contents' is required: the texts, tables and charts in reading order")
     for entry in entries:
         kind, _, ref = entry.partition(":")
-        if kind in ("table", "chart") and ref:
+        if entry in ("changes", "history"):
+            items.append(ContentItem(entry, ""))
+        elif kind in ("table", "chart") and ref:
             known = tables if kind == "table" else charts
             if ref not in known:
                 check.error(
@@ -573,6 +633,6 @@ def _contents(
             check.error(
                 ("contents",),
                 f"contents entry '{entry}' must be a Markdown file (*.md),"
-                " 'table:ID' or 'chart:ID'",
+                " 'table:ID', 'chart:ID', 'changes' or 'history'",
             )
     return tuple(items)

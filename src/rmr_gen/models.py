@@ -82,7 +82,7 @@ class ChartSpec:
 class ContentItem:
     """One block of the document body, in reading order."""
 
-    kind: str  # "text" | "table" | "chart"
+    kind: str  # "text" | "table" | "chart" | "changes" | "history"
     ref: str  # a Markdown file name, or a table/chart id
 
 
@@ -95,6 +95,15 @@ class Limits:
     max_data_mb: int = 200  # size of one data file
     max_rows: int = 2_000_000  # rows of one data file
     max_image_mb: int = 10  # size of one image in a text
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One row of a document's version history (report.toml ``[[history]]``)."""
+
+    version: str
+    date: dt.date | None
+    description: str
 
 
 @dataclass(frozen=True)
@@ -122,7 +131,11 @@ class Report:
     regions: tuple[str, ...] = ()
     indicators: tuple[ReportIndicator, ...] = ()
     data_files: tuple[Path, ...] = ()
+    previous: str = ""  # "<report-id>@<X.Y>": the previous plan's release
+    previous_data_files: tuple[Path, ...] = ()  # its data snapshot: the previous period's rows
     decimals: int = 0
+    changes: tuple[str, ...] = ()  # "Förändringar sedan föregående version", one per line
+    history: tuple[HistoryEntry, ...] = ()
     tables: dict[str, TableSpec] = field(default_factory=dict)
     charts: dict[str, ChartSpec] = field(default_factory=dict)
     limits: Limits = field(default_factory=Limits)

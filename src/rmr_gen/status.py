@@ -1,4 +1,4 @@
-"""What ``rmr-gen list`` shows: each report and whether its draft is current."""
+"""What ``rmr-gen list`` shows: each report, whether its draft is current, its releases."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from rmr_gen.build import Job, cache_for, is_current, pdf_path, plan
 from rmr_gen.project import Project
+from rmr_gen.release import draft_differs, versions
 
 
 @dataclass(frozen=True)
@@ -16,6 +17,16 @@ class ReportStatus:
     title: str
     status: str  # "up to date" | "changed" | "not built" | "invalid (run rmr-gen check)"
     outputs: int = 1  # PDFs: more than one for a parameterised report
+    versions: tuple[str, ...] = ()  # released versions, oldest first
+    draft_differs: bool | None = None  # from the latest release; None when there is none
+
+    @property
+    def releases(self) -> str:
+        """``released 1.0, 1.1 (draft differs from 1.1)`` or ``no release``."""
+        if not self.versions:
+            return "no release"
+        state = "differs from" if self.draft_differs else "same as"
+        return f"released {', '.join(self.versions)} (draft {state} {self.versions[-1]})"
 
 
 def report_statuses(project: Project) -> list[ReportStatus]:
@@ -36,6 +47,16 @@ def report_statuses(project: Project) -> list[ReportStatus]:
         else:
             status = "changed"
         report = jobs[0].report
-        title = report.title if not report.parameter else f"{report.title} ({len(jobs)} PDFs)"
-        rows.append(ReportStatus(report_id, report.kind, report.version, title, status, len(jobs)))
+        title = report.title
+        if report.parameter:
+            title = f"{title.replace(report.parameter_value, '{value}')} ({len(jobs)} PDFs)"
+        released = tuple(versions(project, report_id))
+        differs = (
+            draft_differs(project, report, the_plan.reference, released[-1]) if released else None
+        )
+        rows.append(
+            ReportStatus(
+                report_id, report.kind, report.version, title, status, len(jobs), released, differs
+            )
+        )
     return rows

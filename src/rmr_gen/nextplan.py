@@ -1,0 +1,103 @@
+"""Next year's plan: a new report folder carried over from the latest release.
+
+The texts and report.toml come from the release's snapshot (what was
+published, not whatever the draft has become); the data period moves on by a
+year, the old period becomes ``previous_period``, and ``previous`` names the
+release, so the change column and chart read the previous period's rows from
+that release's data snapshot. The version starts again at 1.0: a new report id
+is a new document with its own version history.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from rmr_gen.config import normalise_period
+from rmr_gen.errors import InputError, Location, Problem
+from rmr_gen.files import files_below
+from rmr_gen.project import REPORT_ID, Project
+from rmr_gen.release import snapshot, versions
+
+
+@dataclass(frozen=True)
+class NewReport:
+    report_id: str
+    folder: Path
+    source: str  # "<report-id>@<X.Y>"
+    period: str
+    previous_period: str
+
+
+def next_period(period: str) -> str:
+    """``2022–2023`` → ``2023–2024``; ``2023`` → ``2024``."""
+    return "–".join(str(int(year) + 1) for year in period.split("–"))
+
+
+def _set(text: str, key: str, value: str, after: str | None = None) -> str:
+    """Set ``key = "value"`` on its own line, keeping comments; add it after ``after``."""
+    line = re.compile(rf'^(\s*){re.escape(key)}\s*=\s*"[^"\n]*"', re.M)
+    quoted = value.replace("\\", "\\\\").replace('"', '\\"')
+    if line.search(text):
+        return line.sub(lambda m: f'{m.group(1)}{key} = "{quoted}"', text, count=1)
+    anchor = re.compile(rf"^\s*{re.escape(after)}\s*=.*$", re.M) if after else None
+    match = anchor.search(text) if anchor else None
+    if match is None:
+        return f'{key} = "{quoted}"\n' + text
+    return text[: match.end()] + f'\n{key} = "{quoted}"' + text[match.end() :]
+
+
+def _get(text: str, key: str) -> str:
+    match = re.search(rf'^\s*{re.escape(key)}\s*=\s*"([^"\n]*)"', text, re.M)
+    return match.group(1) if match else ""
+
+
+def _refuse(where: str, message: str) -> InputError:
+    return InputError([Problem(Location(where), message)])
+
+
+def new_report(project: Project, new_id: str, from_id: str) -> NewReport:
+    """Create ``reports/<new_id>/`` from the latest release of ``from_id``."""
+    if not REPORT_ID.match(new_id):
+        raise _refuse("reports", f"'{new_id}' is not a report id (lowercase letters, digits, '-')")
+    if not REPORT_ID.match(from_id):
+        raise _refuse("--from", f"'{from_id}' is not a report id")
+    target = project.reports_dir / new_id
+    if target.exists() or target.is_symlink():
+        raise _refuse(project.shown(target), f"report '{new_id}' exists")
+    released = versions(project, from_id)
+    if not released:
+        raise _refuse(
+            f"output/{from_id}",
+            f"'{from_id}' has no release to carry over"
+            f" (release it first: rmr-gen release {from_id} --version X.Y)",
+        )
+    latest = released[-1]
+    source_folder = snapshot(project, from_id, latest).reports_dir / from_id
+    toml = (source_folder / "report.toml").read_text(encoding="utf-8")
+
+    period = normalise_period(_get(toml, "period")) or ""
+    new_period = next_period(period) if period else ""
+    if period:
+        toml = _set(toml, "period", new_period)
+        toml = _set(toml, "previous_period", period, after="period")
+    toml = _set(toml, "version", "1.0")
+    toml = _set(toml, "previous", f"{from_id}@{latest}", after="version")
+
+    staging = Path(tempfile.mkdtemp(prefix=f".new-{new_id}-", dir=project.reports_dir))
+    try:
+        for path in files_below(source_folder):
+            copy = staging / path.relative_to(source_folder)
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, copy)
+            copy.chmod(0o644)
+        (staging / "report.toml").write_text(toml, encoding="utf-8")
+        staging.chmod(0o755)
+        staging.rename(target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return NewReport(new_id, target, f"{from_id}@{latest}", new_period, period)
