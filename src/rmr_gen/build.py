@@ -7,12 +7,14 @@ mix of new and old files behind.
 from __future__ import annotations
 
 import json
+import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from rmr_gen import __version__
+from rmr_gen.archive import Attachment, DocumentInfo, document_info, source_attachments
 from rmr_gen.cache import Cache, code_digest
 from rmr_gen.cache import key as cache_key
 from rmr_gen.charts import Chart, change_chart
@@ -34,6 +36,8 @@ class Prepared:
     report: Report
     html: str | None
     inputs: str  # content hash of everything that goes into the PDF
+    attachments: tuple[Attachment, ...] = ()  # source files embedded in the PDF
+    info: DocumentInfo | None = None
 
 
 @dataclass(frozen=True)
@@ -65,7 +69,9 @@ def input_digest(project: Project, report: Report, reference: Reference) -> str:
         *reference.files,
         *files_below(project.templates_dir),
     ]
-    return digest_files(paths, project.root, salt=f"rmr-gen {__version__} {code_digest().hex()}")
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")  # the date of a report without one
+    salt = f"rmr-gen {__version__} {code_digest().hex()} {epoch}"
+    return digest_files(paths, project.root, salt=salt)
 
 
 class _Work:
@@ -78,6 +84,7 @@ class _Work:
         self.reference_key = digest_files(reference.files, project.root)
         self.fonts = font_files(project)
         self.fonts_key = digest_files(self.fonts, project.root)
+        self.used: dict[str, tuple[Measurement, ...]] = {}  # report id -> data rows used
 
     def measurements(self, path: Path, problems: Problems) -> tuple[list[Measurement], set[Key]]:
         shown = self.project.shown(path)
@@ -117,6 +124,7 @@ class _Work:
             )
         if problems:
             return []
+        self.used[report.id] = tuple(data.values())
         groups = summary_groups(report, data) if report.indicators and data else ()
         blocks = []
         for item in report.contents:
@@ -173,7 +181,10 @@ def prepare(
                 except InputError as exc:
                     report_problems.extend(exc.problems)
                 else:
-                    prepared.append(Prepared(report, html, digest))
+                    used = work.used.get(report.id, ())
+                    sources = source_attachments(report, used, project.root)
+                    info = document_info(report)
+                    prepared.append(Prepared(report, html, digest, sources, info))
         problems.extend(report_problems)
     return prepared
 
@@ -227,6 +238,8 @@ def build(
                 project.templates_dir,
                 project.readable_roots,
                 project.shown(item.report.folder / "report.toml"),
+                document=item.info,
+                attachments=item.attachments,
             )
         except InputError as exc:
             problems.extend(exc.problems)

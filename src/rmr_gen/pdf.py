@@ -3,19 +3,30 @@
 A document may read nothing but ``data:`` URLs and files inside the project's
 reports/, templates/ and data/ folders: rmr-gen's own URL fetcher refuses the
 rest and stops the build, rather than letting WeasyPrint log and carry on.
+
+Every PDF is tagged PDF/A-3a from WeasyPrint, finished by :mod:`rmr_gen.pdfua`
+into a file that is also PDF/UA-1, with its source files embedded.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
+from rmr_gen.archive import Attachment, DocumentInfo
 from rmr_gen.errors import InputError, Location, Problem
+from rmr_gen.pdfua import NODE_KEY, Node, finish
+
+#: Tagged PDF/A-3 (conformance a); pdfua.finish makes it PDF/UA-1 as well.
+ARCHIVAL = "pdf/a-3a"
+_TAGGING = threading.Lock()
 
 
 class ResourceRefused(Exception):
@@ -65,34 +76,97 @@ class _WarningCollector(logging.Handler):
             self.messages.append(message)
 
 
+@contextmanager
+def _node_marks(nodes: list[Node]) -> Iterator[None]:
+    """Mark each structure element WeasyPrint makes with the HTML element it came from.
+
+    WeasyPrint builds the structure tree page by page and forgets where an
+    element came from; pdfua needs it to merge the pieces of an element split
+    by a page break, to read a <th>'s scope and to tell page headers from
+    footers. The mark is an index into ``nodes`` under :data:`NODE_KEY`.
+    """
+    from weasyprint.formatting_structure import boxes
+    from weasyprint.layout.absolute import AbsolutePlaceholder
+    from weasyprint.pdf import tags
+
+    original = tags._build_box_tree
+    index: dict[int, int] = {}
+    margins: list[str] = []
+
+    def build(box: Any, *args: Any) -> Iterator[Any]:
+        real = box._box if isinstance(box, AbsolutePlaceholder) else box
+        if isinstance(real, boxes.MarginBox):
+            margins.append(real.at_keyword)
+            try:
+                yield from original(box, *args)
+            finally:
+                margins.pop()
+            return
+        for element in original(box, *args):
+            html = real.element
+            if NODE_KEY[1:] not in element and html is not None:
+                key = id(html)
+                if key not in index:
+                    index[key] = len(nodes)
+                    nodes.append(
+                        Node(
+                            real.element_tag or "",
+                            html.get("scope", "") if real.element_tag == "th" else "",
+                            margins[-1] if margins else "",
+                        )
+                    )
+                element[NODE_KEY[1:]] = index[key]
+            yield element
+
+    with _TAGGING:
+        tags._build_box_tree = build
+        try:
+            yield
+        finally:
+            tags._build_box_tree = original
+
+
 def html_to_pdf(
     html: str,
     base_dir: Path,
     roots: Sequence[Path],
     source: str,
-    variant: str | None = "pdf/ua-1",
+    variant: str | None = ARCHIVAL,
+    *,
+    document: DocumentInfo | None = None,
+    attachments: Sequence[Attachment] = (),
 ) -> tuple[bytes, int]:
     """Render ``html`` to PDF bytes and a page count; resources resolve against ``base_dir``.
 
     ``source`` names what the HTML was made from, for error messages.
+    ``document`` is the metadata, ``attachments`` the files to embed; with
+    ``variant=None`` the PDF is plain (untagged, not archival), for comparison.
     """
-    from weasyprint import HTML
+    from weasyprint import HTML, __version__
     from weasyprint.urls import FatalURLFetchingError
 
     refused: list[str] = []
+    nodes: list[Node] = []
     collector = _WarningCollector()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collector)
+    content = hashlib.sha256(html.encode("utf-8"))
+    for attachment in attachments:
+        content.update(attachment.name.encode() + b"\0" + attachment.content)
     try:
-        document = HTML(
+        rendered = HTML(
             string=html, base_url=base_dir.as_uri() + "/", url_fetcher=_fetcher(roots, refused)
         ).render(pdf_variant=variant)
-        pages = len(document.pages)
-        pdf = document.write_pdf(
-            pdf_variant=variant,
-            pdf_identifier=hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode(),
-            uncompressed_pdf=False,
-        )
+        pages = len(rendered.pages)
+        if variant is None:
+            pdf = rendered.write_pdf(uncompressed_pdf=False)
+        else:
+            with _node_marks(nodes):
+                pdf = rendered.write_pdf(
+                    pdf_variant=variant,
+                    pdf_identifier=content.hexdigest()[:32].encode(),
+                    uncompressed_pdf=False,
+                )
     except FatalURLFetchingError as exc:
         reason = refused[-1] if refused else str(exc)
         raise InputError([Problem(Location(source), f"resource refused: {reason}")]) from None
@@ -102,4 +176,15 @@ def html_to_pdf(
         raise InputError(
             [Problem(Location(source), f"resource failed: {m}") for m in collector.messages]
         )
-    return bytes(pdf), pages
+    if variant is None:
+        return bytes(pdf), pages
+    if document is None:
+        metadata = rendered.metadata
+        document = DocumentInfo(
+            title=metadata.title or "",
+            author=", ".join(metadata.authors),
+            subject=metadata.description or "",
+            keywords=tuple(metadata.keywords),
+            language=metadata.lang or "sv-SE",
+        )
+    return finish(bytes(pdf), nodes, document, attachments, f"WeasyPrint {__version__}"), pages
