@@ -10,7 +10,6 @@ into a file that is also PDF/UA-1, with its source files embedded.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import threading
 from collections.abc import Iterator, Sequence
@@ -80,11 +79,15 @@ class _WarningCollector(logging.Handler):
 def _node_marks(nodes: list[Node]) -> Iterator[None]:
     """Mark each structure element WeasyPrint makes with the HTML element it came from.
 
+    (The only place rmr-gen reaches into WeasyPrint's internals, for as long as a
+    PDF is written, under a lock; tests fail loudly if a new version moves them.)
+
     WeasyPrint builds the structure tree page by page and forgets where an
     element came from; pdfua needs it to merge the pieces of an element split
     by a page break, to read a <th>'s scope and to tell page headers from
     footers. The mark is an index into ``nodes`` under :data:`NODE_KEY`.
     """
+    import pydyf
     from weasyprint.formatting_structure import boxes
     from weasyprint.layout.absolute import AbsolutePlaceholder
     from weasyprint.pdf import tags
@@ -118,12 +121,26 @@ def _node_marks(nodes: list[Node]) -> Iterator[None]:
                 element[NODE_KEY[1:]] = index[key]
             yield element
 
+    # WeasyPrint asks pydyf for a page's reference once per structure element, and
+    # pydyf rebuilds the list of all pages each time: remembered here, tagging a
+    # six-page document costs a tenth of what it did.
+    page_references = pydyf.PDF.page_references
+
+    def remembered(pdf: Any) -> Any:
+        count = len(pdf.pages["Kids"])
+        cached = pdf.__dict__.get("_rmr_gen_pages")
+        if cached is None or cached[0] != count:
+            cached = pdf.__dict__["_rmr_gen_pages"] = (count, page_references.fget(pdf))
+        return cached[1]
+
     with _TAGGING:
         tags._build_box_tree = build
+        pydyf.PDF.page_references = property(remembered)
         try:
             yield
         finally:
             tags._build_box_tree = original
+            pydyf.PDF.page_references = page_references
 
 
 def html_to_pdf(
@@ -150,9 +167,6 @@ def html_to_pdf(
     collector = _WarningCollector()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collector)
-    content = hashlib.sha256(html.encode("utf-8"))
-    for attachment in attachments:
-        content.update(attachment.name.encode() + b"\0" + attachment.content)
     try:
         rendered = HTML(
             string=html, base_url=base_dir.as_uri() + "/", url_fetcher=_fetcher(roots, refused)
@@ -161,11 +175,11 @@ def html_to_pdf(
         if variant is None:
             pdf = rendered.write_pdf(uncompressed_pdf=False)
         else:
+            # Uncompressed and without /ID: pdfua.finish compresses every stream once
+            # and derives /ID from the content (pydyf would compress all twice).
             with _node_marks(nodes):
                 pdf = rendered.write_pdf(
-                    pdf_variant=variant,
-                    pdf_identifier=content.hexdigest()[:32].encode(),
-                    uncompressed_pdf=False,
+                    pdf_variant=variant, pdf_identifier=False, uncompressed_pdf=True
                 )
     except FatalURLFetchingError as exc:
         reason = refused[-1] if refused else str(exc)

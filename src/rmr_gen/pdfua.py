@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -95,8 +96,9 @@ class _Structure:
         self.nodes = nodes
         self.root = pdf.Root.StructTreeRoot
         self.survivor: dict[tuple[int, int], Any] = {}  # merged-away element -> the one kept
+        self.tree: list[Any] = []  # every element in reading order, once merged
 
-    def elements(self) -> Iterator[Any]:
+    def walk(self) -> Iterator[Any]:
         stack = list(reversed(_kids(self.root)))
         while stack:
             elem = stack.pop()
@@ -172,7 +174,7 @@ class _Structure:
         """TH /Scope and TD /Headers from the HTML's scope attributes, and the /IDTree."""
         import pikepdf
 
-        for table in [e for e in self.elements() if e.S == "/Table"]:
+        for table in [e for e in self.tree if e.S == "/Table"]:
             cells = _table_cells(table)
             for index, cell in enumerate(cells):
                 if cell.elem.S != "/TH":
@@ -187,15 +189,12 @@ class _Structure:
                 _attributes(cell.elem).Scope = pikepdf.Name(
                     "/Column" if scope in ("col", "colgroup") else "/Row"
                 )
+            ths = [cell for cell in cells if cell.scope]
             for cell in cells:
-                headers = [
-                    h.elem.ID
-                    for h in cells
-                    if h.elem.S == "/TH" and h is not cell and _heads(h, cell)
-                ]
+                headers = [h.elem.ID for h in ths if h is not cell and _heads(h, cell)]
                 if headers or cell.elem.S == "/TD":
                     _attributes(cell.elem).Headers = pikepdf.Array(headers)
-        ids = sorted(((bytes(e.ID), e) for e in self.elements() if "/ID" in e), key=lambda p: p[0])
+        ids = sorted(((bytes(e.ID), e) for e in self.tree if "/ID" in e), key=lambda p: p[0])
         if ids:
             names = pikepdf.Array()
             for key, elem in ids:
@@ -207,7 +206,7 @@ class _Structure:
         """Figure /BBox from CSS pixels (y down from the top) to PDF points (y up)."""
         import pikepdf
 
-        for elem in self.elements():
+        for elem in self.tree:
             attributes = elem.get("/A")
             if elem.S != "/Figure" or not isinstance(attributes, pikepdf.Dictionary):
                 continue
@@ -240,7 +239,7 @@ class _Structure:
         """
         import pikepdf
 
-        reachable = {e.objgen for e in self.elements()}
+        reachable = {e.objgen for e in self.tree}
         repeated_ids = set()
         for head in repeated:
             stack = [head]
@@ -281,10 +280,11 @@ class _Structure:
         for top in _kids(self.root):
             if _is_elem(top):
                 self._merge(top, repeated)
+        self.tree = list(self.walk())
         self._artifacts(repeated)
         self._tables()
         self._figures()
-        for elem in self.elements():
+        for elem in self.tree:
             if NODE_KEY in elem:
                 del elem[NODE_KEY]
 
@@ -357,22 +357,30 @@ def _heads(header: _Cell, cell: _Cell) -> bool:
     return header.col < cell.col and _overlap(header.row, header.rows, cell.row, cell.rows)
 
 
+_MARK = re.compile(rb"/[A-Za-z0-9]+\s+<</MCID (\d+)>>\s*BDC")
+
+
 def _rewrite_marks(pdf: Any, page: Any, mcids: dict[int, str]) -> None:
-    """Turn the marked content with these MCIDs into pagination artifacts."""
+    """Turn the marked content with these MCIDs into pagination artifacts.
+
+    WeasyPrint (pydyf) writes each mark as ``/Tag <</MCID n>> BDC`` (and text as hex
+    strings), so the marks are found in the bytes; parsing every operator of a
+    page with a chart on it would cost more than the whole tagging.
+    """
+
+    def artifact(match: re.Match[bytes]) -> bytes:
+        mcid = int(match.group(1))
+        if mcid not in mcids:
+            return match.group(0)
+        subtype = f" /Subtype /{mcids[mcid]}" if mcids[mcid] else ""
+        return f"/Artifact <</Type /Pagination{subtype}>> BDC".encode()
+
     import pikepdf
 
-    instructions = []
-    for operands, operator in pikepdf.parse_content_stream(page):
-        if str(operator) == "BDC" and len(operands) == 2:
-            props = operands[1]
-            mcid = props.get("/MCID") if isinstance(props, pikepdf.Dictionary) else None
-            if mcid is not None and int(mcid) in mcids:
-                artifact = pikepdf.Dictionary(Type=pikepdf.Name.Pagination)
-                if mcids[int(mcid)]:
-                    artifact.Subtype = pikepdf.Name("/" + mcids[int(mcid)])
-                operands = [pikepdf.Name.Artifact, artifact]
-        instructions.append(pikepdf.ContentStreamInstruction(operands, operator))
-    page.Contents = pdf.make_stream(pikepdf.unparse_content_stream(instructions))
+    contents = page.obj.Contents
+    streams = list(contents) if isinstance(contents, pikepdf.Array) else [contents]
+    data = b"\n".join(stream.read_bytes() for stream in streams)
+    page.obj.Contents = pdf.make_stream(_MARK.sub(artifact, data))
 
 
 def _links(pdf: Any) -> None:
@@ -537,5 +545,12 @@ def finish(
         _metadata(pdf, info, producer, instance.hexdigest())
         _attach(pdf, attachments, pdf_date(info.date))
         out = io.BytesIO()
-        pdf.save(out, deterministic_id=True, fix_metadata_version=False)
+        # /ID from the content; streams compressed once here, object streams made here
+        pdf.save(
+            out,
+            deterministic_id=True,
+            fix_metadata_version=False,
+            compress_streams=True,
+            object_stream_mode=pikepdf.ObjectStreamMode.generate,
+        )
     return out.getvalue()
