@@ -7,6 +7,7 @@ structure tree, the marked content of each page, XMP and the embedded files.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 import shutil
 from collections.abc import Iterator
@@ -322,3 +323,77 @@ def test_build_date_never_reads_the_clock() -> None:
     assert build_date(None, {"SOURCE_DATE_EPOCH": "0"}).year == 1970
     assert build_date(None, {}) == FIXED_DATE
     assert build_date(None, {"SOURCE_DATE_EPOCH": "yesterday"}) == FIXED_DATE
+
+
+def test_only_the_bundled_fonts_are_used(document: pikepdf.Pdf) -> None:
+    names = {
+        str(font.BaseFont).split("+", 1)[-1]
+        for page in document.pages
+        for font in page.Resources.get("/Font", {}).values()
+    }
+    assert names and all(n.startswith(("Carlito", "RmrGen-Bindestreck")) for n in names), names
+
+
+def test_hyphenation_is_swedish(built_project: Path) -> None:
+    import pdfplumber
+    import pyphen
+
+    dictionary = pyphen.Pyphen(lang="sv", left=4, right=4)
+    splits = []
+    for report_id in REPORTS:
+        with pdfplumber.open(pdf_path(built_project, report_id)) as pdf:
+            for page in pdf.pages:
+                lines = (page.extract_text() or "").splitlines()
+                for line, following in itertools.pairwise(lines):
+                    if line.endswith("\u2010"):
+                        head = line.split()[-1][:-1]
+                        tail = re.match(r"\w+", following).group(0)
+                        splits.append((head, tail))
+    assert splits  # long words do get hyphenated
+    for head, tail in splits:
+        word = re.sub(r"^\W+", "", head) + tail
+        assert len(head.lstrip("(")) in dictionary.positions(word), (head, tail)
+
+
+MACHADO = {  # colour-vision deficiency simulation, full severity (linear RGB)
+    "protanopia": ((0.152, 1.053, -0.205), (0.115, 0.786, 0.099), (-0.004, -0.048, 1.052)),
+    "deuteranopia": ((0.367, 0.861, -0.228), (0.280, 0.673, 0.047), (-0.012, 0.043, 0.969)),
+    "tritanopia": ((1.256, -0.077, -0.179), (-0.078, 0.931, 0.148), (0.005, 0.691, 0.304)),
+}
+
+
+def _lab(colour: str, matrix: tuple | None) -> tuple[float, float, float]:
+    def linear(c: int) -> float:
+        v = c / 255
+        return v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4
+
+    rgb = [linear(int(colour[i : i + 2], 16)) for i in (1, 3, 5)]
+    if matrix:
+        rgb = [
+            min(1.0, max(0.0, sum(m * c for m, c in zip(row, rgb, strict=True)))) for row in matrix
+        ]
+    x = (0.4124 * rgb[0] + 0.3576 * rgb[1] + 0.1805 * rgb[2]) / 0.9505
+    y = 0.2126 * rgb[0] + 0.7152 * rgb[1] + 0.0722 * rgb[2]
+    z = (0.0193 * rgb[0] + 0.1192 * rgb[1] + 0.9505 * rgb[2]) / 1.089
+
+    def f(t: float) -> float:
+        return t ** (1 / 3) if t > 0.008856 else 7.787 * t + 16 / 116
+
+    return (116 * f(y) - 16, 500 * (f(x) - f(y)), 200 * (f(y) - f(z)))
+
+
+@pytest.mark.parametrize("vision", [None, *MACHADO])
+def test_chart_colours_stay_apart_for_colour_blind_readers(vision: str | None) -> None:
+    from rmr_gen import charts
+
+    matrix = MACHADO[vision] if vision else None
+
+    def delta(a: str, b: str) -> float:
+        return (
+            sum((p - q) ** 2 for p, q in zip(_lab(a, matrix), _lab(b, matrix), strict=True)) ** 0.5
+        )
+
+    assert delta(charts.CURRENT, charts.TARGET) >= 80
+    for colour in (charts.CURRENT, charts.TARGET):
+        assert delta(colour, "#ffffff") >= 30
+        assert delta(colour, charts.LINE) >= 30

@@ -7,8 +7,9 @@ and images are refused until they can be checked to live inside the project.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -30,7 +31,17 @@ def _parser() -> MarkdownIt:
     md.disable("image")
     md.validateLink = is_allowed_link  # type: ignore[method-assign]
     md.normalizeLinkText = str  # print a URL as written, "%20" and all  # type: ignore[method-assign]
+    md.renderer.rules["text"] = _swedish_text
     return md
+
+
+def _swedish_text(tokens: Sequence[Any], index: int, options: Any, env: Any) -> str:
+    """Text runs (not code, not URLs) with Swedish number typography."""
+    from markdown_it.common.utils import escapeHtml
+
+    from rmr_gen.formatting import prose
+
+    return escapeHtml(prose(tokens[index].content))
 
 
 def to_html(text: str) -> str:
