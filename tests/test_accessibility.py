@@ -397,3 +397,21 @@ def test_chart_colours_stay_apart_for_colour_blind_readers(vision: str | None) -
     for colour in (charts.CURRENT, charts.TARGET):
         assert delta(colour, "#ffffff") >= 30
         assert delta(colour, charts.LINE) >= 30
+
+
+def test_pdfa_basics_a_validator_checks(document: pikepdf.Pdf) -> None:
+    """The PDF/A-3 rules that can be checked without veraPDF (see the README)."""
+    assert document.check_pdf_syntax() == []  # qpdf finds no syntax or xref error
+    assert len(document.trailer.ID) == 2 and "/Encrypt" not in document.trailer
+    (intent,) = document.Root.OutputIntents
+    assert intent.S == "/GTS_PDFA1" and "/DestOutputProfile" in intent
+    for name, spec in document.attachments.items():
+        obj = spec.obj
+        assert {"/F", "/UF", "/Desc", "/AFRelationship"} <= set(obj.keys()), name
+        stream = obj.EF.F
+        assert "/Subtype" in stream and "/ModDate" in stream.Params, name
+    for page in document.pages:
+        for annot in page.get("/Annots", []):
+            assert int(annot.F) & 4  # printable
+            assert "/StructParent" in annot  # tagged (PDF/UA)
+        assert page.get("/Tabs") == "/S"
