@@ -92,7 +92,10 @@ def _node_marks(nodes: list[Node]) -> Iterator[None]:
     from weasyprint.layout.absolute import AbsolutePlaceholder
     from weasyprint.pdf import tags
 
-    original = tags._build_box_tree
+    original = getattr(tags, "_build_box_tree", None)
+    if original is None:  # another WeasyPrint: tag as it does, pdfua fixes what it can
+        yield
+        return
     index: dict[int, int] = {}
     margins: list[str] = []
 
