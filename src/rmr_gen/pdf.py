@@ -110,7 +110,12 @@ def _node_marks(nodes: list[Node]) -> Iterator[None]:
             return
         for element in original(box, *args):
             html = real.element
-            if NODE_KEY[1:] not in element and html is not None:
+            if NODE_KEY[1:] in element:
+                pass
+            elif html is None and margins:  # generated content of a margin box
+                element[NODE_KEY[1:]] = len(nodes)
+                nodes.append(Node("", "", margins[-1]))
+            elif html is not None:
                 key = id(html)
                 if key not in index:
                     index[key] = len(nodes)
