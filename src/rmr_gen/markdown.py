@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from rmr_gen.formatting import prose
+
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
 
@@ -38,8 +40,6 @@ def _parser() -> MarkdownIt:
 def _swedish_text(tokens: Sequence[Any], index: int, options: Any, env: Any) -> str:
     """Text runs (not code, not URLs) with Swedish number typography."""
     from markdown_it.common.utils import escapeHtml
-
-    from rmr_gen.formatting import prose
 
     return escapeHtml(prose(tokens[index].content))
 
