@@ -265,7 +265,7 @@ def test_help_imports_no_heavy_library(args: list[str]) -> None:
         "from rmr_gen.cli import main\n"
         f"sys.argv = ['rmr-gen', *{args!r}]\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "print('LOADED', [m for m in ('weasyprint', 'pandas', 'matplotlib') if m in sys.modules])\n"
+        "print('LOADED', [m for m in ('weasyprint', 'pandas', 'matplotlib', 'pikepdf') if m in sys.modules])\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "LOADED []" in out.stdout, out.stdout

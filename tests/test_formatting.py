@@ -61,3 +61,64 @@ def test_english_and_swedish_forms_parse_alike(value: float) -> None:
 def test_not_numbers() -> None:
     for text in ["", "abc", "7x9", "1,2,3", "--1", "1e5", "½"]:
         assert parse_number(text) is None, text
+
+
+# Swedish typography as properties: whatever the number, the conventions hold.
+
+NBSP = "\u00a0"
+
+
+@given(st.integers(min_value=-(10**12), max_value=10**12))
+def test_thousands_are_grouped_by_no_break_spaces(value: int) -> None:
+    text = formatting.number(value)
+    digits = text.lstrip("\u2212")
+    groups = digits.split(NBSP)
+    assert " " not in text  # never an ordinary space: a line cannot break inside
+    assert 1 <= len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:])
+    assert "".join(groups) == str(abs(value))
+    assert text.startswith("\u2212") == (value < 0)
+
+
+@given(st.floats(min_value=-(10**6), max_value=10**6, allow_nan=False), st.integers(0, 3))
+def test_decimals_use_a_comma_and_exactly_the_places_asked(value: float, decimals: int) -> None:
+    text = formatting.number(value, decimals)
+    _whole, _, fraction = text.partition(",")
+    assert "." not in text
+    assert len(fraction) == decimals
+    if not any(d in text for d in "123456789"):
+        assert not text.startswith("\u2212")  # never a negative zero
+    assert parse_number(text) == float(formatting.round_half_up(value, decimals))
+
+
+@given(st.floats(min_value=-100, max_value=100, allow_nan=False))
+def test_no_change_is_a_plain_zero(delta: float) -> None:
+    if formatting.round_half_up(delta) == 0:
+        assert formatting.value_with_change(50, delta) == "50 (0)"
+    else:
+        assert "(0)" not in formatting.value_with_change(50, delta)
+    assert "±" not in formatting.change(delta)
+
+
+@given(st.floats(min_value=0, max_value=100, allow_nan=False), st.integers(0, 2))
+def test_percent_never_breaks_before_the_sign(value: float, decimals: int) -> None:
+    text = formatting.percent(value, decimals)
+    assert text.endswith(NBSP + "%") and " " not in text
+    assert formatting.target(value, "≥", decimals) == "≥" + NBSP + text
+
+
+def test_prose_examples() -> None:
+    assert formatting.prose("drygt 15 000 personer") == "drygt 15\u00a0000 personer"
+    assert formatting.prose("målnivå 98 %.") == "målnivå 98\u00a0%."
+    assert formatting.prose("51 (-9)") == "51 (\u22129)"
+    assert formatting.prose("1 234 567,5 kr") == "1\u00a0234\u00a0567,5 kr"
+    for unchanged in ("2025-2028", "Vid-behov", "år 2017 100 patienter", "1%", "x-9"):
+        assert formatting.prose(unchanged) == unchanged
+
+
+@given(st.text(alphabet=" -%0123456789abc,.()", max_size=40))
+def test_prose_changes_only_spaces_and_minus_signs(text: str) -> None:
+    result = formatting.prose(text)
+    assert len(result) == len(text)
+    back = result.replace(NBSP, " ").replace("\u2212", "-")
+    assert back == text
+    assert formatting.prose(result) == result  # idempotent: safe to apply twice

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from rmr_gen import __version__
+from rmr_gen.archive import Attachment, DocumentInfo, document_info, source_attachments
 from rmr_gen.cache import Cache, code_digest
 from rmr_gen.cache import key as cache_key
 from rmr_gen.charts import Chart, change_chart
@@ -53,6 +54,8 @@ class Prepared:
     html: str | None
     inputs: str  # content hash of everything that goes into the PDF
     blocks: tuple[Block, ...] = ()  # the computed body, for comparing versions
+    attachments: tuple[Attachment, ...] = ()  # source files embedded in the PDF
+    info: DocumentInfo | None = None
 
 
 @dataclass(frozen=True)
@@ -100,7 +103,9 @@ class _Inputs:
         self.shared = digest_files(
             [*reference.files, *files_below(project.templates_dir)],
             project.root,
-            salt=f"rmr-gen {__version__} {code_digest().hex()}",
+            # SOURCE_DATE_EPOCH dates a report that has no date of its own
+            salt=f"rmr-gen {__version__} {code_digest().hex()} "
+            + os.environ.get("SOURCE_DATE_EPOCH", ""),
         )
         self._folders: dict[Path, str] = {}
 
@@ -315,6 +320,11 @@ class Rendered:
     problems: tuple[Problem, ...] = ()
 
 
+def sources_of(job: Job, project: Project) -> tuple[Attachment, ...]:
+    """What the PDF embeds for archives: report.toml and the data rows it prints."""
+    return source_attachments(job.report, job.data.values(), project.root)
+
+
 _WORKER_WORK: dict[Path, _Work] = {}
 
 
@@ -336,6 +346,8 @@ def render_job(project_root: Path, job: Job) -> Rendered:
             project.templates_dir,
             project.readable_roots,
             project.shown(job.report.folder / "report.toml"),
+            document=document_info(job.report),
+            attachments=sources_of(job, project),
             limits=job.report.limits,
             origin=lambda url: origin_of(url, (p for p in sources if p.is_file()), project.root),
         )
@@ -461,7 +473,16 @@ def prepare(
         except InputError as exc:
             problems.extend(exc.problems)
         else:
-            prepared.append(Prepared(job.report, html, job.inputs, tuple(blocks)))
+            prepared.append(
+                Prepared(
+                    job.report,
+                    html,
+                    job.inputs,
+                    tuple(blocks),
+                    sources_of(job, project),
+                    document_info(job.report),
+                )
+            )
     return prepared
 
 

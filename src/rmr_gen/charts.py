@@ -16,9 +16,15 @@ from typing import Any
 from rmr_gen import formatting
 from rmr_gen.models import SummaryGroup
 
+# A blue/orange pair, the pair that stays apart for every common colour-vision
+# deficiency. Simulated (Machado et al. 2009, full severity) current and target
+# stay ΔE ≥ 80 apart under protanopia, deuteranopia and tritanopia, and every
+# colour ≥ 30 from the grey line and the white page (tests/test_accessibility.py
+# checks it). Shape and line style carry the meaning anyway: colour only helps.
 INK = "#1b1b1b"
-CURRENT = "#0b4f8a"  # dark blue: distinct from black in grey-scale and for colour-blind readers
-TARGET = "#b35806"  # dark orange, dashed, so it never depends on colour
+LINE = "#8c8c8c"  # previous → current connector
+CURRENT = "#0b4f8a"  # dark blue, filled circle: distinct from black in grey-scale too
+TARGET = "#b35806"  # dark orange, dashed line with its own legend entry
 FONT_FAMILY = "Carlito"
 
 
@@ -58,7 +64,7 @@ def _draw_group(ax: Any, group: SummaryGroup, show_labels: bool, decimals: int) 
     positions = list(range(len(group.rows)))[::-1]
     for y, row in zip(positions, group.rows, strict=True):
         if row.previous is not None:
-            ax.plot([row.previous, row.current], [y, y], color="#8c8c8c", lw=1.4, zorder=2)
+            ax.plot([row.previous, row.current], [y, y], color=LINE, lw=1.4, zorder=2)
             ax.plot(row.previous, y, "o", ms=5.5, mfc="white", mec=INK, mew=1.1, zorder=3)
         ax.plot(row.current, y, "o", ms=5.5, color=CURRENT, mec=INK, mew=0.6, zorder=4)
     target = group.indicator.target

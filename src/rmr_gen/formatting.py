@@ -1,14 +1,18 @@
 """Numbers, dates and targets as a Swedish reader expects them.
 
-Conventions (one place, used by tables, charts and alt texts alike):
+Conventions (one place, used by tables, charts, alt texts and running text alike):
 decimal comma; U+2212 minus for negatives; ``+`` for positive changes and a plain
-``0`` for no change; no-break space before ``%`` and as thousands separator;
-rounding half away from zero (``0,5`` → ``1``), never banker's rounding.
+``0`` for no change (``86 (0)``: never ``±0``, which reads as an error margin,
+and never ``−0``); no-break space before ``%`` and as thousands separator;
+rounding half away from zero (``0,5`` → ``1``), never banker's rounding; dates
+``2025-06-04``. The page side of Swedish typography (hyphenation, widows and
+orphans, headings kept with their text, tabular figures) is in templates/base.css.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 MINUS = "\u2212"
@@ -65,3 +69,22 @@ def target(level: float, operator: str = "≥", decimals: int = 0) -> str:
 
 def date(value: dt.date) -> str:
     return value.isoformat()
+
+
+_PERCENT = re.compile(r"(?<=\d) (?=%)")
+_THOUSANDS = re.compile(r"(?<![\d,.])\d{1,3}(?: \d{3})+(?!\d)")
+_MINUS = re.compile(r"(?<![\w\-–])-(?=\d)")
+
+
+def prose(text: str) -> str:
+    """Running text as typed by editors, with the number conventions above.
+
+    Only what is unambiguous changes: the space in ``98 %`` and in ``15 000``
+    becomes a no-break space (the line never breaks inside a number), and a
+    hyphen before a digit that follows a space or a bracket becomes U+2212
+    (``(-9)`` → ``(−9)``). Ranges (``2025-2028``), words and spacing the editor
+    chose otherwise are left alone.
+    """
+    text = _PERCENT.sub(NBSP, text)
+    text = _THOUSANDS.sub(lambda m: m.group(0).replace(" ", NBSP), text)
+    return _MINUS.sub(MINUS, text)

@@ -8,11 +8,14 @@ images must be files inside the report's folder (rewritten to their absolute
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
+
+from rmr_gen.formatting import prose
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -50,6 +53,7 @@ def _parser() -> MarkdownIt:
     md.enable("table")
     md.validateLink = _is_allowed  # type: ignore[method-assign]
     md.normalizeLinkText = str  # print a URL as written, "%20" and all  # type: ignore[method-assign]
+    md.renderer.rules["text"] = _swedish_text
     return md
 
 
@@ -106,6 +110,13 @@ def _images(tokens: list[Token]) -> list[Token]:
             found.append(token)
         found.extend(_images(token.children or []))
     return found
+
+
+def _swedish_text(tokens: Sequence[Any], index: int, options: Any, env: Any) -> str:
+    """Text runs (not code, not URLs) with Swedish number typography."""
+    from markdown_it.common.utils import escapeHtml
+
+    return escapeHtml(prose(tokens[index].content))
 
 
 def to_html(text: str) -> str:

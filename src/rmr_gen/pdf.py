@@ -3,21 +3,31 @@
 A document may read nothing but ``data:`` URLs and files inside the project's
 reports/, templates/ and data/ folders: rmr-gen's own URL fetcher refuses the
 rest and stops the build, rather than letting WeasyPrint log and carry on.
+
+Every PDF is tagged PDF/A-3a from WeasyPrint, finished by :mod:`rmr_gen.pdfua`
+into a file that is also PDF/UA-1, with its source files embedded.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
+from rmr_gen.archive import Attachment, DocumentInfo
 from rmr_gen.errors import InputError, Location, Problem
 from rmr_gen.guard import TimeLimitExceeded, has_foreign_attachment, time_limit
 from rmr_gen.models import Limits
+from rmr_gen.pdfua import NODE_KEY, Node, finish
+
+#: Tagged PDF/A-3 (conformance a); pdfua.finish makes it PDF/UA-1 as well.
+ARCHIVAL = "pdf/a-3a"
+_TAGGING = threading.Lock()
 
 
 class ResourceRefused(Exception):
@@ -88,13 +98,91 @@ class _WarningCollector(logging.Handler):
             self.messages.append(message)
 
 
+@contextmanager
+def _node_marks(nodes: list[Node]) -> Iterator[None]:
+    """Mark each structure element WeasyPrint makes with the HTML element it came from.
+
+    (The only place rmr-gen reaches into WeasyPrint's internals, for as long as a
+    PDF is written, under a lock; tests fail loudly if a new version moves them.)
+
+    WeasyPrint builds the structure tree page by page and forgets where an
+    element came from; pdfua needs it to merge the pieces of an element split
+    by a page break, to read a <th>'s scope and to tell page headers from
+    footers. The mark is an index into ``nodes`` under :data:`NODE_KEY`.
+    """
+    import pydyf
+    from weasyprint.formatting_structure import boxes
+    from weasyprint.layout.absolute import AbsolutePlaceholder
+    from weasyprint.pdf import tags
+
+    original = getattr(tags, "_build_box_tree", None)
+    if original is None:  # another WeasyPrint: tag as it does, pdfua fixes what it can
+        yield
+        return
+    index: dict[int, int] = {}
+    margins: list[str] = []
+
+    def build(box: Any, *args: Any) -> Iterator[Any]:
+        real = box._box if isinstance(box, AbsolutePlaceholder) else box
+        if isinstance(real, boxes.MarginBox):
+            margins.append(real.at_keyword)
+            try:
+                yield from original(box, *args)
+            finally:
+                margins.pop()
+            return
+        for element in original(box, *args):
+            html = real.element
+            if NODE_KEY[1:] in element:
+                pass
+            elif html is None and margins:  # generated content of a margin box
+                element[NODE_KEY[1:]] = len(nodes)
+                nodes.append(Node("", "", margins[-1]))
+            elif html is not None:
+                key = id(html)
+                if key not in index:
+                    index[key] = len(nodes)
+                    nodes.append(
+                        Node(
+                            real.element_tag or "",
+                            html.get("scope", "") if real.element_tag == "th" else "",
+                            margins[-1] if margins else "",
+                        )
+                    )
+                element[NODE_KEY[1:]] = index[key]
+            yield element
+
+    # WeasyPrint asks pydyf for a page's reference once per structure element, and
+    # pydyf rebuilds the list of all pages each time: remembered here, tagging a
+    # six-page document costs a tenth of what it did.
+    page_references = pydyf.PDF.page_references
+
+    def remembered(pdf: Any) -> Any:
+        count = len(pdf.pages["Kids"])
+        cached = pdf.__dict__.get("_rmr_gen_pages")
+        if cached is None or cached[0] != count:
+            cached = pdf.__dict__["_rmr_gen_pages"] = (count, page_references.fget(pdf))
+        return cached[1]
+
+    with _TAGGING:
+        tags._build_box_tree = build
+        pydyf.PDF.page_references = property(remembered)
+        try:
+            yield
+        finally:
+            tags._build_box_tree = original
+            pydyf.PDF.page_references = page_references
+
+
 def html_to_pdf(
     html: str,
     base_dir: Path,
     roots: Sequence[Path],
     source: str,
-    variant: str | None = "pdf/ua-1",
+    variant: str | None = ARCHIVAL,
     *,
+    document: DocumentInfo | None = None,
+    attachments: Sequence[Attachment] = (),
     limits: Limits | None = None,
     origin: Callable[[str], str] | None = None,
 ) -> tuple[bytes, int]:
@@ -102,8 +190,10 @@ def html_to_pdf(
 
     ``source`` names what the HTML was made from, for error messages; ``origin``
     finds the text or template that asked for a refused resource.
+    ``document`` is the metadata, ``attachments`` the files to embed; with
+    ``variant=None`` the PDF is plain (untagged, not archival), for comparison.
     """
-    from weasyprint import HTML
+    from weasyprint import HTML, __version__
     from weasyprint.urls import FatalURLFetchingError
 
     limits = limits or Limits()
@@ -114,27 +204,34 @@ def html_to_pdf(
 
     if has_foreign_attachment(html):
         raise fail("rel=attachment is not allowed: rmr-gen attaches the source data itself")
-    refused: list[str] = []
+    refused: list[tuple[str, str]] = []
+    nodes: list[Node] = []
     collector = _WarningCollector()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collector)
     try:
         fonts, images = _per_process()
         with time_limit(limits.max_seconds):
-            document = HTML(
+            rendered = HTML(
                 string=html,
                 base_url=base_dir.as_uri() + "/",
                 url_fetcher=_fetcher(roots, refused),
             ).render(pdf_variant=variant, font_config=fonts)
-            pages = len(document.pages)
+            pages = len(rendered.pages)
             if pages > limits.max_pages:
                 raise fail(f"{pages} pages is more than limits.max_pages = {limits.max_pages}")
-            pdf = document.write_pdf(
-                pdf_variant=variant,
-                pdf_identifier=hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode(),
-                uncompressed_pdf=False,
-                cache=images,
-            )
+            if variant is None:
+                pdf = rendered.write_pdf(uncompressed_pdf=False, cache=images)
+            else:
+                # Uncompressed and without /ID: pdfua.finish compresses every stream once
+                # and derives /ID from the content (pydyf would compress all twice).
+                with _node_marks(nodes):
+                    pdf = rendered.write_pdf(
+                        pdf_variant=variant,
+                        pdf_identifier=False,
+                        uncompressed_pdf=True,
+                        cache=images,
+                    )
     except FatalURLFetchingError as exc:
         url, reason = refused[-1] if refused else ("", str(exc))
         where = origin(url) if origin and url else ""
@@ -153,4 +250,15 @@ def html_to_pdf(
         raise InputError(
             [Problem(Location(source), f"resource failed: {m}") for m in collector.messages]
         )
-    return bytes(pdf), pages
+    if variant is None:
+        return bytes(pdf), pages
+    if document is None:
+        metadata = rendered.metadata
+        document = DocumentInfo(
+            title=metadata.title or "",
+            author=", ".join(metadata.authors),
+            subject=metadata.description or "",
+            keywords=tuple(metadata.keywords),
+            language=metadata.lang or "sv-SE",
+        )
+    return finish(bytes(pdf), nodes, document, attachments, f"WeasyPrint {__version__}"), pages

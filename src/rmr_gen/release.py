@@ -227,6 +227,9 @@ def render_snapshot(source: Project, report_id: str, cache: Cache) -> tuple[byte
         source.templates_dir,
         source.readable_roots,
         source.shown(item.report.folder / "report.toml"),
+        document=item.info,
+        attachments=item.attachments,
+        limits=item.report.limits,
     )
     return pdf, pages, item
 

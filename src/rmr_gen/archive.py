@@ -1,0 +1,125 @@
+"""What a PDF says about itself and what it carries for archives.
+
+Its metadata (title, organisation, subject, keywords, language, document id,
+version, dates) and the source files it was made from (the data rows it used,
+its report.toml), embedded as PDF/A-3 associated files. Everything here comes
+from the report's own files, never from the clock: the same inputs give the
+same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from rmr_gen.models import Measurement, Report
+
+LANGUAGE = "sv-SE"
+#: The date of a report without ``date`` when SOURCE_DATE_EPOCH is not set either:
+#: fixed (the earliest date a ZIP archive can hold), so a build never reads the clock.
+FIXED_DATE = dt.datetime(1980, 1, 1, tzinfo=dt.UTC)
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file embedded in the PDF, linked to the whole document by /AF."""
+
+    name: str
+    content: bytes
+    mime_type: str
+    relationship: str  # AFRelationship: "Source" (made from) or "Data" (numbers behind it)
+    description: str
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    """The PDF's metadata, written both to the Info dictionary and to XMP."""
+
+    title: str
+    author: str
+    subject: str = ""
+    keywords: tuple[str, ...] = ()
+    language: str = LANGUAGE
+    identifier: str = ""  # the document id (RMR Dokument-ID, else the report id)
+    version: str = ""
+    date: dt.datetime = FIXED_DATE
+
+
+def build_date(
+    report_date: dt.date | None, environ: Mapping[str, str] | None = None
+) -> dt.datetime:
+    """The document's date; else SOURCE_DATE_EPOCH; else :data:`FIXED_DATE`. Never now()."""
+    if report_date is not None:
+        return dt.datetime.combine(report_date, dt.time(0), tzinfo=dt.UTC)
+    epoch = (os.environ if environ is None else environ).get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
+    return FIXED_DATE
+
+
+def document_info(report: Report, environ: Mapping[str, str] | None = None) -> DocumentInfo:
+    return DocumentInfo(
+        title=report.title,
+        author=report.organisation.name,
+        subject=report.subject,
+        keywords=report.keywords,
+        identifier=report.document_id or report.id,
+        version=report.version,
+        date=build_date(report.date, environ),
+    )
+
+
+def _used_lines(path: Path, rows: list[Measurement]) -> bytes:
+    """The header and the used lines of a CSV file, verbatim and in file order."""
+    from rmr_gen.data import decode
+
+    lines = decode(path.read_bytes()).splitlines()
+    wanted = sorted({m.line for m in rows})
+    kept = [lines[0], *(lines[n - 1] for n in wanted if 0 < n <= len(lines))]
+    return ("\n".join(kept) + "\n").encode("utf-8")
+
+
+def _as_csv(rows: list[Measurement]) -> bytes:
+    """Rows from a file that has no lines to copy (not CSV), in the CSV data contract."""
+    out = ["indicator;region;period;population;value"]
+    for m in sorted(rows, key=lambda m: m.line):
+        value = repr(m.value).removesuffix(".0").replace(".", ",")
+        out.append(f"{m.indicator};{m.region};{m.period};{m.population};{value}")
+    return ("\n".join(out) + "\n").encode("utf-8")
+
+
+def source_attachments(
+    report: Report, used: Iterable[Measurement], project_root: Path
+) -> tuple[Attachment, ...]:
+    """report.toml, and per data file the rows the document's tables and charts use."""
+    toml = report.folder / "report.toml"
+    shown_toml = toml.relative_to(project_root).as_posix()
+    attachments = [
+        Attachment(
+            "report.toml",
+            toml.read_bytes(),
+            "application/toml",
+            "Source",
+            f"Rapportens inställningar ({shown_toml})",
+        )
+    ]
+    by_file: dict[str, list[Measurement]] = {}
+    for m in used:
+        by_file.setdefault(m.path, []).append(m)
+    for shown in sorted(by_file):
+        path = project_root / shown
+        rows = by_file[shown]
+        content = _used_lines(path, rows) if path.suffix.lower() == ".csv" else _as_csv(rows)
+        attachments.append(
+            Attachment(
+                Path(shown).with_suffix(".csv").name,
+                content,
+                "text/csv",
+                "Data",
+                f"Raderna ur {shown} som dokumentets tabeller och diagram bygger på",
+            )
+        )
+    return tuple(attachments)
