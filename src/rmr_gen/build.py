@@ -18,7 +18,7 @@ from rmr_gen.cache import key as cache_key
 from rmr_gen.charts import Chart, change_chart
 from rmr_gen.compute import summary_groups
 from rmr_gen.config import Reference, load_reference, load_report
-from rmr_gen.data import Key, load_report_data, read_measurements
+from rmr_gen.data import Key, decode, encode, load_report_data, read_measurements
 from rmr_gen.errors import InputError, Problems
 from rmr_gen.files import atomic_write, digest_files, files_below
 from rmr_gen.models import Measurement, Report, SummaryGroup
@@ -79,32 +79,33 @@ class _Work:
         self.fonts = font_files(project)
         self.fonts_key = digest_files(self.fonts, project.root)
 
-    def measurements(self, path: Path, problems: Problems) -> tuple[list[Measurement], set[Key]]:
+    def measurements(
+        self, path: Path, sheet: str, problems: Problems
+    ) -> tuple[list[Measurement], set[Key]]:
         shown = self.project.shown(path)
-        digest = cache_key("data", shown, path.read_bytes(), self.reference_key)
+        digest = cache_key("data", shown, sheet, path.read_bytes(), self.reference_key)
         hit = self.cache.get("data", digest)
         if hit is not None:
-            rows = json.loads(hit)
-            return [Measurement(*row, path=shown, line=line) for *row, line in rows], set()
+            result, notes = decode(hit, shown)
+            problems.extend(notes)
+            return result, set()
         found: Problems = Problems()
         invalid: set[Key] = set()
-        result = read_measurements(path, shown, self.reference, found, invalid)
+        result = read_measurements(path, shown, self.reference, found, invalid, sheet)
         problems.extend(found)
         if not found:
-            rows = [
-                [m.indicator, m.region, m.period, m.population, m.value, m.line] for m in result
-            ]
-            self.cache.put("data", digest, json.dumps(rows, ensure_ascii=False).encode())
+            self.cache.put("data", digest, encode(result, found))
         return result, invalid
 
     def chart(self, report: Report, groups: tuple[SummaryGroup, ...]) -> Chart:
         args = (groups, report.period, report.previous_period, report.target_year)
-        digest = cache_key("chart", repr(args), str(report.decimals), self.fonts_key)
+        options = (report.decimals, report.min_denominator)
+        digest = cache_key("chart", repr(args), repr(options), self.fonts_key)
         hit = self.cache.get("chart", digest)
         if hit is not None:
             alt, _, svg = hit.partition(b"\0")
             return Chart(svg, alt.decode())
-        chart = change_chart(*args, self.fonts, report.decimals)
+        chart = change_chart(*args, self.fonts, *options)
         self.cache.put("chart", digest, chart.alt.encode() + b"\0" + chart.svg)
         return chart
 
@@ -113,7 +114,10 @@ class _Work:
         if report.needs_data:
             where = self.project.shown(report.data_files[0])
             data = load_report_data(
-                report, lambda path: self.measurements(path, problems), where, problems
+                report,
+                lambda path, sheet: self.measurements(path, sheet, problems),
+                where,
+                problems,
             )
         if problems:
             return []
@@ -199,10 +203,15 @@ def build(
     force: bool = False,
     write_html: bool = False,
     progress: Callable[[Outcome], None] | None = None,
+    problems: Problems | None = None,
 ) -> list[Outcome]:
-    """Build the PDFs of ``report_ids`` (all reports when empty)."""
+    """Build the PDFs of ``report_ids`` (all reports when empty).
+
+    ``problems`` collects what was found; after a successful build it holds the
+    notes (ignored columns and the like) for the caller to show.
+    """
     ids = list(report_ids or project.report_ids())
-    problems = Problems()
+    problems = Problems() if problems is None else problems
     cache = cache_for(project)
 
     def current(report: Report, inputs: str) -> bool:
@@ -249,9 +258,11 @@ def build(
     return outcomes
 
 
-def check(project: Project, report_ids: Sequence[str] | None = None) -> list[Prepared]:
-    """Validate everything a build would use; write nothing."""
-    problems = Problems()
+def check(
+    project: Project, report_ids: Sequence[str] | None = None, problems: Problems | None = None
+) -> list[Prepared]:
+    """Validate everything a build would use; write nothing. Notes go to ``problems``."""
+    problems = Problems() if problems is None else problems
     ids = list(report_ids or project.report_ids())
     prepared = prepare(project, ids, problems, cache_for(project))
     problems.raise_if_any()

@@ -16,7 +16,7 @@ from typing import Annotated, TypeVar
 import typer
 
 from rmr_gen import __version__
-from rmr_gen.errors import InputError
+from rmr_gen.errors import InputError, Problems
 
 app = typer.Typer(
     help="Build versioned, accessible PDFs of process goals and regional guidelines.",
@@ -82,6 +82,12 @@ def _run(ctx: typer.Context, action: Callable[..., T]) -> T:
         raise typer.Exit(1) from None
 
 
+def _show_notes(problems: Problems) -> None:
+    """Notes do not stop a build, but the editor should still read them."""
+    for note in problems.notes:
+        typer.echo(str(note), err=True)
+
+
 @app.command()
 def build(
     ctx: typer.Context,
@@ -108,12 +114,14 @@ def build(
         else:
             typer.echo(f"skipped  {outcome.report_id}  (unchanged; --force rebuilds)  {where}")
 
+    found = Problems()
     outcomes = _run(
         ctx,
         lambda project: builder.build(
-            project, report_ids, force=force, write_html=html, progress=show
+            project, report_ids, force=force, write_html=html, progress=show, problems=found
         ),
     )
+    _show_notes(found)
     built = sum(1 for o in outcomes if o.status == "built")
     typer.echo(f"{built} built, {len(outcomes) - built} skipped")
 
@@ -123,7 +131,9 @@ def check(ctx: typer.Context, report_ids: ReportIds = None) -> None:
     """Validate reports, texts, data and templates; write nothing."""
     from rmr_gen import build as builder
 
-    prepared = _run(ctx, lambda project: builder.check(project, report_ids))
+    found = Problems()
+    prepared = _run(ctx, lambda project: builder.check(project, report_ids, found))
+    _show_notes(found)
     for item in prepared:
         typer.echo(f"ok  {item.report.id}")
 

@@ -39,7 +39,8 @@ REPORT_KEYS = {
     "keywords", "document_id", "approved_by", "content_owner", "valid_until",
     "contents", "target_year", "data", "indicators", "tables", "charts",
 }  # fmt: skip
-DATA_KEYS = {"files", "period", "previous_period", "regions", "decimals"}
+DATA_KEYS = {"files", "period", "previous_period", "regions", "decimals", "min_denominator"}
+DATA_SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm")
 INDICATOR_KEYS = {"id", "label", "target", "populations"}
 TABLE_KEYS = {"type", "caption", "note", "rows"}
 TABLE_TYPES = {"indicator-summary", "targets"}
@@ -247,15 +248,27 @@ def load_report(
     decimals = check.integer(data_table, "decimals", "data")
     if decimals is not None and not 0 <= decimals <= 3:
         check.error(("data", "decimals"), "'data.decimals' must be between 0 and 3")
-    data_files = []
-    for name in check.strings(data_table, "files", "data"):
+    min_denominator = check.integer(data_table, "min_denominator", "data")
+    if min_denominator is not None and min_denominator < 1:
+        check.error(("data", "min_denominator"), "'data.min_denominator' must be at least 1")
+    data_files, data_sheets = [], []
+    for entry in check.strings(data_table, "files", "data"):
+        name, sheet = entry, ""
+        if "#" in entry and entry.partition("#")[0].lower().endswith((".xlsx", ".xlsm")):
+            name, _, sheet = entry.partition("#")
         file = (project.data_dir / name).resolve()
         if not file.is_relative_to(project.data_dir.resolve()):
             check.error(("data", "files"), f"data file '{name}' is outside data/")
         elif not file.is_file():
             check.error(("data", "files"), f"data file '{name}' not found in data/")
+        elif file.suffix.lower() not in DATA_SUFFIXES:
+            check.error(
+                ("data", "files"),
+                f"data file '{name}' is not CSV or .xlsx (save it as one of those)",
+            )
         else:
             data_files.append(file)
+            data_sheets.append(sheet)
 
     substitutions = {
         "period": period,
@@ -303,6 +316,8 @@ def load_report(
         regions=regions,
         indicators=indicators,
         data_files=tuple(data_files),
+        data_sheets=tuple(data_sheets),
+        min_denominator=5 if min_denominator is None else min_denominator,
         decimals=decimals or 0,
         tables=tables,
         charts=charts,

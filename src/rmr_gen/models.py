@@ -111,6 +111,8 @@ class Report:
     regions: tuple[str, ...] = ()
     indicators: tuple[ReportIndicator, ...] = ()
     data_files: tuple[Path, ...] = ()
+    data_sheets: tuple[str, ...] = ()  # per data file: a sheet of a workbook, "" for the first
+    min_denominator: int = 5  # fewer cases than this: the cell is suppressed
     decimals: int = 0
     tables: dict[str, TableSpec] = field(default_factory=dict)
     charts: dict[str, ChartSpec] = field(default_factory=dict)
@@ -118,6 +120,12 @@ class Report:
     @property
     def needs_data(self) -> bool:
         return bool(self.data_files)
+
+    @property
+    def data_sources(self) -> tuple[tuple[Path, str], ...]:
+        """Each data file with its sheet ("" for a CSV file or a workbook's first sheet)."""
+        sheets = self.data_sheets + ("",) * (len(self.data_files) - len(self.data_sheets))
+        return tuple(zip(self.data_files, sheets, strict=True))
 
 
 @dataclass(frozen=True)
@@ -131,6 +139,9 @@ class Measurement:
     value: float
     path: str
     line: int
+    numerator: int | None = None
+    denominator: int | None = None
+    sheet: str | None = None  # in a workbook: the sheet, and ``line`` is its row
 
 
 @dataclass(frozen=True)
@@ -138,10 +149,17 @@ class SummaryRow:
     """One region's line in an indicator group of Tabell 1."""
 
     region: str
-    current: float
-    change: float | None
+    current: float | None  # None only when suppressed
+    change: float | None  # None when either period is suppressed or has no value
     current_all: float | None
     previous: float | None
+    current_suppressed: bool = False  # fewer cases than the report's min_denominator
+    previous_suppressed: bool = False
+    all_suppressed: bool = False
+
+    @property
+    def suppressed(self) -> bool:
+        return self.current_suppressed or self.previous_suppressed or self.all_suppressed
 
 
 @dataclass(frozen=True)
@@ -151,3 +169,7 @@ class SummaryGroup:
     number: int
     indicator: ReportIndicator
     rows: tuple[SummaryRow, ...]
+
+    @property
+    def suppressed(self) -> bool:
+        return any(row.suppressed for row in self.rows)

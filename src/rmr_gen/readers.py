@@ -1,0 +1,286 @@
+"""Read indicator data files into cells of text, as editors' exports arrive.
+
+CSV with ``,`` or ``;`` (or tab) separators, UTF-8 with or without BOM or
+Windows-1252 (Swedish Excel's "CSV (semikolonavgränsad)"), CRLF or LF: all
+detected, never asked. ``.xlsx`` through openpyxl, the first sheet or a named
+one. Every cell stays text so that validation can quote what the editor wrote,
+and every row keeps the line (or spreadsheet row) it came from.
+
+The common case, a well-formed CSV file, is read by pandas' C parser in one
+go; field counts are checked with numpy over the raw bytes. Only a file with
+quotes or with broken rows is read row by row, to name every broken line.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rmr_gen.config import suggest
+from rmr_gen.errors import Problems
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+@dataclass(frozen=True)
+class Table:
+    """The cells of one data file or sheet, as text.
+
+    ``frame`` has one column per header field (named ``c1``, ``c2``, … by
+    position, since editors' headers may repeat or be blank) and ``_line``,
+    the row's line in the file or its row in the sheet. ``headers`` are the
+    header cells as written, stripped.
+    """
+
+    frame: pd.DataFrame
+    headers: tuple[str, ...]
+    shown: str
+    sheet: str | None = None
+    header_line: int = 1
+
+
+def read_table(path: Path, shown: str, problems: Problems, sheet: str = "") -> Table | None:
+    """The file's cells; ``None`` (with a problem recorded) when it cannot be read at all."""
+    if path.suffix.lower() in EXCEL_SUFFIXES:
+        return read_xlsx(path, shown, problems, sheet)
+    return read_csv(path, shown, problems)
+
+
+def decode(raw: bytes) -> str:
+    """UTF-8 (with or without BOM), else Windows-1252; raises if it is neither."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252")
+
+
+def _separator(header: str) -> str:
+    counts = {sep: header.count(sep) for sep in (";", ",", "\t")}
+    best = max(counts, key=lambda sep: counts[sep])
+    return best if counts[best] else ","
+
+
+def read_csv(path: Path, shown: str, problems: Problems) -> Table | None:
+    """A CSV file's cells, or ``None`` with the reason it cannot be read."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        problems.error(shown, f"cannot read data file: {exc.strerror}")
+        return None
+    if not raw.strip():
+        problems.error(shown, "empty data file (a header line is expected)", 1)
+        return None
+    if raw.startswith(b"PK\x03\x04"):
+        problems.error(shown, "this is an Excel workbook, not CSV: give it the name *.xlsx")
+        return None
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        problems.error(shown, "UTF-16 text is not read: save as CSV (UTF-8)")
+        return None
+    try:
+        text = decode(raw)
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        problems.error(
+            shown,
+            f"cannot read the text: byte 0x{raw[exc.start]:02X} is neither UTF-8 nor"
+            " Windows-1252 (save as CSV UTF-8)",
+            line,
+        )
+        return None
+    control = _CONTROL.search(text)
+    if control:
+        line = text.count("\n", 0, control.start()) + 1
+        problems.error(shown, "not a text file (CSV expected)", line)
+        return None
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    header_text = text.split("\n", 1)[0]
+    if not header_text.strip():
+        problems.error(shown, "the first line is empty (a header line is expected)", 1)
+        return None
+    sep = _separator(header_text)
+    table = None
+    if '"' not in text:
+        table = _read_fast(text, sep, shown)
+    if table is None:
+        table = _read_rows(text, sep, shown, problems)
+    if table is not None and table.frame.empty:
+        problems.error(shown, "no data rows below the header", 1)
+        return None
+    return table
+
+
+def _field_counts(text: str, sep: str) -> tuple[Any, Any]:
+    """Per line: the number of separators and whether the line is empty (numpy, no loop)."""
+    import numpy as np
+
+    data = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
+    ends = np.flatnonzero(data == 10)
+    if len(data) and data[-1] != 10:
+        ends = np.append(ends, len(data))
+    separators = np.flatnonzero(data == ord(sep))
+    counts = np.bincount(np.searchsorted(ends, separators), minlength=len(ends))
+    starts = np.concatenate(([0], ends[:-1] + 1))
+    return counts, (ends - starts) == 0
+
+
+def _read_fast(text: str, sep: str, shown: str) -> Table | None:
+    """Well-formed CSV without quotes, through pandas' C parser; ``None`` otherwise."""
+    import pandas as pd
+
+    counts, empty = _field_counts(text, sep)
+    expected = counts[0]
+    body_counts, body_empty = counts[1:], empty[1:]
+    if ((body_counts != expected) & ~body_empty).any():
+        return None
+    headers = tuple(h.strip() for h in text.split("\n", 1)[0].split(sep))
+    names = [f"c{i}" for i in range(1, len(headers) + 1)]
+    frame = pd.read_csv(
+        io.StringIO(text),
+        sep=sep,
+        header=0,
+        names=names,
+        dtype=str,
+        na_filter=False,
+        skip_blank_lines=False,
+        quoting=3,  # csv.QUOTE_NONE: there are no quotes in the text
+        engine="c",
+    )
+    if len(frame) != len(body_counts):
+        return None
+    frame["_line"] = range(2, len(frame) + 2)
+    return Table(_drop_empty_rows(frame), headers, shown)
+
+
+def _read_rows(text: str, sep: str, shown: str, problems: Problems) -> Table | None:
+    """Row by row with the csv module: quoted fields, and every line with too few or
+    too many fields named."""
+    import csv
+
+    import pandas as pd
+
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    headers: tuple[str, ...] = ()
+    start = 1
+    try:
+        for record in reader:
+            line, start = start, reader.line_num + 1
+            if not headers:
+                headers = tuple(h.strip() for h in record)
+                continue
+            if not record or (len(record) == 1 and not record[0].strip()):
+                continue
+            if len(record) != len(headers):
+                problems.error(shown, f"expected {len(headers)} fields, found {len(record)}", line)
+                continue
+            rows.append(record)
+            lines.append(line)
+    except csv.Error as exc:
+        problems.error(shown, f"cannot read CSV: {exc}", reader.line_num)
+        return None
+    names = [f"c{i}" for i in range(1, len(headers) + 1)]
+    frame = pd.DataFrame(rows, columns=names, dtype=str) if rows else pd.DataFrame(columns=names)
+    frame["_line"] = lines
+    return Table(_drop_empty_rows(frame), headers, shown)
+
+
+def _drop_empty_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows whose every cell is blank (``;;;;`` from Excel) are not data."""
+    import numpy as np
+    import pandas as pd
+
+    blank = np.ones(len(frame), dtype=bool)
+    for name in frame.columns:
+        if name == "_line":
+            continue
+        codes, uniques = pd.factorize(frame[name])
+        blank &= np.array([not str(u).strip() for u in uniques] + [True], dtype=bool)[codes]
+        if not blank.any():
+            return frame
+    return frame[~blank].reset_index(drop=True)
+
+
+def _cell_text(value: Any, number_format: str) -> str:
+    """A spreadsheet cell as the text an editor sees (percent-formatted cells × 100)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value).upper()
+    if isinstance(value, int | float):
+        if "%" in (number_format or ""):
+            value = round(value * 100, 10)
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
+        return repr(value) if isinstance(value, float) else str(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def read_xlsx(path: Path, shown: str, problems: Problems, sheet: str = "") -> Table | None:
+    """The cells of the first (or the named) sheet of a workbook."""
+    import zipfile
+
+    import pandas as pd
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
+        problems.error(shown, "not an Excel workbook (.xlsx) that can be read")
+        return None
+    try:
+        names = workbook.sheetnames
+        if sheet and sheet not in names:
+            problems.error(
+                shown,
+                f"no sheet '{sheet}' in the workbook{suggest(sheet, names)};"
+                f" sheets: {', '.join(names)}",
+            )
+            return None
+        name = sheet or names[0]
+        worksheet = workbook[name]
+        headers: tuple[str, ...] = ()
+        header_row = 0
+        rows: list[list[str]] = []
+        lines: list[int] = []
+        for cells in worksheet.iter_rows():
+            texts = [_cell_text(c.value, getattr(c, "number_format", "")) for c in cells]
+            if not any(t.strip() for t in texts):
+                continue
+            row = getattr(cells[0], "row", None) or (lines[-1] + 1 if lines else header_row + 1)
+            if not headers:
+                while texts and not texts[-1].strip():
+                    texts.pop()
+                headers, header_row = tuple(t.strip() for t in texts), row
+                continue
+            for column, text in enumerate(texts[len(headers) :], start=len(headers) + 1):
+                if text.strip():
+                    problems.error(
+                        shown, f"value '{text}' is in a column without a header", row, column, name
+                    )
+            texts = (texts + [""] * len(headers))[: len(headers)]
+            rows.append(texts)
+            lines.append(row)
+    finally:
+        workbook.close()
+    if not headers:
+        problems.error(shown, "empty sheet (a header row is expected)", sheet=name)
+        return None
+    names_ = [f"c{i}" for i in range(1, len(headers) + 1)]
+    frame = pd.DataFrame(rows, columns=names_, dtype=str) if rows else pd.DataFrame(columns=names_)
+    frame["_line"] = lines
+    if frame.empty:
+        problems.error(shown, "no data rows below the header", header_row, sheet=name)
+        return None
+    return Table(frame, headers, shown, name, header_row)
