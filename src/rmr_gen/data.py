@@ -28,6 +28,7 @@ __all__ = [
     "load_report_data",
     "parse_number",
     "read_measurements",
+    "report_duplicates",
     "validate_file",
 ]
 
@@ -115,7 +116,8 @@ def decode(content: bytes, shown: str) -> tuple[list[Measurement], list[Problem]
     return measurements, notes
 
 
-def _report_duplicates(measurements: Iterable[Measurement], problems: Problems) -> None:
+def report_duplicates(measurements: Iterable[Measurement], problems: Problems) -> None:
+    """Two rows for the same cell: both are named, the later one as the error."""
     first: dict[Key, Measurement] = {}
     for m in measurements:
         key = (m.indicator, m.region, m.period, m.population)
@@ -152,7 +154,7 @@ def load_report_data(
         found_here, invalid_here = read(path, sheet)
         measurements.extend(found_here)
         invalid |= invalid_here
-    _report_duplicates(measurements, problems)
+    report_duplicates(measurements, problems)
     found = {(m.indicator, m.region, m.period, m.population): m for m in measurements}
     used: dict[Key, Measurement] = {}
     for item in report.indicators:

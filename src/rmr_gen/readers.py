@@ -94,10 +94,8 @@ def read_csv(path: Path, shown: str, problems: Problems) -> Table | None:
             line,
         )
         return None
-    control = _CONTROL.search(text)
-    if control:
-        line = text.count("\n", 0, control.start()) + 1
-        problems.error(shown, "not a text file (CSV expected)", line)
+    if _CONTROL.search(text):
+        problems.error(shown, "not a text file (CSV expected)")
         return None
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")

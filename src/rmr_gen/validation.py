@@ -108,7 +108,7 @@ def _value(text: str) -> tuple[Any, str | None]:
     text = text.strip()
     if not text:
         return math.nan, None
-    value = parse_number(text)
+    value = parse_number(text.removesuffix("%"))
     if value is None:
         return math.nan, f"value '{text}' is not a number"
     if not 0 <= value <= 100:
