@@ -14,7 +14,6 @@ quotes or with broken rows is read row by row, to name every broken line.
 from __future__ import annotations
 
 import io
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,7 +25,6 @@ if TYPE_CHECKING:
     import pandas as pd
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -67,6 +65,15 @@ def _separator(header: str) -> str:
     return best if counts[best] else ","
 
 
+def _is_binary(raw: bytes) -> bool:
+    """Control characters other than tab and line breaks: not text (numpy, no loop)."""
+    import numpy as np
+
+    data = np.frombuffer(raw, dtype=np.uint8)
+    controls = int(np.count_nonzero(data < 32)) + raw.count(b"\x7f")
+    return controls != raw.count(b"\n") + raw.count(b"\r") + raw.count(b"\t")
+
+
 def read_csv(path: Path, shown: str, problems: Problems) -> Table | None:
     """A CSV file's cells, or ``None`` with the reason it cannot be read."""
     try:
@@ -83,31 +90,33 @@ def read_csv(path: Path, shown: str, problems: Problems) -> Table | None:
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         problems.error(shown, "UTF-16 text is not read: save as CSV (UTF-8)")
         return None
-    try:
-        text = decode(raw)
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        problems.error(
-            shown,
-            f"cannot read the text: byte 0x{raw[exc.start]:02X} is neither UTF-8 nor"
-            " Windows-1252 (save as CSV UTF-8)",
-            line,
-        )
-        return None
-    if _CONTROL.search(text):
+    if _is_binary(raw):
         problems.error(shown, "not a text file (CSV expected)")
         return None
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    header_text = text.split("\n", 1)[0]
+    if b"\n" not in raw:
+        raw = raw.replace(b"\r", b"\n")  # old Mac line ends
+    end = raw.find(b"\n")
+    header_text = decode_lenient(raw[: end if end >= 0 else len(raw)])
     if not header_text.strip():
         problems.error(shown, "the first line is empty (a header line is expected)", 1)
         return None
     sep = _separator(header_text)
+    headers = tuple(h.strip() for h in header_text.rstrip("\r").split(sep))
     table = None
-    if '"' not in text:
-        table = _read_fast(text, sep, shown)
+    if b'"' not in raw:
+        table = _read_fast(raw, sep, headers, shown)
     if table is None:
+        try:
+            text = decode(raw)
+        except UnicodeDecodeError as exc:
+            line = raw[: exc.start].count(b"\n") + 1
+            problems.error(
+                shown,
+                f"cannot read the text: byte 0x{raw[exc.start]:02X} is neither UTF-8 nor"
+                " Windows-1252 (save as CSV UTF-8)",
+                line,
+            )
+            return None
         table = _read_rows(text, sep, shown, problems)
     if table is not None and table.frame.empty:
         problems.error(shown, "no data rows below the header", 1)
@@ -115,43 +124,54 @@ def read_csv(path: Path, shown: str, problems: Problems) -> Table | None:
     return table
 
 
-def _field_counts(text: str, sep: str) -> tuple[Any, Any]:
-    """Per line: the number of separators and whether the line is empty (numpy, no loop)."""
-    import numpy as np
-
-    data = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
-    ends = np.flatnonzero(data == 10)
-    if len(data) and data[-1] != 10:
-        ends = np.append(ends, len(data))
-    separators = np.flatnonzero(data == ord(sep))
-    counts = np.bincount(np.searchsorted(ends, separators), minlength=len(ends))
-    starts = np.concatenate(([0], ends[:-1] + 1))
-    return counts, (ends - starts) == 0
+def decode_lenient(raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace")
 
 
-def _read_fast(text: str, sep: str, shown: str) -> Table | None:
-    """Well-formed CSV without quotes, through pandas' C parser; ``None`` otherwise."""
+def _read_fast(raw: bytes, sep: str, headers: tuple[str, ...], shown: str) -> Table | None:
+    """Well-formed CSV without quotes, straight through pandas' C parser, every column
+    as categories (distinct texts and codes); ``None`` if a line is not well-formed.
+
+    Every line has as many separators as the header exactly when none has more and
+    the total is right: pandas refuses lines with more fields, except the first data
+    line (it would take it as an index), which is checked here.
+    """
     import pandas as pd
 
-    counts, empty = _field_counts(text, sep)
-    expected = counts[0]
-    body_counts, body_empty = counts[1:], empty[1:]
-    if ((body_counts != expected) & ~body_empty).any():
+    sep_byte = sep.encode()
+    lines = raw.count(b"\n") + (0 if raw.endswith(b"\n") else 1)
+    expected = len(headers) - 1
+    if raw.count(sep_byte) != expected * lines:
         return None
-    headers = tuple(h.strip() for h in text.split("\n", 1)[0].split(sep))
+    first_end = raw.find(b"\n")
+    second_end = raw.find(b"\n", first_end + 1)
+    second = raw[first_end + 1 : second_end if second_end >= 0 else len(raw)]
+    if lines > 1 and second.count(sep_byte) != expected:
+        return None
     names = [f"c{i}" for i in range(1, len(headers) + 1)]
-    frame = pd.read_csv(
-        io.StringIO(text),
-        sep=sep,
-        header=0,
-        names=names,
-        dtype=str,
-        na_filter=False,
-        skip_blank_lines=False,
-        quoting=3,  # csv.QUOTE_NONE: there are no quotes in the text
-        engine="c",
-    )
-    if len(frame) != len(body_counts):
+    options: dict[str, Any] = {
+        "sep": sep,
+        "header": 0,
+        "names": names,
+        "dtype": "category",
+        "na_filter": False,
+        "skip_blank_lines": False,
+        "quoting": 3,  # csv.QUOTE_NONE: there are no quotes in the text
+        "engine": "c",
+    }
+    try:
+        try:
+            frame = pd.read_csv(io.BytesIO(raw), encoding="utf-8-sig", **options)
+        except UnicodeDecodeError:
+            if any(byte in raw for byte in (b"\x81", b"\x8d", b"\x8f", b"\x90", b"\x9d")):
+                return None  # not Windows-1252 either: the slow path names the byte
+            frame = pd.read_csv(io.BytesIO(raw), encoding="cp1252", **options)
+    except pd.errors.ParserError:
+        return None
+    if len(frame) != lines - 1:
         return None
     frame["_line"] = range(2, len(frame) + 2)
     return Table(_drop_empty_rows(frame), headers, shown)
@@ -191,17 +211,31 @@ def _read_rows(text: str, sep: str, shown: str, problems: Problems) -> Table | N
     return Table(_drop_empty_rows(frame), headers, shown)
 
 
+def codes_and_texts(series: pd.Series) -> tuple[Any, Any]:
+    """Per row the code of its text, and the distinct texts: categories are used as
+    they are, other columns are factorised once."""
+    import numpy as np
+    import pandas as pd
+
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        codes = series.cat.codes.to_numpy()
+        texts = np.asarray(series.cat.categories, dtype=object)
+    else:
+        codes, uniques = pd.factorize(series, sort=False)
+        texts = np.asarray(uniques, dtype=object)
+    return codes, texts
+
+
 def _drop_empty_rows(frame: pd.DataFrame) -> pd.DataFrame:
     """Rows whose every cell is blank (``;;;;`` from Excel) are not data."""
     import numpy as np
-    import pandas as pd
 
     blank = np.ones(len(frame), dtype=bool)
     for name in frame.columns:
         if name == "_line":
             continue
-        codes, uniques = pd.factorize(frame[name])
-        blank &= np.array([not str(u).strip() for u in uniques] + [True], dtype=bool)[codes]
+        codes, texts = codes_and_texts(frame[name])
+        blank &= np.array([not str(t).strip() for t in texts] + [True], dtype=bool)[codes]
         if not blank.any():
             return frame
     return frame[~blank].reset_index(drop=True)

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from rmr_gen.config import Reference, normalise_period, suggest
 from rmr_gen.errors import Problems
 from rmr_gen.models import POPULATIONS
-from rmr_gen.readers import Table
+from rmr_gen.readers import Table, codes_and_texts
 
 if TYPE_CHECKING:
     import numpy as np
@@ -170,10 +170,8 @@ class _Cells:
 def _apply(series: pd.Series, column: Column) -> _Cells:
     """Parse every distinct text once, then spread the results back over the rows."""
     import numpy as np
-    import pandas as pd
 
-    codes, uniques = pd.factorize(series, sort=False)
-    texts = np.asarray(uniques, dtype=object)
+    codes, texts = codes_and_texts(series)
     results = [column.parse(str(text)) for text in texts]
     values = np.array([r[0] for r in results], dtype=float if column.numeric else object)
     messages = np.array([r[1] for r in results] + [None], dtype=object)
