@@ -45,6 +45,12 @@ CASES = [
         ],
     ),
     (
+        "blank-rows-keep-line-numbers.csv",
+        [
+            "blank-rows-keep-line-numbers.csv:6:5: error: no value (empty cell)",
+        ],
+    ),
+    (
         "cell-without-header.xlsx",
         [
             "cell-without-header.xlsx:Data!G2: error: value 'kommentar' is in a column without a header",
@@ -135,6 +141,13 @@ CASES = [
         ],
     ),
     (
+        "long-and-short-rows.csv",
+        [
+            "long-and-short-rows.csv:2: error: expected 5 fields, found 7",
+            "long-and-short-rows.csv:3: error: expected 5 fields, found 3",
+        ],
+    ),
+    (
         "malformed-period.csv",
         [
             "malformed-period.csv:2:3: error: period '2022/23' must be a year or years like 2022–2023",
@@ -208,6 +221,12 @@ CASES = [
         ],
     ),
     (
+        "old-mac-line-ends.csv",
+        [
+            "old-mac-line-ends.csv:3:5: error: value '7,9,0' is not a number",
+        ],
+    ),
+    (
         "over-100.csv",
         [
             "over-100.csv:2:5: error: value 100,5 is outside 0–100 (a percentage)",
@@ -220,6 +239,12 @@ CASES = [
         ],
     ),
     (
+        "quoted-separator-in-value.csv",
+        [
+            "quoted-separator-in-value.csv:2:5: error: value '7;9' is not a number",
+        ],
+    ),
+    (
         "reversed-period.csv",
         [
             "reversed-period.csv:2:3: error: period '2023-2022' must be a year or years like 2022–2023",
@@ -229,6 +254,12 @@ CASES = [
         "too-few-fields.csv",
         [
             "too-few-fields.csv:3: error: expected 5 fields, found 3",
+        ],
+    ),
+    (
+        "too-many-fields-first-row.csv",
+        [
+            "too-many-fields-first-row.csv:2: error: expected 5 fields, found 6",
         ],
     ),
     (
