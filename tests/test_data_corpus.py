@@ -251,6 +251,13 @@ CASES = [
         ],
     ),
     (
+        "title-rows-above-header.xlsx",
+        [
+            "title-rows-above-header.xlsx:Data!3:3: note: rows above the header (row 3) were skipped",
+            "title-rows-above-header.xlsx:Data!F5: error: value '5x' is not a number",
+        ],
+    ),
+    (
         "too-few-fields.csv",
         [
             "too-few-fields.csv:3: error: expected 5 fields, found 3",

@@ -37,7 +37,7 @@ def validate_file(
     path: Path, shown: str, reference: Reference, problems: Problems, sheet: str = ""
 ) -> Valid | None:
     """Read and check one data file (or sheet); ``None`` if it cannot be read at all."""
-    table = read_table(path, shown, problems, sheet)
+    table = read_table(path, shown, problems, sheet, KNOWN)
     if table is None:
         return None
     return validate(table, reference, problems)

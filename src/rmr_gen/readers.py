@@ -14,6 +14,7 @@ quotes or with broken rows is read row by row, to name every broken line.
 from __future__ import annotations
 
 import io
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -32,7 +33,7 @@ class Table:
     """The cells of one data file or sheet, as text.
 
     ``frame`` has one column per header field (named ``c1``, ``c2``, … by
-    position, since editors' headers may repeat or be blank) and ``_line``,
+    column number, since editors' headers may repeat or be blank) and ``_line``,
     the row's line in the file or its row in the sheet. ``headers`` are the
     header cells as written, stripped.
     """
@@ -42,12 +43,18 @@ class Table:
     shown: str
     sheet: str | None = None
     header_line: int = 1
+    first_column: int = 1  # the column number of headers[0] (a table may start in column B)
 
 
-def read_table(path: Path, shown: str, problems: Problems, sheet: str = "") -> Table | None:
-    """The file's cells; ``None`` (with a problem recorded) when it cannot be read at all."""
+def read_table(
+    path: Path, shown: str, problems: Problems, sheet: str = "", known: Collection[str] = ()
+) -> Table | None:
+    """The file's cells; ``None`` (with a problem recorded) when it cannot be read at all.
+
+    ``known`` column names help find the header row below a title in a workbook.
+    """
     if path.suffix.lower() in EXCEL_SUFFIXES:
-        return read_xlsx(path, shown, problems, sheet)
+        return read_xlsx(path, shown, problems, sheet, known)
     return read_csv(path, shown, problems)
 
 
@@ -258,8 +265,33 @@ def _cell_text(value: Any, number_format: str) -> str:
     return str(value)
 
 
-def read_xlsx(path: Path, shown: str, problems: Problems, sheet: str = "") -> Table | None:
-    """The cells of the first (or the named) sheet of a workbook."""
+def _sheet_rows(worksheet: Any) -> list[tuple[int, dict[int, str]]]:
+    """Non-empty rows as (row number, {column number: text}), numbered as in the sheet."""
+    rows = []
+    for cells in worksheet.iter_rows(min_row=1, min_col=1):
+        texts = {}
+        number = None
+        for cell in cells:
+            if getattr(cell, "row", None) is None or cell.value is None:
+                continue  # an empty cell of a read-only sheet has no position
+            text = _cell_text(cell.value, getattr(cell, "number_format", ""))
+            if text.strip():
+                texts[cell.column] = text
+                number = cell.row
+        if number is not None:
+            rows.append((number, texts))
+    return rows
+
+
+def read_xlsx(
+    path: Path, shown: str, problems: Problems, sheet: str = "", known: Collection[str] = ()
+) -> Table | None:
+    """The cells of the first (or the named) sheet of a workbook.
+
+    The header is the first row with two or more of the ``known`` column names
+    (title rows above it are skipped, with a note), else the first non-empty
+    row; the table may start in any column. Columns keep their sheet numbers.
+    """
     import zipfile
 
     import pandas as pd
@@ -281,38 +313,38 @@ def read_xlsx(path: Path, shown: str, problems: Problems, sheet: str = "") -> Ta
             )
             return None
         name = sheet or names[0]
-        worksheet = workbook[name]
-        headers: tuple[str, ...] = ()
-        header_row = 0
-        rows: list[list[str]] = []
-        lines: list[int] = []
-        for cells in worksheet.iter_rows():
-            texts = [_cell_text(c.value, getattr(c, "number_format", "")) for c in cells]
-            if not any(t.strip() for t in texts):
-                continue
-            row = getattr(cells[0], "row", None) or (lines[-1] + 1 if lines else header_row + 1)
-            if not headers:
-                while texts and not texts[-1].strip():
-                    texts.pop()
-                headers, header_row = tuple(t.strip() for t in texts), row
-                continue
-            for column, text in enumerate(texts[len(headers) :], start=len(headers) + 1):
-                if text.strip():
-                    problems.error(
-                        shown, f"value '{text}' is in a column without a header", row, column, name
-                    )
-            texts = (texts + [""] * len(headers))[: len(headers)]
-            rows.append(texts)
-            lines.append(row)
+        rows = _sheet_rows(workbook[name])
     finally:
         workbook.close()
-    if not headers:
+    if not rows:
         problems.error(shown, "empty sheet (a header row is expected)", sheet=name)
         return None
-    names_ = [f"c{i}" for i in range(1, len(headers) + 1)]
-    frame = pd.DataFrame(rows, columns=names_, dtype=str) if rows else pd.DataFrame(columns=names_)
+
+    def is_header(texts: dict[int, str]) -> bool:
+        return sum(t.strip().lower() in known for t in texts.values()) >= 2
+
+    at = next((i for i, (_, texts) in enumerate(rows) if is_header(texts)), 0)
+    header_row, header_cells = rows[at]
+    if at:
+        problems.note(
+            shown, f"rows above the header (row {header_row}) were skipped", header_row, sheet=name
+        )
+    first, last = min(header_cells), max(header_cells)
+    headers = tuple(header_cells.get(c, "").strip() for c in range(first, last + 1))
+    data: list[list[str]] = []
+    lines: list[int] = []
+    for number, texts in rows[at + 1 :]:
+        for column, text in sorted(texts.items()):
+            if not first <= column <= last:
+                problems.error(
+                    shown, f"value '{text}' is in a column without a header", number, column, name
+                )
+        data.append([texts.get(c, "") for c in range(first, last + 1)])
+        lines.append(number)
+    columns = [f"c{c}" for c in range(first, last + 1)]
+    frame = pd.DataFrame(data or None, columns=columns, dtype=str)
     frame["_line"] = lines
     if frame.empty:
         problems.error(shown, "no data rows below the header", header_row, sheet=name)
         return None
-    return Table(frame, headers, shown, name, header_row)
+    return Table(frame, headers, shown, name, header_row, first)

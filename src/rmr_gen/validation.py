@@ -200,7 +200,7 @@ def _columns(table: Table, problems: Problems) -> dict[str, int] | None:
     ok = True
     unknown: dict[str, int] = {}
     at = {"line": table.header_line, "sheet": table.sheet}
-    for position, header in enumerate(table.headers, start=1):
+    for position, header in enumerate(table.headers, start=table.first_column):
         name = header.strip().lower()
         if name in KNOWN:
             if name in found:
