@@ -62,6 +62,7 @@ def decimals_of(text: str) -> int:
 
 
 Parse = Callable[[str], tuple[Any, str | None]]
+LIMIT = 20  # rows worded one by one per distinct problem; the rest are counted on one line
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,7 @@ class Column:
     numeric: bool = False
 
 
-def _choice(name: str, known: Any, article: str) -> Parse:
+def _choice(name: str, known: Any) -> Parse:
     def parse(text: str) -> tuple[Any, str | None]:
         text = text.strip()
         if not text:
@@ -82,7 +83,6 @@ def _choice(name: str, known: Any, article: str) -> Parse:
             return text, None
         return None, f"unknown {name} '{text}'{suggest(text, known)}"
 
-    parse.__doc__ = f"{article} {name} from data/"
     return parse
 
 
@@ -132,8 +132,8 @@ def _count(name: str) -> Parse:
 def schema(reference: Reference) -> tuple[Column, ...]:
     """The columns of indicator data, checked against the shared reference data."""
     return (
-        Column("indicator", _choice("indicator", reference.indicators, "an")),
-        Column("region", _choice("region", reference.regions, "a")),
+        Column("indicator", _choice("indicator", reference.indicators)),
+        Column("region", _choice("region", reference.regions)),
         Column("period", _period),
         Column("population", _population),
         Column("value", _value, numeric=True),
@@ -198,7 +198,7 @@ def _columns(table: Table, problems: Problems) -> dict[str, int] | None:
     """Known column → its position (from 1); problems for missing or repeated ones."""
     found: dict[str, int] = {}
     ok = True
-    unknown: dict[str, int] = {}
+    unknown: list[tuple[str, int]] = []
     at = {"line": table.header_line, "sheet": table.sheet}
     for position, header in enumerate(table.headers, start=table.first_column):
         name = header.strip().lower()
@@ -214,11 +214,11 @@ def _columns(table: Table, problems: Problems) -> dict[str, int] | None:
             else:
                 found[name] = position
         else:
-            unknown[name] = position
+            unknown.append((name, position))
     suggested: set[str] = set()
 
     def hint(name: str) -> str:
-        close = difflib.get_close_matches(name, [u for u in unknown if u], n=1, cutoff=0.6)
+        close = difflib.get_close_matches(name, [u for u, _ in unknown if u], n=1, cutoff=0.6)
         suggested.update(close)
         return f" (did you mean '{close[0]}'?)" if close else ""
 
@@ -235,7 +235,7 @@ def _columns(table: Table, problems: Problems) -> dict[str, int] | None:
             message = f"missing column 'value' (or 'numerator' and 'denominator'){hint('value')}"
         problems.error(table.shown, message, **at)
         ok = False
-    for name, position in unknown.items():
+    for name, position in unknown:
         if name in suggested:
             continue
         text = f"column '{name}' is not used" if name else f"column {position} has no header"
@@ -264,13 +264,40 @@ def validate(table: Table, reference: Reference, problems: Problems) -> Valid | 
 
     found: list[tuple[int, int, str]] = []
 
-    def report(mask: np.ndarray, name: str, message: Callable[[int], str]) -> None:
-        for row in np.flatnonzero(mask):
-            found.append((int(lines[row]), positions.get(name, 0), message(int(row))))
+    def report(
+        mask: np.ndarray,
+        name: str,
+        message: Callable[[int], str],
+        groups: np.ndarray | None = None,
+    ) -> None:
+        """Word the rows of ``mask``: each one up to LIMIT per problem (per distinct
+        cell text when ``groups`` are its codes), then one line that counts the rest."""
+        rows = np.flatnonzero(mask)
+        batches = [rows]
+        if groups is not None and len(rows) > LIMIT:
+            order = np.argsort(groups[rows], kind="stable")
+            rows = rows[order]
+            batches = np.split(rows, np.flatnonzero(np.diff(groups[rows])) + 1)
+        column = positions.get(name, 0)
+        for batch in batches:
+            for row in batch[:LIMIT]:
+                found.append((int(lines[row]), column, message(int(row))))
+            rest = batch[LIMIT:]
+            if len(rest) == 1:
+                found.append((int(lines[rest[0]]), column, message(int(rest[0]))))
+            elif len(rest):
+                found.append(
+                    (
+                        int(lines[rest[0]]),
+                        column,
+                        f"{message(int(rest[0]))} (and {len(rest) - 1} more rows like it,"
+                        f" up to line {int(lines[rest[-1]])})",
+                    )
+                )
 
     for name, cell in cells.items():
         if cell.bad.any():
-            report(cell.bad, name, lambda row, c=cell: str(c.messages[c.codes[row]]))
+            report(cell.bad, name, lambda row, c=cell: str(c.messages[c.codes[row]]), cell.codes)
 
     def text(name: str, row: int) -> str:
         cell = cells[name]
