@@ -81,11 +81,11 @@ def test_notes_are_printed_on_success_too(project: Path, run) -> None:
     (project / CSV).write_text("\n".join(rows) + "\n", encoding="utf-8")
     note = f"{CSV}:1:6: note: column 'kommentar' is not used and was ignored"
     for command in ("check", "build"):
-        result = run(project, command)
+        result = run(project, command, NORR)
         assert result.exit_code == 0, result.output
         assert note in result.stderr.splitlines(), command
     # Also when the parsed file comes from the cache.
-    result = run(project, "build", "--force")
+    result = run(project, "build", NORR, "--force")
     assert note in result.stderr.splitlines()
 
 
@@ -94,7 +94,9 @@ def test_data_settings_are_checked(project: Path, run) -> None:
     replace_in(toml, "[data]\n", "[data]\nmin_denominator = 0\nmin_denominatr = 5\n")
     (project / "data" / "extra.ods").write_bytes(b"PK")
     replace_in(
-        toml, 'files = ["palliativ-norr.csv"]', 'files = ["palliativ-norr.csv", "extra.ods"]'
+        toml,
+        'files = ["palliativ-norr.csv"]',
+        'files = ["palliativ-norr.csv", "extra.ods", "palliativ-norr.csv#Blad1"]',
     )
     result = run(project, "check")
     assert_refused(
@@ -102,6 +104,7 @@ def test_data_settings_are_checked(project: Path, run) -> None:
         f"{TOML}:{line_of(toml, 'min_denominator')}: error: 'data.min_denominator' must be at least 1",
         f"{TOML}:{line_of(toml, 'min_denominatr')}: error: unknown key 'min_denominatr' (did you mean 'min_denominator'?)",
         f"{TOML}:{line_of(toml, 'files')}: error: data file 'extra.ods' is not CSV or .xlsx (save it as one of those)",
+        f"{TOML}:{line_of(toml, 'files')}: error: data file 'palliativ-norr.csv#Blad1': a sheet is named only for .xlsx files (file.xlsx#Sheet)",
     )
 
 

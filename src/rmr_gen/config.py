@@ -259,6 +259,11 @@ def load_report(
         file = (project.data_dir / name).resolve()
         if not file.is_relative_to(project.data_dir.resolve()):
             check.error(("data", "files"), f"data file '{name}' is outside data/")
+        elif "#" in name and not file.is_file():
+            check.error(
+                ("data", "files"),
+                f"data file '{name}': a sheet is named only for .xlsx files (file.xlsx#Sheet)",
+            )
         elif not file.is_file():
             check.error(("data", "files"), f"data file '{name}' not found in data/")
         elif file.suffix.lower() not in DATA_SUFFIXES:
