@@ -76,8 +76,8 @@ def _is_binary(raw: bytes) -> bool:
     """Control characters other than tab and line breaks: not text (numpy, no loop)."""
     import numpy as np
 
-    data = np.frombuffer(raw, dtype=np.uint8)
-    controls = int(np.count_nonzero(data < 32)) + raw.count(b"\x7f")
+    controls = int(np.count_nonzero(np.frombuffer(raw, dtype=np.uint8) < 32))
+    controls += raw.count(b"\x7f")
     return controls != raw.count(b"\n") + raw.count(b"\r") + raw.count(b"\t")
 
 
@@ -88,7 +88,7 @@ def read_csv(path: Path, shown: str, problems: Problems) -> Table | None:
     except OSError as exc:
         problems.error(shown, f"cannot read data file: {exc.strerror}")
         return None
-    if not raw.strip():
+    if not raw or raw.isspace():
         problems.error(shown, "empty data file (a header line is expected)", 1)
         return None
     if raw.startswith(b"PK\x03\x04"):

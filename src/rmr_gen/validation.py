@@ -159,12 +159,19 @@ class Valid:
 
 @dataclass
 class _Cells:
-    values: np.ndarray
+    """One column after parsing: per row (``values`` for numbers only, ``bad``,
+    ``empty``, ``codes``) and per distinct text (``texts``, ``parsed``, ``messages``)."""
+
+    values: np.ndarray | None
     bad: np.ndarray  # the cell has a message
     empty: np.ndarray
-    messages: np.ndarray  # per distinct text
+    messages: np.ndarray  # per distinct text, and None for code -1
     codes: np.ndarray
     texts: np.ndarray  # distinct texts
+    parsed: list[Any]  # per distinct text: its value, None (or NaN) if bad
+
+    def value(self, row: int) -> Any:
+        return self.parsed[self.codes[row]]
 
 
 def _apply(series: pd.Series, column: Column) -> _Cells:
@@ -173,12 +180,24 @@ def _apply(series: pd.Series, column: Column) -> _Cells:
 
     codes, texts = codes_and_texts(series)
     results = [column.parse(str(text)) for text in texts]
-    values = np.array([r[0] for r in results], dtype=float if column.numeric else object)
+    parsed = [r[0] for r in results]
     messages = np.array([r[1] for r in results] + [None], dtype=object)
     bad_u = np.array([r[1] is not None for r in results] + [False], dtype=bool)
     empty_u = np.array([not str(t).strip() for t in texts] + [True], dtype=bool)
-    rows = values[codes] if len(values) else np.empty(len(codes), dtype=values.dtype)
-    return _Cells(rows, bad_u[codes], empty_u[codes], messages, codes, texts)
+    values = None
+    if column.numeric:
+        values = np.array([*parsed, np.nan], dtype=float)[codes]
+    return _Cells(values, bad_u[codes], empty_u[codes], messages, codes, texts, parsed)
+
+
+def _categories(cell: _Cells, rows: np.ndarray) -> pd.Categorical:
+    """The normalised texts of ``rows`` as categories (no string per row is made)."""
+    import numpy as np
+    import pandas as pd
+
+    codes, categories = pd.factorize(pd.Series(cell.parsed, dtype=object), use_na_sentinel=True)
+    mapping = np.append(codes, -1)  # a code of -1 (no text) stays -1
+    return pd.Categorical.from_codes(mapping[cell.codes[rows]], categories=categories)
 
 
 def _absent(n: int) -> _Cells:
@@ -191,6 +210,7 @@ def _absent(n: int) -> _Cells:
         np.array([None], dtype=object),
         np.full(n, -1),
         np.array([], dtype=object),
+        [],
     )
 
 
@@ -358,10 +378,7 @@ def validate(table: Table, reference: Reference, problems: Problems) -> Valid | 
     ok = key_ok & value_ok
     result = pd.DataFrame(
         {
-            "indicator": cells["indicator"].values[ok],
-            "region": cells["region"].values[ok],
-            "period": cells["period"].values[ok],
-            "population": cells["population"].values[ok],
+            **{name: _categories(cells[name], ok) for name in REQUIRED},
             "value": np.where(given, value.values, from_counts)[ok],
             "numerator": np.where(usable, n_, np.nan)[ok],
             "denominator": np.where(usable, d_, np.nan)[ok],
@@ -371,9 +388,7 @@ def validate(table: Table, reference: Reference, problems: Problems) -> Valid | 
     invalid: set[Key] = set()
     failed = key_ok & ~value_ok
     for row in np.flatnonzero(failed):
-        invalid.add(
-            tuple(str(cells[name].values[row]) for name in REQUIRED)  # type: ignore[arg-type]
-        )
+        invalid.add(tuple(str(cells[name].value(row)) for name in REQUIRED))  # type: ignore[arg-type]
     for line, column, message in sorted(found):
         problems.error(table.shown, message, line, column or None, table.sheet)
     return Valid(result, invalid, table.sheet)
