@@ -18,7 +18,7 @@ from rmr_gen.cache import key as cache_key
 from rmr_gen.charts import Chart, change_chart
 from rmr_gen.compute import summary_groups
 from rmr_gen.config import Reference, load_reference, load_report
-from rmr_gen.data import Key, decode, encode, load_report_data, read_measurements
+from rmr_gen.data import Key, from_cache, load_report_data, read_measurements, to_cache
 from rmr_gen.errors import InputError, Problems
 from rmr_gen.files import atomic_write, digest_files, files_below
 from rmr_gen.models import Measurement, Report, SummaryGroup
@@ -86,7 +86,7 @@ class _Work:
         digest = cache_key("data", shown, sheet, path.read_bytes(), self.reference_key)
         hit = self.cache.get("data", digest)
         if hit is not None:
-            result, notes = decode(hit, shown)
+            result, notes = from_cache(hit, shown)
             problems.extend(notes)
             return result, set()
         found: Problems = Problems()
@@ -94,7 +94,7 @@ class _Work:
         result = read_measurements(path, shown, self.reference, found, invalid, sheet)
         problems.extend(found)
         if not found:
-            self.cache.put("data", digest, encode(result, found))
+            self.cache.put("data", digest, to_cache(result, found))
         return result, invalid
 
     def chart(self, report: Report, groups: tuple[SummaryGroup, ...]) -> Chart:

@@ -89,7 +89,7 @@ def read_measurements(
     ]
 
 
-def encode(measurements: list[Measurement], problems: Problems) -> bytes:
+def to_cache(measurements: list[Measurement], problems: Problems) -> bytes:
     """One file's measurements and notes, for the cache."""
     rows = [
         [m.indicator, m.region, m.period, m.population, m.value, m.line, m.numerator,
@@ -102,8 +102,8 @@ def encode(measurements: list[Measurement], problems: Problems) -> bytes:
     return json.dumps({"rows": rows, "notes": notes}, ensure_ascii=False).encode()
 
 
-def decode(content: bytes, shown: str) -> tuple[list[Measurement], list[Problem]]:
-    """What :func:`encode` stored: measurements and notes."""
+def from_cache(content: bytes, shown: str) -> tuple[list[Measurement], list[Problem]]:
+    """What :func:`to_cache` stored: measurements and notes."""
     stored = json.loads(content)
     measurements = [
         Measurement(*row[:4], row[4], shown, row[5], *row[6:])  # type: ignore[arg-type]
