@@ -72,13 +72,16 @@ def _separator(header: str) -> str:
     return best if counts[best] else ","
 
 
-def _is_binary(raw: bytes) -> bool:
-    """Control characters other than tab and line breaks: not text (numpy, no loop)."""
+def _scan(raw: bytes) -> tuple[bool, int]:
+    """Whether there are control characters other than tab and line breaks (then it
+    is not text), and how many line feeds: one numpy pass over the bytes."""
     import numpy as np
 
-    controls = int(np.count_nonzero(np.frombuffer(raw, dtype=np.uint8) < 32))
-    controls += raw.count(b"\x7f")
-    return controls != raw.count(b"\n") + raw.count(b"\r") + raw.count(b"\t")
+    data = np.frombuffer(raw, dtype=np.uint8)
+    controls = data[data < 32]
+    newlines = int(np.count_nonzero(controls == 10))
+    other = int(np.count_nonzero((controls != 13) & (controls != 9))) - newlines
+    return other > 0, newlines
 
 
 def read_csv(path: Path, shown: str, problems: Problems) -> Table | None:
@@ -97,11 +100,13 @@ def read_csv(path: Path, shown: str, problems: Problems) -> Table | None:
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         problems.error(shown, "UTF-16 text is not read: save as CSV (UTF-8)")
         return None
-    if _is_binary(raw):
+    binary, newlines = _scan(raw)
+    if binary:
         problems.error(shown, "not a text file (CSV expected)")
         return None
-    if b"\n" not in raw:
+    if not newlines:
         raw = raw.replace(b"\r", b"\n")  # old Mac line ends
+        newlines = raw.count(b"\n")
     end = raw.find(b"\n")
     header_text = decode_lenient(raw[: end if end >= 0 else len(raw)])
     if not header_text.strip():
@@ -111,7 +116,7 @@ def read_csv(path: Path, shown: str, problems: Problems) -> Table | None:
     headers = tuple(h.strip() for h in header_text.rstrip("\r").split(sep))
     table = None
     if b'"' not in raw:
-        table = _read_fast(raw, sep, headers, shown)
+        table = _read_fast(raw, newlines, sep, headers, shown)
     if table is None:
         try:
             text = decode(raw)
@@ -138,7 +143,9 @@ def decode_lenient(raw: bytes) -> str:
         return raw.decode("cp1252", errors="replace")
 
 
-def _read_fast(raw: bytes, sep: str, headers: tuple[str, ...], shown: str) -> Table | None:
+def _read_fast(
+    raw: bytes, newlines: int, sep: str, headers: tuple[str, ...], shown: str
+) -> Table | None:
     """Well-formed CSV without quotes, straight through pandas' C parser, every column
     as categories (distinct texts and codes); ``None`` if a line is not well-formed.
 
@@ -149,7 +156,7 @@ def _read_fast(raw: bytes, sep: str, headers: tuple[str, ...], shown: str) -> Ta
     import pandas as pd
 
     sep_byte = sep.encode()
-    lines = raw.count(b"\n") + (0 if raw.endswith(b"\n") else 1)
+    lines = newlines + (0 if raw.endswith(b"\n") else 1)
     expected = len(headers) - 1
     if raw.count(sep_byte) != expected * lines:
         return None
