@@ -178,7 +178,9 @@ def _read_fast(
     }
     try:
         try:
-            frame = pd.read_csv(io.BytesIO(raw), encoding="utf-8-sig", **options)
+            # Plain "utf-8" keeps pandas on its C decoder ("utf-8-sig" goes through
+            # Python's); a BOM only touches the header row, which is replaced by names.
+            frame = pd.read_csv(io.BytesIO(raw), encoding="utf-8", **options)
         except UnicodeDecodeError:
             if any(byte in raw for byte in (b"\x81", b"\x8d", b"\x8f", b"\x90", b"\x9d")):
                 return None  # not Windows-1252 either: the slow path names the byte
