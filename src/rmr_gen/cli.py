@@ -62,9 +62,10 @@ def _run(ctx: typer.Context, action: Callable[..., T]) -> T:
     try:
         return action(Project.open(ctx.obj))
     except InputError as exc:
-        for problem in exc.problems:
+        problems = list(dict.fromkeys(exc.problems))  # a file shared by reports: once
+        for problem in problems:
             typer.echo(str(problem), err=True)
-        errors = sum(1 for p in exc.problems if p.severity == "error")
+        errors = sum(1 for p in problems if p.severity == "error")
         typer.echo(
             f"rmr-gen: {errors} error{'s' if errors != 1 else ''}; nothing written", err=True
         )
@@ -84,7 +85,7 @@ def _run(ctx: typer.Context, action: Callable[..., T]) -> T:
 
 def _show_notes(problems: Problems) -> None:
     """Notes do not stop a build, but the editor should still read them."""
-    for note in problems.notes:
+    for note in dict.fromkeys(problems.notes):
         typer.echo(str(note), err=True)
 
 

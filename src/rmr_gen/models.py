@@ -157,10 +157,6 @@ class SummaryRow:
     previous_suppressed: bool = False
     all_suppressed: bool = False
 
-    @property
-    def suppressed(self) -> bool:
-        return self.current_suppressed or self.previous_suppressed or self.all_suppressed
-
 
 @dataclass(frozen=True)
 class SummaryGroup:
@@ -169,7 +165,3 @@ class SummaryGroup:
     number: int
     indicator: ReportIndicator
     rows: tuple[SummaryRow, ...]
-
-    @property
-    def suppressed(self) -> bool:
-        return any(row.suppressed for row in self.rows)
