@@ -132,3 +132,19 @@ def test_every_problem_of_a_bad_export_at_once(project: Path, run) -> None:
         f"{CSV}: error: Norrbotten, Vid-behovsordination stark opioid, 2022–2023, cancer: missing",
     )
     assert not (project / "output").exists()
+
+
+def test_a_data_file_shared_by_two_reports_is_reported_once(project: Path, run) -> None:
+    import shutil
+
+    shutil.copytree(project / "reports" / NORR, project / "reports" / "processmal-kopia")
+    replace_in(
+        project / CSV,
+        "munhalsa;Västerbotten;2022–2023;cancer;66",
+        "munhalsa;Västerbotten;2022–2023;cancer;6x6",
+    )
+    result = run(project, "check")
+    line = f"{CSV}:{line_of(project / CSV, 'munhalsa;Västerbotten;2022–2023;cancer;6x6')}:5: error: value '6x6' is not a number"
+    assert_refused(result, line)
+    assert result.stderr.splitlines().count(line) == 1
+    assert result.stderr.splitlines()[-1] == "rmr-gen: 1 error; nothing written"
