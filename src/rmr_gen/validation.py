@@ -7,6 +7,10 @@ dozen regions and indicators but a million rows), then spread back to the rows
 with numpy. Checks across columns (numerator ≤ denominator, value agrees with
 the counts) are vectorised; only rows that fail are looked at one by one, to
 word their messages. Problems come out sorted by line and column.
+
+Not pandera itself: its lazy failure cases would have to be translated back
+into these messages cell by cell, and the text-to-number step, where most
+editors' mistakes are, is ours either way.
 """
 
 from __future__ import annotations
