@@ -179,3 +179,20 @@ def test_counts_round_trip(tmp_path: Path) -> None:
         (75.0, 3, 4),
         (33.3, 1, 3),
     ]
+
+
+def test_workbook_locations_read_as_in_a_spreadsheet() -> None:
+    from rmr_gen.errors import Location, column_letters
+
+    assert [column_letters(n) for n in (1, 5, 26, 27, 52, 703)] == [
+        "A",
+        "E",
+        "Z",
+        "AA",
+        "AZ",
+        "AAA",
+    ]
+    assert str(Location("data/x.xlsx", 7, 3, "Blad1")) == "data/x.xlsx:Blad1!C7"
+    assert str(Location("data/x.xlsx", 7, None, "Blad1")) == "data/x.xlsx:Blad1!7:7"
+    assert str(Location("data/x.xlsx", None, None, "Blad1")) == "data/x.xlsx:Blad1"
+    assert str(Location("data/x.csv", 7, 3)) == "data/x.csv:7:3"

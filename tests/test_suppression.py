@@ -113,3 +113,18 @@ def test_real_report_has_no_footnote(built_project: Path) -> None:
     html = (built_project / "output" / NORR / f"{NORR}.html").read_text(encoding="utf-8")
     assert 'class="table-note"' not in html
     assert "–</td>" not in html
+
+
+def test_the_minimum_itself_is_shown() -> None:
+    from rmr_gen.compute import is_suppressed
+    from rmr_gen.models import Measurement
+
+    def counted(denominator: int | None) -> Measurement:
+        return Measurement(
+            "munhalsa", "Norrbotten", "2023", "cancer", 50.0, "x.csv", 2, 2, denominator
+        )
+
+    assert is_suppressed(counted(4), 5)
+    assert not is_suppressed(counted(5), 5)
+    assert not is_suppressed(counted(None), 5)  # a value without counts is printed as given
+    assert not is_suppressed(None, 5)
