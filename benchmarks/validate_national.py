@@ -15,7 +15,8 @@ For each it times, interleaved, median of N runs:
 - ``read_measurements``: the same, plus one ``Measurement`` object per row.
 
 and prints the ratios and the peak memory of each (tracemalloc, in a separate
-untimed pass). Usage:
+untimed pass). The national file is also timed as a workbook, against
+``pandas.read_excel``. Usage:
 ``.venv/bin/python benchmarks/validate_national.py [--runs N] [--skip-large]``
 """
 
@@ -132,6 +133,29 @@ def bench(name: str, indicators: int, runs: int, folder: Path) -> None:
     print(f"  goal validate_file ≤ 3.00 × read_csv: {verdict} ({ratio:.2f})")
 
 
+def bench_xlsx(runs: int, folder: Path) -> None:
+    """The national file as a workbook: validate_file against pandas.read_excel."""
+    import pandas as pd
+
+    csv_path, path = folder / "national.csv", folder / "national.xlsx"
+    pd.read_csv(csv_path, sep=";", dtype=str, encoding="utf-8-sig").to_excel(path, index=False)
+    ref = reference(50)
+
+    def validated() -> object:
+        problems = Problems()
+        valid = validate_file(path, path.name, ref, problems)
+        assert valid is not None and not problems
+        return valid
+
+    actions = {"pandas.read_excel": lambda: pd.read_excel(path), "validate_file": validated}
+    times = {label: [median_time(run, 1) for _ in range(runs)] for label, run in actions.items()}
+    base = statistics.median(times["pandas.read_excel"])
+    print(f"\nnational.xlsx: median of {runs} runs")
+    for label in actions:
+        seconds = statistics.median(times[label])
+        print(f"  {label:<20} {seconds:8.3f} {seconds / base:6.2f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
@@ -139,6 +163,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         bench("national", 50, args.runs, Path(folder))
+        bench_xlsx(max(1, args.runs // 2), Path(folder))
         if not args.skip_large:
             bench("large", 2381, max(1, args.runs // 2 + 1), Path(folder))
 
