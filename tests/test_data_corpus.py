@@ -173,6 +173,12 @@ CASES = [
         ],
     ),
     (
+        "mixed-encodings.csv",
+        [
+            "mixed-encodings.csv:3: error: the file mixes UTF-8 and Windows-1252 text: this line is not UTF-8 (save the whole file again as CSV UTF-8)",
+        ],
+    ),
+    (
         "negative-count.csv",
         [
             "negative-count.csv:2:6: error: denominator '-4' must be a whole number ≥ 0",

@@ -14,6 +14,7 @@ quotes or with broken rows is read row by row, to name every broken line.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+_NOT_CP1252 = (b"\x81", b"\x8d", b"\x8f", b"\x90", b"\x9d")  # bytes Windows-1252 leaves undefined
+_UTF8_LETTER = re.compile(rb"[\xc3\xc5][\x80-\xbf]")  # å ä ö é ü …, and Š š Ž ž in UTF-8
 
 
 @dataclass(frozen=True)
@@ -118,22 +121,46 @@ def read_csv(path: Path, shown: str, problems: Problems) -> Table | None:
     if b'"' not in raw:
         table = _read_fast(raw, newlines, sep, headers, shown)
     if table is None:
-        try:
-            text = decode(raw)
-        except UnicodeDecodeError as exc:
-            line = raw[: exc.start].count(b"\n") + 1
-            problems.error(
-                shown,
-                f"cannot read the text: byte 0x{raw[exc.start]:02X} is neither UTF-8 nor"
-                " Windows-1252 (save as CSV UTF-8)",
-                line,
-            )
+        text = _decode_or_report(raw, shown, problems)
+        if text is None:
             return None
         table = _read_rows(text, sep, shown, problems)
     if table is not None and table.frame.empty:
         problems.error(shown, "no data rows below the header", 1)
         return None
     return table
+
+
+def _mixed(raw: bytes) -> bool:
+    """UTF-8 letters (``ä`` is C3 A4) in a file that is not UTF-8 throughout: rows
+    were added in another program, and Windows-1252 would turn them into ``Ã¤``."""
+    return _UTF8_LETTER.search(raw) is not None
+
+
+def _decode_or_report(raw: bytes, shown: str, problems: Problems) -> str | None:
+    """The text of the file, or ``None`` with the line where it stops being readable."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        if _mixed(raw):
+            problems.error(
+                shown,
+                "the file mixes UTF-8 and Windows-1252 text: this line is not UTF-8"
+                " (save the whole file again as CSV UTF-8)",
+                line,
+            )
+            return None
+    try:
+        return raw.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        problems.error(
+            shown,
+            f"cannot read the text: byte 0x{raw[exc.start]:02X} is neither UTF-8 nor"
+            " Windows-1252 (save as CSV UTF-8)",
+            raw[: exc.start].count(b"\n") + 1,
+        )
+        return None
 
 
 def decode_lenient(raw: bytes) -> str:
@@ -182,8 +209,8 @@ def _read_fast(
             # Python's); a BOM only touches the header row, which is replaced by names.
             frame = pd.read_csv(io.BytesIO(raw), encoding="utf-8", **options)
         except UnicodeDecodeError:
-            if any(byte in raw for byte in (b"\x81", b"\x8d", b"\x8f", b"\x90", b"\x9d")):
-                return None  # not Windows-1252 either: the slow path names the byte
+            if _mixed(raw) or any(byte in raw for byte in _NOT_CP1252):
+                return None  # not Windows-1252 (throughout) either: the slow path says where
             frame = pd.read_csv(io.BytesIO(raw), encoding="cp1252", **options)
     except pd.errors.ParserError:
         return None
