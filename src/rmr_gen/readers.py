@@ -61,14 +61,6 @@ def read_table(
     return read_csv(path, shown, problems)
 
 
-def decode(raw: bytes) -> str:
-    """UTF-8 (with or without BOM), else Windows-1252; raises if it is neither."""
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return raw.decode("cp1252")
-
-
 def _separator(header: str) -> str:
     counts = {sep: header.count(sep) for sep in (";", ",", "\t")}
     best = max(counts, key=lambda sep: counts[sep])
@@ -164,6 +156,7 @@ def _decode_or_report(raw: bytes, shown: str, problems: Problems) -> str | None:
 
 
 def decode_lenient(raw: bytes) -> str:
+    """The header line, to find the separator; unreadable bytes are found later."""
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
