@@ -74,7 +74,7 @@ def document_info(report: Report, environ: Mapping[str, str] | None = None) -> D
 
 def _used_lines(path: Path, rows: list[Measurement]) -> bytes:
     """The header and the used lines of a CSV file, verbatim and in file order."""
-    from rmr_gen.data import decode
+    from rmr_gen.readers import decode_lenient as decode
 
     lines = decode(path.read_bytes()).splitlines()
     wanted = sorted({m.line for m in rows})

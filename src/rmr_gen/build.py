@@ -26,7 +26,7 @@ from rmr_gen.cache import key as cache_key
 from rmr_gen.charts import Chart, change_chart
 from rmr_gen.compute import summary_groups
 from rmr_gen.config import Reference, load_reference, load_report
-from rmr_gen.data import Key, load_report_data, read_measurements
+from rmr_gen.data import Key, from_cache, load_report_data, read_measurements, to_cache
 from rmr_gen.errors import InputError, Problem, Problems
 from rmr_gen.files import atomic_write, digest_files, files_below, remove_stale_temporaries
 from rmr_gen.guard import origin_of
@@ -130,10 +130,10 @@ class _Work:
         self.reference_key = digest_files(reference.files, project.root) if reference else ""
         self.fonts = font_files(project)
         self.fonts_key = digest_files(self.fonts, project.root)
-        self._files: dict[Path, tuple[list[Measurement], set[Key], list[Problem]]] = {}
+        self._files: dict[tuple[Path, str], tuple[list[Measurement], set[Key], list[Problem]]] = {}
 
     def measurements(
-        self, path: Path, problems: Problems, limits: Limits | None = None
+        self, path: Path, problems: Problems, limits: Limits | None = None, sheet: str = ""
     ) -> tuple[list[Measurement], set[Key]]:
         """A data file's measurements, parsed once per build and cached by content."""
         limits = limits or Limits()
@@ -146,9 +146,9 @@ class _Work:
                 f" more than limits.max_data_mb = {limits.max_data_mb}",
             )
             return [], set()
-        if path not in self._files:
-            self._files[path] = self._read(path)
-        found, invalid, file_problems = self._files[path]
+        if (path, sheet) not in self._files:
+            self._files[(path, sheet)] = self._read(path, sheet)
+        found, invalid, file_problems = self._files[(path, sheet)]
         problems.extend(file_problems)
         if len(found) + len(invalid) > limits.max_rows:
             problems.error(
@@ -158,22 +158,19 @@ class _Work:
             return [], set()
         return found, invalid
 
-    def _read(self, path: Path) -> tuple[list[Measurement], set[Key], list[Problem]]:
+    def _read(self, path: Path, sheet: str) -> tuple[list[Measurement], set[Key], list[Problem]]:
         assert self.reference is not None
         shown = self.project.shown(path)
-        digest = cache_key("data", shown, path.read_bytes(), self.reference_key)
+        digest = cache_key("data", shown, sheet, path.read_bytes(), self.reference_key)
         hit = self.cache.get("data", digest)
         if hit is not None:
-            rows = json.loads(hit)
-            return [Measurement(*row, path=shown, line=line) for *row, line in rows], set(), []
-        found = Problems()
+            result, notes = from_cache(hit, shown)
+            return result, set(), list(notes)
+        found: Problems = Problems()
         invalid: set[Key] = set()
-        result = read_measurements(path, shown, self.reference, found, invalid)
+        result = read_measurements(path, shown, self.reference, found, invalid, sheet)
         if not found:
-            rows = [
-                [m.indicator, m.region, m.period, m.population, m.value, m.line] for m in result
-            ]
-            self.cache.put("data", digest, json.dumps(rows, ensure_ascii=False).encode())
+            self.cache.put("data", digest, to_cache(result, found))
         return result, invalid, list(found)
 
     def report_data(self, report: Report, problems: Problems) -> dict[Key, Measurement]:
@@ -182,8 +179,8 @@ class _Work:
         where = self.project.shown(report.data_files[0])
         return load_report_data(
             _with_previous(report),
-            lambda path: _period_rows(
-                report, path, self.measurements(path, problems, report.limits)
+            lambda path, sheet: _period_rows(
+                report, path, self.measurements(path, problems, report.limits, sheet)
             ),
             where,
             problems,
@@ -191,12 +188,13 @@ class _Work:
 
     def chart(self, report: Report, groups: tuple[SummaryGroup, ...]) -> Chart:
         args = (groups, report.period, report.previous_period, report.target_year)
-        digest = cache_key("chart", repr(args), str(report.decimals), self.fonts_key)
+        options = (report.decimals, report.min_denominator)
+        digest = cache_key("chart", repr(args), repr(options), self.fonts_key)
         hit = self.cache.get("chart", digest)
         if hit is not None:
             alt, _, svg = hit.partition(b"\0")
             return Chart(svg, alt.decode())
-        chart = change_chart(*args, self.fonts, report.decimals)
+        chart = change_chart(*args, self.fonts, *options)
         self.cache.put("chart", digest, chart.alt.encode() + b"\0" + chart.svg)
         return chart
 
@@ -267,6 +265,7 @@ class Plan:
     failed: dict[str, list[Problem]]  # report id -> its problems
     work: _Work | None = None
     reference: Reference | None = None
+    notes: list[Problem] = field(default_factory=list)  # of the reports that are fine
 
 
 def plan(project: Project, report_ids: Sequence[str], cache: Cache) -> Plan:
@@ -291,6 +290,7 @@ def plan(project: Project, report_ids: Sequence[str], cache: Cache) -> Plan:
             result.failed[report_id] = list(report_problems)
         else:
             result.jobs.extend(jobs)
+            result.notes.extend(report_problems)
     return result
 
 
@@ -393,15 +393,19 @@ def build(
     jobs: int | None = None,
     progress: Callable[[Outcome], None] | None = None,
     planned: Callable[[int], None] | None = None,
+    problems: Problems | None = None,
 ) -> Summary:
     """Build the PDFs of ``report_ids`` (all reports when empty).
 
     Raises InputError only for problems shared by every report (reference data,
     templates, unknown ids); a report's own problems make it "failed" in the summary.
+    ``problems``, if given, receives the notes (ignored columns and the like).
     """
     ids = list(report_ids or project.report_ids())
     cache = cache_for(project)
     the_plan = plan(project, ids, cache)
+    if problems is not None:
+        problems.extend(the_plan.notes)
     summary = Summary()
     forget_images()
 
@@ -486,12 +490,18 @@ def prepare(
     return prepared
 
 
-def check(project: Project, report_ids: Sequence[str] | None = None) -> list[Prepared]:
+def check(
+    project: Project, report_ids: Sequence[str] | None = None, problems: Problems | None = None
+) -> list[Prepared]:
     """Validate everything a build would use, rendering the HTML of one job per report
-    (templates are the same for every value of a parameter); write nothing."""
+    (templates are the same for every value of a parameter); write nothing.
+    Notes go to ``problems``."""
     ids = list(report_ids or project.report_ids())
     the_plan = plan(project, ids, cache_for(project))
+    notes = problems
     problems = Problems()
+    if notes is not None:
+        notes.extend(the_plan.notes)
     for report_problems in the_plan.failed.values():
         problems.extend(report_problems)
     assert the_plan.work is not None

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from rmr_gen import formatting
-from rmr_gen.models import SummaryGroup
+from rmr_gen.models import SummaryGroup, SummaryRow
 
 # A blue/orange pair, the pair that stays apart for every common colour-vision
 # deficiency. Simulated (Machado et al. 2009, full severity) current and target
@@ -34,8 +34,27 @@ class Chart:
     alt: str
 
 
+def _alt_row(row: SummaryRow, decimals: int, min_denominator: int) -> str:
+    """``Norrbotten: 60 % → 51 %``; a suppressed value is named, never given."""
+    hidden = f"färre än {min_denominator} fall, visas inte"
+    if row.current is None:
+        shown = hidden
+    elif row.previous is not None:
+        shown = f"{formatting.percent(row.previous, decimals)} → "
+        shown += formatting.percent(row.current, decimals)
+    else:
+        shown = formatting.percent(row.current, decimals)
+        if row.previous_suppressed:
+            shown += f" (föregående period: {hidden})"
+    return f"{row.region}: {shown}"
+
+
 def change_alt_text(
-    groups: Sequence[SummaryGroup], period: str, previous_period: str, decimals: int = 0
+    groups: Sequence[SummaryGroup],
+    period: str,
+    previous_period: str,
+    decimals: int = 0,
+    min_denominator: int = 5,
 ) -> str:
     """The chart's content in words: every previous → current value and target."""
     parts = [
@@ -43,16 +62,7 @@ def change_alt_text(
         " (cancerdiagnoser)."
     ]
     for group in groups:
-        values = "; ".join(
-            f"{row.region}: "
-            + (
-                f"{formatting.percent(row.previous, decimals)} → "
-                if row.previous is not None
-                else ""
-            )
-            + formatting.percent(row.current, decimals)
-            for row in group.rows
-        )
+        values = "; ".join(_alt_row(row, decimals, min_denominator) for row in group.rows)
         target = group.indicator.target
         goal = f" Mål {formatting.percent(target.level, decimals)}." if target else ""
         parts.append(f"{group.indicator.label}: {values}.{goal}")
@@ -63,10 +73,14 @@ def _draw_group(ax: Any, group: SummaryGroup, show_labels: bool, decimals: int) 
     """One indicator: a line per region from the previous to the current value."""
     positions = list(range(len(group.rows)))[::-1]
     for y, row in zip(positions, group.rows, strict=True):
-        if row.previous is not None:
+        # A suppressed value is None and is not drawn; nor is the line that would show
+        # its distance to the other period.
+        if row.previous is not None and row.current is not None:
             ax.plot([row.previous, row.current], [y, y], color=LINE, lw=1.4, zorder=2)
+        if row.previous is not None:
             ax.plot(row.previous, y, "o", ms=5.5, mfc="white", mec=INK, mew=1.1, zorder=3)
-        ax.plot(row.current, y, "o", ms=5.5, color=CURRENT, mec=INK, mew=0.6, zorder=4)
+        if row.current is not None:
+            ax.plot(row.current, y, "o", ms=5.5, color=CURRENT, mec=INK, mew=0.6, zorder=4)
     target = group.indicator.target
     if target is not None:
         ax.axvline(target.level, color=TARGET, ls="--", lw=1.3, zorder=1)
@@ -91,6 +105,7 @@ def change_chart(
     target_year: int | None,
     font_files: Sequence[Path] = (),
     decimals: int = 0,
+    min_denominator: int = 5,
 ) -> Chart:
     """A dot plot per indicator: previous (hollow) → current (filled), target dashed."""
     import matplotlib
@@ -144,5 +159,5 @@ def change_chart(
         fig.tight_layout(rect=(0, 0, 1, 1 - 0.35 / fig.get_figheight()), h_pad=0.8, w_pad=2.0)
         buffer = io.BytesIO()
         fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
-    alt = change_alt_text(groups, period, previous_period, decimals)
+    alt = change_alt_text(groups, period, previous_period, decimals, min_denominator)
     return Chart(buffer.getvalue(), alt)

@@ -16,7 +16,7 @@ from typing import Annotated, TypeVar
 import typer
 
 from rmr_gen import __version__
-from rmr_gen.errors import InputError
+from rmr_gen.errors import InputError, Problems
 
 app = typer.Typer(
     help="Build versioned, accessible PDFs of process goals and regional guidelines.",
@@ -62,9 +62,10 @@ def _run(ctx: typer.Context, action: Callable[..., T]) -> T:
     try:
         return action(Project.open(ctx.obj))
     except InputError as exc:
-        for problem in exc.problems:
+        problems = list(dict.fromkeys(exc.problems))  # a file shared by reports: once
+        for problem in problems:
             typer.echo(str(problem), err=True)
-        errors = sum(1 for p in exc.problems if p.severity == "error")
+        errors = sum(1 for p in problems if p.severity == "error")
         typer.echo(
             f"rmr-gen: {errors} error{'s' if errors != 1 else ''}; nothing written", err=True
         )
@@ -80,6 +81,12 @@ def _run(ctx: typer.Context, action: Callable[..., T]) -> T:
             err=True,
         )
         raise typer.Exit(1) from None
+
+
+def _show_notes(problems: Problems) -> None:
+    """Notes do not stop a build, but the editor should still read them."""
+    for note in dict.fromkeys(problems.notes):
+        typer.echo(str(note), err=True)
 
 
 @app.command()
@@ -102,6 +109,7 @@ def build(
     from rmr_gen import build as builder
     from rmr_gen.progress import Reporter
 
+    found = Problems()
     with Reporter(ctx.obj) as reporter:
         summary = _run(
             ctx,
@@ -113,8 +121,10 @@ def build(
                 jobs=jobs,
                 progress=reporter.outcome,
                 planned=reporter.start,
+                problems=found,
             ),
         )
+    _show_notes(found)
     reporter.summary(summary)
     if summary.count("failed"):
         raise typer.Exit(2)
@@ -125,7 +135,9 @@ def check(ctx: typer.Context, report_ids: ReportIds = None) -> None:
     """Validate reports, texts, data and templates; write nothing."""
     from rmr_gen import build as builder
 
-    prepared = _run(ctx, lambda project: builder.check(project, report_ids))
+    found = Problems()
+    prepared = _run(ctx, lambda project: builder.check(project, report_ids, found))
+    _show_notes(found)
     for item in prepared:
         typer.echo(f"ok  {item.report.id}")
 

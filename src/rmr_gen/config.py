@@ -49,8 +49,8 @@ PARAMETER_KEYS = {"by", "values"}
 PARAMETERS = {"region": "regions", "sjukvardsregion": "sjukvårdsregioner"}
 #: ``previous = "<report-id>@<X.Y>"``: the released plan this one follows on from.
 PREVIOUS = re.compile(r"^([a-z0-9][a-z0-9-]{0,99})@((?:0|[1-9][0-9]{0,3})\.(?:0|[1-9][0-9]{0,3}))$")
-DATA_SUFFIXES = (".csv", ".xlsx")
-DATA_KEYS = {"files", "period", "previous_period", "regions", "decimals"}
+DATA_KEYS = {"files", "period", "previous_period", "regions", "decimals", "min_denominator"}
+DATA_SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm")
 INDICATOR_KEYS = {"id", "label", "target", "populations"}
 TABLE_KEYS = {"type", "caption", "note", "rows"}
 TABLE_TYPES = {"indicator-summary", "targets"}
@@ -258,15 +258,32 @@ def load_report(
     decimals = check.integer(data_table, "decimals", "data")
     if decimals is not None and not 0 <= decimals <= 3:
         check.error(("data", "decimals"), "'data.decimals' must be between 0 and 3")
-    data_files = []
-    for name in check.strings(data_table, "files", "data"):
+    min_denominator = check.integer(data_table, "min_denominator", "data")
+    if min_denominator is not None and min_denominator < 1:
+        check.error(("data", "min_denominator"), "'data.min_denominator' must be at least 1")
+    data_files, data_sheets = [], []
+    for entry in check.strings(data_table, "files", "data"):
+        name, sheet = entry, ""
+        if "#" in entry and entry.partition("#")[0].lower().endswith((".xlsx", ".xlsm")):
+            name, _, sheet = entry.partition("#")
         file = (project.data_dir / name).resolve()
         if not file.is_relative_to(project.data_dir.resolve()):
             check.error(("data", "files"), f"data file '{name}' is outside data/")
+        elif "#" in name and not file.is_file():
+            check.error(
+                ("data", "files"),
+                f"data file '{name}': a sheet is named only for .xlsx files (file.xlsx#Sheet)",
+            )
         elif not file.is_file():
             check.error(("data", "files"), f"data file '{name}' not found in data/")
+        elif file.suffix.lower() not in DATA_SUFFIXES:
+            check.error(
+                ("data", "files"),
+                f"data file '{name}' is not CSV or .xlsx (save it as one of those)",
+            )
         else:
             data_files.append(file)
+            data_sheets.append(sheet)
 
     parameter, parameter_values = _parameter(check, data, reference)
     previous, previous_files = _previous(check, data, project)
@@ -332,6 +349,8 @@ def load_report(
         previous_data_files=previous_files,
         changes=check.strings(data, "changes"),
         history=_history(check, data),
+        data_sheets=tuple(data_sheets),
+        min_denominator=5 if min_denominator is None else min_denominator,
         decimals=decimals or 0,
         tables=tables,
         charts=charts,

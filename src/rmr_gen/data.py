@@ -1,159 +1,46 @@
-"""Read indicator data (long format) and validate it against the report.
+"""Indicator data (long format) in: read, validate, and match it to the report.
 
-The only module that uses pandas. Values are read as text first so that every
-bad cell can be reported with its line and column; a row's line is its line in
-the file (the header is line 1) and its column is the field number, from 1.
+Reading is in :mod:`rmr_gen.readers` (CSV in every dialect Excel writes, and
+.xlsx), the schema in :mod:`rmr_gen.validation`; this module turns the rows
+that passed into measurements and checks that the report has every cell it
+needs. A row's line is its line in the file (the header is line 1) and its
+column the field number from 1; in a workbook, the row and column of the sheet.
 """
 
 from __future__ import annotations
 
-import io
-import re
+import json
+import math
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from rmr_gen.config import Reference, normalise_period, suggest
-from rmr_gen.errors import Problems
-from rmr_gen.models import POPULATIONS, Measurement, Report
+from rmr_gen.config import Reference
+from rmr_gen.errors import Location, Problem, Problems
+from rmr_gen.models import Measurement, Report
+from rmr_gen.readers import read_table
+from rmr_gen.validation import KNOWN, OPTIONAL, REQUIRED, Key, Valid, parse_number, validate
 
-if TYPE_CHECKING:
-    import pandas as pd
+__all__ = [
+    "KNOWN",
+    "OPTIONAL",
+    "REQUIRED",
+    "Key",
+    "load_report_data",
+    "parse_number",
+    "read_measurements",
+    "report_duplicates",
+    "validate_file",
+]
 
-Key = tuple[str, str, str, str]
-REQUIRED = ("indicator", "region", "period", "population")
-OPTIONAL = ("value", "numerator", "denominator")
-KNOWN = REQUIRED + OPTIONAL
-_NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")
-_SPACES = str.maketrans("", "", " \u00a0\u202f\u2009")
 
-
-def parse_number(text: str) -> float | None:
-    """Parse ``51``, ``51,4``, ``51.4``, ``−9`` or ``15 000``; ``None`` if not a number."""
-    cleaned = text.strip().translate(_SPACES).replace("\u2212", "-")
-    if not _NUMBER.match(cleaned):
+def validate_file(
+    path: Path, shown: str, reference: Reference, problems: Problems, sheet: str = ""
+) -> Valid | None:
+    """Read and check one data file (or sheet); ``None`` if it cannot be read at all."""
+    table = read_table(path, shown, problems, sheet, KNOWN)
+    if table is None:
         return None
-    return float(cleaned.replace(",", "."))
-
-
-def decode(raw: bytes) -> str:
-    """UTF-8 (with or without BOM), else Windows-1252 as Swedish Excel writes it."""
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="replace")
-
-
-def _separator(header: str) -> str:
-    return ";" if header.count(";") > header.count(",") else ","
-
-
-def read_table(path: Path, shown: str, problems: Problems) -> pd.DataFrame | None:
-    """Read a CSV file as text cells, with a ``_line`` column; ``None`` on failure."""
-    import pandas as pd
-
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        problems.error(shown, f"cannot read data file: {exc.strerror}")
-        return None
-    if b"\x00" in raw[:4096]:
-        problems.error(shown, "not a text file (CSV expected)")
-        return None
-    text = decode(raw)
-    lines = text.splitlines()
-    if not lines or not lines[0].strip():
-        problems.error(shown, "empty data file (a header line is expected)", 1)
-        return None
-    sep = _separator(lines[0])
-    try:
-        frame = pd.read_csv(
-            io.StringIO(text),
-            sep=sep,
-            dtype=str,
-            keep_default_na=False,
-            skip_blank_lines=False,
-            skipinitialspace=True,
-        )
-    except pd.errors.ParserError as exc:
-        match = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
-        if match:
-            expected, line, saw = match.groups()
-            problems.error(shown, f"expected {expected} fields, found {saw}", int(line))
-        else:
-            problems.error(shown, f"cannot parse CSV: {exc}")
-        return None
-    frame.columns = [str(c).strip().lower() for c in frame.columns]
-    frame["_line"] = range(2, len(frame) + 2)
-    cells = frame.drop(columns="_line")
-    empty = (cells.apply(lambda col: col.str.strip()) == "").all(axis=1)
-    frame = frame[~empty]
-    if frame.empty:
-        problems.error(shown, "no data rows below the header", 1)
-        return None
-    return frame
-
-
-def _check_columns(frame: pd.DataFrame, shown: str, problems: Problems) -> bool:
-    columns = [c for c in frame.columns if c != "_line"]
-    ok = True
-    for name in REQUIRED:
-        if name not in columns:
-            unknown = [c for c in columns if c not in KNOWN]
-            problems.error(shown, f"missing column '{name}'{suggest(name, unknown)}", 1)
-            ok = False
-    if "value" not in columns and not {"numerator", "denominator"} <= set(columns):
-        problems.error(shown, "missing column 'value' (or 'numerator' and 'denominator')", 1)
-        ok = False
-    for index, name in enumerate(columns, start=1):
-        if name not in KNOWN and not any(name == s for s in REQUIRED):
-            problems.note(shown, f"column '{name}' is not used and was ignored", 1, index)
-    return ok
-
-
-def _row_value(
-    row: dict[str, str], column: dict[str, int], shown: str, line: int, problems: Problems
-) -> float | None:
-    text = row.get("value", "").strip()
-    if text:
-        value = parse_number(text)
-        if value is None:
-            problems.error(shown, f"value '{text}' is not a number", line, column["value"])
-        elif not 0 <= value <= 100:
-            problems.error(
-                shown, f"value {text} is outside 0–100 (a percentage)", line, column["value"]
-            )
-        else:
-            return value
-        return None
-    numerator_text = row.get("numerator", "").strip()
-    denominator_text = row.get("denominator", "").strip()
-    if not numerator_text and not denominator_text:
-        where = column.get("value", column.get("numerator"))
-        problems.error(shown, "no value (empty cell)", line, where)
-        return None
-    counts = []
-    for name, text in (("numerator", numerator_text), ("denominator", denominator_text)):
-        number = parse_number(text)
-        if number is None or number < 0 or number != int(number):
-            problems.error(
-                shown, f"{name} '{text}' must be a whole number ≥ 0", line, column.get(name)
-            )
-            return None
-        counts.append(number)
-    numerator, denominator = counts
-    if denominator == 0:
-        problems.error(shown, "denominator is 0", line, column["denominator"])
-        return None
-    if numerator > denominator:
-        problems.error(
-            shown,
-            f"numerator {numerator:g} is greater than denominator {denominator:g}",
-            line,
-            column["numerator"],
-        )
-        return None
-    return 100.0 * numerator / denominator
+    return validate(table, reference, problems)
 
 
 def read_measurements(
@@ -162,80 +49,87 @@ def read_measurements(
     reference: Reference,
     problems: Problems,
     invalid: set[Key] | None = None,
+    sheet: str = "",
 ) -> list[Measurement]:
     """Every valid row of one data file; problems for the others.
 
     Rows whose key is readable but whose value is not go into ``invalid``, so
     that the cell is not reported a second time as missing.
     """
-    frame = read_table(path, shown, problems)
-    if frame is None or not _check_columns(frame, shown, problems):
+    valid = validate_file(path, shown, reference, problems, sheet)
+    if valid is None:
         return []
-    column = {name: i for i, name in enumerate(frame.columns, start=1) if name != "_line"}
-    measurements = []
-    for row in frame.to_dict("records"):
-        line = int(row["_line"])
-        cells = {k: str(v) for k, v in row.items() if k != "_line"}
-        ok = True
-        indicator = cells["indicator"].strip()
-        if indicator not in reference.indicators:
-            problems.error(
-                shown,
-                f"unknown indicator '{indicator}'{suggest(indicator, reference.indicators)}",
-                line,
-                column["indicator"],
-            )
-            ok = False
-        region = cells["region"].strip()
-        if region not in reference.regions:
-            problems.error(
-                shown,
-                f"unknown region '{region}'{suggest(region, reference.regions)}",
-                line,
-                column["region"],
-            )
-            ok = False
-        period = normalise_period(cells["period"])
-        if period is None:
-            problems.error(
-                shown,
-                f"period '{cells['period'].strip()}' must be a year or years like 2022–2023",
-                line,
-                column["period"],
-            )
-            ok = False
-        population = cells["population"].strip().lower()
-        if population not in POPULATIONS:
-            problems.error(
-                shown,
-                f"population '{cells['population'].strip()}' must be 'cancer' or 'all'",
-                line,
-                column["population"],
-            )
-            ok = False
-        value = _row_value(cells, column, shown, line, problems)
-        if ok and period is not None:
-            if value is None:
-                if invalid is not None:
-                    invalid.add((indicator, region, period, population))
-            else:
-                measurements.append(
-                    Measurement(indicator, region, period, population, value, shown, line)
-                )
-    return measurements
+    if invalid is not None:
+        invalid |= valid.invalid
+    frame = valid.frame
+    return [
+        Measurement(
+            indicator,
+            region,
+            period,
+            population,
+            float(value),
+            shown,
+            int(line),
+            None if math.isnan(numerator) else int(numerator),
+            None if math.isnan(denominator) else int(denominator),
+            valid.sheet,
+        )
+        for indicator, region, period, population, value, numerator, denominator, line in zip(
+            frame["indicator"].tolist(),
+            frame["region"].tolist(),
+            frame["period"].tolist(),
+            frame["population"].tolist(),
+            frame["value"].tolist(),
+            frame["numerator"].tolist(),
+            frame["denominator"].tolist(),
+            frame["_line"].tolist(),
+            strict=True,
+        )
+    ]
 
 
-def _report_duplicates(measurements: Iterable[Measurement], problems: Problems) -> None:
+def to_cache(measurements: list[Measurement], problems: Problems) -> bytes:
+    """One file's measurements and notes, for the cache."""
+    rows = [
+        [m.indicator, m.region, m.period, m.population, m.value, m.line, m.numerator,
+         m.denominator, m.sheet]
+        for m in measurements
+    ]  # fmt: skip
+    notes = [
+        [p.message, p.location.line, p.location.column, p.location.sheet] for p in problems.notes
+    ]
+    return json.dumps({"rows": rows, "notes": notes}, ensure_ascii=False).encode()
+
+
+def from_cache(content: bytes, shown: str) -> tuple[list[Measurement], list[Problem]]:
+    """What :func:`to_cache` stored: measurements and notes."""
+    stored = json.loads(content)
+    measurements = [
+        Measurement(*row[:4], row[4], shown, row[5], *row[6:])  # type: ignore[arg-type]
+        for row in stored["rows"]
+    ]
+    notes = [
+        Problem(Location(shown, line, column, sheet), message, "note")
+        for message, line, column, sheet in stored["notes"]
+    ]
+    return measurements, notes
+
+
+def report_duplicates(measurements: Iterable[Measurement], problems: Problems) -> None:
+    """Two rows for the same cell: both are named, the later one as the error."""
     first: dict[Key, Measurement] = {}
     for m in measurements:
         key = (m.indicator, m.region, m.period, m.population)
         if key in first:
             earlier = first[key]
+            also = Location(earlier.path, earlier.line, None, earlier.sheet)
             problems.error(
                 m.path,
                 f"duplicate measurement for {m.region}, {m.indicator}, {m.period}, "
-                f"{m.population} (also at {earlier.path}:{earlier.line})",
+                f"{m.population} (also at {also})",
                 m.line,
+                sheet=m.sheet,
             )
         else:
             first[key] = m
@@ -243,23 +137,24 @@ def _report_duplicates(measurements: Iterable[Measurement], problems: Problems) 
 
 def load_report_data(
     report: Report,
-    read: Callable[[Path], tuple[list[Measurement], set[Key]]],
+    read: Callable[[Path, str], tuple[list[Measurement], set[Key]]],
     where: str,
     problems: Problems,
 ) -> dict[Key, Measurement]:
     """The measurements the report uses, keyed by (indicator, region, period, population).
 
-    ``read`` gives a file's valid measurements and the keys of its invalid rows;
+    ``read`` gives a file's (or sheet's) valid measurements and the keys of its
+    invalid rows;
     ``where`` is the file that missing cells are reported against.
     Reports in words every cell a table or chart needs but the data lacks.
     """
     measurements: list[Measurement] = []
     invalid: set[Key] = set()
-    for path in report.data_files:
-        found_here, invalid_here = read(path)
+    for path, sheet in report.data_sources:
+        found_here, invalid_here = read(path, sheet)
         measurements.extend(found_here)
         invalid |= invalid_here
-    _report_duplicates(measurements, problems)
+    report_duplicates(measurements, problems)
     found = {(m.indicator, m.region, m.period, m.population): m for m in measurements}
     used: dict[Key, Measurement] = {}
     for item in report.indicators:

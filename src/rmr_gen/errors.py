@@ -12,19 +12,44 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True, order=True)
 class Location:
-    """Where a problem is: a file, and a line and column when they apply."""
+    """Where a problem is: a file, and a line and column when they apply.
+
+    In a workbook (``sheet`` set) the line is the row and the column the column
+    number, printed the way a spreadsheet names them: ``file.xlsx:Blad1!C7``.
+    """
 
     path: str
     line: int | None = None
     column: int | None = None
+    sheet: str | None = None
 
     def __str__(self) -> str:
+        if self.sheet is not None:
+            if self.line is None:
+                return f"{self.path}:{self.sheet}"
+            return f"{self.path}:{self.sheet}!{cell_name(self.line, self.column)}"
         parts = [self.path]
         if self.line is not None:
             parts.append(str(self.line))
             if self.column is not None:
                 parts.append(str(self.column))
         return ":".join(parts)
+
+
+def column_letters(column: int) -> str:
+    """1 → ``A``, 27 → ``AA``: a column as a spreadsheet names it."""
+    letters = ""
+    while column > 0:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def cell_name(row: int, column: int | None) -> str:
+    """``C7``, or ``7:7`` for a whole row, as a spreadsheet names them."""
+    if column is None:
+        return f"{row}:{row}"
+    return f"{column_letters(column)}{row}"
 
 
 @dataclass(frozen=True)
@@ -54,17 +79,31 @@ class Problems:
         self._items: list[Problem] = []
 
     def error(
-        self, path: str, message: str, line: int | None = None, column: int | None = None
+        self,
+        path: str,
+        message: str,
+        line: int | None = None,
+        column: int | None = None,
+        sheet: str | None = None,
     ) -> None:
-        self._items.append(Problem(Location(path, line, column), message))
+        self._items.append(Problem(Location(path, line, column, sheet), message))
 
     def note(
-        self, path: str, message: str, line: int | None = None, column: int | None = None
+        self,
+        path: str,
+        message: str,
+        line: int | None = None,
+        column: int | None = None,
+        sheet: str | None = None,
     ) -> None:
-        self._items.append(Problem(Location(path, line, column), message, "note"))
+        self._items.append(Problem(Location(path, line, column, sheet), message, "note"))
 
     def extend(self, problems: Iterable[Problem]) -> None:
         self._items.extend(problems)
+
+    @property
+    def notes(self) -> list[Problem]:
+        return [p for p in self._items if p.severity == "note"]
 
     @property
     def errors(self) -> list[Problem]:

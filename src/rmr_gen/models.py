@@ -133,6 +133,8 @@ class Report:
     data_files: tuple[Path, ...] = ()
     previous: str = ""  # "<report-id>@<X.Y>": the previous plan's release
     previous_data_files: tuple[Path, ...] = ()  # its data snapshot: the previous period's rows
+    data_sheets: tuple[str, ...] = ()  # per data file: a sheet of a workbook, "" for the first
+    min_denominator: int = 5  # fewer cases than this: the cell is suppressed
     decimals: int = 0
     changes: tuple[str, ...] = ()  # "Förändringar sedan föregående version", one per line
     history: tuple[HistoryEntry, ...] = ()
@@ -154,6 +156,12 @@ class Report:
         """The output file stem: ``<id>`` or ``<id>-<value slug>``."""
         return self.output_name or self.id
 
+    @property
+    def data_sources(self) -> tuple[tuple[Path, str], ...]:
+        """Each data file with its sheet ("" for a CSV file or a workbook's first sheet)."""
+        sheets = self.data_sheets + ("",) * (len(self.data_files) - len(self.data_sheets))
+        return tuple(zip(self.data_files, sheets, strict=True))
+
 
 @dataclass(frozen=True)
 class Measurement:
@@ -166,6 +174,9 @@ class Measurement:
     value: float
     path: str
     line: int
+    numerator: int | None = None
+    denominator: int | None = None
+    sheet: str | None = None  # in a workbook: the sheet, and ``line`` is its row
 
 
 @dataclass(frozen=True)
@@ -173,10 +184,13 @@ class SummaryRow:
     """One region's line in an indicator group of Tabell 1."""
 
     region: str
-    current: float
-    change: float | None
+    current: float | None  # None only when suppressed
+    change: float | None  # None when either period is suppressed or has no value
     current_all: float | None
     previous: float | None
+    current_suppressed: bool = False  # fewer cases than the report's min_denominator
+    previous_suppressed: bool = False
+    all_suppressed: bool = False
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,379 @@
+"""Read indicator data files into cells of text, as editors' exports arrive.
+
+CSV with ``,`` or ``;`` (or tab) separators, UTF-8 with or without BOM or
+Windows-1252 (Swedish Excel's "CSV (semikolonavgränsad)"), CRLF or LF: all
+detected, never asked. ``.xlsx`` through openpyxl, the first sheet or a named
+one. Every cell stays text so that validation can quote what the editor wrote,
+and every row keeps the line (or spreadsheet row) it came from.
+
+The common case, a well-formed CSV file, is read by pandas' C parser in one
+go; field counts are checked with numpy over the raw bytes. Only a file with
+quotes or with broken rows is read row by row, to name every broken line.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Collection
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rmr_gen.config import suggest
+from rmr_gen.errors import Problems
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+_NOT_CP1252 = (b"\x81", b"\x8d", b"\x8f", b"\x90", b"\x9d")  # bytes Windows-1252 leaves undefined
+_UTF8_LETTER = re.compile(rb"[\xc3\xc5][\x80-\xbf]")  # å ä ö é ü …, and Š š Ž ž in UTF-8
+
+
+@dataclass(frozen=True)
+class Table:
+    """The cells of one data file or sheet, as text.
+
+    ``frame`` has one column per header field (named ``c1``, ``c2``, … by
+    column number, since editors' headers may repeat or be blank) and ``_line``,
+    the row's line in the file or its row in the sheet. ``headers`` are the
+    header cells as written, stripped.
+    """
+
+    frame: pd.DataFrame
+    headers: tuple[str, ...]
+    shown: str
+    sheet: str | None = None
+    header_line: int = 1
+    first_column: int = 1  # the column number of headers[0] (a table may start in column B)
+
+
+def read_table(
+    path: Path, shown: str, problems: Problems, sheet: str = "", known: Collection[str] = ()
+) -> Table | None:
+    """The file's cells; ``None`` (with a problem recorded) when it cannot be read at all.
+
+    ``known`` column names help find the header row below a title in a workbook.
+    """
+    if path.suffix.lower() in EXCEL_SUFFIXES:
+        return read_xlsx(path, shown, problems, sheet, known)
+    return read_csv(path, shown, problems)
+
+
+def _separator(header: str) -> str:
+    counts = {sep: header.count(sep) for sep in (";", ",", "\t")}
+    best = max(counts, key=lambda sep: counts[sep])
+    return best if counts[best] else ","
+
+
+def _scan(raw: bytes) -> tuple[bool, int]:
+    """Whether there are control characters other than tab and line breaks (then it
+    is not text), and how many line feeds: one numpy pass over the bytes."""
+    import numpy as np
+
+    data = np.frombuffer(raw, dtype=np.uint8)
+    controls = data[data < 32]
+    newlines = int(np.count_nonzero(controls == 10))
+    other = int(np.count_nonzero((controls != 13) & (controls != 9))) - newlines
+    return other > 0, newlines
+
+
+def read_csv(path: Path, shown: str, problems: Problems) -> Table | None:
+    """A CSV file's cells, or ``None`` with the reason it cannot be read."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        problems.error(shown, f"cannot read data file: {exc.strerror}")
+        return None
+    if not raw or raw.isspace():
+        problems.error(shown, "empty data file (a header line is expected)", 1)
+        return None
+    if raw.startswith(b"PK\x03\x04"):
+        problems.error(shown, "this is an Excel workbook, not CSV: give it the name *.xlsx")
+        return None
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        problems.error(shown, "UTF-16 text is not read: save as CSV (UTF-8)")
+        return None
+    binary, newlines = _scan(raw)
+    if binary:
+        problems.error(shown, "not a text file (CSV expected)")
+        return None
+    if not newlines:
+        raw = raw.replace(b"\r", b"\n")  # old Mac line ends
+        newlines = raw.count(b"\n")
+    end = raw.find(b"\n")
+    header_text = decode_lenient(raw[: end if end >= 0 else len(raw)])
+    if not header_text.strip():
+        problems.error(shown, "the first line is empty (a header line is expected)", 1)
+        return None
+    sep = _separator(header_text)
+    headers = tuple(h.strip() for h in header_text.rstrip("\r").split(sep))
+    table = None
+    if b'"' not in raw:
+        table = _read_fast(raw, newlines, sep, headers, shown)
+    if table is None:
+        text = _decode_or_report(raw, shown, problems)
+        if text is None:
+            return None
+        table = _read_rows(text, sep, shown, problems)
+    if table is not None and table.frame.empty:
+        problems.error(shown, "no data rows below the header", 1)
+        return None
+    return table
+
+
+def _mixed(raw: bytes) -> bool:
+    """UTF-8 letters (``ä`` is C3 A4) in a file that is not UTF-8 throughout: rows
+    were added in another program, and Windows-1252 would turn them into ``Ã¤``."""
+    return _UTF8_LETTER.search(raw) is not None
+
+
+def _decode_or_report(raw: bytes, shown: str, problems: Problems) -> str | None:
+    """The text of the file, or ``None`` with the line where it stops being readable."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        if _mixed(raw):
+            problems.error(
+                shown,
+                "the file mixes UTF-8 and Windows-1252 text: this line is not UTF-8"
+                " (save the whole file again as CSV UTF-8)",
+                line,
+            )
+            return None
+    try:
+        return raw.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        problems.error(
+            shown,
+            f"cannot read the text: byte 0x{raw[exc.start]:02X} is neither UTF-8 nor"
+            " Windows-1252 (save as CSV UTF-8)",
+            raw[: exc.start].count(b"\n") + 1,
+        )
+        return None
+
+
+def decode_lenient(raw: bytes) -> str:
+    """The header line, to find the separator; unreadable bytes are found later."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace")
+
+
+def _read_fast(
+    raw: bytes, newlines: int, sep: str, headers: tuple[str, ...], shown: str
+) -> Table | None:
+    """Well-formed CSV without quotes, straight through pandas' C parser, every column
+    as categories (distinct texts and codes); ``None`` if a line is not well-formed.
+
+    Every line has as many separators as the header exactly when none has more and
+    the total is right: pandas refuses lines with more fields, except the first data
+    line (it would take it as an index), which is checked here.
+    """
+    import pandas as pd
+
+    sep_byte = sep.encode()
+    lines = newlines + (0 if raw.endswith(b"\n") else 1)
+    expected = len(headers) - 1
+    if raw.count(sep_byte) != expected * lines:
+        return None
+    first_end = raw.find(b"\n")
+    second_end = raw.find(b"\n", first_end + 1)
+    second = raw[first_end + 1 : second_end if second_end >= 0 else len(raw)]
+    if lines > 1 and second.count(sep_byte) != expected:
+        return None
+    names = [f"c{i}" for i in range(1, len(headers) + 1)]
+    options: dict[str, Any] = {
+        "sep": sep,
+        "header": 0,
+        "names": names,
+        "dtype": "category",
+        "na_filter": False,
+        "skip_blank_lines": False,
+        "quoting": 3,  # csv.QUOTE_NONE: there are no quotes in the text
+        "engine": "c",
+    }
+    try:
+        try:
+            # Plain "utf-8" keeps pandas on its C decoder ("utf-8-sig" goes through
+            # Python's); a BOM only touches the header row, which is replaced by names.
+            frame = pd.read_csv(io.BytesIO(raw), encoding="utf-8", **options)
+        except UnicodeDecodeError:
+            if _mixed(raw) or any(byte in raw for byte in _NOT_CP1252):
+                return None  # not Windows-1252 (throughout) either: the slow path says where
+            frame = pd.read_csv(io.BytesIO(raw), encoding="cp1252", **options)
+    except pd.errors.ParserError:
+        return None
+    if len(frame) != lines - 1:
+        return None
+    frame["_line"] = range(2, len(frame) + 2)
+    return Table(_drop_empty_rows(frame), headers, shown)
+
+
+def _read_rows(text: str, sep: str, shown: str, problems: Problems) -> Table | None:
+    """Row by row with the csv module: quoted fields, and every line with too few or
+    too many fields named."""
+    import csv
+
+    import pandas as pd
+
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    headers: tuple[str, ...] = ()
+    start = 1
+    try:
+        for record in reader:
+            line, start = start, reader.line_num + 1
+            if not headers:
+                headers = tuple(h.strip() for h in record)
+                continue
+            if not record or (len(record) == 1 and not record[0].strip()):
+                continue
+            if len(record) != len(headers):
+                problems.error(shown, f"expected {len(headers)} fields, found {len(record)}", line)
+                continue
+            rows.append(record)
+            lines.append(line)
+    except csv.Error as exc:
+        problems.error(shown, f"cannot read CSV: {exc}", reader.line_num)
+        return None
+    names = [f"c{i}" for i in range(1, len(headers) + 1)]
+    frame = pd.DataFrame(rows, columns=names, dtype=str) if rows else pd.DataFrame(columns=names)
+    frame["_line"] = lines
+    return Table(_drop_empty_rows(frame), headers, shown)
+
+
+def codes_and_texts(series: pd.Series) -> tuple[Any, Any]:
+    """Per row the code of its text, and the distinct texts: categories are used as
+    they are, other columns are factorised once."""
+    import numpy as np
+    import pandas as pd
+
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        codes = series.cat.codes.to_numpy()
+        texts = np.asarray(series.cat.categories, dtype=object)
+    else:
+        codes, uniques = pd.factorize(series, sort=False)
+        texts = np.asarray(uniques, dtype=object)
+    return codes, texts
+
+
+def _drop_empty_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows whose every cell is blank (``;;;;`` from Excel) are not data."""
+    import numpy as np
+
+    blank = np.ones(len(frame), dtype=bool)
+    for name in frame.columns:
+        if name == "_line":
+            continue
+        codes, texts = codes_and_texts(frame[name])
+        blank &= np.array([not str(t).strip() for t in texts] + [True], dtype=bool)[codes]
+        if not blank.any():
+            return frame
+    return frame[~blank].reset_index(drop=True)
+
+
+def _cell_text(value: Any, number_format: str) -> str:
+    """A spreadsheet cell as the text an editor sees (percent-formatted cells × 100)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value).upper()
+    if isinstance(value, int | float):
+        if "%" in (number_format or ""):
+            value = round(value * 100, 10)
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
+        return repr(value) if isinstance(value, float) else str(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def _sheet_rows(worksheet: Any) -> list[tuple[int, dict[int, str]]]:
+    """Non-empty rows as (row number, {column number: text}), numbered as in the sheet."""
+    rows = []
+    for cells in worksheet.iter_rows(min_row=1, min_col=1):
+        texts = {}
+        number = None
+        for cell in cells:
+            if getattr(cell, "row", None) is None or cell.value is None:
+                continue  # an empty cell of a read-only sheet has no position
+            text = _cell_text(cell.value, getattr(cell, "number_format", ""))
+            if text.strip():
+                texts[cell.column] = text
+                number = cell.row
+        if number is not None:
+            rows.append((number, texts))
+    return rows
+
+
+def read_xlsx(
+    path: Path, shown: str, problems: Problems, sheet: str = "", known: Collection[str] = ()
+) -> Table | None:
+    """The cells of the first (or the named) sheet of a workbook.
+
+    The header is the first row with two or more of the ``known`` column names
+    (title rows above it are skipped, with a note), else the first non-empty
+    row; the table may start in any column. Columns keep their sheet numbers.
+    """
+    import zipfile
+
+    import pandas as pd
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
+        problems.error(shown, "not an Excel workbook (.xlsx) that can be read")
+        return None
+    try:
+        names = workbook.sheetnames
+        if sheet and sheet not in names:
+            problems.error(
+                shown,
+                f"no sheet '{sheet}' in the workbook{suggest(sheet, names)};"
+                f" sheets: {', '.join(names)}",
+            )
+            return None
+        name = sheet or names[0]
+        rows = _sheet_rows(workbook[name])
+    finally:
+        workbook.close()
+    if not rows:
+        problems.error(shown, "empty sheet (a header row is expected)", sheet=name)
+        return None
+
+    def is_header(texts: dict[int, str]) -> bool:
+        return sum(t.strip().lower() in known for t in texts.values()) >= 2
+
+    at = next((i for i, (_, texts) in enumerate(rows) if is_header(texts)), 0)
+    header_row, header_cells = rows[at]
+    if at:
+        problems.note(
+            shown, f"rows above the header (row {header_row}) were skipped", header_row, sheet=name
+        )
+    first, last = min(header_cells), max(header_cells)
+    headers = tuple(header_cells.get(c, "").strip() for c in range(first, last + 1))
+    data: list[list[str]] = []
+    lines: list[int] = []
+    for number, texts in rows[at + 1 :]:
+        for column, text in sorted(texts.items()):
+            if not first <= column <= last:
+                problems.error(
+                    shown, f"value '{text}' is in a column without a header", number, column, name
+                )
+        data.append([texts.get(c, "") for c in range(first, last + 1)])
+        lines.append(number)
+    columns = [f"c{c}" for c in range(first, last + 1)]
+    frame = pd.DataFrame(data or None, columns=columns, dtype=str)
+    frame["_line"] = lines
+    if frame.empty:
+        problems.error(shown, "no data rows below the header", header_row, sheet=name)
+        return None
+    return Table(frame, headers, shown, name, header_row, first)

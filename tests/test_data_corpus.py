@@ -1,0 +1,374 @@
+"""A corpus of broken data files, one problem each, and the exact lines an editor sees.
+
+Every file in tests/data_corpus/ must have its row here (and every row a file),
+so the table cannot drift from the corpus. Locations are ``file:line:column``
+for CSV and ``file.xlsx:Sheet!C7`` for workbooks.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from rmr_gen.config import load_reference
+from rmr_gen.data import read_measurements, report_duplicates
+from rmr_gen.errors import Problems
+from rmr_gen.project import Project
+from tests.conftest import ROOT
+
+CORPUS = Path(__file__).parent / "data_corpus"
+
+CASES = [
+    (
+        "bad-population.csv",
+        [
+            "bad-population.csv:2:4: error: population 'alla' must be 'cancer' or 'all'",
+        ],
+    ),
+    (
+        "binary.csv",
+        [
+            "binary.csv: error: not a text file (CSV expected)",
+        ],
+    ),
+    (
+        "blank-first-line.csv",
+        [
+            "blank-first-line.csv:1: error: the first line is empty (a header line is expected)",
+        ],
+    ),
+    (
+        "blank-lines-only.csv",
+        [
+            "blank-lines-only.csv:1: error: empty data file (a header line is expected)",
+        ],
+    ),
+    (
+        "blank-rows-keep-line-numbers.csv",
+        [
+            "blank-rows-keep-line-numbers.csv:6:5: error: no value (empty cell)",
+        ],
+    ),
+    (
+        "cell-without-header.xlsx",
+        [
+            "cell-without-header.xlsx:Data!G2: error: value 'kommentar' is in a column without a header",
+        ],
+    ),
+    (
+        "column-twice.csv",
+        [
+            "column-twice.csv:1:6: error: column 'value' appears twice (also column 5)",
+        ],
+    ),
+    (
+        "comma-separated-bad.csv",
+        [
+            "comma-separated-bad.csv:2:5: error: value '7,9x' is not a number",
+        ],
+    ),
+    (
+        "cp1252-unknown-region.csv",
+        [
+            "cp1252-unknown-region.csv:2:2: error: unknown region 'Västerbottn' (did you mean 'Västerbotten'?)",
+        ],
+    ),
+    (
+        "denominator-zero.csv",
+        [
+            "denominator-zero.csv:2:6: error: denominator is 0",
+        ],
+    ),
+    (
+        "duplicate-rows.csv",
+        [
+            "duplicate-rows.csv:4: error: duplicate measurement for Norrbotten, brytpunktssamtal, 2022–2023, cancer (also at duplicate-rows.csv:2)",
+        ],
+    ),
+    (
+        "empty-indicator.csv",
+        [
+            "empty-indicator.csv:2:1: error: no indicator (empty cell)",
+        ],
+    ),
+    (
+        "empty-sheet.xlsx",
+        [
+            "empty-sheet.xlsx:Data: error: empty sheet (a header row is expected)",
+        ],
+    ),
+    (
+        "empty-value.csv",
+        [
+            "empty-value.csv:2:5: error: no value (empty cell)",
+        ],
+    ),
+    (
+        "empty.csv",
+        [
+            "empty.csv:1: error: empty data file (a header line is expected)",
+        ],
+    ),
+    (
+        "extra-column.csv",
+        [
+            "extra-column.csv:1:6: note: column 'kommentar' is not used and was ignored",
+        ],
+    ),
+    (
+        "half-counts.csv",
+        [
+            "half-counts.csv:2:6: error: denominator is empty (numerator 3 given)",
+        ],
+    ),
+    (
+        "header-only-bom-crlf.csv",
+        [
+            "header-only-bom-crlf.csv:1: error: no data rows below the header",
+        ],
+    ),
+    (
+        "header-only.csv",
+        [
+            "header-only.csv:1: error: no data rows below the header",
+        ],
+    ),
+    (
+        "header-only.xlsx",
+        [
+            "header-only.xlsx:Data!1:1: error: no data rows below the header",
+        ],
+    ),
+    (
+        "long-and-short-rows.csv",
+        [
+            "long-and-short-rows.csv:2: error: expected 5 fields, found 7",
+            "long-and-short-rows.csv:3: error: expected 5 fields, found 3",
+        ],
+    ),
+    (
+        "malformed-period.csv",
+        [
+            "malformed-period.csv:2:3: error: period '2022/23' must be a year or years like 2022–2023",
+        ],
+    ),
+    (
+        "missing-column.csv",
+        [
+            "missing-column.csv:1: error: missing column 'region' (did you mean 'regoin'?)",
+        ],
+    ),
+    (
+        "missing-column.xlsx",
+        [
+            "missing-column.xlsx:Data!1:1: error: missing column 'population' (did you mean 'populaton'?)",
+        ],
+    ),
+    (
+        "missing-value-column.csv",
+        [
+            "missing-value-column.csv:1: error: missing column 'value' (or 'numerator' and 'denominator')",
+            "missing-value-column.csv:1:5: note: column 'andel' is not used and was ignored",
+        ],
+    ),
+    (
+        "mixed-encodings.csv",
+        [
+            "mixed-encodings.csv:3: error: the file mixes UTF-8 and Windows-1252 text: this line is not UTF-8 (save the whole file again as CSV UTF-8)",
+        ],
+    ),
+    (
+        "negative-count.csv",
+        [
+            "negative-count.csv:2:6: error: denominator '-4' must be a whole number ≥ 0",
+        ],
+    ),
+    (
+        "negative-value.csv",
+        [
+            "negative-value.csv:2:5: error: value -3 is outside 0–100 (a percentage)",
+        ],
+    ),
+    (
+        "non-integer-count.csv",
+        [
+            "non-integer-count.csv:2:5: error: numerator '2,5' must be a whole number ≥ 0",
+        ],
+    ),
+    (
+        "not-a-number.csv",
+        [
+            "not-a-number.csv:2:5: error: value '7x9' is not a number",
+        ],
+    ),
+    (
+        "not-a-number.xlsx",
+        [
+            "not-a-number.xlsx:Data!E3: error: value 'sjuttio' is not a number",
+        ],
+    ),
+    (
+        "not-a-workbook.xlsx",
+        [
+            "not-a-workbook.xlsx: error: not an Excel workbook (.xlsx) that can be read",
+        ],
+    ),
+    (
+        "numerator-greater.csv",
+        [
+            "numerator-greater.csv:2:5: error: numerator 12 is greater than denominator 10",
+        ],
+    ),
+    (
+        "numerator-without-denominator.csv",
+        [
+            "numerator-without-denominator.csv:1: error: column 'numerator' needs a column 'denominator' too",
+        ],
+    ),
+    (
+        "old-mac-line-ends.csv",
+        [
+            "old-mac-line-ends.csv:3:5: error: value '7,9,0' is not a number",
+        ],
+    ),
+    (
+        "over-100.csv",
+        [
+            "over-100.csv:2:5: error: value 100,5 is outside 0–100 (a percentage)",
+        ],
+    ),
+    (
+        "percent-cell-over-100.xlsx",
+        [
+            "percent-cell-over-100.xlsx:Blad1!E2: error: value 150 is outside 0–100 (a percentage)",
+        ],
+    ),
+    (
+        "quoted-separator-in-value.csv",
+        [
+            "quoted-separator-in-value.csv:2:5: error: value '7;9' is not a number",
+        ],
+    ),
+    (
+        "reversed-period.csv",
+        [
+            "reversed-period.csv:2:3: error: period '2023-2022' must be a year or years like 2022–2023",
+        ],
+    ),
+    (
+        "same-mistake-in-many-rows.csv",
+        [
+            "same-mistake-in-many-rows.csv:2:5: error: value 'n/a' is not a number",
+            "same-mistake-in-many-rows.csv:3:5: error: value 'n/a' is not a number",
+            "same-mistake-in-many-rows.csv:4:5: error: value 'n/a' is not a number",
+            "same-mistake-in-many-rows.csv:5:5: error: value 'n/a' is not a number",
+            "same-mistake-in-many-rows.csv:6:5: error: value 'n/a' is not a number",
+            "same-mistake-in-many-rows.csv:7:5: error: value 'n/a' is not a number",
+            "same-mistake-in-many-rows.csv:8:5: error: value 'n/a' is not a number",
+            "same-mistake-in-many-rows.csv:9:5: error: value 'n/a' is not a number",
+            "same-mistake-in-many-rows.csv:10:5: error: value 'n/a' is not a number",
+            "same-mistake-in-many-rows.csv:11:5: error: value 'n/a' is not a number",
+            "same-mistake-in-many-rows.csv:12:5: error: value 'n/a' is not a number",
+            "same-mistake-in-many-rows.csv:13:5: error: value 'n/a' is not a number",
+            "same-mistake-in-many-rows.csv:14:5: error: value 'n/a' is not a number",
+            "same-mistake-in-many-rows.csv:15:5: error: value 'n/a' is not a number",
+            "same-mistake-in-many-rows.csv:16:5: error: value 'n/a' is not a number",
+            "same-mistake-in-many-rows.csv:17:5: error: value 'n/a' is not a number",
+            "same-mistake-in-many-rows.csv:18:5: error: value 'n/a' is not a number",
+            "same-mistake-in-many-rows.csv:19:5: error: value 'n/a' is not a number",
+            "same-mistake-in-many-rows.csv:20:5: error: value 'n/a' is not a number",
+            "same-mistake-in-many-rows.csv:21:5: error: value 'n/a' is not a number",
+            "same-mistake-in-many-rows.csv:22:5: error: value 'n/a' is not a number (and 3 more rows like it, up to line 25)",
+        ],
+    ),
+    (
+        "title-rows-above-header.xlsx",
+        [
+            "title-rows-above-header.xlsx:Data!3:3: note: rows above the header (row 3) were skipped",
+            "title-rows-above-header.xlsx:Data!F5: error: value '5x' is not a number",
+        ],
+    ),
+    (
+        "too-few-fields.csv",
+        [
+            "too-few-fields.csv:3: error: expected 5 fields, found 3",
+        ],
+    ),
+    (
+        "too-many-fields-first-row.csv",
+        [
+            "too-many-fields-first-row.csv:2: error: expected 5 fields, found 6",
+        ],
+    ),
+    (
+        "too-many-fields.csv",
+        [
+            "too-many-fields.csv:3: error: expected 5 fields, found 6",
+        ],
+    ),
+    (
+        "two-decimal-commas.csv",
+        [
+            "two-decimal-commas.csv:2:5: error: value '1,2,3' is not a number",
+        ],
+    ),
+    (
+        "undecodable.csv",
+        [
+            "undecodable.csv:3: error: cannot read the text: byte 0x81 is neither UTF-8 nor Windows-1252 (save as CSV UTF-8)",
+        ],
+    ),
+    (
+        "unknown-indicator.csv",
+        [
+            "unknown-indicator.csv:2:1: error: unknown indicator 'brytpunktsamtal' (did you mean 'brytpunktssamtal'?)",
+        ],
+    ),
+    (
+        "unknown-region.csv",
+        [
+            "unknown-region.csv:2:2: error: unknown region 'Norbotten' (did you mean 'Norrbotten'?)",
+        ],
+    ),
+    (
+        "utf16.csv",
+        [
+            "utf16.csv: error: UTF-16 text is not read: save as CSV (UTF-8)",
+        ],
+    ),
+    (
+        "value-and-counts-disagree.csv",
+        [
+            "value-and-counts-disagree.csv:2:5: error: value 60 does not match numerator/denominator 12/30 = 40.0 %",
+        ],
+    ),
+    (
+        "workbook-named-csv.csv",
+        [
+            "workbook-named-csv.csv: error: this is an Excel workbook, not CSV: give it the name *.xlsx",
+        ],
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def reference():
+    problems = Problems()
+    found = load_reference(Project.open(ROOT), problems)
+    assert not problems
+    return found
+
+
+def test_every_corpus_file_has_a_case() -> None:
+    files = sorted(p.name for p in CORPUS.iterdir() if p.suffix in (".csv", ".xlsx"))
+    assert files == sorted(name for name, _ in CASES)
+    assert len(files) >= 30
+
+
+@pytest.mark.parametrize(("name", "expected"), CASES, ids=[name for name, _ in CASES])
+def test_broken_file_is_reported_exactly(name: str, expected: list[str], reference) -> None:
+    problems = Problems()
+    measurements = read_measurements(CORPUS / name, name, reference, problems)
+    report_duplicates(measurements, problems)
+    assert [str(p) for p in problems] == expected

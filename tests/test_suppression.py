@@ -1,0 +1,130 @@
+"""Small numbers: a cell with fewer cases than data.min_denominator is never printed.
+
+The real Norr data has values only; these tests give some cells as counts.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pdfplumber
+import pytest
+
+from tests.conftest import NORR, copy_project, normalise
+from tests.test_cli import replace_in
+
+CSV = Path("data") / "palliativ-norr.csv"
+TOML = Path("reports") / NORR / "report.toml"
+COUNTS = {
+    # (indicator, region, period, population): (numerator, denominator)
+    ("brytpunktssamtal", "Norrbotten", "2022–2023", "cancer"): (3, 4),  # current: hidden
+    ("smartskattning", "Västerbotten", "2021–2022", "cancer"): (2, 3),  # previous: change hidden
+    ("munhalsa", "Norrbotten", "2022–2023", "all"): (1, 2),  # all diagnoses: hidden
+    ("vb-opioid", "Jämtland/Härjedalen", "2022–2023", "cancer"): (40, 50),  # 80, printed
+}
+
+
+def with_counts(project: Path) -> None:
+    """Rewrite the data file with numerator and denominator columns."""
+    path = project / CSV
+    lines = path.read_text(encoding="utf-8").splitlines()
+    out = [lines[0] + ";numerator;denominator"]
+    for line in lines[1:]:
+        *key, _value = line.split(";")
+        counts = COUNTS.get(tuple(key))
+        out.append(";".join([*key, "", *map(str, counts)]) if counts else line + ";;")
+    path.write_text("\n".join(out) + "\n", encoding="utf-8")
+
+
+def cells(pdf: Path) -> dict[str, list[list[str]]]:
+    """Tabell 1's rows per indicator group, as pdfplumber reads them."""
+    groups: dict[str, list[list[str]]] = {}
+    current = ""
+    with pdfplumber.open(pdf) as document:
+        for page in document.pages:
+            for table in page.extract_tables():
+                for row in table:
+                    row = [normalise(c) if c else "" for c in row]
+                    if re.match(r"^\d\. ", row[0]):
+                        current = row[0]
+                        groups[current] = []
+                    elif current and row[0] != "Mål":
+                        groups[current].append(row[:3])
+    return groups
+
+
+@pytest.fixture(scope="module")
+def suppressed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from typer.testing import CliRunner
+
+    from rmr_gen.cli import app
+
+    project = copy_project(tmp_path_factory.mktemp("suppressed"))
+    with_counts(project)
+    result = CliRunner().invoke(app, ["--project", str(project), "build", NORR, "--html"])
+    assert result.exit_code == 0, result.output
+    return project
+
+
+def test_small_cells_print_a_dash_and_their_change_is_hidden(suppressed: Path) -> None:
+    groups = cells(suppressed / "output" / NORR / f"{NORR}.pdf")
+    rows = {name: {row[0]: row[1:] for row in rows} for name, rows in groups.items()}
+    assert rows["2. Brytpunktssamtal"]["Norrbotten"] == ["-", "71"]  # – normalised to -
+    assert rows["3. Smärtskattning"]["Västerbotten"] == ["74 (-)", "72"]
+    assert rows["6. Munhälsa"]["Norrbotten"] == ["56 (+1)", "-"]
+    assert rows["5. Vid-behovsordination stark opioid"]["Jämtland/Härjedalen"] == ["80 (-19)", "96"]
+    # Everything else is exactly as before.
+    assert rows["2. Brytpunktssamtal"]["Västerbotten"] == ["86 (0)", "72"]
+
+
+def test_the_dash_is_explained_under_the_table(suppressed: Path) -> None:
+    html = (suppressed / "output" / NORR / f"{NORR}.html").read_text(encoding="utf-8")
+    assert "<td>–</td>" in html and "<td>74 (–)</td>" in html
+    with pdfplumber.open(suppressed / "output" / NORR / f"{NORR}.pdf") as document:
+        text = normalise(" ".join(page.extract_text() or "" for page in document.pages))
+    assert "- = färre än 5 fall; värdet visas inte." in text
+    assert "(-) = förändringen visas inte, eftersom föregående period har färre än 5 fall." in text
+
+
+def test_chart_leaves_out_small_cells_and_says_so(suppressed: Path) -> None:
+    html = (suppressed / "output" / NORR / f"{NORR}.html").read_text(encoding="utf-8")
+    alt = re.search(r'<img src="data:image/svg\+xml;base64,[^"]+" alt="([^"]+)"', html).group(1)
+    alt = alt.replace("\u00a0", " ")
+    assert "Brytpunktssamtal: Jämtland/Härjedalen: 89 % → 91 %;" in alt
+    assert "Norrbotten: färre än 5 fall, visas inte;" in alt
+    assert "Västerbotten: 74 % (föregående period: färre än 5 fall, visas inte)" in alt
+    assert "75 %" not in alt and "67 %" not in alt  # 3/4 and 2/3 are never given
+
+
+def test_min_denominator_is_a_report_setting(project: Path, run) -> None:
+    with_counts(project)
+    replace_in(project / TOML, "[data]\n", "[data]\nmin_denominator = 3\n")
+    result = run(project, "build", NORR, "--html")
+    assert result.exit_code == 0, result.output
+    html = (project / "output" / NORR / f"{NORR}.html").read_text(encoding="utf-8")
+    assert "<td>75 (−2)</td>" in html  # 3/4 shown; previous Norrbotten value is 77
+    assert "<td>74 (+7)</td>" in html  # 2/3 = 66,7 as the previous value
+    assert "<td>–</td>" in html  # 1/2 is still below 3
+    assert 'class="table-note"' in html
+
+
+def test_real_report_has_no_footnote(built_project: Path) -> None:
+    html = (built_project / "output" / NORR / f"{NORR}.html").read_text(encoding="utf-8")
+    assert 'class="table-note"' not in html
+    assert "–</td>" not in html
+
+
+def test_the_minimum_itself_is_shown() -> None:
+    from rmr_gen.compute import is_suppressed
+    from rmr_gen.models import Measurement
+
+    def counted(denominator: int | None) -> Measurement:
+        return Measurement(
+            "munhalsa", "Norrbotten", "2023", "cancer", 50.0, "x.csv", 2, 2, denominator
+        )
+
+    assert is_suppressed(counted(4), 5)
+    assert not is_suppressed(counted(5), 5)
+    assert not is_suppressed(counted(None), 5)  # a value without counts is printed as given
+    assert not is_suppressed(None, 5)
