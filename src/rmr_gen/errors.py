@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True, order=True)
@@ -88,15 +89,11 @@ class Problems:
     ) -> None:
         self._items.append(Problem(Location(path, line, column, sheet), message))
 
-    def note(
-        self,
-        path: str,
-        message: str,
-        line: int | None = None,
-        column: int | None = None,
-        sheet: str | None = None,
-    ) -> None:
-        self._items.append(Problem(Location(path, line, column, sheet), message, "note"))
+    def note(self, path: str, message: str, *where: int | str | None, **named: Any) -> None:
+        """Like :meth:`error`, but printed only: it does not stop the build."""
+        self.error(path, message, *where, **named)  # type: ignore[arg-type]
+        last = self._items[-1]
+        self._items[-1] = Problem(last.location, last.message, "note")
 
     def extend(self, problems: Iterable[Problem]) -> None:
         self._items.extend(problems)
