@@ -44,14 +44,18 @@ class Reporter:
     def start(self, total: int) -> None:
         if not interactive() or total < 2:
             return
+        from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
+        # On a terminal the bar and the lines printed above it share stderr, so that
+        # stdout stays free; scripts (not a terminal, or CI) get plain stdout lines.
         self.bar = Progress(
             TextColumn("[bold]building"),
             BarColumn(),
             MofNCompleteColumn(),
             TextColumn("{task.description}"),
             transient=True,
+            console=Console(stderr=True),
         )
         self.bar.start()
         self.task = self.bar.add_task("", total=total)
@@ -79,7 +83,7 @@ class Reporter:
 
     def _print(self, text: str, err: bool = False) -> None:
         if self.bar is not None:
-            self.bar.console.print(text, markup=False, highlight=False, stderr=err)
+            self.bar.console.print(text, markup=False, highlight=False, soft_wrap=True)
         else:
             typer.echo(text, err=err)
 
