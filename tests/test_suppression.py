@@ -128,3 +128,27 @@ def test_the_minimum_itself_is_shown() -> None:
     assert not is_suppressed(counted(5), 5)
     assert not is_suppressed(counted(None), 5)  # a value without counts is printed as given
     assert not is_suppressed(None, 5)
+
+
+def test_suppressed_rows_are_not_embedded_in_the_pdf(suppressed: Path) -> None:
+    import pikepdf
+
+    pdf = suppressed / "output" / NORR / f"{NORR}.pdf"
+    with pikepdf.open(pdf) as document:
+        embedded = document.attachments["palliativ-norr.csv"].get_file().read_bytes().decode()
+    assert "vb-opioid;Jämtland/Härjedalen;2022–2023;cancer;;40;50" in embedded  # printed: kept
+    for (indicator, region, period, population), (numerator, denominator) in COUNTS.items():
+        if denominator < 5:
+            row = f"{indicator};{region};{period};{population};;{numerator};{denominator}"
+            assert row not in embedded, row
+
+
+def test_diff_shows_suppressed_cells_as_printed(tmp_path: Path, run) -> None:
+    project = copy_project(tmp_path / "project")
+    with_counts(project)
+    assert run(project, "release", NORR, "--version", "1.0").exit_code == 0
+    replace_in(project / CSV, "munhalsa;Västerbotten;2022–2023;cancer;66", "munhalsa;Västerbotten;2022–2023;cancer;67")
+    result = run(project, "diff", NORR, "1.0")
+    assert result.exit_code == 0, result.output
+    assert "Västerbotten, Munhälsa: 66 (+2) → 67 (+3)" in result.stdout
+    assert "Norrbotten, Brytpunktssamtal" not in result.stdout  # suppressed in both: unchanged

@@ -24,7 +24,7 @@ from rmr_gen.archive import Attachment, DocumentInfo, document_info, source_atta
 from rmr_gen.cache import Cache, code_digest
 from rmr_gen.cache import key as cache_key
 from rmr_gen.charts import Chart, change_chart
-from rmr_gen.compute import summary_groups
+from rmr_gen.compute import is_suppressed, summary_groups
 from rmr_gen.config import Reference, load_reference, load_report
 from rmr_gen.data import Key, from_cache, load_report_data, read_measurements, to_cache
 from rmr_gen.errors import InputError, Problem, Problems
@@ -321,8 +321,11 @@ class Rendered:
 
 
 def sources_of(job: Job, project: Project) -> tuple[Attachment, ...]:
-    """What the PDF embeds for archives: report.toml and the data rows it prints."""
-    return source_attachments(job.report, job.data.values(), project.root)
+    """What the PDF embeds for archives: report.toml and the data rows it prints.
+    A suppressed row (too few cases) is not printed, so it is not embedded either."""
+    minimum = job.report.min_denominator
+    printed = [m for m in job.data.values() if not is_suppressed(m, minimum)]
+    return source_attachments(job.report, printed, project.root)
 
 
 _WORKER_WORK: dict[Path, _Work] = {}

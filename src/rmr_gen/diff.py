@@ -144,13 +144,9 @@ def _tables(item: Prepared) -> dict[str, dict[str, Any]]:
                 targets[label] = _target_text(group.indicator.target, report.decimals)
                 for row in group.rows:
                     rows.append(f"{row.region}, {label}")
-                    cells[(row.region, label)] = formatting.value_with_change(
-                        row.current, row.change, report.decimals
-                    )
+                    cells[(row.region, label)] = formatting.summary_cell(row, report.decimals)
                     cells[(row.region, f"{label} (alla diagnoser)")] = (
-                        "-"
-                        if row.current_all is None
-                        else formatting.number(row.current_all, report.decimals)
+                        formatting.all_diagnoses_cell(row, report.decimals)
                     )
         else:
             for row in block.rows:

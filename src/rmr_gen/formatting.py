@@ -15,6 +15,8 @@ import datetime as dt
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
+from rmr_gen.models import SummaryRow
+
 MINUS = "\u2212"
 NBSP = "\u00a0"
 NOT_APPLICABLE = "-"
@@ -54,6 +56,28 @@ def value_with_change(value: float, delta: float | None, decimals: int = 0) -> s
     if delta is None:
         return number(value, decimals)
     return f"{number(value, decimals)} ({change(delta, decimals)})"
+
+
+SUPPRESSED = "–"  # fewer cases than the report's minimum: the value is not shown
+
+
+def summary_cell(row: SummaryRow, decimals: int = 0) -> str:
+    """Tabell 1's cancer cell as printed: ``51 (−9)``, ``–`` (suppressed) or
+    ``51 (–)`` (the previous period is suppressed, so the change is not shown)."""
+    if row.current_suppressed or row.current is None:
+        return SUPPRESSED
+    if row.previous_suppressed:
+        return f"{number(row.current, decimals)} ({SUPPRESSED})"
+    return value_with_change(row.current, row.change, decimals)
+
+
+def all_diagnoses_cell(row: SummaryRow, decimals: int = 0) -> str:
+    """Tabell 1's all-diagnoses cell: the value, ``–`` (suppressed) or ``-`` (not applicable)."""
+    if row.all_suppressed:
+        return SUPPRESSED
+    if row.current_all is None:
+        return NOT_APPLICABLE
+    return number(row.current_all, decimals)
 
 
 def percent(value: float, decimals: int = 0) -> str:

@@ -56,6 +56,8 @@ def _environment(templates_dir: Path) -> Any:
         percent=formatting.percent,
         change=formatting.change,
         cell=formatting.value_with_change,
+        summary_cell=formatting.summary_cell,
+        all_diagnoses_cell=formatting.all_diagnoses_cell,
         target=formatting.target,
         isodate=formatting.date,
     )
