@@ -190,7 +190,10 @@ def _read_fast(
         "sep": sep,
         "header": 0,
         "names": names,
-        "dtype": "category",
+        # Text, never inferred numbers: "1e1" or "33" must reach the parser as written,
+        # whatever the other rows hold (categories of a numeric-looking column would
+        # be floats). Categories afterwards: each distinct text is checked once.
+        "dtype": str,
         "na_filter": False,
         "skip_blank_lines": False,
         "quoting": 3,  # csv.QUOTE_NONE: there are no quotes in the text
@@ -209,6 +212,7 @@ def _read_fast(
         return None
     if len(frame) != lines - 1:
         return None
+    frame = frame.astype("category")
     frame["_line"] = range(2, len(frame) + 2)
     return Table(_drop_empty_rows(frame), headers, shown)
 
