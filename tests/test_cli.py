@@ -294,3 +294,25 @@ def test_a_failing_report_does_not_stop_the_others(project: Path, run) -> None:
     assert "1 built, 0 skipped, 1 failed" in result.stderr
     assert (project / "output" / RMR / f"{RMR}.pdf").is_file()
     assert not (project / "output" / NORR).exists()
+
+
+@pytest.mark.parametrize("code", ["{{ 1/0 }}", "{{ organisation.name + 1 }}"])
+def test_template_runtime_errors_are_the_templates_fault(project: Path, run, code: str) -> None:
+    template = project / "templates" / "processmal" / "report.html.j2"
+    replace_in(template, "{% block page_header %}", "{% block page_header %}" + code)
+    line = line_of(template, "{% block page_header %}")
+    result = run(project, "build", NORR)
+    assert result.exit_code == 2, result.output
+    assert f"templates/processmal/report.html.j2:{line}: error: template error:" in result.stderr
+
+
+def test_a_text_that_is_not_utf8_is_named_with_its_line(project: Path, run) -> None:
+    text = project / "reports" / NORR / "mal.md"
+    text.write_bytes(text.read_bytes() + "\nMål på svenska\n".encode("cp1252"))
+    line = text.read_bytes().count(b"\n")
+    for command in ("check", "build"):
+        result = run(project, command, NORR)
+        assert_refused(
+            result,
+            f"reports/{NORR}/mal.md:{line}: error: not UTF-8 text (byte 0xE5); save the file as UTF-8",
+        )

@@ -83,9 +83,30 @@ def _template_location(exc: BaseException, templates_dir: Path, shown_root: Path
     return Location(shown, lineno)
 
 
+def read_text(path: Path, project_root: Path) -> str:
+    """A text file an editor wrote; not UTF-8 is their error, said where, not a crash."""
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        try:
+            shown = str(path.resolve().relative_to(project_root))
+        except ValueError:
+            shown = str(path)
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InputError(
+            [
+                Problem(
+                    Location(shown, line),
+                    f"not UTF-8 text (byte 0x{raw[exc.start]:02X}); save the file as UTF-8",
+                )
+            ]
+        ) from None
+
+
 def read_stylesheets(templates_dir: Path, kind: str) -> list[str]:
     sheets = [templates_dir / "base.css", templates_dir / kind / "style.css"]
-    return [p.read_text(encoding="utf-8") for p in sheets if p.is_file()]
+    return [read_text(p, templates_dir.parent) for p in sheets if p.is_file()]
 
 
 def render_report(
@@ -110,10 +131,21 @@ def render_report(
     try:
         template = env.get_template(f"{report.kind}/report.html.j2")
         return str(template.render(context))
+    except InputError:
+        raise
     except TemplateError as exc:
         location = _template_location(exc, templates_dir, project_root)
         message = getattr(exc, "message", None) or str(exc)
         raise InputError([Problem(location, f"template error: {message}")]) from exc
+    except Exception as exc:
+        # {{ 1/0 }} or {{ name + 1 }} fail in the template's own code: its author's
+        # error (exit 2). A failure inside rmr-gen's filters is a bug (exit 1).
+        frames = traceback.extract_tb(exc.__traceback__)
+        if not frames or not frames[-1].filename.endswith(".j2"):
+            raise
+        location = _template_location(exc, templates_dir, project_root)
+        message = f"template error: {type(exc).__name__}: {exc}"
+        raise InputError([Problem(location, message)]) from exc
 
 
 def check_templates(templates_dir: Path, project_root: Path) -> list[Problem]:
@@ -128,6 +160,11 @@ def check_templates(templates_dir: Path, project_root: Path) -> list[Problem]:
         except TemplateSyntaxError as exc:
             location = _template_location(exc, templates_dir, project_root)
             problems.append(Problem(location, f"template error: {exc.message}"))
+        except UnicodeDecodeError:
+            try:
+                read_text(path, project_root)
+            except InputError as exc:
+                problems.extend(exc.problems)
     return problems
 
 
@@ -136,7 +173,7 @@ def text_block(path: Path, project_root: Path, max_image_mb: int = 10) -> Block:
     from markupsafe import Markup
 
     html, problems = render_markdown(
-        path.read_text(encoding="utf-8-sig"), path.parent, max_image_mb * 1_000_000
+        read_text(path, project_root), path.parent, max_image_mb * 1_000_000
     )
     if problems:
         try:
