@@ -162,13 +162,26 @@ def test_symlink_in_release_path_is_refused(project: Path, run, tmp_path: Path) 
 
 def test_a_release_in_progress_wins(project: Path, run) -> None:
     """Two releases of one version: the one holding the lock wins, the other is refused."""
+    import fcntl
+
     folder = project / "output" / NORR
     folder.mkdir(parents=True)
-    (folder / ".release-1.0.lock").write_text("")
-    result = run(project, "release", NORR, "--version", "1.0")
+    with (folder / ".release-1.0.lock").open("w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        result = run(project, "release", NORR, "--version", "1.0")
     assert result.exit_code == 2
     assert "another release of" in result.stderr
     assert not (folder / "1.0").exists()
+
+
+def test_a_killed_release_does_not_block_the_next(project: Path, run) -> None:
+    """What a killed release leaves (its lock file, its staging folder) is cleared."""
+    folder = project / "output" / NORR
+    (folder / ".release-1.0-abc123" / "source").mkdir(parents=True)
+    (folder / ".release-1.0.lock").write_text("")
+    result = run(project, "release", NORR, "--version", "1.0")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in folder.iterdir()) == ["1.0"]
 
 
 def test_verify_finds_a_changed_file(released_1_0: Path, run) -> None:

@@ -7,7 +7,7 @@ a project of its own (``source/reports/<id>/``, ``source/data/``,
 ``verify`` can rebuild it the same way and compare bytes.
 
 Everything is made in a staging folder beside the target and moved into place
-with one ``rename``; a lock file opened with ``O_EXCL`` means two releases of
+with one ``rename``; an ``flock`` on a lock file means two releases of
 the same version cannot both win.
 """
 
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import fcntl
 import hashlib
 import json
 import os
@@ -275,15 +276,22 @@ def release(project: Project, report_id: str, version: str) -> Released:
     created = [p for p in (project.output_dir, folder) if not p.exists()]
     folder.mkdir(parents=True, exist_ok=True)
     lock = folder / f".release-{version}.lock"
+    # flock, not a file that exists: the kernel drops it when the process dies, so a
+    # release that was killed never blocks the next one.
+    descriptor = os.open(lock, os.O_CREAT | os.O_WRONLY, 0o644)
     try:
-        descriptor = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-    except FileExistsError:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(descriptor)
+        for made in reversed(created):
+            with contextlib.suppress(OSError):
+                made.rmdir()
         raise _refuse(
-            project.shown(lock),
-            f"another release of {report_id} {version} is in progress"
-            " (if none is, an earlier one was interrupted: remove this file)",
+            project.shown(lock), f"another release of {report_id} {version} is in progress"
         ) from None
-    os.close(descriptor)
+    for stale in folder.glob(f".release-{version}-*"):  # staging left by a killed release
+        _make_writable(stale)
+        shutil.rmtree(stale, ignore_errors=True)
     staging = Path(tempfile.mkdtemp(prefix=f".release-{version}-", dir=folder))
     try:
         _check_new_version(project, report_id, version)  # again, now that we hold the lock
@@ -323,11 +331,13 @@ def release(project: Project, report_id: str, version: str) -> Released:
             _make_writable(staging)
             shutil.rmtree(staging, ignore_errors=True)
         lock.unlink(missing_ok=True)
+        os.close(descriptor)
         for made in reversed(created):  # a refused release leaves no empty folders either
             with contextlib.suppress(OSError):
                 made.rmdir()
         raise
     lock.unlink(missing_ok=True)
+    os.close(descriptor)
     cache.flush()
     target = folder / version
     return Released(report_id, version, target, target / pdf_name, pages, len(files))
