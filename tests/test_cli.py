@@ -316,3 +316,12 @@ def test_a_text_that_is_not_utf8_is_named_with_its_line(project: Path, run) -> N
             result,
             f"reports/{NORR}/mal.md:{line}: error: not UTF-8 text (byte 0xE5); save the file as UTF-8",
         )
+
+
+def test_a_rebuild_without_html_removes_the_stale_html(project: Path, run) -> None:
+    assert run(project, "build", NORR, "--html").exit_code == 0
+    html = project / "output" / NORR / f"{NORR}.html"
+    assert html.is_file()
+    replace_in(project / "reports" / NORR / "motivering.md", "Valda mål", "Valda  mål")
+    assert run(project, "build", NORR).exit_code == 0
+    assert not html.exists(), "an HTML that did not become this PDF is not left beside it"

@@ -153,7 +153,15 @@ def test_a_data_file_shared_by_two_reports_is_reported_once(project: Path, run) 
 def test_a_cell_is_read_as_written_whatever_the_other_rows_hold(project: Path, run) -> None:
     # Every other value is a whole number, so a reader that infers column types would
     # take "1e1" as 10 and print it; it is not a number an editor types.
-    replace_in(project / CSV, "brytpunktssamtal;Norrbotten;2022–2023;cancer;79", "brytpunktssamtal;Norrbotten;2022–2023;cancer;1e1")
+    replace_in(
+        project / CSV,
+        "brytpunktssamtal;Norrbotten;2022–2023;cancer;79",
+        "brytpunktssamtal;Norrbotten;2022–2023;cancer;1e1",
+    )
     result = run(project, "check", NORR)
-    line = next(i for i, text in enumerate((project / CSV).read_text(encoding="utf-8").splitlines(), 1) if ";1e1" in text)
+    line = next(
+        i
+        for i, text in enumerate((project / CSV).read_text(encoding="utf-8").splitlines(), 1)
+        if ";1e1" in text
+    )
     assert_refused(result, f"{CSV}:{line}:5: error: value '1e1' is not a number")

@@ -196,3 +196,12 @@ def test_workbook_locations_read_as_in_a_spreadsheet() -> None:
     assert str(Location("data/x.xlsx", 7, None, "Blad1")) == "data/x.xlsx:Blad1!7:7"
     assert str(Location("data/x.xlsx", None, None, "Blad1")) == "data/x.xlsx:Blad1"
     assert str(Location("data/x.csv", 7, 3)) == "data/x.csv:7:3"
+
+
+def test_a_space_separates_only_groups_of_three() -> None:
+    from rmr_gen.validation import parse_number
+
+    assert parse_number("15 000") == 15000
+    assert parse_number("1\u00a0234\u00a0567,5") == 1234567.5
+    for typo in ["5 1", "5 1 2", "12 34", "1 0000"]:
+        assert parse_number(typo) is None, typo

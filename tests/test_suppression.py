@@ -147,7 +147,11 @@ def test_diff_shows_suppressed_cells_as_printed(tmp_path: Path, run) -> None:
     project = copy_project(tmp_path / "project")
     with_counts(project)
     assert run(project, "release", NORR, "--version", "1.0").exit_code == 0
-    replace_in(project / CSV, "munhalsa;Västerbotten;2022–2023;cancer;66", "munhalsa;Västerbotten;2022–2023;cancer;67")
+    replace_in(
+        project / CSV,
+        "munhalsa;Västerbotten;2022–2023;cancer;66",
+        "munhalsa;Västerbotten;2022–2023;cancer;67",
+    )
     result = run(project, "diff", NORR, "1.0")
     assert result.exit_code == 0, result.output
     assert "Västerbotten, Munhälsa: 66 (+2) → 67 (+3)" in result.stdout

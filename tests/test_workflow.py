@@ -185,3 +185,14 @@ def test_unknown_parameter_value_is_refused(project: Path, run) -> None:
         f"reports/{PER_REGION}/report.toml:{line}: error: unknown region 'Gotlnd' (did you mean 'Gotland'?) (see data/regions.toml)"
         in result.stderr.splitlines()
     )
+
+
+def test_a_parameter_value_listed_twice_is_refused(project: Path, run) -> None:
+    toml = project / "reports" / PER_REGION / "report.toml"
+    text = toml.read_text(encoding="utf-8").replace(
+        'by = "region"', 'by = "region"\nvalues = ["Gotland", "Gotland"]'
+    )
+    toml.write_text(text, encoding="utf-8")
+    result = run(project, "check", PER_REGION)
+    assert result.exit_code == 2
+    assert "error: 'Gotland' is listed twice in parameter.values" in result.stderr

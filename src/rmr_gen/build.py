@@ -28,12 +28,18 @@ from rmr_gen.compute import is_suppressed, summary_groups
 from rmr_gen.config import Reference, load_reference, load_report
 from rmr_gen.data import Key, from_cache, load_report_data, read_measurements, to_cache
 from rmr_gen.errors import InputError, Problem, Problems
-from rmr_gen.files import atomic_write, digest_files, files_below, remove_stale_temporaries
+from rmr_gen.files import (
+    atomic_write,
+    digest_files,
+    files_below,
+    refuse_links,
+    remove_stale_temporaries,
+)
 from rmr_gen.guard import origin_of
 from rmr_gen.models import Limits, Measurement, Report, SummaryGroup
 from rmr_gen.params import expand
 from rmr_gen.pdf import forget_images, html_to_pdf
-from rmr_gen.project import Project
+from rmr_gen.project import REPORT_ID, Project
 from rmr_gen.render import Block, check_templates, render_report, svg_data_uri, text_block
 
 
@@ -306,7 +312,7 @@ def is_current(
         return False
     try:
         return json.loads(stamp.read_text()).get("inputs") == inputs
-    except (OSError, ValueError):
+    except (OSError, ValueError, AttributeError):  # unreadable or not ours: rebuild
         return False
 
 
@@ -342,7 +348,7 @@ def render_job(project_root: Path, job: Job) -> Rendered:
         html = work.html(job)
         sources = [
             *sorted(job.report.folder.rglob("*")),
-            *sorted(project.templates_dir.rglob("*.j2")),
+            *sorted(p for p in project.templates_dir.rglob("*") if p.suffix in (".j2", ".css")),
         ]
         pdf, pages = html_to_pdf(
             html,
@@ -405,6 +411,11 @@ def build(
     ``problems``, if given, receives the notes (ignored columns and the like).
     """
     ids = list(report_ids or project.report_ids())
+    refuse_links(
+        [project.output_dir, *(project.output_folder(i) for i in ids if REPORT_ID.match(i))],
+        project.root,
+        "builds",
+    )
     cache = cache_for(project)
     the_plan = plan(project, ids, cache)
     if problems is not None:
@@ -452,9 +463,11 @@ def build(
                 )
             )
             continue
+        atomic_write(target, rendered.pdf)
         if write_html:
             atomic_write(target.with_suffix(".html"), rendered.html.encode("utf-8"))
-        atomic_write(target, rendered.pdf)
+        else:  # an older HTML beside it would no longer be the one this PDF came from
+            target.with_suffix(".html").unlink(missing_ok=True)
         stamp = {"inputs": job.inputs, "rmr_gen": __version__, "pages": rendered.pages}
         atomic_write(stamp_path(project, job.report), json.dumps(stamp).encode())
         report(

@@ -389,6 +389,8 @@ def _parameter(
         return "", ()
     known = reference.regions if by == "region" else tuple(reference.healthcare_regions)
     values = check.strings(table, "values", "parameter") or known
+    for value in sorted({v for v in values if values.count(v) > 1}):
+        check.error(("parameter", "values"), f"'{value}' is listed twice in parameter.values")
     for value in values:
         if value not in known:
             check.error(

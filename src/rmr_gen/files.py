@@ -72,3 +72,15 @@ def files_below(folder: Path) -> list[Path]:
     if not folder.is_dir():
         return []
     return [p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+
+
+def refuse_links(paths: Iterable[Path], root: Path, what: str) -> None:
+    """Writing through a symbolic link could land anywhere: refuse, naming the link."""
+    from rmr_gen.errors import Problems
+
+    problems = Problems()
+    for path in paths:
+        if path.is_symlink():  # shown as named, not where the link leads
+            shown = path.relative_to(root) if path.is_relative_to(root) else path
+            problems.error(str(shown), f"is a symbolic link; {what} refuse links")
+    problems.raise_if_any()

@@ -32,7 +32,7 @@ from rmr_gen.build import Prepared, cache_for, prepare
 from rmr_gen.cache import Cache
 from rmr_gen.config import Reference, load_reference
 from rmr_gen.errors import InputError, Location, Problem, Problems
-from rmr_gen.files import files_below
+from rmr_gen.files import files_below, refuse_links
 from rmr_gen.models import Report
 from rmr_gen.pdf import html_to_pdf
 from rmr_gen.project import REPORT_ID, Project
@@ -146,12 +146,7 @@ def check_names(project: Project, report_id: str, version: str) -> None:
 
 
 def _refuse_symlinks(project: Project, paths: Iterable[Path]) -> None:
-    problems = Problems()
-    for path in paths:
-        if path.is_symlink():  # shown as named, not where the link leads
-            shown = path.relative_to(project.root) if path.is_relative_to(project.root) else path
-            problems.error(str(shown), "is a symbolic link; releases refuse links")
-    problems.raise_if_any()
+    refuse_links(paths, project.root, "releases")
 
 
 def _output_path_links(project: Project, report_id: str, version: str) -> list[Path]:

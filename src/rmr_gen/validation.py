@@ -36,7 +36,10 @@ REQUIRED = ("indicator", "region", "period", "population")
 OPTIONAL = ("value", "numerator", "denominator")
 KNOWN = REQUIRED + OPTIONAL
 
-_SPACES = str.maketrans("", "", " \u00a0\u202f\u2009'")
+_SPACE_CHARS = " \u00a0\u202f\u2009'"
+_SPACES = str.maketrans("", "", _SPACE_CHARS)
+#: Thousands separated by one space-like character, in groups of three: "15 000,5".
+_SPACED = re.compile(r"^[+\-\u2212]?\d{1,3}(?:[ \u00a0\u202f\u2009']\d{3})+(?:[.,]\d*)?$")
 _PLAIN = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")
 _GROUPED = re.compile(r"^[+-]?\d{1,3}(?P<sep>[.,])\d{3}(?:(?P=sep)\d{3})*(?P<dec>[.,])\d+$")
 
@@ -49,7 +52,10 @@ def parse_number(text: str) -> float | None:
     appear (the last one is the decimal mark). A single ``,`` or ``.`` is always
     the decimal mark: ``1,234`` is 1.234, as in Swedish.
     """
-    cleaned = text.strip().translate(_SPACES).replace("\u2212", "-")
+    stripped = text.strip()
+    if any(c in stripped for c in _SPACE_CHARS) and not _SPACED.match(stripped):
+        return None  # "5 1" is a typo, not 51: a space only separates groups of three
+    cleaned = stripped.translate(_SPACES).replace("\u2212", "-")
     if _PLAIN.match(cleaned):
         return float(cleaned.replace(",", "."))
     match = _GROUPED.match(cleaned)

@@ -337,3 +337,33 @@ def test_mathtext_in_chart_labels_prints_literally(project: Path, run) -> None:
     ).decode()
     assert "$\\frac{1}{0}$" in svg  # the label as written, as text
     assert MARKER not in svg
+
+
+@pytest.mark.parametrize("link", ["output", "output/sec"])
+def test_build_refuses_to_write_through_a_symlink(
+    link: str, attack: Path, tmp_path: Path, run
+) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (attack / link).parent.mkdir(parents=True, exist_ok=True)
+    (attack / link).symlink_to(elsewhere)
+    result = run(attack, "build", "sec")
+    assert result.exit_code == 2
+    assert f"{link}: error: is a symbolic link; builds refuse links" in result.stderr
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_a_refused_resource_in_a_stylesheet_names_the_stylesheet(
+    attack: Path, secrets: Secrets, run
+) -> None:
+    css = attack / "templates" / "base.css"
+    css.write_text(
+        css.read_text(encoding="utf-8")
+        + f'\nbody {{ background: url("{secrets.svg.as_uri()}"); }}\n',
+        encoding="utf-8",
+    )
+    line = css.read_text(encoding="utf-8").count("\n")
+    result = run(attack, "build", "sec")
+    assert result.exit_code == 2
+    assert f"templates/base.css:{line}: error: resource refused:" in result.stderr
+    assert leaked(attack) == []
