@@ -163,6 +163,9 @@ def decode_lenient(raw: bytes) -> str:
         return raw.decode("cp1252", errors="replace")
 
 
+_NUMBER_COLUMNS = frozenset({"value", "numerator", "denominator"})
+
+
 def _read_fast(
     raw: bytes, newlines: int, sep: str, headers: tuple[str, ...], shown: str
 ) -> Table | None:
@@ -190,10 +193,13 @@ def _read_fast(
         "sep": sep,
         "header": 0,
         "names": names,
-        # Text, never inferred numbers: "1e1" or "33" must reach the parser as written,
-        # whatever the other rows hold (categories of a numeric-looking column would
-        # be floats). Categories afterwards: each distinct text is checked once.
-        "dtype": str,
+        # Categories: each distinct text is checked once. But a column that looks
+        # numeric would get float categories, and "1e1" or "33" must reach the parser
+        # as written: the number columns are read as text first.
+        "dtype": {
+            name: str if header.strip().lower() in _NUMBER_COLUMNS else "category"
+            for name, header in zip(names, headers, strict=True)
+        },
         "na_filter": False,
         "skip_blank_lines": False,
         "quoting": 3,  # csv.QUOTE_NONE: there are no quotes in the text
@@ -212,7 +218,7 @@ def _read_fast(
         return None
     if len(frame) != lines - 1:
         return None
-    frame = frame.astype("category")
+    frame = frame.astype("category")  # the number columns, read as text
     frame["_line"] = range(2, len(frame) + 2)
     return Table(_drop_empty_rows(frame), headers, shown)
 
