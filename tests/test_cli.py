@@ -325,3 +325,12 @@ def test_a_rebuild_without_html_removes_the_stale_html(project: Path, run) -> No
     replace_in(project / "reports" / NORR / "motivering.md", "Valda mål", "Valda  mål")
     assert run(project, "build", NORR).exit_code == 0
     assert not html.exists(), "an HTML that did not become this PDF is not left beside it"
+
+
+def test_a_report_folder_without_report_toml_is_named(project: Path, run) -> None:
+    (project / "reports" / "utkast").mkdir()
+    result = run(project, "check")
+    assert_refused(
+        result,
+        "reports/utkast/report.toml: error: missing: every folder in reports/ is a report and needs its report.toml",
+    )

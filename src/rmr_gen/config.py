@@ -199,6 +199,12 @@ def load_report(
 ) -> Report | None:
     """Validate ``reports/<report_id>/report.toml``; ``None`` if it has errors."""
     folder = project.reports_dir / report_id
+    if REPORT_ID.match(report_id) and folder.is_dir() and not (folder / "report.toml").exists():
+        problems.error(
+            f"{project.shown(folder)}/report.toml",
+            "missing: every folder in reports/ is a report and needs its report.toml",
+        )
+        return None
     if not REPORT_ID.match(report_id) or not (folder / "report.toml").is_file():
         known = project.report_ids()
         hint = suggest(report_id, known) or f" (known: {', '.join(known) or 'none'})"

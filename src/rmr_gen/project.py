@@ -56,10 +56,9 @@ class Project:
             return str(path)
 
     def report_ids(self) -> list[str]:
+        """Every folder in reports/ (a folder without report.toml is reported, not skipped)."""
         return sorted(
-            p.name
-            for p in self.reports_dir.iterdir()
-            if p.is_dir() and (p / "report.toml").is_file()
+            p.name for p in self.reports_dir.iterdir() if p.is_dir() and not p.name.startswith(".")
         )
 
     def output_folder(self, report_id: str) -> Path:
