@@ -1,4 +1,10 @@
-"""Shared fixtures: a throw-away copy of the project, and PDFs built once per session."""
+"""Shared fixtures: throw-away copies of the fixture project, and PDFs built once per session.
+
+The tests never read the repository's own reports/ or data/: those are the
+editors' examples, free to change. ``tests/fixtures/project`` is a project of
+its own (reports/ and data/; templates and reference data are rmr-gen's
+defaults, as in a project made by ``rmr-gen init``).
+"""
 
 from __future__ import annotations
 
@@ -11,21 +17,31 @@ import pytest
 from typer.testing import CliRunner
 
 from rmr_gen.cli import app
+from rmr_gen.project import PACKAGE_TEMPLATES
 
-ROOT = Path(__file__).resolve().parents[1]
+#: The fixture project every test copies; never the repository's reports/.
+ROOT = Path(__file__).parent / "fixtures" / "project"
 SEEDS = Path(__file__).parent / "fixtures" / "seeds"
 NORR = "processmal-palliativ-norr-2025-2028"
 
 
 def copy_project(target: Path) -> Path:
-    for name in ("reports", "templates", "data"):
+    for name in ("reports", "data"):
         shutil.copytree(ROOT / name, target / name)
+    return target
+
+
+def own_template(project_dir: Path, name: str) -> Path:
+    """Copy rmr-gen's default ``templates/<name>`` into the project, to edit it there."""
+    target = project_dir / "templates" / name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(PACKAGE_TEMPLATES / name, target)
     return target
 
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    """A fresh copy of the repository's project, safe to break."""
+    """A fresh copy of the fixture project, safe to break."""
     return copy_project(tmp_path / "project")
 
 

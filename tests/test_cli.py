@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import NORR
+from tests.conftest import NORR, own_template
 
 RMR = "rmr-palliativ-vard-vgr"
 CSV = Path("data") / "palliativ-norr.csv"
@@ -163,7 +163,7 @@ def test_missing_column_suggests_the_closest(project: Path, run) -> None:
 
 
 def test_jinja_syntax_error_names_template_and_line(project: Path, run) -> None:
-    template = project / "templates" / "partials" / "table-indicator-summary.html.j2"
+    template = own_template(project, "partials/table-indicator-summary.html.j2")
     replace_in(template, "{{ group.number }}.", "{{ group.number }.")
     line = line_of(template, '<th scope="rowgroup"')
     result = run(project, "build", NORR)
@@ -174,7 +174,7 @@ def test_jinja_syntax_error_names_template_and_line(project: Path, run) -> None:
 
 
 def test_undefined_variable_in_template(project: Path, run) -> None:
-    template = project / "templates" / "processmal" / "report.html.j2"
+    template = own_template(project, "processmal/report.html.j2")
     replace_in(template, "{{ report.version }}", "{{ report.versoin }}")
     result = run(project, "build", NORR)
     assert result.exit_code == 2
@@ -227,7 +227,7 @@ def test_failed_build_keeps_the_previous_pdf(project: Path, run) -> None:
 def test_resource_outside_project_is_refused(project: Path, run, tmp_path: Path) -> None:
     secret = tmp_path / "secret.css"
     secret.write_text("body { color: red }")
-    template = project / "templates" / "processmal" / "report.html.j2"
+    template = own_template(project, "processmal/report.html.j2")
     text = template.read_text(encoding="utf-8")
     template.write_text(
         text.replace(
@@ -298,7 +298,7 @@ def test_a_failing_report_does_not_stop_the_others(project: Path, run) -> None:
 
 @pytest.mark.parametrize("code", ["{{ 1/0 }}", "{{ organisation.name + 1 }}"])
 def test_template_runtime_errors_are_the_templates_fault(project: Path, run, code: str) -> None:
-    template = project / "templates" / "processmal" / "report.html.j2"
+    template = own_template(project, "processmal/report.html.j2")
     replace_in(template, "{% block page_header %}", "{% block page_header %}" + code)
     line = line_of(template, "{% block page_header %}")
     result = run(project, "build", NORR)

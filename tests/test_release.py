@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import NORR, normalise, pdf_pages_text
+from tests.conftest import NORR, normalise, own_template, pdf_pages_text
 from tests.test_cli import assert_refused, replace_in
 from tests.test_processmal_norr import tabell_1_parts
 
@@ -302,7 +302,7 @@ def test_concurrent_releases_of_one_version_cannot_both_win(project: Path) -> No
 def test_a_failed_release_leaves_nothing(project: Path, run) -> None:
     """A problem found while making the PDF in staging leaves no folder or lock behind."""
     replace_in(
-        project / "templates" / "processmal" / "report.html.j2",
+        own_template(project, "processmal/report.html.j2"),
         "{% block page_header %}",
         '{% block page_header %}<img src="saknas.png" alt="">',
     )

@@ -98,7 +98,10 @@ def stamp_path(project: Project, report: Report | str) -> Path:
 
 
 def font_files(project: Project) -> list[Path]:
-    return sorted((project.templates_dir / "fonts").glob("*.ttf"))
+    fonts = project.template_files()
+    return sorted(
+        p for name, p in fonts.items() if name.startswith("fonts/") and name.endswith(".ttf")
+    )
 
 
 class _Inputs:
@@ -107,7 +110,7 @@ class _Inputs:
     def __init__(self, project: Project, reference: Reference) -> None:
         self.project = project
         self.shared = digest_files(
-            [*reference.files, *files_below(project.templates_dir)],
+            [*reference.files, *project.template_files().values()],
             project.root,
             # SOURCE_DATE_EPOCH dates a report that has no date of its own
             salt=f"rmr-gen {__version__} {code_digest().hex()} "
@@ -238,7 +241,7 @@ class _Work:
     def render(self, job: Job) -> tuple[str, list[Block]]:
         """The job's HTML and the computed blocks it was made from."""
         blocks = self.blocks(job.report, job.data)
-        html = render_report(job.report, blocks, self.project.templates_dir, self.project.root)
+        html = render_report(job.report, blocks, self.project.template_dirs, self.project.root)
         return html, blocks
 
 
@@ -279,7 +282,7 @@ def plan(project: Project, report_ids: Sequence[str], cache: Cache) -> Plan:
     (reference data, templates) fail everything; a report's own fail only it."""
     problems = Problems()
     reference = load_reference(project, problems)
-    problems.extend(check_templates(project.templates_dir, project.root))
+    problems.extend(check_templates(project.template_dirs, project.root))
     problems.raise_if_any()
     work = _Work(project, cache, reference)
     inputs = _Inputs(project, reference)
@@ -348,7 +351,7 @@ def render_job(project_root: Path, job: Job) -> Rendered:
         html = work.html(job)
         sources = [
             *sorted(job.report.folder.rglob("*")),
-            *sorted(p for p in project.templates_dir.rglob("*") if p.suffix in (".j2", ".css")),
+            *(p for p in project.template_files().values() if p.suffix in (".j2", ".css")),
         ]
         pdf, pages = html_to_pdf(
             html,

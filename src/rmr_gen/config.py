@@ -30,7 +30,7 @@ from rmr_gen.models import (
     Target,
     TargetRow,
 )
-from rmr_gen.project import REPORT_ID, Project
+from rmr_gen.project import REFERENCE_FILES, REPORT_ID, Project
 from rmr_gen.tomlfile import TomlDocument, read_toml
 
 PERIOD = re.compile(r"^(\d{4})(?:\s*[-–—]\s*(\d{4}))?$")
@@ -152,11 +152,9 @@ def _path(where: tuple[str | int, ...], key: str) -> str:
 
 
 def load_reference(project: Project, problems: Problems) -> Reference:
-    """Read ``data/organisations.toml``, ``indicators.toml`` and ``regions.toml``."""
-    files = tuple(
-        project.data_dir / name
-        for name in ("organisations.toml", "indicators.toml", "regions.toml")
-    )
+    """Read ``data/organisations.toml``, ``indicators.toml`` and ``regions.toml``:
+    each from the project's data/ when it has one, else rmr-gen's default."""
+    files = tuple(project.reference_file(name) for name in REFERENCE_FILES)
     docs = [read_toml(path, project.shown(path), problems) for path in files]
     organisations: dict[str, Organisation] = {}
     indicators: dict[str, Indicator] = {}
@@ -223,9 +221,14 @@ def load_report(
     check.unknown_keys(data, REPORT_KEYS)
 
     kind = check.string(data, "kind", required=True)
-    if kind and not (project.templates_dir / kind / "report.html.j2").is_file():
+    if kind and not project.template_file(f"{kind}/report.html.j2").is_file():
         kinds = sorted(
-            p.name for p in project.templates_dir.glob("*") if (p / "report.html.j2").is_file()
+            {
+                p.name
+                for d in project.template_dirs
+                for p in d.glob("*")
+                if (p / "report.html.j2").is_file()
+            }
         )
         check.error(("kind",), f"unknown document kind '{kind}'{suggest(kind, kinds)}")
 

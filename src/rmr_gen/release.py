@@ -59,7 +59,7 @@ def release_pdf(project: Project, report_id: str, version: str) -> Path:
 
 def snapshot(project: Project, report_id: str, version: str) -> Project:
     """The release's inputs, as a project that renders like the original."""
-    return Project(release_folder(project, report_id, version) / SOURCE)
+    return Project(release_folder(project, report_id, version) / SOURCE, defaults=False)
 
 
 def versions(project: Project, report_id: str) -> list[str]:
@@ -82,7 +82,7 @@ def input_files(project: Project, report: Report, reference: Reference) -> list[
         *report.data_files,
         *report.previous_data_files,  # output/<prev>/<X.Y>/source/data/: kept at that path
         *reference.files,
-        *files_below(project.templates_dir),
+        *project.template_files().values(),  # the project's own and the defaults it uses
     }
     return sorted(paths)
 
@@ -93,7 +93,7 @@ def sha256(path: Path) -> str:
 
 def source_hashes(project: Project, paths: Iterable[Path]) -> dict[str, str]:
     """``{"source/<path in project>": sha256}`` for the snapshot of ``paths``."""
-    return {f"{SOURCE}/{path.relative_to(project.root).as_posix()}": sha256(path) for path in paths}
+    return {f"{SOURCE}/{project.source_name(path)}": sha256(path) for path in paths}
 
 
 @dataclass(frozen=True)
@@ -291,7 +291,7 @@ def release(project: Project, report_id: str, version: str) -> Released:
     try:
         _check_new_version(project, report_id, version)  # again, now that we hold the lock
         for path in inputs:
-            copy = staging / SOURCE / path.relative_to(project.root)
+            copy = staging / SOURCE / project.source_name(path)
             copy.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(path, copy)
         pdf, pages, _ = render_snapshot(Project(staging / SOURCE), report_id, cache)

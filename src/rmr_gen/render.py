@@ -37,14 +37,19 @@ def svg_data_uri(svg: bytes) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
 
 
+def _folders(templates: Path | tuple[Path, ...]) -> tuple[Path, ...]:
+    return templates if isinstance(templates, tuple) else (templates,)
+
+
 @lru_cache(maxsize=4)
-def _environment(templates_dir: Path) -> Any:
-    """One sandboxed environment per templates folder: compiled templates are reused."""
+def _environment(templates_dir: Path | tuple[Path, ...]) -> Any:
+    """One sandboxed environment per templates search path (the project's own folder,
+    then the package's defaults): compiled templates are reused."""
     from jinja2 import FileSystemLoader, StrictUndefined, select_autoescape
     from jinja2.sandbox import SandboxedEnvironment
 
     env = SandboxedEnvironment(
-        loader=FileSystemLoader(str(templates_dir)),
+        loader=FileSystemLoader([str(p) for p in _folders(templates_dir)]),
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -64,7 +69,9 @@ def _environment(templates_dir: Path) -> Any:
     return env
 
 
-def _template_location(exc: BaseException, templates_dir: Path, shown_root: Path) -> Location:
+def _template_location(
+    exc: BaseException, templates_dir: Path | tuple[Path, ...], shown_root: Path
+) -> Location:
     """The template file and line an error comes from (Jinja keeps them in frames)."""
     filename = getattr(exc, "filename", None)
     lineno = getattr(exc, "lineno", None)
@@ -74,7 +81,9 @@ def _template_location(exc: BaseException, templates_dir: Path, shown_root: Path
                 filename, lineno = frame.filename, frame.lineno
                 break
     if not filename:
-        return Location(str(templates_dir.relative_to(shown_root)))
+        first = _folders(templates_dir)[0]
+        inside = first.is_relative_to(shown_root)
+        return Location(str(first.relative_to(shown_root) if inside else first))
     path = Path(filename)
     try:
         shown = str(path.resolve().relative_to(shown_root))
@@ -104,15 +113,20 @@ def read_text(path: Path, project_root: Path) -> str:
         ) from None
 
 
-def read_stylesheets(templates_dir: Path, kind: str) -> list[str]:
-    sheets = [templates_dir / "base.css", templates_dir / kind / "style.css"]
-    return [read_text(p, templates_dir.parent) for p in sheets if p.is_file()]
+def read_stylesheets(templates_dir: Path | tuple[Path, ...], kind: str) -> list[str]:
+    """``base.css`` and ``<kind>/style.css``, each from the first folder that has it."""
+    sheets = []
+    for name in ("base.css", f"{kind}/style.css"):
+        found = [folder / name for folder in _folders(templates_dir) if (folder / name).is_file()]
+        if found:
+            sheets.append(read_text(found[0], found[0].parent))
+    return sheets
 
 
 def render_report(
     report: Report,
     blocks: list[Block],
-    templates_dir: Path,
+    templates_dir: Path | tuple[Path, ...],
     project_root: Path,
     extra: Mapping[str, Any] | None = None,
 ) -> str:
@@ -148,19 +162,20 @@ def render_report(
         raise InputError([Problem(location, message)]) from exc
 
 
-def check_templates(templates_dir: Path, project_root: Path) -> list[Problem]:
+def check_templates(templates_dir: Path | tuple[Path, ...], project_root: Path) -> list[Problem]:
     """Compile every template, so syntax errors show even when the data is also wrong."""
     from jinja2 import TemplateSyntaxError
 
     env = _environment(templates_dir)
     problems = []
-    for path in sorted(templates_dir.rglob("*.j2")):
+    for name in env.list_templates(filter_func=lambda name: name.endswith(".j2")):
         try:
-            env.get_template(path.relative_to(templates_dir).as_posix())
+            env.get_template(name)  # the one in use: the project's own, else the default
         except TemplateSyntaxError as exc:
             location = _template_location(exc, templates_dir, project_root)
             problems.append(Problem(location, f"template error: {exc.message}"))
         except UnicodeDecodeError:
+            path = next(f / name for f in _folders(templates_dir) if (f / name).is_file())
             try:
                 read_text(path, project_root)
             except InputError as exc:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 
+from rmr_gen.project import PACKAGE_TEMPLATES
 from tests.conftest import ROOT
 
 MARKER = "RMRSECRETMARKER5B1E0C"
@@ -66,8 +67,8 @@ contents = ["text.md"]
 def attack(tmp_path: Path) -> Path:
     """A project with one tiny report, ``sec``: fast to build many times."""
     project = tmp_path / "project"
-    for name in ("templates", "data"):
-        shutil.copytree(ROOT / name, project / name)
+    shutil.copytree(PACKAGE_TEMPLATES, project / "templates")  # attacks edit them
+    shutil.copytree(ROOT / "data", project / "data")
     report = project / "reports" / "sec"
     report.mkdir(parents=True)
     (report / "report.toml").write_text(REPORT, encoding="utf-8")
