@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 import traceback
 from collections.abc import Callable
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, TypeVar
 
@@ -26,13 +27,39 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
+
+def _argument_types_hidden() -> None:
+    """Typer prints each argument's Python type in --help (``REPORT <list[str]>``); an
+    editor needs the name and the words only. Options show a metavar (``--jobs N``)."""
+    from typer import core
+
+    if hasattr(core.TyperArgument, "display_type_rich"):
+        core.TyperArgument.display_type_rich = lambda self, ctx: None
+
+
+_argument_types_hidden()
 T = TypeVar("T")
 ReportIds = Annotated[
     list[str] | None,
     typer.Argument(
-        help="Report ids (folders in reports/). Default: every report.", show_default=False
+        help="Report ids (folders in reports/). Default: every report.",
+        show_default=False,
+        metavar="REPORT",
     ),
 ]
+ReportId = Annotated[
+    str, typer.Argument(help="The report (its folder in reports/).", metavar="REPORT")
+]
+
+
+class Kind(StrEnum):
+    processmal = "processmal"
+    rmr = "rmr"
+
+
+class SummaryFormat(StrEnum):
+    text = "text"
+    json = "json"
 
 
 def _version(value: bool) -> None:
@@ -46,10 +73,17 @@ def main_options(
     ctx: typer.Context,
     project: Annotated[
         Path,
-        typer.Option("--project", help="The project folder (with reports/, templates/, data/)."),
+        typer.Option(
+            "--project",
+            help="The project folder (with reports/, and optionally templates/ and data/).",
+            metavar="DIR",
+        ),
     ] = Path("."),
     version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print rmr-gen's own version."
+        ),
     ] = False,
 ) -> None:
     ctx.obj = project
@@ -101,7 +135,9 @@ def build(
     ] = False,
     jobs: Annotated[
         int | None,
-        typer.Option("--jobs", "-j", min=1, help="Parallel processes. Default: number of CPUs."),
+        typer.Option(
+            "--jobs", "-j", min=1, metavar="N", help="Parallel processes. Default: number of CPUs."
+        ),
     ] = None,
 ) -> None:
     """Build PDFs into output/<id>/; unchanged ones are skipped. A report that fails
@@ -131,7 +167,18 @@ def build(
 
 
 @app.command()
-def check(ctx: typer.Context, report_ids: ReportIds = None) -> None:
+def check(
+    ctx: typer.Context,
+    report_ids: ReportIds = None,
+    sources: Annotated[
+        bool,
+        typer.Option(
+            "--sources",
+            help="Also print which file each template and reference data file is read from:"
+            " the project's own or rmr-gen's default.",
+        ),
+    ] = False,
+) -> None:
     """Validate reports, texts, data and templates; write nothing."""
     from rmr_gen import build as builder
 
@@ -140,6 +187,25 @@ def check(ctx: typer.Context, report_ids: ReportIds = None) -> None:
     _show_notes(found)
     for item in prepared:
         typer.echo(f"ok  {item.report.id}")
+    if sources:
+        for line in _run(ctx, _source_lines):
+            typer.echo(line)
+
+
+def _source_lines(project: object) -> list[str]:
+    """``source  data/regions.toml  <file> (project|rmr-gen default)``, one per input."""
+    from rmr_gen.project import REFERENCE_FILES, Project
+
+    assert isinstance(project, Project)
+    lines = [
+        f"source  data/{name}  {project.origin(project.reference_file(name))}"
+        for name in REFERENCE_FILES
+    ]
+    lines += [
+        f"source  templates/{name}  {project.origin(path)}"
+        for name, path in project.template_files().items()
+    ]
+    return lines
 
 
 @app.command("list")
@@ -153,15 +219,24 @@ def list_reports(ctx: typer.Context) -> None:
         )
 
 
-Version = Annotated[str, typer.Argument(help="A released version, e.g. 1.0.", show_default=False)]
+Version = Annotated[
+    str, typer.Argument(help="A released version, e.g. 1.0.", show_default=False, metavar="X.Y")
+]
 
 
 @app.command()
 def release(
     ctx: typer.Context,
-    report_id: Annotated[str, typer.Argument(help="The report to release.", show_default=False)],
+    report_id: ReportId,
     version: Annotated[
-        str, typer.Option("--version", help="The version to release (major.minor, e.g. 1.1).")
+        str,
+        typer.Option(
+            "--document-version",
+            "--version",
+            metavar="X.Y",
+            help="The document's version to release (major.minor, e.g. 1.1; the same as"
+            " `version` in its report.toml). Not rmr-gen's own version.",
+        ),
     ],
 ) -> None:
     """Release a report: output/<id>/<X.Y>/<id>-<X.Y>.pdf, a snapshot and manifest.json."""
@@ -175,7 +250,7 @@ def release(
 @app.command()
 def verify(
     ctx: typer.Context,
-    report_id: Annotated[str, typer.Argument(help="The report.", show_default=False)],
+    report_id: ReportId,
     version: Version,
 ) -> None:
     """Prove a release is intact: manifest hashes match, the snapshot rebuilds the same bytes."""
@@ -189,16 +264,82 @@ def verify(
 
 
 @app.command()
-def new(
-    ctx: typer.Context,
-    new_id: Annotated[str, typer.Argument(help="The new report's id.", show_default=False)],
-    from_id: Annotated[
-        str, typer.Option("--from", help="The report whose latest release is carried over.")
+def init(
+    folder: Annotated[
+        Path, typer.Argument(help="The new project's folder.", metavar="DIR", show_default=False)
     ],
 ) -> None:
-    """Start next year's plan: reports/<NEW_ID>/ from the latest release of --from."""
+    """Start a project in DIR: reports/ with one example report that builds, data/ for
+    its numbers. Templates and reference data are rmr-gen's own until DIR has its own."""
+    from rmr_gen.scaffold import init_project
+
+    try:
+        written = init_project(folder)
+    except InputError as exc:
+        for problem in exc.problems:
+            typer.echo(str(problem), err=True)
+        typer.echo("rmr-gen: 1 error; nothing written", err=True)
+        raise typer.Exit(2) from None
+    for path in written:
+        typer.echo(f"created  {path}")
+    typer.echo(f"next: rmr-gen --project {folder} build")
+
+
+@app.command()
+def new(
+    ctx: typer.Context,
+    new_id: Annotated[
+        str, typer.Argument(help="The new report's id.", show_default=False, metavar="ID")
+    ],
+    from_id: Annotated[
+        str | None,
+        typer.Option(
+            "--from",
+            metavar="REPORT",
+            help="Next year's plan: carry over the latest release of REPORT.",
+        ),
+    ] = None,
+    kind: Annotated[
+        Kind | None, typer.Option("--kind", help="A new report from scratch, of this kind.")
+    ] = None,
+    organisation: Annotated[
+        str | None,
+        typer.Option(
+            "--organisation",
+            metavar="ORG",
+            help="With --kind: the publisher (an id in data/organisations.toml).",
+        ),
+    ] = None,
+    regions: Annotated[
+        str | None,
+        typer.Option(
+            "--regions",
+            metavar="R1,R2",
+            help="With --kind processmal: the regions its tables show, comma-separated.",
+        ),
+    ] = None,
+) -> None:
+    """Start a report in reports/ID/: from scratch (--kind) or as next year's plan
+    from the latest release of another (--from)."""
+    if (from_id is None) == (kind is None):
+        typer.echo("new: error: give either --kind processmal|rmr or --from REPORT", err=True)
+        raise typer.Exit(2)
+    if kind is not None:
+        from rmr_gen.scaffold import start_report
+
+        chosen = regions.split(",") if regions else []
+        started = _run(
+            ctx, lambda project: start_report(project, new_id, kind.value, organisation, chosen)
+        )
+        typer.echo(f"created  reports/{started.report_id}/ ({', '.join(started.files)})")
+        typer.echo("next: set the title in report.toml, write the texts, rmr-gen check")
+        return
+    if organisation or regions:
+        typer.echo("new: error: --organisation and --regions go with --kind", err=True)
+        raise typer.Exit(2)
     from rmr_gen.nextplan import new_report
 
+    assert from_id is not None
     done = _run(ctx, lambda project: new_report(project, new_id, from_id))
     typer.echo(f"created  reports/{done.report_id}/ from {done.source}  (version 1.0)")
     if done.period:
@@ -215,14 +356,17 @@ def new(
 @app.command()
 def diff(
     ctx: typer.Context,
-    report_id: Annotated[str, typer.Argument(help="The report.", show_default=False)],
-    old: Annotated[str, typer.Argument(help="The released version to compare from.")],
+    report_id: ReportId,
+    old: Annotated[
+        str, typer.Argument(help="The released version to compare from.", metavar="OLD")
+    ],
     new: Annotated[
-        str | None, typer.Argument(help="A released version; default: the working draft.")
+        str | None,
+        typer.Argument(help="A released version; default: the working draft.", metavar="NEW"),
     ] = None,
     output_format: Annotated[
-        str, typer.Option("--format", help="Summary as 'text' or 'json'.")
-    ] = "text",
+        SummaryFormat, typer.Option("--format", help="The summary on stdout.")
+    ] = SummaryFormat.text,
     exit_code: Annotated[
         bool, typer.Option("--exit-code", help="Exit with 1 when there are differences.")
     ] = False,
@@ -232,11 +376,8 @@ def diff(
 
     from rmr_gen import diff as differ
 
-    if output_format not in ("text", "json"):
-        typer.echo(f"--format: error: '{output_format}' is not 'text' or 'json'", err=True)
-        raise typer.Exit(2)
     done = _run(ctx, lambda project: differ.diff(project, report_id, old, new))
-    if output_format == "json":
+    if output_format is SummaryFormat.json:
         data = done.differences.as_json()
         root = ctx.obj.resolve()
         data.update(pdf=str(done.pdf.relative_to(root)), html=str(done.html.relative_to(root)))
