@@ -32,6 +32,8 @@ def init_project(target: Path) -> list[Path]:
     if target.exists() and not target.is_dir():
         raise _refuse(str(target), "exists and is not a folder")
     source = STARTERS / "project"
+    if not (source / "reports").is_dir():  # a broken installation, not the user's mistake
+        raise RuntimeError(f"rmr-gen's starter project is missing: {source}")
     target.mkdir(parents=True, exist_ok=True)
     written = []
     for path in sorted(source.rglob("*")):
