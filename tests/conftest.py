@@ -14,10 +14,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from typer.testing import CliRunner
 
 from rmr_gen.cli import app
 from rmr_gen.project import PACKAGE_TEMPLATES
+
+# Tests run in parallel on shared machines: a slow example is not a failing one.
+settings.register_profile("parallel", deadline=None)
+settings.load_profile("parallel")
 
 #: The fixture project every test copies; never the repository's reports/.
 ROOT = Path(__file__).parent / "fixtures" / "project"

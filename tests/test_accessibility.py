@@ -299,7 +299,7 @@ def test_same_inputs_give_the_same_bytes(built_project: Path, tmp_path: Path) ->
 
     other = copy_project(tmp_path / "elsewhere")
     env = {**os.environ, "PYTHONHASHSEED": "12345"}
-    command = [sys.executable, "-m", "rmr_gen", "--project", str(other), "build"]
+    command = [sys.executable, "-m", "rmr_gen", "--project", str(other), "build", *REPORTS]
     subprocess.run(command, check=True, capture_output=True, env=env)
     for report_id in REPORTS:
         assert sha256(pdf_path(other, report_id)) == sha256(pdf_path(built_project, report_id))
