@@ -17,7 +17,7 @@ from typing import Annotated, TypeVar
 import typer
 
 from rmr_gen import __version__
-from rmr_gen.errors import InputError, Problems
+from rmr_gen.errors import InputError, Location, Problem, Problems
 
 app = typer.Typer(
     help="Build versioned, accessible PDFs of process goals and regional guidelines.",
@@ -388,6 +388,70 @@ def diff(
         typer.echo(f"wrote {done.pdf.relative_to(ctx.obj.resolve())} and .html")
     if exit_code and done.differences.any:
         raise typer.Exit(1)
+
+
+@app.command()
+def preview(
+    ctx: typer.Context,
+    report_id: Annotated[
+        str | None,
+        typer.Argument(
+            help="The report. Default: the project's only report.",
+            metavar="REPORT",
+            show_default=False,
+        ),
+    ] = None,
+    port: Annotated[
+        int,
+        typer.Option("--port", min=0, max=65535, metavar="N", help="The port; 0 picks a free one."),
+    ] = 8000,
+) -> None:
+    """See the report while writing: serve its page on 127.0.0.1 (the PDF at /pdf),
+    rebuilt and reloaded on every saved change to its texts, data, templates or
+    report.toml. An error shows on the page; the last good rendering stays. Ctrl-C stops."""
+    import threading
+
+    from rmr_gen import preview as previewing
+
+    def start(project: object) -> tuple[object, object]:
+        from rmr_gen.project import Project
+
+        assert isinstance(project, Project)
+        chosen = previewing.choose_report(project, report_id)
+        viewer = previewing.Previewer(project, chosen)
+        stop = threading.Event()
+        try:
+            server = previewing.make_server(viewer, port, stop)
+        except OSError as exc:
+            raise InputError(
+                [Problem(Location("--port"), f"cannot listen on 127.0.0.1:{port}: {exc.strerror}")]
+            ) from None
+        return viewer, (server, stop)
+
+    viewer, (server, stop) = _run(ctx, start)  # type: ignore[misc]
+
+    def show(problems: list[Problem]) -> None:
+        for problem in dict.fromkeys(problems):
+            typer.echo(str(problem), err=True)
+        state = f"{len(problems)} error(s); the page keeps the last good rendering"
+        typer.echo(f"preview: rebuilt{'' if not problems else ', ' + state}", err=True)
+
+    show(viewer.rebuild())
+    url = f"http://127.0.0.1:{server.server_address[1]}/"
+    typer.echo(f"preview: {viewer.report_id} at {url} (PDF: {url}pdf); Ctrl-C stops", err=True)
+    watcher = threading.Thread(
+        target=previewing.watch_and_rebuild, args=(viewer, stop, show), daemon=True
+    )
+    watcher.start()
+    try:
+        server.serve_forever(poll_interval=0.2)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop.set()
+        server.server_close()
+        watcher.join(timeout=5)
+    typer.echo("preview: stopped", err=True)
 
 
 def main() -> None:

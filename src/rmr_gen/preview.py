@@ -1,0 +1,241 @@
+"""``rmr-gen preview``: the report's page in a browser, rebuilt on every saved change.
+
+The server is the standard library's ``ThreadingHTTPServer`` on 127.0.0.1: one
+editor, one machine, three routes (the page, a server-sent-events stream that
+tells the page to reload, the PDF on demand), so a web framework would add
+dependencies and nothing else. File watching is ``watchfiles`` (inotify on
+Linux, debounced). Nothing is written to the project: the PDF is made in memory.
+"""
+
+from __future__ import annotations
+
+import html as html_escape
+import re
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from rmr_gen.errors import InputError, Location, Problem, Problems
+from rmr_gen.project import Project
+
+EMPTY_PAGE = "<!doctype html><html><head><title>rmr-gen preview</title></head><body></body></html>"
+RELOAD_SCRIPT = """<script>
+new EventSource("/events").onmessage = function () { location.reload(); };
+</script>"""
+
+
+@dataclass
+class Rendering:
+    """The last good HTML (kept while the inputs are wrong) and the latest problems."""
+
+    generation: int = 0
+    html: str = ""  # as for the PDF
+    report: object = None
+    info: object = None
+    attachments: tuple[object, ...] = ()
+    problems: list[Problem] = field(default_factory=list)
+    changed: threading.Condition = field(default_factory=threading.Condition)
+
+
+def choose_report(project: Project, report_id: str | None) -> str:
+    """The report to preview: the one named, or the project's only one."""
+    ids = project.report_ids()
+    if report_id is None:
+        if len(ids) == 1:
+            return ids[0]
+        raise InputError(
+            [Problem(Location("REPORT"), f"name the report to preview, one of: {', '.join(ids)}")]
+        )
+    if report_id not in ids:
+        raise InputError([Problem(Location(report_id), f"unknown report '{report_id}'")])
+    return report_id
+
+
+class Previewer:
+    """Renders one report (its first document, for a parameterised one) on demand."""
+
+    def __init__(self, project: Project, report_id: str) -> None:
+        self.project = project
+        self.report_id = report_id
+        self.state = Rendering()
+
+    def watched(self) -> list[Path]:
+        """The report folder, the project's data/ and templates/ (what an editor saves)."""
+        folders = [
+            self.project.reports_dir / self.report_id,
+            self.project.data_dir,
+            self.project.own_templates_dir,
+        ]
+        return [f for f in folders if f.is_dir()]
+
+    def rebuild(self) -> list[Problem]:
+        """Render again; on success replace the page, else keep it and show the problems."""
+        from rmr_gen.archive import document_info
+        from rmr_gen.build import cache_for, plan, sources_of
+
+        problems = Problems()
+        result = None
+        try:
+            the_plan = plan(self.project, [self.report_id], cache_for(self.project))
+            for failed in the_plan.failed.values():
+                problems.extend(failed)
+            if the_plan.jobs and the_plan.work is not None and not problems.errors:
+                job = the_plan.jobs[0]
+                html, _ = the_plan.work.render(job)
+                result = (
+                    html,
+                    job.report,
+                    document_info(job.report),
+                    sources_of(job, self.project),
+                )
+        except InputError as exc:
+            problems.extend(exc.problems)
+        errors = list(problems.errors) if result is None else []
+        with self.state.changed:
+            if result is not None:
+                html, report, info, attachments = result
+                self.state.html, self.state.report = html, report
+                self.state.info, self.state.attachments = info, attachments
+            self.state.problems = errors
+            self.state.generation += 1
+            self.state.changed.notify_all()
+        return errors
+
+    def page(self) -> str:
+        """The last good HTML, made to work over HTTP, with the problems on top."""
+        with self.state.changed:
+            html, problems, report = self.state.html, self.state.problems, self.state.report
+        if report is not None:
+            folder = report.folder.resolve().as_uri() + "/"  # type: ignore[attr-defined]
+            html = html.replace(folder, "/report-files/")
+        banner = ""
+        if problems:
+            items = "".join(
+                f"<li>{html_escape.escape(str(p))}</li>" for p in dict.fromkeys(problems)
+            )
+            banner = (
+                '<div id="rmr-gen-problems" role="alert" style="position:sticky;top:0;'
+                "z-index:9999;background:#fff0f0;border:2px solid #b00;color:#000;"
+                'font:14px/1.4 monospace;padding:8px 12px;white-space:pre-wrap">'
+                "<strong>rmr-gen: the last saved change has errors; "
+                f"the page shows the last good rendering.</strong><ul>{items}</ul></div>"
+            )
+        if not html:
+            html = EMPTY_PAGE
+        body = re.search(r"<body\b[^>]*>", html)
+        html = html[: body.end()] + banner + html[body.end() :] if body else banner + html
+        return html.replace("</head>", RELOAD_SCRIPT + "</head>", 1)
+
+    def pdf(self) -> bytes:
+        from rmr_gen.pdf import forget_images, html_to_pdf
+
+        with self.state.changed:
+            html, report = self.state.html, self.state.report
+            info, attachments = self.state.info, self.state.attachments
+        if report is None:
+            raise InputError(self.state.problems)
+        forget_images()
+        pdf, _ = html_to_pdf(
+            html,
+            self.project.templates_dir,
+            self.project.readable_roots,
+            self.project.shown(report.folder / "report.toml"),  # type: ignore[attr-defined]
+            document=info,  # type: ignore[arg-type]
+            attachments=attachments,  # type: ignore[arg-type]
+            limits=report.limits,  # type: ignore[attr-defined]
+        )
+        return pdf
+
+    def static_file(self, url_path: str) -> Path | None:
+        """A font or CSS resource of the templates, or a file of the report folder."""
+        name = url_path.lstrip("/")
+        if name.startswith("report-files/"):
+            folder = (self.project.reports_dir / self.report_id).resolve()
+            path = (folder / name.removeprefix("report-files/")).resolve()
+            return path if path.is_relative_to(folder) and path.is_file() else None
+        return self.project.template_files().get(name)
+
+    def events(self, stop: threading.Event) -> Iterator[int]:
+        """Yield each new generation as it is rendered, until ``stop``."""
+        with self.state.changed:
+            seen = self.state.generation
+        while not stop.is_set():
+            with self.state.changed:
+                self.state.changed.wait(timeout=1.0)
+                current = self.state.generation
+            if current != seen:
+                seen = current
+                yield current
+            else:
+                yield -1  # a keep-alive: the client learns the server is still there
+
+
+CONTENT_TYPES = {".ttf": "font/ttf", ".css": "text/css", ".svg": "image/svg+xml",
+                 ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
+                 ".gif": "image/gif", ".webp": "image/webp"}  # fmt: skip
+
+
+def make_server(previewer: Previewer, port: int, stop: threading.Event) -> ThreadingHTTPServer:
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:
+            pass  # the terminal shows rebuilds and problems, not requests
+
+        def _send(self, status: int, body: bytes, content_type: str) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def do_GET(self) -> None:
+            path = self.path.split("?", 1)[0]
+            if path == "/":
+                self._send(200, previewer.page().encode(), "text/html; charset=utf-8")
+            elif path == "/events":
+                self._events()
+            elif path == "/pdf":
+                try:
+                    body = previewer.pdf()
+                except InputError as exc:
+                    text = "\n".join(str(p) for p in exc.problems) + "\n"
+                    self._send(HTTPStatus.CONFLICT, text.encode(), "text/plain; charset=utf-8")
+                    return
+                self._send(200, body, "application/pdf")
+            else:
+                file = previewer.static_file(path)
+                if file is None:
+                    self._send(404, b"not found\n", "text/plain")
+                    return
+                kind = CONTENT_TYPES.get(file.suffix.lower(), "application/octet-stream")
+                self._send(200, file.read_bytes(), kind)
+
+        def _events(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            try:
+                for generation in previewer.events(stop):
+                    line = f"data: {generation}\n\n" if generation >= 0 else ": alive\n\n"
+                    self.wfile.write(line.encode())
+                    self.wfile.flush()
+            except (BrokenPipeError, ConnectionResetError):
+                return
+
+    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    server.daemon_threads = True
+    return server
+
+
+def watch_and_rebuild(
+    previewer: Previewer, stop: threading.Event, report: Callable[[list[Problem]], None]
+) -> None:
+    """Rebuild after each batch of saved changes until ``stop`` is set."""
+    from watchfiles import watch
+
+    for _changes in watch(*previewer.watched(), stop_event=stop, debounce=200, step=50):
+        report(previewer.rebuild())
