@@ -1,0 +1,103 @@
+"""``rmr-gen preview`` in a real browser: Debian's chromium, headless, driven by Playwright.
+
+The server runs as the user runs it (a subprocess on a free port); the test edits
+a text as an editor would and watches the page change, then breaks it and sees
+the error on the page over the last good rendering, then stops it with Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import re
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import copy_project
+
+pytestmark = pytest.mark.slow
+
+CHROMIUM = Path("/usr/bin/chromium")
+RMR = "rmr-palliativ-vard-vgr"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+
+
+@pytest.fixture
+def server(tmp_path: Path):  # type: ignore[no-untyped-def]
+    project = copy_project(tmp_path / "project")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "rmr_gen", "--project", str(project), "preview", RMR, "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    url = None
+    deadline = time.monotonic() + 120
+    while url is None and time.monotonic() < deadline:
+        line = process.stderr.readline()  # type: ignore[union-attr]
+        if not line and process.poll() is not None:
+            break
+        found = re.search(r"at (http://127\.0\.0\.1:\d+/)", line)
+        url = found.group(1) if found else None
+    assert url, f"preview did not start: {process.stderr.read()}"  # type: ignore[union-attr]
+    yield project, url, process
+    if process.poll() is None:
+        process.kill()
+        process.wait()
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium (scripts/setup.sh)")
+def test_preview_reloads_on_save_and_shows_errors_over_the_last_good_page(server) -> None:  # type: ignore[no-untyped-def]
+    from playwright.sync_api import expect, sync_playwright
+
+    project, url, process = server
+    text = project / "reports" / RMR / "02-forandringar.md"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        page.goto(url)
+        expect(page.locator("h1").first).to_be_visible()
+        assert "Förhandsgranskningsord" not in page.content()
+
+        text.write_text(
+            text.read_text(encoding="utf-8") + "\nFörhandsgranskningsord i en ny mening.\n",
+            encoding="utf-8",
+        )
+        expect(page.get_by_text("Förhandsgranskningsord i en ny mening.")).to_be_visible(
+            timeout=60_000
+        )
+
+        broken = text.read_text(encoding="utf-8") + "\n![Bild](saknas.png)\n"
+        text.write_text(broken, encoding="utf-8")
+        line = broken.splitlines().index("![Bild](saknas.png)") + 1
+        alert = page.locator("#rmr-gen-problems")
+        expect(alert).to_contain_text(
+            f"reports/{RMR}/02-forandringar.md:{line}: error: image 'saknas.png' not found",
+            timeout=60_000,
+        )
+        # the last good rendering stays under the message
+        expect(page.get_by_text("Förhandsgranskningsord i en ny mening.")).to_be_visible()
+        browser.close()
+
+    with urllib.request.urlopen(url + "pdf", timeout=120) as response:  # the last good PDF
+        assert response.headers["Content-Type"] == "application/pdf"
+        assert response.read().startswith(b"%PDF-")
+
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=30)
+    assert process.returncode == 0, err
+    assert "Traceback" not in err
+    assert err.rstrip().endswith("preview: stopped")
+    assert not (project / "output").exists()  # a preview writes nothing into the project
