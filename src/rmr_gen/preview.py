@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import unquote
 
 from rmr_gen.errors import InputError, Location, Problem, Problems
 from rmr_gen.project import Project
@@ -151,7 +152,7 @@ class Previewer:
 
     def static_file(self, url_path: str) -> Path | None:
         """A font or CSS resource of the templates, or a file of the report folder."""
-        name = url_path.lstrip("/")
+        name = unquote(url_path).lstrip("/")
         if name.startswith("report-files/"):
             folder = (self.project.reports_dir / self.report_id).resolve()
             path = (folder / name.removeprefix("report-files/")).resolve()
