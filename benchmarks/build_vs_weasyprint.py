@@ -25,6 +25,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+PACKAGE_TEMPLATES = ROOT / "src" / "rmr_gen" / "templates"
 BIN = Path(sys.executable).parent
 
 
@@ -55,7 +56,7 @@ def main() -> None:
             "weasyprint (same HTML)": [
                 str(BIN / "weasyprint"),
                 "--base-url",
-                str(ROOT / "templates") + "/",
+                str(PACKAGE_TEMPLATES) + "/",
                 "--pdf-variant",
                 "pdf/ua-1",
                 str(html),

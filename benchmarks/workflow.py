@@ -26,6 +26,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+PACKAGE_TEMPLATES = ROOT / "src" / "rmr_gen" / "templates"
 BIN = Path(sys.executable).parent
 RAW = """
 import sys
@@ -61,7 +62,7 @@ def main() -> None:
             "full build --jobs 1, warm": ([rmr, "build", "--force", "--jobs", "1"], False),
             "full build --jobs 2, warm": ([rmr, "build", "--force", "--jobs", "2"], False),
             "raw WeasyPrint, same HTML": (
-                [sys.executable, "-c", RAW, str(ROOT / "templates") + "/", scratch, *htmls],
+                [sys.executable, "-c", RAW, str(PACKAGE_TEMPLATES) + "/", scratch, *htmls],
                 False,
             ),
             "no-op build": ([rmr, "build"], False),

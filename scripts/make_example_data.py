@@ -30,7 +30,8 @@ def clamp(value: float) -> int:
 
 
 def main() -> None:
-    regions_toml = tomllib.loads((ROOT / "data" / "regions.toml").read_text(encoding="utf-8"))
+    regions_file = ROOT / "src" / "rmr_gen" / "data" / "regions.toml"
+    regions_toml = tomllib.loads(regions_file.read_text(encoding="utf-8"))
     regions = [r for members in regions_toml["sjukvardsregioner"].values() for r in members]
     rng = random.Random(SEED)
     lines = ["indicator;region;period;population;value"]

@@ -1,4 +1,5 @@
-"""Make templates/fonts/RmrGenBindestreck-*.ttf: Carlito's hyphen glyph for U+2010 and U+2011.
+"""Make RmrGenBindestreck-*.ttf (in src/rmr_gen/templates/fonts/): Carlito's hyphen glyph
+for U+2010 and U+2011.
 
 Carlito has no glyph for U+2010 HYPHEN, the character WeasyPrint puts at the
 end of a hyphenated line, so without this a machine font would be used for it.
@@ -15,7 +16,7 @@ from pathlib import Path
 from fontTools import subset
 from fontTools.ttLib import TTFont
 
-FONTS = Path(__file__).resolve().parents[1] / "templates" / "fonts"
+FONTS = Path(__file__).resolve().parents[1] / "src" / "rmr_gen" / "templates" / "fonts"
 FAMILY = "RmrGen Bindestreck"
 CODEPOINTS = (0x2010, 0x2011)
 
