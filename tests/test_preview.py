@@ -19,8 +19,6 @@ import pytest
 
 from tests.conftest import copy_project
 
-pytestmark = pytest.mark.slow
-
 CHROMIUM = Path("/usr/bin/chromium")
 RMR = "rmr-palliativ-vard-vgr"
 CHROMIUM_ARGS = [
@@ -58,7 +56,7 @@ def server(tmp_path: Path):  # type: ignore[no-untyped-def]
         process.wait()
 
 
-@pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium (scripts/setup.sh)")
+@pytest.mark.slow
 def test_preview_reloads_on_save_and_shows_errors_over_the_last_good_page(server) -> None:  # type: ignore[no-untyped-def]
     from playwright.sync_api import expect, sync_playwright
 
@@ -101,3 +99,17 @@ def test_preview_reloads_on_save_and_shows_errors_over_the_last_good_page(server
     assert "Traceback" not in err
     assert err.rstrip().endswith("preview: stopped")
     assert not (project / "output").exists()  # a preview writes nothing into the project
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ([], "REPORT: error: name the report to preview, one of: "),
+        (["rmr-palliativ-vard-vgx"], "rmr-palliativ-vard-vgx: error: unknown report"),
+    ],
+)
+def test_preview_names_the_report_it_cannot_show(project: Path, run, args, message) -> None:  # type: ignore[no-untyped-def]
+    result = run(project, "preview", *args, "--port", "0")
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert not (project / "output").exists()

@@ -436,21 +436,22 @@ def preview(
         state = f"{len(problems)} error(s); the page keeps the last good rendering"
         typer.echo(f"preview: rebuilt{'' if not problems else ', ' + state}", err=True)
 
-    show(viewer.rebuild())
-    url = f"http://127.0.0.1:{server.server_address[1]}/"
-    typer.echo(f"preview: {viewer.report_id} at {url} (PDF: {url}pdf); Ctrl-C stops", err=True)
     watcher = threading.Thread(
         target=previewing.watch_and_rebuild, args=(viewer, stop, show), daemon=True
     )
-    watcher.start()
     try:
+        show(viewer.rebuild())
+        url = f"http://127.0.0.1:{server.server_address[1]}/"
+        typer.echo(f"preview: {viewer.report_id} at {url} (PDF: {url}pdf); Ctrl-C stops", err=True)
+        watcher.start()
         server.serve_forever(poll_interval=0.2)
     except KeyboardInterrupt:
         pass
     finally:
         stop.set()
         server.server_close()
-        watcher.join(timeout=5)
+        if watcher.is_alive():
+            watcher.join(timeout=5)
     typer.echo("preview: stopped", err=True)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html as html_escape
 import re
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -239,4 +240,14 @@ def watch_and_rebuild(
     from watchfiles import watch
 
     for _changes in watch(*previewer.watched(), stop_event=stop, debounce=200, step=50):
-        report(previewer.rebuild())
+        try:
+            report(previewer.rebuild())
+        except Exception as exc:  # a bug in rmr-gen: say so, keep watching
+            import traceback
+
+            frame = traceback.extract_tb(exc.__traceback__)[-1]
+            print(
+                f"rmr-gen: internal error (this is a bug in rmr-gen, please report it): "
+                f"{type(exc).__name__}: {exc} at {frame.filename}:{frame.lineno}",
+                file=sys.stderr,
+            )
