@@ -16,6 +16,8 @@ from tests.test_release import make_1_1
 
 RMR = "rmr-palliativ-vard-vgr"
 RMR_TOML = Path("reports") / RMR / "report.toml"
+# A table without "Tabell N" in its caption is named by its caption, as printed.
+SOCIALSTYRELSEN = "tabellen ”Processmål palliativ vård i livets slutskede, målnivåer för …”"
 
 
 @pytest.fixture(scope="module")
@@ -44,9 +46,10 @@ def test_diff_summary_shows_exactly_the_two_changes(two_releases) -> None:
     _, result = two_releases
     lines = result.stdout.splitlines()
     assert lines[0] == (
-        f"diff {NORR} 1.0 → 1.1: 1 section(s) changed, 1 word(s) added, 1 removed, "
-        "1 cell(s), 0 target(s)"
+        f"diff {NORR} 1.0 → 1.1: 4 change(s): 1 section(s), 1 word(s) added, 1 removed, "
+        "1 cell(s), 0 target(s), 1 field(s), 0 link(s)"
     )
+    assert "field: Version [version]: 1.0 → 1.1" in lines
     cells = [line for line in lines if line.startswith("cell: ")]
     assert cells == [
         f"cell: {NORR}, Tabell 1, Norrbotten, Täckningsgrad i palliativregistret: 55 (−2) → 60 (+3)"
@@ -64,7 +67,10 @@ def test_diff_pdf_marks_words_and_cells(two_releases) -> None:
     project, _ = two_releases
     pdf = project / "output" / NORR / "diff-1.0-1.1.pdf"
     html = (project / "output" / NORR / "diff-1.0-1.1.html").read_text(encoding="utf-8")
-    assert "<del>som</del><ins> för</ins>" in html
+    assert (
+        '<span class="diff-said">[−</span><del>som</del><span class="diff-said">]</span> '
+        '<span class="diff-said">[+</span><ins>för</ins><span class="diff-said">]</span>'
+    ) in html
     assert '<td><span class="moved"><del>55 (−2)</del> → <ins>60 (+3)</ins></span></td>' in html
     # In the document body (after the summary) nothing else is marked.
     body = html.split("</section>", 1)[1]
@@ -72,7 +78,11 @@ def test_diff_pdf_marks_words_and_cells(two_releases) -> None:
     assert body.count("<del>") == 2 + 1
     text = normalise(" ".join(pdf_pages_text(pdf)))
     assert "55 (-2) → 60 (+3)" in text
-    assert "som används som för utvärdering" in text
+    # The text layer says which word went and which came.
+    assert "som används [-som] [+för] utvärdering" in text
+    # Every page says it is a comparison, not the document.
+    pages = pdf_pages_text(pdf)
+    assert all("JÄMFÖRELSE version 1.0 → version 1.1" in page for page in pages)
     # Never colour alone: insertions are underlined, deletions struck through.
     assert "text-decoration: underline" in html and "text-decoration: line-through" in html
     struck, underlined = decorations(pdf, "som", "för")
@@ -149,11 +159,11 @@ def test_changed_target_and_added_row_in_rmr(project: Path, run) -> None:
     result = run(project, "diff", RMR, "1.0")
     assert result.exit_code == 0, result.output
     assert (
-        f"target: {RMR}, socialstyrelsen-2017, Munhälsobedömning under sista levnadsveckan: ≥\u00a090\u00a0% → ≥\u00a085\u00a0%"
+        f"target: {RMR}, {SOCIALSTYRELSEN}, Munhälsobedömning under sista levnadsveckan: ≥\u00a090\u00a0% → ≥\u00a085\u00a0%"
         in result.stdout.splitlines()
     )
     assert (
-        f"row added: {RMR}, socialstyrelsen-2017, Täckningsgrad i palliativregistret"
+        f"row added: {RMR}, {SOCIALSTYRELSEN}, Täckningsgrad i palliativregistret"
         in result.stdout.splitlines()
     )
     assert (
@@ -176,7 +186,10 @@ def test_diff_of_unknown_version_is_refused(project: Path, run) -> None:
 def test_removed_paragraph_keeps_its_structure() -> None:
     old = "<p>Ett.</p><p>Två stycken.</p><p>Tre.</p>"
     new = "<p>Ett.</p><p>Tre.</p>"
-    assert mark_up(old, new) == "<p>Ett.</p><p><del>Två stycken.</del></p><p>Tre.</p>"
+    assert mark_up(old, new) == (
+        '<p>Ett.</p><p data-diff="1"><span class="diff-said">[−</span><del>Två stycken.</del>'
+        '<span class="diff-said">]</span></p><p>Tre.</p>'
+    )
 
 
 def test_a_table_cell_is_one_token() -> None:

@@ -10,6 +10,7 @@ changed table cell shown as old → new.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import html as htmlmod
 import re
@@ -20,6 +21,17 @@ from typing import Any
 from rmr_gen import formatting
 from rmr_gen.build import Prepared, cache_for, prepare
 from rmr_gen.cache import Cache
+from rmr_gen.diffmeta import (
+    BOOKKEEPING,
+    FieldChange,
+    LinkChange,
+    field_changes,
+    furniture_changes,
+    image_changes,
+    link_changes,
+    metadata_changes,
+    normalise_images,
+)
 from rmr_gen.errors import InputError, Location, Problem, Problems
 from rmr_gen.files import atomic_write
 from rmr_gen.models import Target
@@ -28,6 +40,7 @@ from rmr_gen.project import Project
 from rmr_gen.release import check_names, read_manifest, single, snapshot
 
 DRAFT = "draft"
+FIRST_TEXT = "Inledning (före första rubriken)"
 
 
 @dataclass(frozen=True)
@@ -44,6 +57,7 @@ class RowChange:
     table: str
     row: str
     change: str  # "added" | "removed"
+    region: str = ""  # the region the row belongs to, in a table by region
 
 
 @dataclass(frozen=True)
@@ -56,10 +70,12 @@ class TargetChange:
 
 @dataclass(frozen=True)
 class SectionChange:
-    section: str
-    change: str  # "changed" | "added" | "removed"
+    section: str  # the heading as printed (the new one when renamed)
+    change: str  # "changed" | "added" | "removed" | "renamed" | "formatting"
     words_added: int
     words_removed: int
+    edits: tuple[tuple[str, str], ...] = ()  # (old words, new words) per changed run
+    old_name: str = ""  # the heading before a rename
 
 
 @dataclass(frozen=True)
@@ -72,6 +88,8 @@ class Differences:
     rows: tuple[RowChange, ...] = ()
     targets: tuple[TargetChange, ...] = ()
     figures: tuple[str, ...] = ()
+    fields: tuple[FieldChange, ...] = ()
+    links: tuple[LinkChange, ...] = ()
     changelog: tuple[str, ...] = field(default=())
 
     @property
@@ -83,12 +101,29 @@ class Differences:
         return sum(s.words_removed for s in self.sections)
 
     @property
+    def count(self) -> int:
+        """How many changes, of every kind."""
+        return sum(
+            len(x)
+            for x in (
+                self.sections,
+                self.cells,
+                self.rows,
+                self.targets,
+                self.figures,
+                self.fields,
+                self.links,
+            )
+        )
+
+    @property
     def any(self) -> bool:
-        return bool(self.sections or self.cells or self.rows or self.targets or self.figures)
+        return self.count > 0
 
     def as_json(self) -> dict[str, Any]:
         data = asdict(self)
         data.update(words_added=self.words_added, words_removed=self.words_removed)
+        data["changes"] = self.count
         data["differences"] = self.any
         return data
 
@@ -115,10 +150,16 @@ def _side(project: Project, report_id: str, which: str, cache: Cache) -> Prepare
     return single(prepared, source)
 
 
-def table_name(caption: str, table_id: str) -> str:
-    """``Tabell 1`` from its caption, else the table's id."""
+def table_name(caption: str, table_id: str, kind: str = "tabellen") -> str:
+    """``Tabell 1`` from its caption, else the caption as printed (the id if it has none)."""
     match = re.match(r"\s*((?:Tabell|Figur)\s+\d+)", caption)
-    return match.group(1) if match else table_id
+    if match:
+        return match.group(1)
+    caption = " ".join(caption.split())
+    if not caption:
+        return f"{kind} {table_id}"
+    short = caption if len(caption) <= 70 else caption[:67].rsplit(" ", 1)[0] + " …"
+    return f"{kind} ”{short}”"
 
 
 def _target_text(target: Target | None, decimals: int) -> str:
@@ -137,22 +178,23 @@ def _tables(item: Prepared) -> dict[str, dict[str, Any]]:
         spec = block.spec
         cells: dict[tuple[str, str], str] = {}
         targets: dict[str, str] = {}
-        rows: list[str] = []
+        rows: list[tuple[str, str]] = []  # (row, region)
         if spec.type == "indicator-summary":
             for group in block.rows:
                 label = group.indicator.label
                 targets[label] = _target_text(group.indicator.target, report.decimals)
                 for row in group.rows:
-                    rows.append(f"{row.region}, {label}")
+                    rows.append((f"{row.region}, {label}", row.region))
                     cells[(row.region, label)] = formatting.summary_cell(row, report.decimals)
                     cells[(row.region, f"{label} (alla diagnoser)")] = (
                         formatting.all_diagnoses_cell(row, report.decimals)
                     )
         else:
             for row in block.rows:
-                rows.append(row.label)
+                rows.append((row.label, ""))
                 targets[row.label] = _target_text(row.target, report.decimals)
-        tables[table_name(spec.caption, spec.id)] = {
+        tables[spec.id] = {
+            "name": table_name(spec.caption, spec.id),
             "cells": cells,
             "targets": targets,
             "rows": rows,
@@ -162,63 +204,158 @@ def _tables(item: Prepared) -> dict[str, dict[str, Any]]:
 
 _HEADING = re.compile(r"<h([1-6])\b[^>]*>(.*?)</h\1>", re.S)
 _TAG = re.compile(r"<[^>]+>")
+_MARKUP = re.compile(r"<(/?)([a-zA-Z0-9]+)\b([^>]*)>")
+_KEPT_ATTRIBUTE = re.compile(r"\b(alt|src|title|start|colspan|rowspan|align)=\"[^\"]*\"")
 
 
 def _plain(fragment: str) -> str:
     return htmlmod.unescape(_TAG.sub(" ", fragment))
 
 
-def _sections(item: Prepared) -> list[tuple[str, list[str]]]:
-    """The texts as ``(heading, words)`` sections, in reading order."""
-    sections: list[tuple[str, list[str]]] = []
-    for index, block in enumerate(item.blocks):
+_GROUP = re.compile(r"^\d{3}([.,:;)]*|[.,]\d+)$")
+
+
+def words(text: str) -> list[str]:
+    """Words, with a number's digit groups kept together: ``15 000`` is one word."""
+    result: list[str] = []
+    for word in text.split():
+        if result and _GROUP.match(word) and re.search(r"\d$", result[-1]):
+            result[-1] += "\u00a0" + word
+        else:
+            result.append(word)
+    return result
+
+
+def _signature(fragment: str) -> str:
+    """Tags (with what they print: alt text, image, list start) and words; no link targets."""
+
+    def tag(match: re.Match[str]) -> str:
+        kept = " ".join(m.group(0) for m in _KEPT_ATTRIBUTE.finditer(match.group(3)))
+        return f"<{match.group(1)}{match.group(2).lower()}{' ' + kept if kept else ''}>"
+
+    return " ".join(_MARKUP.sub(tag, fragment).split())
+
+
+@dataclass(frozen=True)
+class _Section:
+    title: str
+    level: int
+    words: list[str]
+    signature: str
+
+
+def _sections(item: Prepared) -> list[_Section]:
+    """The texts as sections (heading, level, words, markup), in reading order."""
+    sections: list[_Section] = []
+    for block in item.blocks:
         if block.kind != "text":
             continue
-        html = str(block.html)
+        html = normalise_images(str(block.html), item.report.folder)
         parts = _HEADING.split(html)
         # parts: text, level, heading, text, level, heading, text ...
         first = parts[0]
-        if _plain(first).split():
-            title = sections[-1][0] if sections else f"Inledande text {index + 1}"
-            sections.append((title, _plain(first).split()))
+        if words(_plain(first)) or "<img" in first:
+            if sections:  # text before the block's first heading continues the section
+                last = sections[-1]
+                sections[-1] = _Section(
+                    last.title,
+                    last.level,
+                    last.words + words(_plain(first)),
+                    last.signature + " " + _signature(first),
+                )
+            else:
+                sections.append(_Section(FIRST_TEXT, 0, words(_plain(first)), _signature(first)))
         for i in range(1, len(parts), 3):
             heading = " ".join(_plain(parts[i + 1]).split())
-            sections.append((heading, _plain(parts[i + 2]).split()))
+            body = parts[i + 2]
+            sections.append(
+                _Section(
+                    heading,
+                    int(parts[i]),
+                    words(_plain(body)),
+                    _signature(parts[i + 1]) + " " + _signature(body),
+                )
+            )
     return sections
 
 
-def _word_counts(old: list[str], new: list[str]) -> tuple[int, int]:
-    added = removed = 0
+def _word_changes(old: list[str], new: list[str]) -> list[tuple[str, str]]:
+    """``(old words, new words)`` for each changed run, in reading order."""
+    edits = []
     matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op != "equal":
-            removed += i2 - i1
-            added += j2 - j1
-    return added, removed
+            edits.append((" ".join(old[i1:i2]), " ".join(new[j1:j2])))
+    return edits
 
 
-def _pair_sections(
-    old: list[tuple[str, list[str]]], new: list[tuple[str, list[str]]]
-) -> list[SectionChange]:
+def _changed(title: str, old: _Section, new: _Section, old_name: str = "") -> SectionChange | None:
+    edits = _word_changes(old.words, new.words)
+    added = sum(len(n.split()) for _, n in edits)
+    removed = sum(len(o.split()) for o, _ in edits)
+    if old_name:
+        return SectionChange(title, "renamed", added, removed, tuple(edits), old_name)
+    if edits:
+        return SectionChange(title, "changed", added, removed, tuple(edits))
+    if old.signature != new.signature or old.level != new.level:
+        return SectionChange(title, "formatting", 0, 0)
+    return None
+
+
+def _merge(sections: list[_Section]) -> dict[str, _Section]:
+    """Sections by heading; two sections under one heading are read as one."""
+    by: dict[str, _Section] = {}
+    for s in sections:
+        if s.title in by:
+            was = by[s.title]
+            by[s.title] = _Section(
+                s.title, was.level, was.words + s.words, was.signature + " " + s.signature
+            )
+        else:
+            by[s.title] = s
+    return by
+
+
+def _similar(a: list[str], b: list[str]) -> float:
+    if not a and not b:
+        return 1.0
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+def _pair_sections(old: list[_Section], new: list[_Section]) -> list[SectionChange]:
+    """Sections changed, added, removed, or renamed (same body, new heading)."""
+    old_by, new_by = _merge(old), _merge(new)
+    added = [t for t in new_by if t not in old_by]
+    removed = [t for t in old_by if t not in new_by]
+    renamed: dict[str, str] = {}  # new title -> old title
+    for title in added:
+        best = max(
+            (t for t in removed if t not in renamed.values()),
+            key=lambda t: _similar(old_by[t].words, new_by[title].words),
+            default=None,
+        )
+        if best is not None and _similar(old_by[best].words, new_by[title].words) >= 0.6:
+            renamed[title] = best
     changes = []
-    old_titles = [t for t, _ in old]
-    new_titles = [t for t, _ in new]
-    old_by = {}
-    for title, words in old:
-        old_by.setdefault(title, []).extend(words)
-    new_by = {}
-    for title, words in new:
-        new_by.setdefault(title, []).extend(words)
-    for title in dict.fromkeys(new_titles):
-        if title not in old_by:
-            changes.append(SectionChange(title, "added", len(new_by[title]), 0))
-        elif old_by[title] != new_by[title]:
-            added, removed = _word_counts(old_by[title], new_by[title])
-            changes.append(SectionChange(title, "changed", added, removed))
-    for title in dict.fromkeys(old_titles):
-        if title not in new_by:
-            changes.append(SectionChange(title, "removed", 0, len(old_by[title])))
+    for title, section in new_by.items():
+        if title in renamed:
+            change = _changed(title, old_by[renamed[title]], section, renamed[title])
+        elif title not in old_by:
+            change = SectionChange(title, "added", len(section.words), 0)
+        else:
+            change = _changed(title, old_by[title], section)
+        if change:
+            changes.append(change)
+    for title in removed:
+        if title not in renamed.values():
+            words = old_by[title].words
+            changes.append(SectionChange(title, "removed", 0, len(words)))
     return changes
+
+
+def _normalised(item: Prepared) -> str:
+    """The HTML with the side's own image paths replaced by content hashes."""
+    return normalise_images(item.html or "", item.report.folder)
 
 
 def compare(
@@ -229,19 +366,20 @@ def compare(
     cells: list[CellChange] = []
     rows: list[RowChange] = []
     targets: list[TargetChange] = []
-    for name in dict.fromkeys([*new_tables, *old_tables]):
-        before = old_tables.get(name, {"cells": {}, "targets": {}, "rows": []})
-        after = new_tables.get(name, {"cells": {}, "targets": {}, "rows": []})
+    for table_id in dict.fromkeys([*new_tables, *old_tables]):
+        before = old_tables.get(table_id, {"cells": {}, "targets": {}, "rows": []})
+        after = new_tables.get(table_id, {"cells": {}, "targets": {}, "rows": []})
+        name = after.get("name") or before["name"]
         for key, value in after["cells"].items():
             was = before["cells"].get(key)
             if was is not None and was != value:
                 cells.append(CellChange(name, key[0], key[1], was, value))
-        for row in after["rows"]:
-            if row not in before["rows"]:
-                rows.append(RowChange(name, row, "added"))
-        for row in before["rows"]:
-            if row not in after["rows"]:
-                rows.append(RowChange(name, row, "removed"))
+        for row, region in after["rows"]:
+            if (row, region) not in before["rows"]:
+                rows.append(RowChange(name, row, "added", region))
+        for row, region in before["rows"]:
+            if (row, region) not in after["rows"]:
+                rows.append(RowChange(name, row, "removed", region))
         for indicator, value in after["targets"].items():
             was = before["targets"].get(indicator)
             if was is not None and was != value:
@@ -252,8 +390,13 @@ def compare(
         if block.kind == "chart":
             was = old_charts.get(block.spec.id)
             if was is None or was.image != block.image or was.spec.caption != block.spec.caption:
-                figures.append(table_name(block.spec.caption, block.spec.id))
+                figures.append(table_name(block.spec.caption, block.spec.id, "figuren"))
+    figures += image_changes(old, new)
     sections = _pair_sections(_sections(old), _sections(new))
+    fields = field_changes(old, new, detailed_found=bool(cells or rows or targets or sections))
+    fields += metadata_changes(old, new, fields)
+    fields += furniture_changes(old, new, fields)
+    links = link_changes(old, new)
     differences = Differences(
         report_id,
         old_label,
@@ -263,8 +406,15 @@ def compare(
         tuple(rows),
         tuple(targets),
         tuple(figures),
+        tuple(fields),
+        tuple(links),
     )
-    return Differences(**{**differences.__dict__, "changelog": tuple(draft_changelog(differences))})
+    if not differences.any and _normalised(old) != _normalised(new):
+        # Something printed changed that no comparison above names (a template, a
+        # style sheet, a label in data/): still a difference, never "no changes".
+        other = FieldChange("html", "Mall, stil eller referensdata", "", "ändrad")
+        differences = dataclasses.replace(differences, fields=(other,))
+    return dataclasses.replace(differences, changelog=tuple(draft_changelog(differences)))
 
 
 # ---------------------------------------------------------------- words for the editor
@@ -275,20 +425,74 @@ def _level(text: str) -> str:
     return text.removeprefix("≥\u00a0")
 
 
+def _quoted(text: str, limit: int = 90) -> str:
+    text = " ".join(text.split())
+    return f"”{text if len(text) <= limit else text[: limit - 2].rsplit(' ', 1)[0] + ' …'}”"
+
+
+def _section_lines(s: SectionChange) -> list[str]:
+    where = f"avsnittet ”{s.section}”"
+    if s.change == "added":
+        return [f"Avsnittet ”{s.section}” har tillkommit."]
+    if s.change == "removed":
+        return [f"Avsnittet ”{s.section}” har tagits bort."]
+    if s.change == "formatting":
+        return [f"Formateringen i {where} har ändrats (samma ord)."]
+    lines = []
+    if s.change == "renamed":
+        lines.append(f"Avsnittet ”{s.old_name}” har bytt namn till ”{s.section}”.")
+    said, unsaid = [], False
+    for old, new in s.edits:
+        if old and new and re.search(r"\d", old + new) and len(old.split()) <= 4:
+            said.append(f"{old} har ändrats till {new}")
+        elif old and not new and len(old.split()) >= 2:
+            said.append(f"{_quoted(old)} har tagits bort")
+        elif new and not old and len(new.split()) >= 2:
+            said.append(f"{_quoted(new)} har lagts till")
+        else:
+            unsaid = True
+    said = said[:4]
+    if not s.edits:
+        return lines
+    if unsaid or not said:
+        lines.append(f"Texten i {where} har reviderats" + "".join(f"; {x}" for x in said) + ".")
+    else:
+        lines.append(f"I {where}: " + "; ".join(said) + ".")
+    return lines
+
+
+def _field_line(f: FieldChange) -> str:
+    if f.key == "html":
+        return "Mallen, stilen eller referensdata har ändrats; innehållet i övrigt är oförändrat."
+    if f.old and f.new:
+        return f"{f.label} har ändrats från {_quoted(f.old)} till {_quoted(f.new)}."
+    if f.new:
+        return f"{f.label} har lagts till: {_quoted(f.new)}."
+    return f"{f.label} har tagits bort (var {_quoted(f.old)})."
+
+
 def draft_changelog(differences: Differences) -> list[str]:
     """Sentences for "Förändringar sedan föregående version", for the editor to accept or edit."""
     lines = []
+    for f in differences.fields:
+        if re.split(r"[.\[]", f.key)[0] not in BOOKKEEPING:
+            lines.append(_field_line(f))
     for t in differences.targets:
         same_operator = t.old.startswith("≥") == t.new.startswith("≥")
         old, new = (_level(t.old), _level(t.new)) if same_operator else (t.old, t.new)
         lines.append(f"Målnivån för {t.indicator} har ändrats från {old} till {new}.")
     for s in differences.sections:
-        if s.change == "added":
-            lines.append(f"Avsnittet ”{s.section}” har tillkommit.")
-        elif s.change == "removed":
-            lines.append(f"Avsnittet ”{s.section}” har tagits bort.")
+        lines += _section_lines(s)
+    removed_text = " ".join(o for s in differences.sections for o, _ in s.edits)
+    for link in differences.links:
+        if not link.new and link.text in removed_text:
+            continue  # the section's sentence names it already
+        if link.old and link.new:
+            lines.append(f"Länken ”{link.text}” går nu till {link.new} (tidigare {link.old}).")
+        elif link.new:
+            lines.append(f"Länken ”{link.text}” ({link.new}) har lagts till.")
         else:
-            lines.append(f"Texten i avsnittet ”{s.section}” har reviderats.")
+            lines.append(f"Länken ”{link.text}” ({link.old}) har tagits bort.")
     by_table: dict[str, list[str]] = {}
     for c in differences.cells:
         indicator = c.indicator.removesuffix(" (alla diagnoser)")
@@ -297,12 +501,25 @@ def draft_changelog(differences: Differences) -> list[str]:
             names.append(indicator)
     for table, names in by_table.items():
         lines.append(f"Värdena i {table} har uppdaterats för {_join(names)}.")
+    regions: dict[tuple[str, str, str], int] = {}
     for r in differences.rows:
-        verb = "lagts till i" if r.change == "added" else "tagits bort från"
-        lines.append(f"Raden {r.row} har {verb} {r.table}.")
+        if r.region:
+            key = (r.table, r.region, r.change)
+            regions[key] = regions.get(key, 0) + 1
+    for (table, region, change), _ in regions.items():
+        verb = "lagts till i" if change == "added" else "tagits bort från"
+        lines.append(f"{region} har {verb} {table}.")
+    for r in differences.rows:
+        if not r.region:
+            verb = "lagts till i" if r.change == "added" else "tagits bort från"
+            lines.append(f"Raden ”{r.row}” har {verb} {r.table}.")
     if not differences.cells:  # otherwise the figure only follows the new values
-        lines += [f"{figure} har uppdaterats." for figure in differences.figures]
-    return lines or ["Inga ändringar i sak."]
+        lines += [f"{_capital(figure)} har uppdaterats." for figure in differences.figures]
+    return [_capital(line) for line in lines] or ["Inga ändringar i sak."]
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _join(names: list[str]) -> str:
@@ -329,8 +546,12 @@ def tokens(html: str) -> list[str]:
         ):
             result.append(part)
         else:
-            result.extend(re.findall(r"\s+|\S+", part))
+            result.extend(_WORD.findall(part))
     return result
+
+
+#: A number with digit groups (``15 000``) is one word, so it changes as one.
+_WORD = re.compile(r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[.,]\d+)?(?=\s|$|[^\w])|\s+|\S+")
 
 
 def _tag_name(tag: str) -> tuple[str, bool]:
@@ -354,6 +575,14 @@ def _balanced(parts: list[str]) -> bool:
     return not stack
 
 
+#: What the text layer says around a change, so that copied text, ``pdftotext``
+#: and a screen reader keep old and new words apart: ``[−gammalt] [+nytt]``.
+SAID = {
+    "del": ('<span class="diff-said">[−</span>', '<span class="diff-said">]</span>'),
+    "ins": ('<span class="diff-said">[+</span>', '<span class="diff-said">]</span>'),
+}
+
+
 def _wrap(parts: list[str], mark: str, keep_tags: bool) -> list[str]:
     """Text runs inside ``<mark>``; tags kept (or dropped) around them."""
     out: list[str] = []
@@ -362,7 +591,7 @@ def _wrap(parts: list[str], mark: str, keep_tags: bool) -> list[str]:
     def flush() -> None:
         text = "".join(run)
         if text.strip():
-            out.append(f"<{mark}>{text}</{mark}>")
+            out.append(f"{SAID[mark][0]}<{mark}>{text}</{mark}>{SAID[mark][1]}")
         elif text:
             out.append(text)
         run.clear()
@@ -430,6 +659,55 @@ def _align(
     return [(str(o[0]), int(o[1]), int(o[2]), int(o[3]), int(o[4])) for o in ops]
 
 
+_HREF = re.compile(r'^<a\b[^>]*?\bhref="([^"]*)"')
+
+
+def _link_targets(parts: list[str]) -> list[str]:
+    """The targets of the links opened in ``parts`` (escaped, as in the HTML)."""
+    return [m.group(1) for p in parts if (m := _HREF.match(p))]
+
+
+def _is_text(parts: list[str]) -> bool:
+    return not any(p.startswith("<") for p in parts)
+
+
+def _words_in(parts: list[str]) -> int:
+    return sum(1 for p in parts if p.strip())
+
+
+def _sentences(
+    old: list[str], new: list[str], opcodes: list[tuple[str, int, int, int, int]]
+) -> list[tuple[str, int, int, int, int]]:
+    """Read a rewritten sentence as one replacement, keep word-level marks for small edits.
+
+    An unchanged run of words between two edits that are each at least as long
+    (``Hos dessa`` → ``Andelen äldre`` … ``i`` … ``föreligger`` → ``befolkningen``)
+    is folded into one replacement: the old words struck, the new underlined,
+    instead of interleaving them word by word.
+    """
+    ops = [list(op) for op in opcodes]
+    changed = True
+    while changed:
+        changed = False
+        for k in range(1, len(ops) - 1):
+            left, equal, right = ops[k - 1], ops[k], ops[k + 1]
+            if equal[0] != "equal" or left[0] == "equal" or right[0] == "equal":
+                continue
+            span_old, span_new = old[left[1] : right[2]], new[left[3] : right[4]]
+            if not (_is_text(span_old) and _is_text(span_new)):
+                continue
+            kept = _words_in(old[equal[1] : equal[2]])
+            left_size = max(_words_in(old[left[1] : left[2]]), _words_in(new[left[3] : left[4]]))
+            right_size = max(
+                _words_in(old[right[1] : right[2]]), _words_in(new[right[3] : right[4]])
+            )
+            if kept <= min(left_size, right_size):
+                ops[k - 1 : k + 2] = [["replace", left[1], right[2], left[3], right[4]]]
+                changed = True
+                break
+    return [(str(o[0]), int(o[1]), int(o[2]), int(o[3]), int(o[4])) for o in ops]
+
+
 def mark_up(old_html: str, new_html: str, labels: tuple[str, str] = ("före", "efter")) -> str:
     """``new_html`` with words deleted since ``old_html`` in ``<del>`` and added ones in ``<ins>``.
 
@@ -449,30 +727,76 @@ def mark_up(old_html: str, new_html: str, labels: tuple[str, str] = ("före", "e
                     depth_cell += -1 if closing else 1
 
     matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
-    for op, i1, i2, j1, j2 in _align(old, new, matcher.get_opcodes()):
+    for op, i1, i2, j1, j2 in _sentences(old, new, _align(old, new, matcher.get_opcodes())):
         gone, came = old[i1:i2], new[j1:j2]
         if op == "equal":
             out.extend(came)
         elif op == "replace" and depth_cell > 0 and not any(p.startswith("<") for p in gone + came):
             old_text, new_text = "".join(gone), "".join(came)
             out.append(f'<span class="moved"><del>{old_text}</del> → <ins>{new_text}</ins></span>')
+        elif op == "replace" and _link_targets(gone) and _link_targets(came):
+            was, now = _link_targets(gone), _link_targets(came)
+            out.append(
+                f'<span class="diff-link">{SAID["del"][0]}<del>länk till {was[0]}</del>'
+                f'{SAID["del"][1]} {SAID["ins"][0]}<ins>länk till {now[0]}</ins>{SAID["ins"][1]}'
+                "</span> "
+            )
+            out.extend(_wrap(gone, "del", keep_tags=False))
+            out.extend(_wrap(came, "ins", keep_tags=True))
         elif any(p.startswith("<img") for p in gone) and any(p.startswith("<img") for p in came):
             out.extend(_figures(gone, came, labels))
         else:
             out.extend(_wrap(gone, "del", keep_tags=_balanced(gone)))
             if op == "replace" and "".join(gone).strip() and "".join(came).strip():
-                # Keep the struck and the new word apart; a space between two inline
-                # elements may not reach the PDF's text layer, one inside <ins> does.
-                came = [" ", *came]
+                out.append(" ")  # the struck and the new words apart, on the page and in the text
             out.extend(_wrap(came, "ins", keep_tags=True))
         track(came)
-    return "".join(out)
+    return change_bars("".join(out))
+
+
+_BLOCKS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "caption", "figcaption", "pre"}
+_BLOCKS |= {"dt", "dd", "blockquote"}
+
+
+def change_bars(html: str) -> str:
+    """Mark each block that holds a change (``data-diff``), for a bar in the margin."""
+    parts = _TOKEN.findall(html)
+    stack: list[int] = []
+    marked: set[int] = set()
+    for index, part in enumerate(parts):
+        if not part.startswith("<"):
+            continue
+        name, closing = _tag_name(part)
+        if name in _BLOCKS:
+            if closing:
+                if stack:
+                    stack.pop()
+            elif not part.endswith("/>"):
+                stack.append(index)
+        elif not closing and stack and (name in ("ins", "del") or 'class="moved"' in part):
+            marked.add(stack[-1])
+    for index in marked:
+        tag = parts[index]
+        parts[index] = tag[:-1] + ' data-diff="1">'
+    return "".join(parts)
 
 
 DIFF_CSS = """
 ins { text-decoration: underline; color: #0b5e1a; background: #e3f4e6; }
 del { text-decoration: line-through; color: #a3121b; background: #fbe6e7; }
-.moved { white-space: nowrap; }
+.moved del { text-decoration: none; background: none; }  /* a strike would hide a minus */
+.diff-said { color: #555; font-size: 0.85em; }
+.diff-link { font-size: 0.85em; overflow-wrap: anywhere; }
+.moved .diff-said { display: none; }
+p[data-diff], li[data-diff], h1[data-diff], h2[data-diff], h3[data-diff], h4[data-diff],
+caption[data-diff], figcaption[data-diff], pre[data-diff], dd[data-diff], dt[data-diff] {
+  border-left: 2.5pt solid #a3121b; margin-left: -6pt; padding-left: 3.5pt;
+}
+tr[data-diff] > :first-child { border-left: 2.5pt solid #a3121b; }
+.diff-mark {
+  font-weight: 700; color: #a3121b; border: 1pt solid #a3121b; padding: 1pt 4pt;
+  margin: 0 0 2pt; font-size: 9pt; text-align: center;
+}
 img.diff-old { width: 60%; }
 .diff-figure { font-size: 10pt; font-weight: 700; margin: 4pt 0 2pt; }
 .diff-heading { font-size: 14pt; margin-top: 0; }
@@ -483,15 +807,58 @@ img.diff-old { width: 60%; }
 """
 
 
+SECTION_WORDS = {
+    "changed": "ändrat",
+    "added": "tillkommet",
+    "removed": "borttaget",
+    "renamed": "omdöpt",
+    "formatting": "med ändrad formatering",
+}
+
+
+MAX_EDITS_SHOWN = 8
+
+
+def _edit_html(old: str, new: str) -> str:
+    esc = htmlmod.escape
+    parts = []
+    if old:
+        parts.append(f"<del>{esc(_short(old))}</del>")
+    if new:
+        parts.append(f"<ins>{esc(_short(new))}</ins>")
+    return " → ".join(parts)
+
+
+def _short(text: str, limit: int = 160) -> str:
+    return text if len(text) <= limit else text[: limit - 2].rsplit(" ", 1)[0] + " …"
+
+
 def _summary_html(d: Differences) -> str:
     esc = htmlmod.escape
-    new = "utkastet" if d.new == DRAFT else f"version {esc(d.new)}"
+    new_side = "utkastet" if d.new == DRAFT else f"version {esc(d.new)}"
     items = []
+    for f in d.fields:
+        old = f"<del>{esc(f.old)}</del>" if f.old else "(inte satt)"
+        new = f"<ins>{esc(f.new)}</ins>" if f.new else "(inte satt)"
+        items.append(f"<li>{esc(f.label)}: {old} → {new}</li>")
     for s in d.sections:
-        what = {"changed": "ändrat", "added": "tillkommet", "removed": "borttaget"}[s.change]
-        items.append(
-            f"<li>Avsnitt {what}: {esc(s.section)} (+{s.words_added} / −{s.words_removed} ord)</li>"
+        what = SECTION_WORDS[s.change]
+        name = esc(s.section)
+        if s.change == "renamed":
+            name = f"<del>{esc(s.old_name)}</del> → <ins>{esc(s.section)}</ins>"
+        counts = f" (+{s.words_added} / −{s.words_removed} ord)" if s.edits else ""
+        edits = "".join(
+            f"<li>{_edit_html(old, new)}</li>" for old, new in s.edits[:MAX_EDITS_SHOWN]
         )
+        more = len(s.edits) - MAX_EDITS_SHOWN
+        if more > 0:
+            edits += f"<li>… och {more} ändringar till, markerade i texten</li>"
+        edits = f'<ul class="diff-edits">{edits}</ul>' if edits else ""
+        items.append(f"<li>Avsnitt {what}: {name}{counts}{edits}</li>")
+    for link in d.links:
+        old = f"<del>{esc(link.old)}</del>" if link.old else "(ny länk)"
+        new = f"<ins>{esc(link.new)}</ins>" if link.new else "(länken borttagen)"
+        items.append(f"<li>Länk ”{esc(link.text)}”: {old} → {new}</li>")
     for c in d.cells:
         items.append(
             f"<li>{esc(c.table)}, {esc(c.region)}, {esc(c.indicator)}: "
@@ -512,7 +879,7 @@ def _summary_html(d: Differences) -> str:
     draft = "".join(f"<p>{esc(line)}</p>" for line in d.changelog)
     return (
         '<section class="diff-summary">'
-        f'<h1 class="diff-heading">Jämförelse: version {esc(d.old)} → {new}</h1>'
+        f'<h1 class="diff-heading">Jämförelse: version {esc(d.old)} → {new_side}</h1>'
         '<p class="legend"><ins>Understruket och grönt</ins>: tillagt. '
         "<del>Genomstruket och rött</del>: borttaget. "
         "Ändrade tabellceller visas gammalt → nytt.</p>"
@@ -534,6 +901,11 @@ def diff_document(old: Prepared, new: Prepared, differences: Differences) -> str
     head, body, tail = _main(new.html)
     _, old_body, _ = _main(old.html)
     head = head.replace("</head>", f"<style>{DIFF_CSS}</style>\n</head>", 1)
+    mark = (
+        f'<p class="diff-mark">JÄMFÖRELSE version {htmlmod.escape(differences.old)} → '
+        f"{htmlmod.escape(_side_name(differences.new))} – inte det gällande dokumentet</p>"
+    )
+    head = head.replace('<header class="page-header">', '<header class="page-header">' + mark, 1)
     title = f"Jämförelse {differences.old} → {differences.new}: "
     head = head.replace("<title>", "<title>" + htmlmod.escape(title), 1)
     labels = (f"version {differences.old}", _side_name(differences.new))
@@ -583,22 +955,32 @@ def diff(project: Project, report_id: str, old: str, new: str | None = None) -> 
 
 
 def summary_lines(d: Differences) -> list[str]:
-    """The plain-text summary printed on stdout."""
+    """The plain-text summary printed on stdout, with the changed words."""
     lines = [
-        f"diff {d.report} {d.old} → {d.new}: {len(d.sections)} section(s) changed, "
+        f"diff {d.report} {d.old} → {d.new}: {d.count} change(s): {len(d.sections)} section(s), "
         f"{d.words_added} word(s) added, {d.words_removed} removed, {len(d.cells)} cell(s), "
-        f"{len(d.targets)} target(s)"
+        f"{len(d.targets)} target(s), {len(d.fields)} field(s), {len(d.links)} link(s)"
     ]
     lines += [
-        f"section {s.change}: {s.section} (+{s.words_added} −{s.words_removed} words)"
-        for s in d.sections
+        f"field: {f.label} [{f.key}]: {f.old or '(not set)'} → {f.new or '(not set)'}"
+        for f in d.fields
     ]
+    for s in d.sections:
+        name = f"{s.old_name} → {s.section}" if s.change == "renamed" else s.section
+        lines.append(f"section {s.change}: {name} (+{s.words_added} −{s.words_removed} words)")
+        lines += [
+            f"  [-{old}-]{{+{new}+}}"
+            if old and new
+            else (f"  [-{old}-]" if old else f"  {{+{new}+}}")
+            for old, new in s.edits
+        ]
     lines += [
         f"cell: {d.report}, {c.table}, {c.region}, {c.indicator}: {c.old} → {c.new}"
         for c in d.cells
     ]
     lines += [f"row {r.change}: {d.report}, {r.table}, {r.row}" for r in d.rows]
     lines += [f"target: {d.report}, {t.table}, {t.indicator}: {t.old} → {t.new}" for t in d.targets]
+    lines += [f"link: {k.text}: {k.old or '(new)'} → {k.new or '(removed)'}" for k in d.links]
     lines += [f"figure redrawn: {d.report}, {f}" for f in d.figures]
     lines.append("Förändringar sedan föregående version (förslag):")
     lines += [f"  {line}" for line in d.changelog]
