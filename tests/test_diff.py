@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import itertools
 import json
+import re
 from pathlib import Path
 
 import pdfplumber
@@ -79,7 +79,7 @@ def test_diff_pdf_marks_words_and_cells(two_releases) -> None:
     text = normalise(" ".join(pdf_pages_text(pdf)))
     assert "55 (-2) → 60 (+3)" in text
     # The text layer says which word went and which came.
-    assert "som används [-som] [+för] utvärdering" in text
+    assert re.search(r"som används \[-som\] ?\[\+för\] utvärdering", text)
     # Every page says it is a comparison, not the document.
     pages = pdf_pages_text(pdf)
     assert all("JÄMFÖRELSE version 1.0 → version 1.1" in page for page in pages)
@@ -91,26 +91,41 @@ def test_diff_pdf_marks_words_and_cells(two_releases) -> None:
 
 
 def decorations(pdf: Path, deleted: str, inserted: str) -> tuple[bool, bool]:
-    """Whether a line crosses the middle of ``deleted`` and runs under ``inserted``."""
+    """Whether a line crosses the middle of ``[−deleted]`` and runs under ``[+inserted]``."""
     with pdfplumber.open(pdf) as document:
         for page in document.pages:
-            words = page.extract_words()
-            for first, second in itertools.pairwise(words):
-                if (first["text"], second["text"]) != (deleted, inserted):
-                    continue
-                lines = [ln for ln in page.lines if ln["top"] == ln["bottom"]]
+            chars = [c for c in page.chars if c["text"].strip()]
+            chars = [c for c in chars for _ in c["text"]]  # a ligature counts as its letters
+            text = "".join(c["text"] for c in page.chars if c["text"].strip())
+            start = text.find(f"[−{deleted}][+{inserted}]")
+            if start < 0:
+                continue
+            lines = [ln for ln in page.lines if ln["top"] == ln["bottom"]]
 
-                def spans(word, low: float, high: float, lines=lines) -> bool:
-                    return any(
-                        ln["x0"] <= word["x0"] + 1
-                        and ln["x1"] >= word["x1"] - 1
-                        and word["top"] + low * word["height"]
-                        <= ln["top"]
-                        <= word["top"] + high * word["height"]
-                        for ln in lines
-                    )
+            def box(first: int, length: int) -> dict[str, float]:
+                run = chars[first : first + length]
+                top = min(c["top"] for c in run)
+                bottom = max(c["bottom"] for c in run)
+                return {
+                    "x0": run[0]["x0"],
+                    "x1": run[-1]["x1"],
+                    "top": top,
+                    "height": bottom - top,
+                }
 
-                return spans(first, 0.3, 0.7), spans(second, 0.75, 1.1)
+            def spans(word, low: float, high: float, lines=lines) -> bool:
+                return any(
+                    ln["x0"] <= word["x0"] + 1
+                    and ln["x1"] >= word["x1"] - 1
+                    and word["top"] + low * word["height"]
+                    <= ln["top"]
+                    <= word["top"] + high * word["height"]
+                    for ln in lines
+                )
+
+            old = box(start + 2, len(deleted))
+            new = box(start + 2 + len(deleted) + 3, len(inserted))
+            return spans(old, 0.3, 0.7), spans(new, 0.75, 1.1)
     return False, False
 
 
