@@ -102,7 +102,7 @@ def decorations(pdf: Path, deleted: str, inserted: str) -> tuple[bool, bool]:
                 continue
             lines = [ln for ln in page.lines if ln["top"] == ln["bottom"]]
 
-            def box(first: int, length: int) -> dict[str, float]:
+            def box(first: int, length: int, chars=chars) -> dict[str, float]:
                 run = chars[first : first + length]
                 top = min(c["top"] for c in run)
                 bottom = max(c["bottom"] for c in run)

@@ -738,7 +738,7 @@ def mark_up(old_html: str, new_html: str, labels: tuple[str, str] = ("före", "e
             was, now = _link_targets(gone), _link_targets(came)
             out.append(
                 f'<span class="diff-link">{SAID["del"][0]}<del>länk till {was[0]}</del>'
-                f'{SAID["del"][1]} {SAID["ins"][0]}<ins>länk till {now[0]}</ins>{SAID["ins"][1]}'
+                f"{SAID['del'][1]} {SAID['ins'][0]}<ins>länk till {now[0]}</ins>{SAID['ins'][1]}"
                 "</span> "
             )
             out.extend(_wrap(gone, "del", keep_tags=False))
@@ -925,19 +925,32 @@ def _label(project: Project, report_id: str, which: str) -> str:
     return which
 
 
-def diff(project: Project, report_id: str, old: str, new: str | None = None) -> DiffResult:
-    """Compare release ``old`` with ``new`` (default: the working draft); write PDF and HTML."""
-    new = new or DRAFT
+def _check(project: Project, report_id: str, old: str, new: str) -> None:
     if old == DRAFT:
         raise InputError(
             [Problem(Location("OLD"), "the old side must be a released version, e.g. 1.0")]
         )
     _label(project, report_id, old)
     _label(project, report_id, new)
+
+
+def compare_versions(
+    project: Project, report_id: str, old: str, new: str | None = None
+) -> tuple[Differences, Prepared, Prepared]:
+    """What differs between release ``old`` and ``new`` (default: the draft); writes nothing."""
+    new = new or DRAFT
+    _check(project, report_id, old, new)
     cache = cache_for(project)
     before = _side(project, report_id, old, cache)
     after = _side(project, report_id, new, cache)
-    differences = compare(report_id, old, new, before, after)
+    cache.flush()
+    return compare(report_id, old, new, before, after), before, after
+
+
+def diff(project: Project, report_id: str, old: str, new: str | None = None) -> DiffResult:
+    """Compare release ``old`` with ``new`` (default: the working draft); write PDF and HTML."""
+    new = new or DRAFT
+    differences, before, after = compare_versions(project, report_id, old, new)
     html = diff_document(before, after, differences)
     source = project if new == DRAFT else snapshot(project, report_id, new)
     pdf, _ = html_to_pdf(
@@ -950,7 +963,6 @@ def diff(project: Project, report_id: str, old: str, new: str | None = None) -> 
     target = folder / f"diff-{old}-{new}.pdf"
     atomic_write(target.with_suffix(".html"), html.encode("utf-8"))
     atomic_write(target, pdf)
-    cache.flush()
     return DiffResult(differences, target.with_suffix(".html"), target)
 
 
