@@ -257,6 +257,8 @@ def verify(
     from rmr_gen.release import verify as check_release
 
     done = _run(ctx, lambda project: check_release(project, report_id, version))
+    for note in done.notes:
+        typer.echo(note, err=True)
     typer.echo(
         f"verified {done.report_id} {done.version}: {done.files} files intact, "
         "PDF rebuilt from the snapshot byte for byte"

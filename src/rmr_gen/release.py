@@ -27,7 +27,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from rmr_gen import __version__
+from rmr_gen import __version__, ledger
 from rmr_gen.build import Prepared, cache_for, prepare
 from rmr_gen.cache import Cache
 from rmr_gen.config import Reference, load_reference
@@ -112,6 +112,7 @@ class Verified:
     version: str
     pdf: Path
     files: int
+    notes: tuple[str, ...] = ()
 
 
 def _refuse(where: str, message: str) -> InputError:
@@ -171,6 +172,30 @@ def _check_new_version(project: Project, report_id: str, version: str) -> None:
         raise _refuse(
             where,
             f"version {version} is not greater than the latest release {existing[-1]}",
+        )
+
+
+def _sha256_text(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _check_not_released_before(project: Project, report_id: str, version: str) -> None:
+    """A version once released is never made again, even after its folder was removed."""
+    entries, broken = ledger.read(project)
+    shown = project.shown(ledger.ledger_path(project))
+    if broken:
+        raise _refuse(shown, broken)
+    entry = ledger.find(entries, report_id, version)
+    past = ledger.history(project, report_id, version)
+    if entry is None and past and past.others:
+        entry = ledger.Entry(report_id, version, "", past.others[0][1])
+    if entry is not None:
+        raise _refuse(
+            shown,
+            f"version {version} of {report_id} was released before"
+            + (f" ({entry.released})" if entry.released else " (in the ledger's git history)")
+            + "; a release is never made twice: restore its folder from version control, or"
+            " release a new version",
         )
 
 
@@ -246,6 +271,7 @@ def release(project: Project, report_id: str, version: str) -> Released:
     check_names(project, report_id, version)
     _refuse_symlinks(project, _output_path_links(project, report_id, version))
     _check_new_version(project, report_id, version)
+    _check_not_released_before(project, report_id, version)
 
     problems = Problems()
     cache = cache_for(project)
@@ -321,6 +347,10 @@ def release(project: Project, report_id: str, version: str) -> Released:
                 f"version {version} of {report_id} exists; releases never change",
             ) from None
         (folder / version).chmod(0o555)
+        ledger.append(
+            project,
+            ledger.Entry(report_id, version, str(manifest["released"]), _sha256_text(text)),
+        )
     except BaseException:
         if staging.exists():
             _make_writable(staging)
@@ -358,26 +388,177 @@ def read_manifest(project: Project, report_id: str, version: str) -> dict[str, o
     return manifest
 
 
-def verify(project: Project, report_id: str, version: str) -> Verified:
-    """Prove the release is intact and that its snapshot rebuilds to the same PDF bytes."""
+@dataclass(frozen=True)
+class Intact:
+    """A release whose files match its manifest and whose manifest matches the ledger."""
+
+    manifest: dict[str, object]
+    notes: tuple[str, ...]  # what could not be checked, e.g. an uncommitted ledger
+
+
+_SAFE_NAME = re.compile(r"^(?!/)(?!.*(?:^|/)\.\.(?:/|$))[^\0\\]+$")
+
+
+def _manifest_fields(
+    project: Project, manifest: dict[str, object], report_id: str, version: str, problems: Problems
+) -> None:
+    """The manifest's own fields: the report and version it claims, the PDF it names."""
+    where = project.shown(release_folder(project, report_id, version) / MANIFEST)
+    expected = {"report": report_id, "version": version, "pdf": f"{report_id}-{version}.pdf"}
+    for key, value in expected.items():
+        if manifest.get(key) != value:
+            problems.error(
+                where,
+                f"'{key}' is {manifest.get(key)!r};"
+                f" the release {report_id} {version} must say {value!r}",
+            )
+    files = manifest["files"]
+    assert isinstance(files, dict)
+    for name, digest in files.items():
+        if not isinstance(name, str) or not _SAFE_NAME.match(name) or not isinstance(digest, str):
+            problems.error(where, f"'files' lists {name!r}, which is not a file of the release")
+    if expected["pdf"] not in files:
+        problems.error(where, f"'files' does not list the PDF {expected['pdf']}")
+    if not isinstance(manifest.get("pages"), int):
+        problems.error(where, "'pages' is not a number")
+
+
+def _ledger_check(
+    project: Project, report_id: str, version: str, manifest_text: bytes, problems: Problems
+) -> list[str]:
+    """The manifest against output/releases.lock and that file's git history; notes returned."""
+    shown = project.shown(ledger.ledger_path(project))
+    entries, broken = ledger.read(project)
+    if broken:
+        problems.error(shown, broken)
+        return []
+    entry = ledger.find(entries, report_id, version)
+    digest = hashlib.sha256(manifest_text).hexdigest()
+    if entry is None:
+        problems.error(
+            shown,
+            f"has no entry for {report_id} {version}: the release cannot be vouched for"
+            " (it was not made by rmr-gen release here, or the entry was removed)",
+        )
+        return []
+    if entry.manifest != digest:
+        problems.error(
+            shown,
+            f"{report_id} {version} was released with a different manifest.json"
+            f" (sha256 {entry.manifest[:12]}…, now {digest[:12]}…):"
+            " the release was changed or remade",
+        )
+    past = ledger.history(project, report_id, version)
+    if past is None:
+        return [f"{shown}: note: not in a git repository; the ledger itself is not anchored"]
+    notes = []
+    for commit, value in past.others:
+        if value != entry.manifest:
+            problems.error(
+                shown,
+                f"the entry for {report_id} {version} was changed: commit {commit[:12]} recorded"
+                f" manifest sha256 {value[:12]}…",
+            )
+            break
+    if past.committed is None:
+        notes.append(
+            f"{shown}: note: the entry for {report_id} {version} is not committed yet;"
+            " commit it so that a later rewrite of the release shows"
+        )
+    return notes
+
+
+def check_intact(project: Project, report_id: str, version: str) -> Intact:
+    """The release's files, manifest and ledger entry agree; errors otherwise. No rebuild."""
     manifest = read_manifest(project, report_id, version)
     folder = release_folder(project, report_id, version)
-    files: dict[str, str] = manifest["files"]  # type: ignore[assignment]
     problems = Problems()
+    _manifest_fields(project, manifest, report_id, version, problems)
+    problems.raise_if_any()
+    files: dict[str, str] = manifest["files"]  # type: ignore[assignment]
+    links = [p for p in folder.rglob("*") if p.is_symlink()]
+    for link in links:
+        problems.error(
+            project.shown(link),
+            f"is a symbolic link inside release {report_id} {version}; a release holds only"
+            " regular files (restore the release from version control)",
+        )
+    problems.raise_if_any()
     present = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
     for name, digest in sorted(files.items()):
         path = folder / name
         if name not in present:
             problems.error(project.shown(path), "listed in manifest.json but missing")
         elif sha256(path) != digest:
-            problems.error(project.shown(path), "changed since the release (sha256 differs)")
+            problems.error(
+                project.shown(path),
+                "changed since the release (sha256 differs)",
+            )
     for name in sorted(present - set(files) - {MANIFEST}):
-        problems.error(project.shown(folder / name), "not part of the release (not in manifest)")
+        problems.error(
+            project.shown(folder / name),
+            "not part of the release (not in manifest)",
+        )
+    notes = _ledger_check(project, report_id, version, (folder / MANIFEST).read_bytes(), problems)
     problems.raise_if_any()
-    pdf_path = folder / str(manifest.get("pdf", f"{report_id}-{version}.pdf"))
-    rebuilt, _, _ = render_snapshot(
+    return Intact(manifest, tuple(notes))
+
+
+def _git_commit_known(project: Project, commit: object) -> bool | None:
+    """Whether the manifest's commit is in this repository (``None``: cannot tell)."""
+    if not isinstance(commit, str) or shutil.which("git") is None:
+        return None
+    try:
+        inside = subprocess.run(
+            ["git", "-C", str(project.root), "rev-parse", "--is-inside-work-tree"],
+            capture_output=True,
+            text=True,
+            timeout=20,
+            check=False,
+        )
+        if inside.returncode != 0:
+            return None
+        known = subprocess.run(
+            ["git", "-C", str(project.root), "cat-file", "-e", f"{commit}^{{commit}}"],
+            capture_output=True,
+            text=True,
+            timeout=20,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return known.returncode == 0
+
+
+def verify(project: Project, report_id: str, version: str) -> Verified:
+    """Prove the release is intact and that its snapshot rebuilds to the same PDF bytes."""
+    intact = check_intact(project, report_id, version)
+    manifest = intact.manifest
+    folder = release_folder(project, report_id, version)
+    where = project.shown(folder / MANIFEST)
+    pdf_path = folder / f"{report_id}-{version}.pdf"
+    rebuilt, pages, item = render_snapshot(
         snapshot(project, report_id, version), report_id, Cache(project.output_dir / ".cache")
     )
+    problems = Problems()
+    report = item.report
+    claims = {
+        "title": report.title,
+        "date": report.date.isoformat() if report.date else None,
+        "pages": pages,
+    }
+    for key, value in claims.items():
+        if manifest.get(key) != value:
+            problems.error(
+                where,
+                f"'{key}' is {manifest.get(key)!r} but the release's snapshot gives {value!r}",
+            )
+    git = manifest.get("git")
+    if isinstance(git, dict) and _git_commit_known(project, git.get("commit")) is False:
+        problems.error(
+            where, f"git.commit {git.get('commit')!r} is not a commit of this repository"
+        )
+    problems.raise_if_any()
     if rebuilt != pdf_path.read_bytes():
         made_by = manifest.get("rmr_gen")
         hint = (
@@ -386,7 +567,8 @@ def verify(project: Project, report_id: str, version: str) -> Verified:
             else ""
         )
         raise _refuse(project.shown(pdf_path), f"the snapshot rebuilds to different bytes{hint}")
-    return Verified(report_id, version, pdf_path, len(files))
+    files: dict[str, str] = manifest["files"]  # type: ignore[assignment]
+    return Verified(report_id, version, pdf_path, len(files), intact.notes)
 
 
 def draft_differs(project: Project, report: Report, reference: Reference, version: str) -> bool:
