@@ -349,6 +349,11 @@ def new(
             f"period {done.period}; the change is computed against {done.previous_period} "
             f"from the release {done.source}"
         )
+        if done.new_target_year is not None:
+            typer.echo(
+                f"target_year {done.target_year} → {done.new_target_year}: check that the"
+                " targets in report.toml are the ones for that year"
+            )
         typer.echo(f"next: add the {done.period} rows to the data files in data/, ", nl=False)
     else:
         typer.echo("next: ", nl=False)

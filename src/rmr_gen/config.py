@@ -434,7 +434,33 @@ def _previous(
             f" (release it first: rmr-gen release {report_id} --version {version})",
         )
         return "", ()
+    untrusted = _release_problems(project, report_id, version)
+    if untrusted:
+        check.error(
+            ("previous",),
+            f"the release {report_id}@{version} is not intact, so its data is not used: "
+            + "; ".join(untrusted),
+        )
+        return "", ()
     return value, files
+
+
+def _release_problems(project: Project, report_id: str, version: str) -> list[str]:
+    """Why the release ``previous`` names cannot be trusted (none inside a release's snapshot,
+    whose own manifest covers the copied data)."""
+    from rmr_gen.errors import InputError
+    from rmr_gen.release import MANIFEST, SOURCE, check_intact
+
+    root = project.root
+    if root.name == SOURCE and (
+        root.parent.name.startswith(".release-") or (root.parent / MANIFEST).is_file()
+    ):
+        return []
+    try:
+        check_intact(project, report_id, version)
+    except InputError as exc:
+        return [str(p) for p in exc.problems if p.severity == "error"]
+    return []
 
 
 def _history(check: _Checker, data: dict[str, Any]) -> tuple[HistoryEntry, ...]:

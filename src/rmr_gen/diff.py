@@ -37,7 +37,7 @@ from rmr_gen.files import atomic_write
 from rmr_gen.models import Target
 from rmr_gen.pdf import html_to_pdf
 from rmr_gen.project import Project
-from rmr_gen.release import check_names, read_manifest, single, snapshot
+from rmr_gen.release import check_intact, check_names, single, snapshot
 
 DRAFT = "draft"
 FIRST_TEXT = "Inledning (före första rubriken)"
@@ -142,7 +142,7 @@ def _side(project: Project, report_id: str, which: str, cache: Cache) -> Prepare
     if which == DRAFT:
         source = project
     else:
-        read_manifest(project, report_id, which)  # checks the name; errors if not released
+        check_intact(project, report_id, which)  # a changed snapshot is never compared
         source = snapshot(project, report_id, which)
     problems = Problems()
     prepared = prepare(source, [report_id], problems, cache)

@@ -20,7 +20,7 @@ from rmr_gen.config import normalise_period
 from rmr_gen.errors import InputError, Location, Problem
 from rmr_gen.files import files_below
 from rmr_gen.project import REPORT_ID, Project
-from rmr_gen.release import snapshot, versions
+from rmr_gen.release import check_intact, snapshot, versions
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,8 @@ class NewReport:
     source: str  # "<report-id>@<X.Y>"
     period: str
     previous_period: str
+    target_year: int | None = None  # the carried-over plan's
+    new_target_year: int | None = None  # moved on by a year, like the period
 
 
 def next_period(period: str) -> str:
@@ -55,6 +57,11 @@ def _get(text: str, key: str) -> str:
     return match.group(1) if match else ""
 
 
+def _get_number(text: str, key: str) -> int | None:
+    match = re.search(rf"^\s*{re.escape(key)}\s*=\s*(\d+)\s*(?:#.*)?$", text, re.M)
+    return int(match.group(1)) if match else None
+
+
 def _refuse(where: str, message: str) -> InputError:
     return InputError([Problem(Location(where), message)])
 
@@ -76,6 +83,7 @@ def new_report(project: Project, new_id: str, from_id: str) -> NewReport:
             f" (release it first: rmr-gen release {from_id} --version X.Y)",
         )
     latest = released[-1]
+    check_intact(project, from_id, latest)  # carry over what was published, nothing else
     source_folder = snapshot(project, from_id, latest).reports_dir / from_id
     toml = (source_folder / "report.toml").read_text(encoding="utf-8")
 
@@ -84,6 +92,12 @@ def new_report(project: Project, new_id: str, from_id: str) -> NewReport:
     if period:
         toml = _set(toml, "period", new_period)
         toml = _set(toml, "previous_period", period, after="period")
+    target_year = _get_number(toml, "target_year")
+    new_target_year = target_year + 1 if target_year is not None else None
+    if new_target_year is not None:
+        toml = re.sub(
+            r"^(\s*target_year\s*=\s*)\d+", rf"\g<1>{new_target_year}", toml, count=1, flags=re.M
+        )
     toml = _set(toml, "version", "1.0")
     toml = _set(toml, "previous", f"{from_id}@{latest}", after="version")
 
@@ -100,4 +114,6 @@ def new_report(project: Project, new_id: str, from_id: str) -> NewReport:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return NewReport(new_id, target, f"{from_id}@{latest}", new_period, period)
+    return NewReport(
+        new_id, target, f"{from_id}@{latest}", new_period, period, target_year, new_target_year
+    )

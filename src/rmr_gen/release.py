@@ -424,7 +424,12 @@ def _manifest_fields(
 
 
 def _ledger_check(
-    project: Project, report_id: str, version: str, manifest_text: bytes, problems: Problems
+    project: Project,
+    report_id: str,
+    version: str,
+    manifest: dict[str, object],
+    manifest_text: bytes,
+    problems: Problems,
 ) -> list[str]:
     """The manifest against output/releases.lock and that file's git history; notes returned."""
     shown = project.shown(ledger.ledger_path(project))
@@ -441,6 +446,11 @@ def _ledger_check(
             " (it was not made by rmr-gen release here, or the entry was removed)",
         )
         return []
+    if manifest.get("released") != entry.released:
+        problems.error(
+            project.shown(release_folder(project, report_id, version) / MANIFEST),
+            f"'released' is {manifest.get('released')!r} but {shown} records {entry.released!r}",
+        )
     if entry.manifest != digest:
         problems.error(
             shown,
@@ -468,16 +478,15 @@ def _ledger_check(
     return notes
 
 
-def check_intact(project: Project, report_id: str, version: str) -> Intact:
-    """The release's files, manifest and ledger entry agree; errors otherwise. No rebuild."""
+def _files_check(project: Project, report_id: str, version: str) -> dict[str, object]:
+    """The manifest's names, and every file of the release against its hash; errors raised."""
     manifest = read_manifest(project, report_id, version)
     folder = release_folder(project, report_id, version)
     problems = Problems()
     _manifest_fields(project, manifest, report_id, version, problems)
     problems.raise_if_any()
     files: dict[str, str] = manifest["files"]  # type: ignore[assignment]
-    links = [p for p in folder.rglob("*") if p.is_symlink()]
-    for link in links:
+    for link in (p for p in folder.rglob("*") if p.is_symlink()):
         problems.error(
             project.shown(link),
             f"is a symbolic link inside release {report_id} {version}; a release holds only"
@@ -490,16 +499,19 @@ def check_intact(project: Project, report_id: str, version: str) -> Intact:
         if name not in present:
             problems.error(project.shown(path), "listed in manifest.json but missing")
         elif sha256(path) != digest:
-            problems.error(
-                project.shown(path),
-                "changed since the release (sha256 differs)",
-            )
+            problems.error(project.shown(path), "changed since the release (sha256 differs)")
     for name in sorted(present - set(files) - {MANIFEST}):
-        problems.error(
-            project.shown(folder / name),
-            "not part of the release (not in manifest)",
-        )
-    notes = _ledger_check(project, report_id, version, (folder / MANIFEST).read_bytes(), problems)
+        problems.error(project.shown(folder / name), "not part of the release (not in manifest)")
+    problems.raise_if_any()
+    return manifest
+
+
+def check_intact(project: Project, report_id: str, version: str) -> Intact:
+    """The release's files, manifest and ledger entry agree; errors otherwise. No rebuild."""
+    manifest = _files_check(project, report_id, version)
+    problems = Problems()
+    text = (release_folder(project, report_id, version) / MANIFEST).read_bytes()
+    notes = _ledger_check(project, report_id, version, manifest, text, problems)
     problems.raise_if_any()
     return Intact(manifest, tuple(notes))
 
@@ -532,8 +544,7 @@ def _git_commit_known(project: Project, commit: object) -> bool | None:
 
 def verify(project: Project, report_id: str, version: str) -> Verified:
     """Prove the release is intact and that its snapshot rebuilds to the same PDF bytes."""
-    intact = check_intact(project, report_id, version)
-    manifest = intact.manifest
+    manifest = _files_check(project, report_id, version)
     folder = release_folder(project, report_id, version)
     where = project.shown(folder / MANIFEST)
     pdf_path = folder / f"{report_id}-{version}.pdf"
@@ -558,6 +569,8 @@ def verify(project: Project, report_id: str, version: str) -> Verified:
         problems.error(
             where, f"git.commit {git.get('commit')!r} is not a commit of this repository"
         )
+    text = (folder / MANIFEST).read_bytes()
+    notes = _ledger_check(project, report_id, version, manifest, text, problems)
     problems.raise_if_any()
     if rebuilt != pdf_path.read_bytes():
         made_by = manifest.get("rmr_gen")
@@ -568,7 +581,7 @@ def verify(project: Project, report_id: str, version: str) -> Verified:
         )
         raise _refuse(project.shown(pdf_path), f"the snapshot rebuilds to different bytes{hint}")
     files: dict[str, str] = manifest["files"]  # type: ignore[assignment]
-    return Verified(report_id, version, pdf_path, len(files), intact.notes)
+    return Verified(report_id, version, pdf_path, len(files), tuple(notes))
 
 
 def draft_differs(project: Project, report: Report, reference: Reference, version: str) -> bool:
