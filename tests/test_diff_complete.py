@@ -216,9 +216,16 @@ def test_a_redrawn_image_with_the_same_name_is_reported(released: Path) -> None:
     image.write_bytes(png((0, 0, 200)))
     try:
         differences, _, _ = compare_versions(Project.open(released), NORR, "1.0")
+        # The redline shows the old picture (from the release) and the new one.
+        result = CliRunner().invoke(
+            app, ["--project", str(released), "diff", NORR, "1.0", "--exit-code"]
+        )
     finally:
         image.write_bytes(png((200, 0, 0)))
     assert differences.figures == ("Bild bild.png",)
+    assert result.exit_code == 1, result.output
+    html = (released / "output" / NORR / "diff-1.0-draft.html").read_text(encoding="utf-8")
+    assert html.count("bild.png") >= 2 and "/1.0/source/reports/" in html
 
 
 def test_a_template_change_is_never_no_change(released: Path) -> None:
@@ -306,3 +313,20 @@ def test_rmr_fields_reach_summary_json_and_exit_code(released: Path) -> None:
         toml.write_text(original, encoding="utf-8")
         refs.write_text(refs_text, encoding="utf-8")
     shutil.rmtree(released / "output" / RMR / "diff-1.0-draft.pdf", ignore_errors=True)
+
+
+def test_a_whitespace_edit_list_and_diff_agree(released: Path) -> None:
+    text = released / "reports" / NORR / "motivering.md"
+    original = text.read_text(encoding="utf-8")
+    text.write_text(original.replace(". ", ".  ", 1), encoding="utf-8")
+    try:
+        listed = CliRunner().invoke(app, ["--project", str(released), "list"])
+        diffed = CliRunner().invoke(app, ["--project", str(released), "diff", NORR, "1.0"])
+    finally:
+        text.write_text(original, encoding="utf-8")
+    assert "(draft differs from 1.0)" in next(
+        line for line in listed.stdout.splitlines() if line.startswith(NORR)
+    )
+    assert diffed.exit_code == 0, diffed.output
+    assert f"input changed: reports/{NORR}/motivering.md" in diffed.stdout
+    assert "1 input file(s) differ from 1.0, but nothing printed changes" in diffed.stdout

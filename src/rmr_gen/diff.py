@@ -21,13 +21,16 @@ from typing import Any
 from rmr_gen import formatting
 from rmr_gen.build import Prepared, cache_for, prepare
 from rmr_gen.cache import Cache
+from rmr_gen.config import load_reference
 from rmr_gen.diffmeta import (
     BOOKKEEPING,
+    IMAGE_SRC,
     FieldChange,
     LinkChange,
     field_changes,
     furniture_changes,
     image_changes,
+    image_key,
     link_changes,
     metadata_changes,
     normalise_images,
@@ -37,7 +40,16 @@ from rmr_gen.files import atomic_write
 from rmr_gen.models import Target
 from rmr_gen.pdf import html_to_pdf
 from rmr_gen.project import Project
-from rmr_gen.release import check_intact, check_names, single, snapshot
+from rmr_gen.release import (
+    SOURCE,
+    check_intact,
+    check_names,
+    input_files,
+    read_manifest,
+    single,
+    snapshot,
+    source_hashes,
+)
 
 DRAFT = "draft"
 FIRST_TEXT = "Inledning (före första rubriken)"
@@ -91,6 +103,9 @@ class Differences:
     fields: tuple[FieldChange, ...] = ()
     links: tuple[LinkChange, ...] = ()
     changelog: tuple[str, ...] = field(default=())
+    #: Input files (as in the release's source/) that differ, printed or not: what
+    #: ``rmr-gen list`` calls "differs". Not counted as a change on the page.
+    sources: tuple[str, ...] = ()
 
     @property
     def words_added(self) -> int:
@@ -353,9 +368,13 @@ def _pair_sections(old: list[_Section], new: list[_Section]) -> list[SectionChan
     return changes
 
 
+_PRE = re.compile(r"(<pre\b.*?</pre>)", re.S)
+
+
 def _normalised(item: Prepared) -> str:
-    """The HTML with the side's own image paths replaced by content hashes."""
-    return normalise_images(item.html or "", item.report.folder)
+    """The HTML as it prints: image paths by content, whitespace collapsed outside ``<pre>``."""
+    parts = _PRE.split(normalise_images(item.html or "", item.report.folder))
+    return "".join(p if i % 2 else " ".join(p.split()) for i, p in enumerate(parts))
 
 
 def compare(
@@ -909,7 +928,24 @@ def diff_document(old: Prepared, new: Prepared, differences: Differences) -> str
     title = f"Jämförelse {differences.old} → {differences.new}: "
     head = head.replace("<title>", "<title>" + htmlmod.escape(title), 1)
     labels = (f"version {differences.old}", _side_name(differences.new))
-    return head + _summary_html(differences) + mark_up(old_body, body, labels) + tail
+    # Images by content, so an unchanged picture is equal on both sides; then back to
+    # a file each side can read (the new side's when the content is the same).
+    sources: dict[str, str] = {}
+    body = _images_by_content(body, new.report.folder, sources)
+    old_body = _images_by_content(old_body, old.report.folder, sources)
+    marked = mark_up(old_body, body, labels)
+    for key, src in sources.items():
+        marked = marked.replace(f'src="{key}"', f'src="{src}"')
+    return head + _summary_html(differences) + marked + tail
+
+
+def _images_by_content(html: str, folder: Path, sources: dict[str, str]) -> str:
+    def replace(match: re.Match[str]) -> str:
+        key = "diff-image:" + image_key(match.group(1), folder)
+        sources.setdefault(key, match.group(1))
+        return match.group(0).replace(match.group(1), key)
+
+    return IMAGE_SRC.sub(replace, html)
 
 
 def _side_name(label: str) -> str:
@@ -944,7 +980,25 @@ def compare_versions(
     before = _side(project, report_id, old, cache)
     after = _side(project, report_id, new, cache)
     cache.flush()
-    return compare(report_id, old, new, before, after), before, after
+    differences = compare(report_id, old, new, before, after)
+    sources = _changed_sources(project, report_id, old, new, after)
+    return dataclasses.replace(differences, sources=sources), before, after
+
+
+def _changed_sources(
+    project: Project, report_id: str, old: str, new: str, after: Prepared
+) -> tuple[str, ...]:
+    """The snapshot paths whose content differs between the two sides."""
+    before = {k: v for k, v in read_manifest(project, report_id, old)["files"].items()}  # type: ignore[union-attr]
+    if new == DRAFT:
+        problems = Problems()
+        reference = load_reference(project, problems)
+        problems.raise_if_any()
+        now = source_hashes(project, input_files(project, after.report, reference))
+    else:
+        now = dict(read_manifest(project, report_id, new)["files"].items())  # type: ignore[union-attr]
+    names = {k for k in [*before, *now] if k.startswith(f"{SOURCE}/")}
+    return tuple(sorted(n.removeprefix(f"{SOURCE}/") for n in names if before.get(n) != now.get(n)))
 
 
 def diff(project: Project, report_id: str, old: str, new: str | None = None) -> DiffResult:
@@ -953,10 +1007,11 @@ def diff(project: Project, report_id: str, old: str, new: str | None = None) -> 
     differences, before, after = compare_versions(project, report_id, old, new)
     html = diff_document(before, after, differences)
     source = project if new == DRAFT else snapshot(project, report_id, new)
+    old_texts = snapshot(project, report_id, old).reports_dir / report_id  # a redrawn image
     pdf, _ = html_to_pdf(
         html,
         source.templates_dir,
-        source.readable_roots,
+        (*source.readable_roots, old_texts),
         f"diff {report_id} {old} {new}",
     )
     folder = project.output_folder(report_id)
@@ -994,6 +1049,12 @@ def summary_lines(d: Differences) -> list[str]:
     lines += [f"target: {d.report}, {t.table}, {t.indicator}: {t.old} → {t.new}" for t in d.targets]
     lines += [f"link: {k.text}: {k.old or '(new)'} → {k.new or '(removed)'}" for k in d.links]
     lines += [f"figure redrawn: {d.report}, {f}" for f in d.figures]
+    lines += [f"input changed: {name}" for name in d.sources]
+    if d.sources and not d.any:
+        lines.append(
+            f"{len(d.sources)} input file(s) differ from {d.old}, but nothing printed changes"
+            " (e.g. whitespace or line breaks that do not reach the page)"
+        )
     lines.append("Förändringar sedan föregående version (förslag):")
     lines += [f"  {line}" for line in d.changelog]
     return lines

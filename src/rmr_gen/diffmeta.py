@@ -243,7 +243,7 @@ def link_changes(old: Prepared, new: Prepared) -> list[LinkChange]:
     return changes
 
 
-_IMG_SRC = re.compile(r"<img\b[^>]*?\bsrc=\"(file:[^\"]*)\"")
+IMAGE_SRC = re.compile(r"<img\b[^>]*?\bsrc=\"(file:[^\"]*)\"")
 
 
 def image_key(src: str, folder: Path) -> str:
@@ -262,7 +262,7 @@ def image_key(src: str, folder: Path) -> str:
 
 def normalise_images(html: str, folder: Path) -> str:
     """``src="file:…/bild.png"`` → ``src="bild.png@<hash>"``, for comparing two sides."""
-    return _IMG_SRC.sub(
+    return IMAGE_SRC.sub(
         lambda m: m.group(0).replace(m.group(1), image_key(m.group(1), folder)), html
     )
 
@@ -271,7 +271,7 @@ def image_changes(old: Prepared, new: Prepared) -> list[str]:
     """``Bild x.png`` for each image in the texts that was added, removed or redrawn."""
 
     def images(item: Prepared) -> list[str]:
-        return [image_key(src, item.report.folder) for src in _IMG_SRC.findall(item.html or "")]
+        return [image_key(src, item.report.folder) for src in IMAGE_SRC.findall(item.html or "")]
 
     before, after = images(old), images(new)
     changed = [k for k in after if k not in before] + [k for k in before if k not in after]
