@@ -573,6 +573,64 @@ def tokens(html: str) -> list[str]:
 _WORD = re.compile(r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[.,]\d+)?(?=\s|$|[^\w])|\s+|\S+")
 
 
+def _is_row(part: str) -> bool:
+    return part.startswith("<tr") and part.endswith("</tr>")
+
+
+def group_rows(parts: list[str]) -> list[str]:
+    """A table row (``<tr>`` … ``</tr>``) as one token: rows are added, removed or
+    changed as rows, so a removed row never runs into its neighbour."""
+    result: list[str] = []
+    row: list[str] | None = None
+    for part in parts:
+        if row is None and re.match(r"<tr[\s>]", part):
+            row = [part]
+        elif row is not None:
+            row.append(part)
+            if part.startswith("</tr"):
+                result.append("".join(row))
+                row = None
+        else:
+            result.append(part)
+    if row is not None:
+        result.extend(row)
+    return result
+
+
+def _flatten_rows(parts: list[str]) -> list[str]:
+    return [t for p in parts for t in (tokens(p) if _is_row(p) else [p])]
+
+
+def _row_label(row: str) -> str:
+    cell = re.search(r"<t[hd]\b[^>]*>(.*?)</t[hd]>", row, re.S)
+    return " ".join(_plain(cell.group(1)).split()) if cell else ""
+
+
+def _mark_row(row: str, mark: str) -> str:
+    """A whole row added or removed: every cell's text marked, the row kept as a row."""
+    marked = "".join(_wrap(tokens(row), mark, keep_tags=True))
+    return re.sub(r"^<tr\b", f'<tr class="diff-row-{mark}"', marked, count=1)
+
+
+def _rows(gone: list[str], came: list[str], labels: tuple[str, str]) -> list[str]:
+    """Rows replaced by rows: paired by their first cell, then compared cell by cell."""
+    old = [p for p in gone if _is_row(p)]
+    new = [p for p in came if _is_row(p)]
+    out: list[str] = []
+    matcher = difflib.SequenceMatcher(
+        None, [_row_label(r) for r in old], [_row_label(r) for r in new], autojunk=False
+    )
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal" or (op == "replace" and i2 - i1 == j2 - j1):
+            for before, after in zip(old[i1:i2], new[j1:j2], strict=True):
+                out.append(mark_up(before, after, labels, bars=False, rows=False))
+        else:
+            out += [_mark_row(r, "del") for r in old[i1:i2]]
+            out += [_mark_row(r, "ins") for r in new[j1:j2]]
+        out.append("\n")
+    return out
+
+
 def _tag_name(tag: str) -> tuple[str, bool]:
     match = re.match(r"</?\s*([a-zA-Z0-9]+)", tag)
     return (match.group(1).lower() if match else ""), tag.startswith("</")
@@ -581,7 +639,7 @@ def _tag_name(tag: str) -> tuple[str, bool]:
 def _balanced(parts: list[str]) -> bool:
     stack: list[str] = []
     for part in parts:
-        if not part.startswith("<") or part.startswith("<!"):
+        if not part.startswith("<") or part.startswith("<!") or _is_row(part):
             continue
         name, closing = _tag_name(part)
         if name in _VOID or part.endswith("/>"):
@@ -727,13 +785,21 @@ def _sentences(
     return [(str(o[0]), int(o[1]), int(o[2]), int(o[3]), int(o[4])) for o in ops]
 
 
-def mark_up(old_html: str, new_html: str, labels: tuple[str, str] = ("före", "efter")) -> str:
+def mark_up(
+    old_html: str,
+    new_html: str,
+    labels: tuple[str, str] = ("före", "efter"),
+    bars: bool = True,
+    rows: bool = True,
+) -> str:
     """``new_html`` with words deleted since ``old_html`` in ``<del>`` and added ones in ``<ins>``.
 
     The new side's tags are all kept, so the document keeps its structure; a
     removed paragraph, row or section is kept with its tags when they balance.
     """
     old, new = tokens(old_html), tokens(new_html)
+    if rows:
+        old, new = group_rows(old), group_rows(new)
     out: list[str] = []
     depth_cell = 0
 
@@ -750,7 +816,14 @@ def mark_up(old_html: str, new_html: str, labels: tuple[str, str] = ("före", "e
         gone, came = old[i1:i2], new[j1:j2]
         if op == "equal":
             out.extend(came)
-        elif op == "replace" and depth_cell > 0 and not any(p.startswith("<") for p in gone + came):
+            track(came)
+            continue
+        if any(_is_row(p) for p in gone + came):
+            if all(_is_row(p) or not p.strip() for p in gone + came):
+                out.extend(_rows(gone, came, labels))
+                continue
+            gone, came = _flatten_rows(gone), _flatten_rows(came)
+        if op == "replace" and depth_cell > 0 and not any(p.startswith("<") for p in gone + came):
             old_text, new_text = "".join(gone), "".join(came)
             out.append(f'<span class="moved"><del>{old_text}</del> → <ins>{new_text}</ins></span>')
         elif op == "replace" and _link_targets(gone) and _link_targets(came):
@@ -770,7 +843,7 @@ def mark_up(old_html: str, new_html: str, labels: tuple[str, str] = ("före", "e
                 out.append(" ")  # the struck and the new words apart, on the page and in the text
             out.extend(_wrap(came, "ins", keep_tags=True))
         track(came)
-    return change_bars("".join(out))
+    return change_bars("".join(out)) if bars else "".join(out)
 
 
 _BLOCKS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "caption", "figcaption", "pre"}

@@ -66,6 +66,12 @@ LABELS = {
     "history": "Versionshistorik",
     "previous": "Föregående plan",
     "contents": "Innehåll (ordning)",
+    "data.period": "Period",
+    "data.previous_period": "Föregående period",
+    "data.files": "Datafiler",
+    "data.regions": "Regioner",
+    "data.decimals": "Decimaler",
+    "data.min_denominator": "Minsta antal fall för att visa ett värde",
 }
 
 #: report.toml keys that only record the document's own history: reported and
@@ -78,6 +84,7 @@ DETAILED = (
     re.compile(r"^tables\.[^.]+\.rows"),
     re.compile(r"^indicators"),
     re.compile(r"^contents$"),
+    re.compile(r"^data\.regions$"),
 )
 
 _ELEMENT_KEYS = ("version", "indicator", "id", "label")
