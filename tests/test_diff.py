@@ -202,9 +202,55 @@ def test_removed_paragraph_keeps_its_structure() -> None:
     old = "<p>Ett.</p><p>Två stycken.</p><p>Tre.</p>"
     new = "<p>Ett.</p><p>Tre.</p>"
     assert mark_up(old, new) == (
-        '<p>Ett.</p><p data-diff="1"><span class="diff-said">[−</span><del>Två stycken.</del>'
-        '<span class="diff-said">]</span></p><p>Tre.</p>'
+        '<p>Ett.</p><p class="diff-block-del" data-diff="1"><span class="diff-said">[−</span>'
+        '<del>Två stycken.</del><span class="diff-said">]</span></p>\n<p>Tre.</p>'
     )
+
+
+def test_a_rewritten_sentence_is_struck_whole_a_small_edit_word_by_word() -> None:
+    old = (
+        "<p>I VGR dör drygt 15 000 personer per år. Hos dessa patienter föreligger större"
+        " eller mindre palliativa vårdbehov. Det är vanligt.</p>"
+    )
+    new = (
+        "<p>I VGR dör drygt 16 000 personer per år. Andelen äldre i befolkningen ökar, och"
+        " därmed behovet av planerad vård i livets slutskede. Det är vanligt.</p>"
+    )
+    marked = re.sub(r'<span class="diff-said">[^<]*</span>', "", mark_up(old, new))
+    assert "<del>15 000</del> <ins>16 000</ins>" in marked
+    assert (
+        "<del>Hos dessa patienter föreligger större eller mindre palliativa vårdbehov.</del>"
+        in marked
+    )
+    assert (
+        "<ins>Andelen äldre i befolkningen ökar, och därmed behovet av planerad vård i"
+        " livets slutskede.</ins>" in marked
+    )
+
+
+def test_a_moved_paragraph_is_shown_as_moved() -> None:
+    paragraph = "<p>Ett stycke med tillräckligt många ord för att räknas.</p>"
+    old = f"<h2>A</h2>{paragraph}<p>Andra.</p><h2>B</h2><p>Tredje.</p>"
+    new = f"<h2>A</h2><p>Andra.</p><h2>B</h2><p>Tredje.</p>{paragraph}"
+    marked = mark_up(old, new)
+    assert marked.index("[Flyttat stycke 1: härifrån]") < marked.index("<h2>B</h2>")
+    assert marked.index("[Flyttat stycke 1: hit]") > marked.index("<p>Tredje.</p>")
+
+
+def test_a_removed_row_beside_a_changed_cell_stays_a_row() -> None:
+    row = "<tr><td>{}</td><td>{}</td></tr>"
+    old = (
+        "<table>"
+        + row.format("Norrbotten", "55 (−2)")
+        + row.format("Västernorrland", "45")
+        + "</table>"
+    )
+    new = "<table>" + row.format("Norrbotten", "60 (+3)") + "</table>"
+    marked = mark_up(old, new)
+    rows = re.findall(r"<tr.*?</tr>", marked)
+    assert len(rows) == 2
+    assert "Norrbotten" in rows[0] and "<del>55 (−2)</del> → <ins>60 (+3)</ins>" in rows[0]
+    assert "Västernorrland" in rows[1] and 'class="diff-block-del"' in rows[1]
 
 
 def test_a_table_cell_is_one_token() -> None:

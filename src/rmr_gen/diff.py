@@ -573,27 +573,61 @@ def tokens(html: str) -> list[str]:
 _WORD = re.compile(r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[.,]\d+)?(?=\s|$|[^\w])|\s+|\S+")
 
 
+#: Elements compared as whole blocks first: a paragraph, heading, list item or
+#: table row is added, removed, moved or changed as one, never run into its neighbour.
+_GROUPED = {
+    "p",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "tr",
+    "caption",
+    "figcaption",
+    "dt",
+    "dd",
+}
+_OPEN = re.compile(r"<([a-zA-Z0-9]+)[\s>/]")
+
+
+def _block_name(part: str) -> str:
+    """The element name when ``part`` is a whole grouped element, else ""."""
+    match = _OPEN.match(part)
+    if match and match.group(1).lower() in _GROUPED and part.endswith(f"</{match.group(1)}>"):
+        return match.group(1).lower()
+    return ""
+
+
 def _is_row(part: str) -> bool:
-    return part.startswith("<tr") and part.endswith("</tr>")
+    return _block_name(part) != ""
 
 
 def group_rows(parts: list[str]) -> list[str]:
-    """A table row (``<tr>`` … ``</tr>``) as one token: rows are added, removed or
-    changed as rows, so a removed row never runs into its neighbour."""
+    """Each paragraph, heading, list item and table row as one token (see ``_GROUPED``)."""
     result: list[str] = []
-    row: list[str] | None = None
+    group: list[str] = []
+    name = ""
+    depth = 0
     for part in parts:
-        if row is None and re.match(r"<tr[\s>]", part):
-            row = [part]
-        elif row is not None:
-            row.append(part)
-            if part.startswith("</tr"):
-                result.append("".join(row))
-                row = None
-        else:
-            result.append(part)
-    if row is not None:
-        result.extend(row)
+        if not group:
+            match = _OPEN.match(part) if part.startswith("<") else None
+            if match and match.group(1).lower() in _GROUPED and not part.endswith("/>"):
+                group, name, depth = [part], match.group(1).lower(), 1
+            else:
+                result.append(part)
+            continue
+        group.append(part)
+        if part.startswith("<"):
+            tag, closing = _tag_name(part)
+            if tag == name:
+                depth += -1 if closing else 1
+                if depth == 0:
+                    result.append("".join(group))
+                    group = []
+    result.extend(group)
     return result
 
 
@@ -607,27 +641,58 @@ def _row_label(row: str) -> str:
 
 
 def _mark_row(row: str, mark: str) -> str:
-    """A whole row added or removed: every cell's text marked, the row kept as a row."""
+    """A whole block added or removed: its text marked, the block kept as it was."""
     marked = "".join(_wrap(tokens(row), mark, keep_tags=True))
-    return re.sub(r"^<tr\b", f'<tr class="diff-row-{mark}"', marked, count=1)
+    return re.sub(r"^<([a-zA-Z0-9]+)\b", rf'<\1 class="diff-block-{mark}"', marked, count=1)
+
+
+def _block_words(block: str) -> list[str]:
+    return _plain(block).split()
+
+
+def _pair_blocks(old: list[str], new: list[str]) -> dict[int, int]:
+    """``{new index: old index}``: rows by their first cell, other blocks by their words."""
+    pairs: dict[int, int] = {}
+    start = 0
+    for j, block in enumerate(new):
+        name = _block_name(block)
+        best, score = None, 0.0
+        for i in range(start, len(old)):
+            if _block_name(old[i]) != name:
+                continue
+            if name == "tr":
+                same = _row_label(old[i]) == _row_label(block)
+                ratio = 1.0 if same else 0.0
+            else:
+                ratio = _similar(_block_words(old[i]), _block_words(block))
+            if ratio > score:
+                best, score = i, ratio
+        if best is not None and score >= 0.4:
+            pairs[j] = best
+            start = best + 1
+    if not pairs and len(old) == len(new):  # blocks in the same place: a rewrite, a new label
+        pairs = {j: j for j in range(len(new)) if _block_name(old[j]) == _block_name(new[j])}
+    return pairs
 
 
 def _rows(gone: list[str], came: list[str], labels: tuple[str, str]) -> list[str]:
-    """Rows replaced by rows: paired by their first cell, then compared cell by cell."""
+    """Blocks replaced by blocks: paired blocks compared word by word (cell by cell);
+    a removed block is shown struck where it stood, an added one underlined."""
     old = [p for p in gone if _is_row(p)]
     new = [p for p in came if _is_row(p)]
+    pairs = _pair_blocks(old, new)
     out: list[str] = []
-    matcher = difflib.SequenceMatcher(
-        None, [_row_label(r) for r in old], [_row_label(r) for r in new], autojunk=False
-    )
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        if op == "equal" or (op == "replace" and i2 - i1 == j2 - j1):
-            for before, after in zip(old[i1:i2], new[j1:j2], strict=True):
-                out.append(mark_up(before, after, labels, bars=False, rows=False))
+    shown = 0  # old blocks up to here are shown
+    for j, block in enumerate(new):
+        if j in pairs:
+            i = pairs[j]
+            out += [_mark_row(r, "del") + "\n" for r in old[shown:i]]
+            out.append(mark_up(old[i], block, labels, bars=False, rows=False))
+            shown = i + 1
         else:
-            out += [_mark_row(r, "del") for r in old[i1:i2]]
-            out += [_mark_row(r, "ins") for r in new[j1:j2]]
+            out.append(_mark_row(block, "ins"))
         out.append("\n")
+    out += [_mark_row(r, "del") + "\n" for r in old[shown:]]
     return out
 
 
@@ -744,6 +809,34 @@ def _link_targets(parts: list[str]) -> list[str]:
     return [m.group(1) for p in parts if (m := _HREF.match(p))]
 
 
+def _moves(
+    old: list[str], new: list[str], opcodes: list[tuple[str, int, int, int, int]]
+) -> dict[int, tuple[int, str]]:
+    """Deleted text that reappears, unchanged, as inserted text elsewhere: a move.
+
+    ``{op index: (move number, "härifrån" | "hit")}``; at least six words, so a
+    repeated short phrase is not taken for a moved paragraph.
+    """
+
+    def text(parts: list[str]) -> str:
+        return " ".join(_plain("".join(_flatten_rows(parts))).split())
+
+    removed = {
+        k: text(old[i1:i2]) for k, (op, i1, i2, _, _) in enumerate(opcodes) if op == "delete"
+    }
+    added = {k: text(new[j1:j2]) for k, (op, _, _, j1, j2) in enumerate(opcodes) if op == "insert"}
+    moves: dict[int, tuple[int, str]] = {}
+    for k, words in removed.items():
+        if len(words.split()) < 6:
+            continue
+        target = next((j for j, w in added.items() if w == words and j not in moves), None)
+        if target is not None:
+            number = len(moves) // 2 + 1
+            moves[k] = (number, "härifrån")
+            moves[target] = (number, "hit")
+    return moves
+
+
 def _is_text(parts: list[str]) -> bool:
     return not any(p.startswith("<") for p in parts)
 
@@ -812,8 +905,13 @@ def mark_up(
                     depth_cell += -1 if closing else 1
 
     matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
-    for op, i1, i2, j1, j2 in _sentences(old, new, _align(old, new, matcher.get_opcodes())):
+    opcodes = _sentences(old, new, _align(old, new, matcher.get_opcodes()))
+    moves = _moves(old, new, opcodes)
+    for k, (op, i1, i2, j1, j2) in enumerate(opcodes):
         gone, came = old[i1:i2], new[j1:j2]
+        if k in moves:
+            number, where = moves[k]
+            out.append(f'<span class="diff-moved">[Flyttat stycke {number}: {where}]</span> ')
         if op == "equal":
             out.extend(came)
             track(came)
@@ -821,6 +919,7 @@ def mark_up(
         if any(_is_row(p) for p in gone + came):
             if all(_is_row(p) or not p.strip() for p in gone + came):
                 out.extend(_rows(gone, came, labels))
+                track(came)
                 continue
             gone, came = _flatten_rows(gone), _flatten_rows(came)
         if op == "replace" and depth_cell > 0 and not any(p.startswith("<") for p in gone + came):
@@ -879,6 +978,7 @@ del { text-decoration: line-through; color: #a3121b; background: #fbe6e7; }
 .moved del { text-decoration: none; background: none; }  /* a strike would hide a minus */
 .diff-said { color: #555; font-size: 0.85em; }
 .diff-link { font-size: 0.85em; overflow-wrap: anywhere; }
+.diff-moved { font-size: 0.85em; font-weight: 700; color: #5a3d8a; }
 .moved .diff-said { display: none; }
 p[data-diff], li[data-diff], h1[data-diff], h2[data-diff], h3[data-diff], h4[data-diff],
 caption[data-diff], figcaption[data-diff], pre[data-diff], dd[data-diff], dt[data-diff] {
