@@ -972,12 +972,39 @@ def change_bars(html: str) -> str:
     return "".join(parts)
 
 
+_CHANGED_BLOCK = re.compile(r'(<([a-zA-Z0-9]+)\b[^>]*\bdata-diff="1"[^>]*>)(\s*<t[hd]\b[^>]*>)?')
+
+
+def number_changes(html: str) -> tuple[str, int]:
+    """Number each changed block (``Ändring N``, an anchor and a PDF bookmark)."""
+    count = 0
+
+    def number(match: re.Match[str]) -> str:
+        nonlocal count
+        count += 1
+        anchor = f'<a class="diff-no" id="andring-{count}">{count}</a>'
+        return (
+            match.group(0) + anchor
+            if match.group(2).lower() != "tr" or match.group(3)
+            else (match.group(0))
+        )
+
+    return _CHANGED_BLOCK.sub(number, html), count
+
+
 DIFF_CSS = """
 ins { text-decoration: underline; color: #0b5e1a; background: #e3f4e6; }
 del { text-decoration: line-through; color: #a3121b; background: #fbe6e7; }
 .moved del { text-decoration: none; background: none; }  /* a strike would hide a minus */
 .diff-said { color: #555; font-size: 0.85em; }
 .diff-link { font-size: 0.85em; overflow-wrap: anywhere; }
+.diff-no {
+  float: left; margin-left: -30pt; width: 18pt; text-align: right; font-size: 7.5pt;
+  font-weight: 700; color: #a3121b; text-decoration: none;
+  bookmark-level: 2; bookmark-label: "Ändring " content();
+}
+.diff-jump a { color: #a3121b; }
+.diff-heading { bookmark-level: 1; }
 .diff-moved { font-size: 0.85em; font-weight: 700; color: #5a3d8a; }
 .moved .diff-said { display: none; }
 p[data-diff], li[data-diff], h1[data-diff], h2[data-diff], h3[data-diff], h4[data-diff],
@@ -1106,10 +1133,15 @@ def diff_document(old: Prepared, new: Prepared, differences: Differences) -> str
     sources: dict[str, str] = {}
     body = _images_by_content(body, new.report.folder, sources)
     old_body = _images_by_content(old_body, old.report.folder, sources)
-    marked = mark_up(old_body, body, labels)
+    marked, count = number_changes(mark_up(old_body, body, labels))
     for key, src in sources.items():
         marked = marked.replace(f'src="{key}"', f'src="{src}"')
-    return head + _summary_html(differences) + marked + tail
+    jump = ""
+    if count:
+        links = " · ".join(f'<a href="#andring-{n}">{n}</a>' for n in range(1, count + 1))
+        jump = f'<p class="diff-jump">Markerade ändringar i dokumentet ({count}): {links}</p>'
+    summary = _summary_html(differences).replace("</section>", jump + "</section>", 1)
+    return head + summary + marked + tail
 
 
 def _images_by_content(html: str, folder: Path, sources: dict[str, str]) -> str:
