@@ -244,7 +244,13 @@ def release(
 
     done = _run(ctx, lambda project: make_release(project, report_id, version))
     where = done.pdf.relative_to(ctx.obj.resolve()) if done.pdf.is_absolute() else done.pdf
-    typer.echo(f"released {done.report_id} {done.version}  {done.pages} pages  {where}")
+    if done.documents > 1:
+        typer.echo(
+            f"released {done.report_id} {done.version}  {done.documents} PDFs, {done.pages} pages"
+            f"  {where.parent}"
+        )
+    else:
+        typer.echo(f"released {done.report_id} {done.version}  {done.pages} pages  {where}")
 
 
 @app.command()
@@ -261,7 +267,8 @@ def verify(
         typer.echo(note, err=True)
     typer.echo(
         f"verified {done.report_id} {done.version}: {done.files} files intact, "
-        "PDF rebuilt from the snapshot byte for byte"
+        + (f"{done.documents} PDFs" if done.documents > 1 else "PDF")
+        + " rebuilt from the snapshot byte for byte"
     )
 
 
@@ -383,17 +390,43 @@ def diff(
 
     from rmr_gen import diff as differ
 
-    done = _run(ctx, lambda project: differ.diff(project, report_id, old, new))
+    results = _run(ctx, lambda project: differ.diff_all(project, report_id, old, new))
+    root = ctx.obj.resolve()
+    any_change = any(r.differences.any for r in results)
     if output_format is SummaryFormat.json:
-        data = done.differences.as_json()
-        root = ctx.obj.resolve()
-        data.update(pdf=str(done.pdf.relative_to(root)), html=str(done.html.relative_to(root)))
-        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        documents = []
+        for done in results:
+            data = done.differences.as_json()
+            data.update(
+                pdf=str(done.pdf.relative_to(root)) if done.pdf else None,
+                html=str(done.html.relative_to(root)) if done.html else None,
+            )
+            documents.append(data)
+        if len(documents) == 1 and not results[0].differences.value:
+            typer.echo(json.dumps(documents[0], ensure_ascii=False, indent=2))
+        else:  # a parameterised report: one summary for all values
+            summary = {
+                "report": report_id,
+                "old": old,
+                "new": new or differ.DRAFT,
+                "differences": any_change,
+                "changes": sum(r.differences.count for r in results),
+                "values": documents,
+            }
+            typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))
     else:
-        for line in differ.summary_lines(done.differences):
-            typer.echo(line)
-        typer.echo(f"wrote {done.pdf.relative_to(ctx.obj.resolve())} and .html")
-    if exit_code and done.differences.any:
+        if len(results) > 1:
+            changed = [r.differences.value for r in results if r.differences.any]
+            typer.echo(
+                f"diff {report_id}: {len(results)} documents, {len(changed)} with changes"
+                + (f" ({', '.join(changed)})" if changed else "")
+            )
+        for done in results:
+            for line in differ.summary_lines(done.differences):
+                typer.echo(line)
+            if done.pdf:
+                typer.echo(f"wrote {done.pdf.relative_to(root)} and .html")
+    if exit_code and any_change:
         raise typer.Exit(1)
 
 

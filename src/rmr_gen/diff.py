@@ -106,6 +106,7 @@ class Differences:
     #: Input files (as in the release's source/) that differ, printed or not: what
     #: ``rmr-gen list`` calls "differs". Not counted as a change on the page.
     sources: tuple[str, ...] = ()
+    value: str = ""  # the parameter value of this document, "" when not parameterised
 
     @property
     def words_added(self) -> int:
@@ -146,14 +147,14 @@ class Differences:
 @dataclass(frozen=True)
 class DiffResult:
     differences: Differences
-    html: Path
-    pdf: Path
+    html: Path | None  # None for a parameter value on one side only
+    pdf: Path | None
 
 
 # ---------------------------------------------------------------- both sides
 
 
-def _side(project: Project, report_id: str, which: str, cache: Cache) -> Prepared:
+def _side(project: Project, report_id: str, which: str, cache: Cache) -> list[Prepared]:
     if which == DRAFT:
         source = project
     else:
@@ -162,7 +163,7 @@ def _side(project: Project, report_id: str, which: str, cache: Cache) -> Prepare
     problems = Problems()
     prepared = prepare(source, [report_id], problems, cache)
     problems.raise_if_any()
-    return single(prepared, source)
+    return prepared
 
 
 def table_name(caption: str, table_id: str, kind: str = "tabellen") -> str:
@@ -1175,19 +1176,51 @@ def _check(project: Project, report_id: str, old: str, new: str) -> None:
     _label(project, report_id, new)
 
 
-def compare_versions(
+def compare_all(
     project: Project, report_id: str, old: str, new: str | None = None
-) -> tuple[Differences, Prepared, Prepared]:
-    """What differs between release ``old`` and ``new`` (default: the draft); writes nothing."""
+) -> list[tuple[Differences, Prepared | None, Prepared | None]]:
+    """Per document (one, or one per parameter value): what differs; writes nothing.
+
+    A value on one side only is reported as added or removed, with no redline.
+    """
     new = new or DRAFT
     _check(project, report_id, old, new)
     cache = cache_for(project)
-    before = _side(project, report_id, old, cache)
-    after = _side(project, report_id, new, cache)
+    before = {item.report.name: item for item in _side(project, report_id, old, cache)}
+    after = {item.report.name: item for item in _side(project, report_id, new, cache)}
     cache.flush()
-    differences = compare(report_id, old, new, before, after)
-    sources = _changed_sources(project, report_id, old, new, after)
-    return dataclasses.replace(differences, sources=sources), before, after
+    sources = _changed_sources(project, report_id, old, new, next(iter(after.values())))
+    results: list[tuple[Differences, Prepared | None, Prepared | None]] = []
+    for name in dict.fromkeys([*after, *before]):
+        was, now = before.get(name), after.get(name)
+        if was is not None and now is not None:
+            differences = compare(report_id, old, new, was, now)
+        else:
+            item = now or was
+            assert item is not None
+            value = item.report.parameter_value
+            change = FieldChange(
+                "parameter.values", "Parametervärde", "" if now else value, value if now else ""
+            )
+            differences = Differences(report_id, old, new, fields=(change,))
+            differences = dataclasses.replace(
+                differences, changelog=tuple(draft_changelog(differences))
+            )
+        value = (now or was).report.parameter_value  # type: ignore[union-attr]
+        results.append((dataclasses.replace(differences, sources=sources, value=value), was, now))
+    return results
+
+
+def compare_versions(
+    project: Project, report_id: str, old: str, new: str | None = None
+) -> tuple[Differences, Prepared, Prepared]:
+    """What differs between release ``old`` and ``new`` of a single document."""
+    results = compare_all(project, report_id, old, new)
+    differences, before, after = results[0]
+    if len(results) > 1 or before is None or after is None:
+        single([r for _, r, _ in results if r is not None], project)  # refuses, naming why
+    assert before is not None and after is not None
+    return differences, before, after
 
 
 def _changed_sources(
@@ -1206,30 +1239,48 @@ def _changed_sources(
     return tuple(sorted(n.removeprefix(f"{SOURCE}/") for n in names if before.get(n) != now.get(n)))
 
 
-def diff(project: Project, report_id: str, old: str, new: str | None = None) -> DiffResult:
-    """Compare release ``old`` with ``new`` (default: the working draft); write PDF and HTML."""
+def diff_all(
+    project: Project, report_id: str, old: str, new: str | None = None
+) -> list[DiffResult]:
+    """Compare release ``old`` with ``new`` (default: the draft); a PDF and HTML per document:
+    ``diff-<OLD>-<NEW>.pdf``, or ``diff-<OLD>-<NEW>-<value>.pdf`` per parameter value."""
     new = new or DRAFT
-    differences, before, after = compare_versions(project, report_id, old, new)
-    html = diff_document(before, after, differences)
-    source = project if new == DRAFT else snapshot(project, report_id, new)
-    old_texts = snapshot(project, report_id, old).reports_dir / report_id  # a redrawn image
-    pdf, _ = html_to_pdf(
-        html,
-        source.templates_dir,
-        (*source.readable_roots, old_texts),
-        f"diff {report_id} {old} {new}",
-    )
-    folder = project.output_folder(report_id)
-    target = folder / f"diff-{old}-{new}.pdf"
-    atomic_write(target.with_suffix(".html"), html.encode("utf-8"))
-    atomic_write(target, pdf)
-    return DiffResult(differences, target.with_suffix(".html"), target)
+    results = []
+    for differences, before, after in compare_all(project, report_id, old, new):
+        if before is None or after is None:
+            results.append(DiffResult(differences, None, None))
+            continue
+        html = diff_document(before, after, differences)
+        source = project if new == DRAFT else snapshot(project, report_id, new)
+        old_texts = snapshot(project, report_id, old).reports_dir / report_id  # a redrawn image
+        pdf, _ = html_to_pdf(
+            html,
+            source.templates_dir,
+            (*source.readable_roots, old_texts),
+            f"diff {report_id} {old} {new}",
+        )
+        suffix = after.report.name.removeprefix(report_id)  # "" or "-<value slug>"
+        target = project.output_folder(report_id) / f"diff-{old}-{new}{suffix}.pdf"
+        atomic_write(target.with_suffix(".html"), html.encode("utf-8"))
+        atomic_write(target, pdf)
+        results.append(DiffResult(differences, target.with_suffix(".html"), target))
+    return results
+
+
+def diff(project: Project, report_id: str, old: str, new: str | None = None) -> DiffResult:
+    """Compare one document's release ``old`` with ``new``; write PDF and HTML."""
+    results = diff_all(project, report_id, old, new)
+    if len(results) != 1:
+        raise InputError([Problem(Location("reports"), f"{report_id} renders several documents")])
+    return results[0]
 
 
 def summary_lines(d: Differences) -> list[str]:
     """The plain-text summary printed on stdout, with the changed words."""
+    which = f" [{d.value}]" if d.value else ""
     lines = [
-        f"diff {d.report} {d.old} → {d.new}: {d.count} change(s): {len(d.sections)} section(s), "
+        f"diff {d.report}{which} {d.old} → {d.new}: {d.count} change(s): "
+        f"{len(d.sections)} section(s), "
         f"{d.words_added} word(s) added, {d.words_removed} removed, {len(d.cells)} cell(s), "
         f"{len(d.targets)} target(s), {len(d.fields)} field(s), {len(d.links)} link(s)"
     ]

@@ -104,6 +104,7 @@ class Released:
     pdf: Path
     pages: int
     files: int
+    documents: int = 1  # PDFs: one per value of a parameterised report
 
 
 @dataclass(frozen=True)
@@ -113,6 +114,7 @@ class Verified:
     pdf: Path
     files: int
     notes: tuple[str, ...] = ()
+    documents: int = 1
 
 
 def _refuse(where: str, message: str) -> InputError:
@@ -173,6 +175,13 @@ def _check_new_version(project: Project, report_id: str, version: str) -> None:
             where,
             f"version {version} is not greater than the latest release {existing[-1]}",
         )
+
+
+def _title(report: Report) -> str:
+    """The title as report.toml gives it: ``{value}`` where a parameter value is printed."""
+    if report.parameter and report.parameter_value:
+        return report.title.replace(report.parameter_value, "{value}")
+    return report.title
 
 
 def _sha256_text(text: str) -> str:
@@ -237,22 +246,52 @@ def release_time() -> str:
 
 
 def render_snapshot(source: Project, report_id: str, cache: Cache) -> tuple[bytes, int, Prepared]:
-    """The PDF of ``report_id`` built from a project folder: release and verify share it."""
+    """The one PDF of a report that is not parameterised, built from a project folder."""
+    documents = render_documents(source, report_id, cache)
+    single([item for _, _, item in documents], source)
+    return documents[0]
+
+
+def render_documents(
+    source: Project, report_id: str, cache: Cache
+) -> list[tuple[bytes, int, Prepared]]:
+    """Every PDF of ``report_id`` built from a project folder: one, or one per parameter value."""
     problems = Problems()
     prepared = prepare(source, [report_id], problems, cache)
     problems.raise_if_any()
-    item = single(prepared, source)
-    assert item.html is not None
-    pdf, pages = html_to_pdf(
-        item.html,
-        source.templates_dir,
-        source.readable_roots,
-        source.shown(item.report.folder / "report.toml"),
-        document=item.info,
-        attachments=item.attachments,
-        limits=item.report.limits,
-    )
-    return pdf, pages, item
+    documents = []
+    for item in prepared:
+        assert item.html is not None
+        pdf, pages = html_to_pdf(
+            item.html,
+            source.templates_dir,
+            source.readable_roots,
+            source.shown(item.report.folder / "report.toml"),
+            document=item.info,
+            attachments=item.attachments,
+            limits=item.report.limits,
+        )
+        documents.append((pdf, pages, item))
+    return documents
+
+
+def pdf_name(report: Report, version: str) -> str:
+    """``<id>-<X.Y>.pdf``; ``<id>-<value slug>-<X.Y>.pdf`` for each value of a parameterised one."""
+    return f"{report.name}-{version}.pdf"
+
+
+def _documents(
+    documents: list[tuple[bytes, int, Prepared]], version: str
+) -> list[dict[str, object]]:
+    return [
+        {
+            "value": item.report.parameter_value,
+            "pdf": pdf_name(item.report, version),
+            "title": item.report.title,
+            "pages": pages,
+        }
+        for _, pages, item in documents
+    ]
 
 
 def _make_read_only(folder: Path) -> None:
@@ -277,7 +316,7 @@ def release(project: Project, report_id: str, version: str) -> Released:
     cache = cache_for(project)
     prepared = prepare(project, [report_id], problems, cache)
     problems.raise_if_any()
-    report = single(prepared, project).report
+    report = prepared[0].report  # every value of a parameterised report shares report.toml
     if report.version != version:
         raise InputError(
             [
@@ -320,22 +359,27 @@ def release(project: Project, report_id: str, version: str) -> Released:
             copy = staging / SOURCE / project.source_name(path)
             copy.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(path, copy)
-        pdf, pages, _ = render_snapshot(Project(staging / SOURCE), report_id, cache)
-        pdf_name = f"{report_id}-{version}.pdf"
-        (staging / pdf_name).write_bytes(pdf)
-        files = {pdf_name: hashlib.sha256(pdf).hexdigest(), **source_hashes(project, inputs)}
-        manifest = {
+        documents = render_documents(Project(staging / SOURCE), report_id, cache)
+        files = source_hashes(project, inputs)
+        for pdf, _, item in documents:
+            (staging / pdf_name(item.report, version)).write_bytes(pdf)
+            files[pdf_name(item.report, version)] = hashlib.sha256(pdf).hexdigest()
+        pages = sum(p for _, p, _ in documents)
+        first = documents[0][2].report
+        manifest: dict[str, object] = {
             "report": report_id,
             "version": version,
-            "title": report.title,
+            "title": _title(first),
             "date": report.date.isoformat() if report.date else None,
             "released": release_time(),
             "rmr_gen": __version__,
             "git": _git(project),
-            "pdf": pdf_name,
+            "pdf": None if report.parameter else pdf_name(report, version),
             "pages": pages,
             "files": dict(sorted(files.items())),
         }
+        if report.parameter:
+            manifest["documents"] = _documents(documents, version)
         text = json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
         (staging / MANIFEST).write_text(text, encoding="utf-8")
         _make_read_only(staging)
@@ -365,7 +409,15 @@ def release(project: Project, report_id: str, version: str) -> Released:
     os.close(descriptor)
     cache.flush()
     target = folder / version
-    return Released(report_id, version, target, target / pdf_name, pages, len(files))
+    return Released(
+        report_id,
+        version,
+        target,
+        target / pdf_name(first, version),
+        pages,
+        len(files),
+        len(documents),
+    )
 
 
 def read_manifest(project: Project, report_id: str, version: str) -> dict[str, object]:
@@ -404,7 +456,9 @@ def _manifest_fields(
 ) -> None:
     """The manifest's own fields: the report and version it claims, the PDF it names."""
     where = project.shown(release_folder(project, report_id, version) / MANIFEST)
-    expected = {"report": report_id, "version": version, "pdf": f"{report_id}-{version}.pdf"}
+    documents = manifest.get("documents")
+    single_pdf = f"{report_id}-{version}.pdf"
+    expected = {"report": report_id, "version": version, "pdf": None if documents else single_pdf}
     for key, value in expected.items():
         if manifest.get(key) != value:
             problems.error(
@@ -417,8 +471,19 @@ def _manifest_fields(
     for name, digest in files.items():
         if not isinstance(name, str) or not _SAFE_NAME.match(name) or not isinstance(digest, str):
             problems.error(where, f"'files' lists {name!r}, which is not a file of the release")
-    if expected["pdf"] not in files:
-        problems.error(where, f"'files' does not list the PDF {expected['pdf']}")
+    pdfs = [single_pdf]
+    if documents is not None:
+        one = re.compile(rf"^{re.escape(report_id)}-[a-z0-9-]+-{re.escape(version)}\.pdf$")
+        if not isinstance(documents, list) or not all(
+            isinstance(d, dict) and isinstance(d.get("pdf"), str) and one.match(d["pdf"])
+            for d in documents
+        ):
+            problems.error(where, "'documents' does not list this release's PDFs")
+            return
+        pdfs = [d["pdf"] for d in documents]
+    for name in pdfs:
+        if name not in files:
+            problems.error(where, f"'files' does not list the PDF {name}")
     if not isinstance(manifest.get("pages"), int):
         problems.error(where, "'pages' is not a number")
 
@@ -543,21 +608,23 @@ def _git_commit_known(project: Project, commit: object) -> bool | None:
 
 
 def verify(project: Project, report_id: str, version: str) -> Verified:
-    """Prove the release is intact and that its snapshot rebuilds to the same PDF bytes."""
+    """Prove the release is intact and that its snapshot rebuilds to the same PDF bytes
+    (every PDF, for a parameterised report)."""
     manifest = _files_check(project, report_id, version)
     folder = release_folder(project, report_id, version)
     where = project.shown(folder / MANIFEST)
-    pdf_path = folder / f"{report_id}-{version}.pdf"
-    rebuilt, pages, item = render_snapshot(
+    documents = render_documents(
         snapshot(project, report_id, version), report_id, Cache(project.output_dir / ".cache")
     )
     problems = Problems()
-    report = item.report
+    first = documents[0][2].report
     claims = {
-        "title": report.title,
-        "date": report.date.isoformat() if report.date else None,
-        "pages": pages,
+        "title": _title(first),
+        "date": first.date.isoformat() if first.date else None,
+        "pages": sum(pages for _, pages, _ in documents),
     }
+    if first.parameter:
+        claims["documents"] = _documents(documents, version)
     for key, value in claims.items():
         if manifest.get(key) != value:
             problems.error(
@@ -572,16 +639,22 @@ def verify(project: Project, report_id: str, version: str) -> Verified:
     text = (folder / MANIFEST).read_bytes()
     notes = _ledger_check(project, report_id, version, manifest, text, problems)
     problems.raise_if_any()
-    if rebuilt != pdf_path.read_bytes():
-        made_by = manifest.get("rmr_gen")
-        hint = (
-            f" (released with rmr-gen {made_by}, this is {__version__})"
-            if (made_by != __version__)
-            else ""
-        )
-        raise _refuse(project.shown(pdf_path), f"the snapshot rebuilds to different bytes{hint}")
+    made_by = manifest.get("rmr_gen")
+    hint = (
+        f" (released with rmr-gen {made_by}, this is {__version__})"
+        if made_by != __version__
+        else ""
+    )
+    for rebuilt, _, item in documents:
+        pdf_path = folder / pdf_name(item.report, version)
+        if rebuilt != pdf_path.read_bytes():
+            problems.error(
+                project.shown(pdf_path), f"the snapshot rebuilds to different bytes{hint}"
+            )
+    problems.raise_if_any()
     files: dict[str, str] = manifest["files"]  # type: ignore[assignment]
-    return Verified(report_id, version, pdf_path, len(files), tuple(notes))
+    pdf_path = folder / pdf_name(first, version)
+    return Verified(report_id, version, pdf_path, len(files), tuple(notes), len(documents))
 
 
 def draft_differs(project: Project, report: Report, reference: Reference, version: str) -> bool:
