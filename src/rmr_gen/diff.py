@@ -597,7 +597,11 @@ _OPEN = re.compile(r"<([a-zA-Z0-9]+)[\s>/]")
 def _block_name(part: str) -> str:
     """The element name when ``part`` is a whole grouped element, else ""."""
     match = _OPEN.match(part)
-    if match and match.group(1).lower() in _GROUPED and part.endswith(f"</{match.group(1)}>"):
+    if (
+        match
+        and match.group(1).lower() in _GROUPED
+        and part.rstrip().endswith(f"</{match.group(1)}>")
+    ):
         return match.group(1).lower()
     return ""
 
@@ -613,6 +617,9 @@ def group_rows(parts: list[str]) -> list[str]:
     name = ""
     depth = 0
     for part in parts:
+        if not group and result and _block_name(result[-1]) and not part.strip():
+            result[-1] += part  # the line break after a block belongs to it: never an anchor
+            continue
         if not group:
             match = _OPEN.match(part) if part.startswith("<") else None
             if match and match.group(1).lower() in _GROUPED and not part.endswith("/>"):
