@@ -1,0 +1,478 @@
+"""The redline: ``new_html`` with what changed since ``old_html`` marked up.
+
+Paragraphs, headings, list items and table rows are compared as blocks first
+(added, removed, moved or paired), then words inside paired blocks: a small
+edit is marked word by word, a rewritten sentence whole. Insertions are
+``<ins>``, deletions ``<del>``, each with ``[+`` / ``[−`` … ``]`` in the text
+layer; a changed table cell reads ``old → new``; a changed link names its old
+and new target. Changed blocks get ``data-diff`` (a bar in the margin) and a
+number.
+"""
+
+from __future__ import annotations
+
+import difflib
+import html as htmlmod
+import re
+
+
+def _plain(fragment: str) -> str:
+    return htmlmod.unescape(re.sub(r"<[^>]+>", " ", fragment))
+
+
+def _similar(a: list[str], b: list[str]) -> float:
+    if not a and not b:
+        return 1.0
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+_TOKEN = re.compile(r"<[^>]+>|[^<]+")
+_VOID = {"area", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
+_CELL_OPEN = re.compile(r"<t[dh][\s>]")
+
+
+def tokens(html: str) -> list[str]:
+    """Tags, words and spaces; a table cell's whole text is one token (it changes as one)."""
+    raw = _TOKEN.findall(html)
+    result = []
+    for i, part in enumerate(raw):
+        if part.startswith("<") or (
+            i > 0
+            and _CELL_OPEN.match(raw[i - 1])
+            and i + 1 < len(raw)
+            and raw[i + 1].startswith("</t")
+        ):
+            result.append(part)
+        else:
+            result.extend(_WORD.findall(part))
+    return result
+
+
+#: A number with digit groups (``15 000``) is one word, so it changes as one.
+_WORD = re.compile(r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[.,]\d+)?(?=\s|$|[^\w])|\s+|\S+")
+
+
+#: Elements compared as whole blocks first: a paragraph, heading, list item or
+#: table row is added, removed, moved or changed as one, never run into its neighbour.
+_GROUPED = {
+    "p",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "tr",
+    "caption",
+    "figcaption",
+    "dt",
+    "dd",
+}
+_OPEN = re.compile(r"<([a-zA-Z0-9]+)[\s>/]")
+
+
+def _block_name(part: str) -> str:
+    """The element name when ``part`` is a whole grouped element, else ""."""
+    match = _OPEN.match(part)
+    if (
+        match
+        and match.group(1).lower() in _GROUPED
+        and part.rstrip().endswith(f"</{match.group(1)}>")
+    ):
+        return match.group(1).lower()
+    return ""
+
+
+def _is_row(part: str) -> bool:
+    return _block_name(part) != ""
+
+
+def group_rows(parts: list[str]) -> list[str]:
+    """Each paragraph, heading, list item and table row as one token (see ``_GROUPED``)."""
+    result: list[str] = []
+    group: list[str] = []
+    name = ""
+    depth = 0
+    for part in parts:
+        if not group and result and _block_name(result[-1]) and not part.strip():
+            result[-1] += part  # the line break after a block belongs to it: never an anchor
+            continue
+        if not group:
+            match = _OPEN.match(part) if part.startswith("<") else None
+            if match and match.group(1).lower() in _GROUPED and not part.endswith("/>"):
+                group, name, depth = [part], match.group(1).lower(), 1
+            else:
+                result.append(part)
+            continue
+        group.append(part)
+        if part.startswith("<"):
+            tag, closing = _tag_name(part)
+            if tag == name:
+                depth += -1 if closing else 1
+                if depth == 0:
+                    result.append("".join(group))
+                    group = []
+    result.extend(group)
+    return result
+
+
+def _flatten_rows(parts: list[str]) -> list[str]:
+    return [t for p in parts for t in (tokens(p) if _is_row(p) else [p])]
+
+
+def _row_label(row: str) -> str:
+    cell = re.search(r"<t[hd]\b[^>]*>(.*?)</t[hd]>", row, re.S)
+    return " ".join(_plain(cell.group(1)).split()) if cell else ""
+
+
+def _mark_row(row: str, mark: str) -> str:
+    """A whole block added or removed: its text marked, the block kept as it was."""
+    marked = "".join(_wrap(tokens(row), mark, keep_tags=True))
+    return re.sub(r"^<([a-zA-Z0-9]+)\b", rf'<\1 class="diff-block-{mark}"', marked, count=1)
+
+
+def _block_words(block: str) -> list[str]:
+    return _plain(block).split()
+
+
+def _pair_blocks(old: list[str], new: list[str]) -> dict[int, int]:
+    """``{new index: old index}``: rows by their first cell, other blocks by their words."""
+    pairs: dict[int, int] = {}
+    start = 0
+    for j, block in enumerate(new):
+        name = _block_name(block)
+        best, score = None, 0.0
+        for i in range(start, len(old)):
+            if _block_name(old[i]) != name:
+                continue
+            if name == "tr":
+                same = _row_label(old[i]) == _row_label(block)
+                ratio = 1.0 if same else 0.0
+            else:
+                ratio = _similar(_block_words(old[i]), _block_words(block))
+            if ratio > score:
+                best, score = i, ratio
+        if best is not None and score >= 0.4:
+            pairs[j] = best
+            start = best + 1
+    if not pairs and len(old) == len(new):  # blocks in the same place: a rewrite, a new label
+        pairs = {j: j for j in range(len(new)) if _block_name(old[j]) == _block_name(new[j])}
+    return pairs
+
+
+def _rows(gone: list[str], came: list[str], labels: tuple[str, str]) -> list[str]:
+    """Blocks replaced by blocks: paired blocks compared word by word (cell by cell);
+    a removed block is shown struck where it stood, an added one underlined."""
+    old = [p for p in gone if _is_row(p)]
+    new = [p for p in came if _is_row(p)]
+    pairs = _pair_blocks(old, new)
+    out: list[str] = []
+    shown = 0  # old blocks up to here are shown
+    for j, block in enumerate(new):
+        if j in pairs:
+            i = pairs[j]
+            out += [_mark_row(r, "del") + "\n" for r in old[shown:i]]
+            out.append(mark_up(old[i], block, labels, bars=False, rows=False))
+            shown = i + 1
+        else:
+            out.append(_mark_row(block, "ins"))
+        out.append("\n")
+    out += [_mark_row(r, "del") + "\n" for r in old[shown:]]
+    return out
+
+
+def _tag_name(tag: str) -> tuple[str, bool]:
+    match = re.match(r"</?\s*([a-zA-Z0-9]+)", tag)
+    return (match.group(1).lower() if match else ""), tag.startswith("</")
+
+
+def _balanced(parts: list[str]) -> bool:
+    stack: list[str] = []
+    for part in parts:
+        if not part.startswith("<") or part.startswith("<!") or _is_row(part):
+            continue
+        name, closing = _tag_name(part)
+        if name in _VOID or part.endswith("/>"):
+            continue
+        if closing:
+            if not stack or stack.pop() != name:
+                return False
+        else:
+            stack.append(name)
+    return not stack
+
+
+#: What the text layer says around a change, so that copied text, ``pdftotext``
+#: and a screen reader keep old and new words apart: ``[−gammalt] [+nytt]``.
+SAID = {
+    "del": ('<span class="diff-said">[−</span>', '<span class="diff-said">]</span>'),
+    "ins": ('<span class="diff-said">[+</span>', '<span class="diff-said">]</span>'),
+}
+
+
+def _wrap(parts: list[str], mark: str, keep_tags: bool) -> list[str]:
+    """Text runs inside ``<mark>``; tags kept (or dropped) around them."""
+    out: list[str] = []
+    run: list[str] = []
+
+    def flush() -> None:
+        text = "".join(run)
+        if text.strip():
+            out.append(f"{SAID[mark][0]}<{mark}>{text}</{mark}>{SAID[mark][1]}")
+        elif text:
+            out.append(text)
+        run.clear()
+
+    for part in parts:
+        if part.startswith("<"):
+            flush()
+            if keep_tags:
+                out.append(part)
+        else:
+            run.append(part)
+    flush()
+    return out
+
+
+def _figures(gone: list[str], came: list[str], labels: tuple[str, str]) -> list[str]:
+    """A redrawn figure: the old one, smaller and labelled, then the new one, labelled."""
+    old_images = [
+        p.replace("<img", '<img class="diff-old"', 1) for p in gone if p.startswith("<img")
+    ]
+    new_images = [p for p in came if p.startswith("<img")]
+    rest = [p for p in came if not p.startswith("<img")]
+    return [
+        f'<p class="diff-figure"><del>Tidigare figur ({labels[0]})</del></p>',
+        *old_images,
+        f'<p class="diff-figure"><ins>Ny figur ({labels[1]})</ins></p>',
+        *new_images,
+        *_wrap(rest, "ins", keep_tags=True),
+    ]
+
+
+def _align(
+    old: list[str], new: list[str], opcodes: list[tuple[str, int, int, int, int]]
+) -> list[tuple[str, int, int, int, int]]:
+    """Slide pure deletions and insertions left until their tags balance.
+
+    ``<p>A</p><p>B</p>`` → ``<p>B</p>`` may be matched as deleting
+    ``A</p><p>``; the same edit read as deleting ``<p>A</p>`` keeps the
+    paragraph whole, so a removed paragraph or row shows as one.
+    """
+    ops = [list(op) for op in opcodes]
+    for k, op in enumerate(ops):
+        if op[0] not in ("delete", "insert") or k == 0 or ops[k - 1][0] != "equal":
+            continue
+        side = old if op[0] == "delete" else new
+        lo, hi = (1, 2) if op[0] == "delete" else (3, 4)
+        for _ in range(64):
+            start, end = op[lo], op[hi]
+            before = ops[k - 1]
+            if _balanced(side[start:end]) or before[2] <= before[1]:
+                break
+            if side[start - 1] != side[end - 1]:
+                break
+            before[2] -= 1
+            before[4] -= 1
+            op[1] -= 1
+            op[2] -= 1
+            op[3] -= 1
+            op[4] -= 1
+            if k + 1 < len(ops) and ops[k + 1][0] == "equal":
+                ops[k + 1][1] -= 1
+                ops[k + 1][3] -= 1
+            else:
+                ops.insert(k + 1, ["equal", op[2], op[2] + 1, op[4], op[4] + 1])
+    return [(str(o[0]), int(o[1]), int(o[2]), int(o[3]), int(o[4])) for o in ops]
+
+
+_HREF = re.compile(r'^<a\b[^>]*?\bhref="([^"]*)"')
+
+
+def _link_targets(parts: list[str]) -> list[str]:
+    """The targets of the links opened in ``parts`` (escaped, as in the HTML)."""
+    return [m.group(1) for p in parts if (m := _HREF.match(p))]
+
+
+def _moves(
+    old: list[str], new: list[str], opcodes: list[tuple[str, int, int, int, int]]
+) -> dict[int, tuple[int, str]]:
+    """Deleted text that reappears, unchanged, as inserted text elsewhere: a move.
+
+    ``{op index: (move number, "härifrån" | "hit")}``; at least six words, so a
+    repeated short phrase is not taken for a moved paragraph.
+    """
+
+    def text(parts: list[str]) -> str:
+        return " ".join(_plain("".join(_flatten_rows(parts))).split())
+
+    removed = {
+        k: text(old[i1:i2]) for k, (op, i1, i2, _, _) in enumerate(opcodes) if op == "delete"
+    }
+    added = {k: text(new[j1:j2]) for k, (op, _, _, j1, j2) in enumerate(opcodes) if op == "insert"}
+    moves: dict[int, tuple[int, str]] = {}
+    for k, words in removed.items():
+        if len(words.split()) < 6:
+            continue
+        target = next((j for j, w in added.items() if w == words and j not in moves), None)
+        if target is not None:
+            number = len(moves) // 2 + 1
+            moves[k] = (number, "härifrån")
+            moves[target] = (number, "hit")
+    return moves
+
+
+def _is_text(parts: list[str]) -> bool:
+    return not any(p.startswith("<") for p in parts)
+
+
+def _words_in(parts: list[str]) -> int:
+    return sum(1 for p in parts if p.strip())
+
+
+def _sentences(
+    old: list[str], new: list[str], opcodes: list[tuple[str, int, int, int, int]]
+) -> list[tuple[str, int, int, int, int]]:
+    """Read a rewritten sentence as one replacement, keep word-level marks for small edits.
+
+    An unchanged run of words between two edits that are each at least as long
+    (``Hos dessa`` → ``Andelen äldre`` … ``i`` … ``föreligger`` → ``befolkningen``)
+    is folded into one replacement: the old words struck, the new underlined,
+    instead of interleaving them word by word.
+    """
+    ops = [list(op) for op in opcodes]
+    changed = True
+    while changed:
+        changed = False
+        for k in range(1, len(ops) - 1):
+            left, equal, right = ops[k - 1], ops[k], ops[k + 1]
+            if equal[0] != "equal" or left[0] == "equal" or right[0] == "equal":
+                continue
+            span_old, span_new = old[left[1] : right[2]], new[left[3] : right[4]]
+            if not (_is_text(span_old) and _is_text(span_new)):
+                continue
+            kept = _words_in(old[equal[1] : equal[2]])
+            left_size = max(_words_in(old[left[1] : left[2]]), _words_in(new[left[3] : left[4]]))
+            right_size = max(
+                _words_in(old[right[1] : right[2]]), _words_in(new[right[3] : right[4]])
+            )
+            if kept <= min(left_size, right_size):
+                ops[k - 1 : k + 2] = [["replace", left[1], right[2], left[3], right[4]]]
+                changed = True
+                break
+    return [(str(o[0]), int(o[1]), int(o[2]), int(o[3]), int(o[4])) for o in ops]
+
+
+def mark_up(
+    old_html: str,
+    new_html: str,
+    labels: tuple[str, str] = ("före", "efter"),
+    bars: bool = True,
+    rows: bool = True,
+) -> str:
+    """``new_html`` with words deleted since ``old_html`` in ``<del>`` and added ones in ``<ins>``.
+
+    The new side's tags are all kept, so the document keeps its structure; a
+    removed paragraph, row or section is kept with its tags when they balance.
+    """
+    old, new = tokens(old_html), tokens(new_html)
+    if rows:
+        old, new = group_rows(old), group_rows(new)
+    out: list[str] = []
+    depth_cell = 0
+
+    def track(parts: list[str]) -> None:
+        nonlocal depth_cell
+        for part in parts:
+            if part.startswith("<"):
+                name, closing = _tag_name(part)
+                if name in ("td", "th"):
+                    depth_cell += -1 if closing else 1
+
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    opcodes = _sentences(old, new, _align(old, new, matcher.get_opcodes()))
+    moves = _moves(old, new, opcodes)
+    for k, (op, i1, i2, j1, j2) in enumerate(opcodes):
+        gone, came = old[i1:i2], new[j1:j2]
+        if k in moves:
+            number, where = moves[k]
+            out.append(f'<span class="diff-moved">[Flyttat stycke {number}: {where}]</span> ')
+        if op == "equal":
+            out.extend(came)
+            track(came)
+            continue
+        if any(_is_row(p) for p in gone + came):
+            if all(_is_row(p) or not p.strip() for p in gone + came):
+                out.extend(_rows(gone, came, labels))
+                track(came)
+                continue
+            gone, came = _flatten_rows(gone), _flatten_rows(came)
+        if op == "replace" and depth_cell > 0 and not any(p.startswith("<") for p in gone + came):
+            old_text, new_text = "".join(gone), "".join(came)
+            out.append(f'<span class="moved"><del>{old_text}</del> → <ins>{new_text}</ins></span>')
+        elif op == "replace" and _link_targets(gone) and _link_targets(came):
+            was, now = _link_targets(gone), _link_targets(came)
+            out.append(
+                f'<span class="diff-link">{SAID["del"][0]}<del>länk till {was[0]}</del>'
+                f"{SAID['del'][1]} {SAID['ins'][0]}<ins>länk till {now[0]}</ins>{SAID['ins'][1]}"
+                "</span> "
+            )
+            out.extend(_wrap(gone, "del", keep_tags=False))
+            out.extend(_wrap(came, "ins", keep_tags=True))
+        elif any(p.startswith("<img") for p in gone) and any(p.startswith("<img") for p in came):
+            out.extend(_figures(gone, came, labels))
+        else:
+            out.extend(_wrap(gone, "del", keep_tags=_balanced(gone)))
+            if op == "replace" and "".join(gone).strip() and "".join(came).strip():
+                out.append(" ")  # the struck and the new words apart, on the page and in the text
+            out.extend(_wrap(came, "ins", keep_tags=True))
+        track(came)
+    return change_bars("".join(out)) if bars else "".join(out)
+
+
+_BLOCKS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "caption", "figcaption", "pre"}
+_BLOCKS |= {"dt", "dd", "blockquote"}
+
+
+def change_bars(html: str) -> str:
+    """Mark each block that holds a change (``data-diff``), for a bar in the margin."""
+    parts = _TOKEN.findall(html)
+    stack: list[int] = []
+    marked: set[int] = set()
+    for index, part in enumerate(parts):
+        if not part.startswith("<"):
+            continue
+        name, closing = _tag_name(part)
+        if name in _BLOCKS:
+            if closing:
+                if stack:
+                    stack.pop()
+            elif not part.endswith("/>"):
+                stack.append(index)
+        elif not closing and stack and (name in ("ins", "del") or 'class="moved"' in part):
+            marked.add(stack[-1])
+    for index in marked:
+        tag = parts[index]
+        parts[index] = tag[:-1] + ' data-diff="1">'
+    return "".join(parts)
+
+
+_CHANGED_BLOCK = re.compile(r'(<([a-zA-Z0-9]+)\b[^>]*\bdata-diff="1"[^>]*>)(\s*<t[hd]\b[^>]*>)?')
+
+
+def number_changes(html: str) -> tuple[str, int]:
+    """Number each changed block (``Ändring N``, an anchor and a PDF bookmark)."""
+    count = 0
+
+    def number(match: re.Match[str]) -> str:
+        nonlocal count
+        count += 1
+        anchor = f'<a class="diff-no" id="andring-{count}">{count}</a>'
+        return (
+            match.group(0) + anchor
+            if match.group(2).lower() != "tr" or match.group(3)
+            else (match.group(0))
+        )
+
+    return _CHANGED_BLOCK.sub(number, html), count
