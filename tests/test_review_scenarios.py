@@ -107,6 +107,8 @@ def test_rmr_scenario(project: Path) -> None:
     assert "[-15\u00a0000-]{+16\u00a0000+}" in out or "[-15 000-]{+16 000+}" in out
     assert "link: Lag (2017:612)" in out and "https://lagen.nu/2018:999" in out
     assert "Tabellrubrik [tables.psv-2022.caption]" in out
+    assert "row renamed: rmr-palliativ-vard-vgr, tabellen" in out
+    assert "Munhälsobedömning under sista levnadsveckan → Munhälsobedömning under sista" in out
     assert "  I avsnittet ”Referenser”: ”Patientlag (2014:821)” har tagits bort." in out
     assert re.search(r"15.000 har ändrats till 16.000", out)
     pdf = project / "output" / RMR / "diff-1.0-draft.pdf"

@@ -69,8 +69,9 @@ class CellChange:
 class RowChange:
     table: str
     row: str
-    change: str  # "added" | "removed"
+    change: str  # "added" | "removed" | "renamed"
     region: str = ""  # the region the row belongs to, in a table by region
+    old: str = ""  # the row's label before a rename
 
 
 @dataclass(frozen=True)
@@ -373,6 +374,29 @@ def _pair_sections(old: list[_Section], new: list[_Section]) -> list[SectionChan
 _PRE = re.compile(r"(<pre\b.*?</pre>)", re.S)
 
 
+def _renamed_rows(
+    before: dict[str, Any],
+    after: dict[str, Any],
+    gone: list[tuple[str, str]],
+    came: list[tuple[str, str]],
+) -> list[tuple[tuple[str, str], tuple[str, str]]]:
+    """A row whose label changed in place (same position, same target): a rename."""
+    pairs = []
+    for old in gone:
+        if old[1]:  # rows of a region are added or removed with the region
+            continue
+        index = before["rows"].index(old)
+        for new in came:
+            if (
+                not new[1]
+                and after["rows"].index(new) == index
+                and before["targets"].get(old[0]) == after["targets"].get(new[0])
+            ):
+                pairs.append((old, new))
+                break
+    return pairs
+
+
 def _normalised(item: Prepared) -> str:
     """The HTML as it prints: image paths by content, whitespace collapsed outside ``<pre>``."""
     parts = _PRE.split(normalise_images(item.html or "", item.report.folder))
@@ -395,12 +419,14 @@ def compare(
             was = before["cells"].get(key)
             if was is not None and was != value:
                 cells.append(CellChange(name, key[0], key[1], was, value))
-        for row, region in after["rows"]:
-            if (row, region) not in before["rows"]:
-                rows.append(RowChange(name, row, "added", region))
-        for row, region in before["rows"]:
-            if (row, region) not in after["rows"]:
-                rows.append(RowChange(name, row, "removed", region))
+        came = [(r, g) for r, g in after["rows"] if (r, g) not in before["rows"]]
+        gone = [(r, g) for r, g in before["rows"] if (r, g) not in after["rows"]]
+        renamed = _renamed_rows(before, after, gone, came)
+        for (old_row, _), (new_row, region) in renamed:
+            rows.append(RowChange(name, new_row, "renamed", region, old_row))
+        paired = {r for pair in renamed for r in pair}
+        rows += [RowChange(name, r, "added", g) for r, g in came if (r, g) not in paired]
+        rows += [RowChange(name, r, "removed", g) for r, g in gone if (r, g) not in paired]
         for indicator, value in after["targets"].items():
             was = before["targets"].get(indicator)
             if was is not None and was != value:
@@ -531,7 +557,9 @@ def draft_changelog(differences: Differences) -> list[str]:
         verb = "lagts till i" if change == "added" else "tagits bort från"
         lines.append(f"{region} har {verb} {table}.")
     for r in differences.rows:
-        if not r.region:
+        if r.change == "renamed":
+            lines.append(f"Raden ”{r.old}” i {r.table} heter nu ”{r.row}”.")
+        elif not r.region:
             verb = "lagts till i" if r.change == "added" else "tagits bort från"
             lines.append(f"Raden ”{r.row}” har {verb} {r.table}.")
     if not differences.cells:  # otherwise the figure only follows the new values
@@ -641,6 +669,12 @@ def _summary_html(d: Differences) -> str:
             f"<del>{esc(c.old)}</del> → <ins>{esc(c.new)}</ins></li>"
         )
     for r in d.rows:
+        if r.change == "renamed":
+            items.append(
+                f"<li>{esc(r.table)}: rad omdöpt: <del>{esc(r.old)}</del> → "
+                f"<ins>{esc(r.row)}</ins></li>"
+            )
+            continue
         word = "tillagd" if r.change == "added" else "borttagen"
         mark = "ins" if r.change == "added" else "del"
         items.append(f"<li>{esc(r.table)}: rad {word}: <{mark}>{esc(r.row)}</{mark}></li>")
@@ -656,9 +690,10 @@ def _summary_html(d: Differences) -> str:
     return (
         '<section class="diff-summary">'
         f'<h1 class="diff-heading">Jämförelse: version {esc(d.old)} → {new_side}</h1>'
-        '<p class="legend"><ins>Understruket och grönt</ins>: tillagt. '
-        "<del>Genomstruket och rött</del>: borttaget. "
-        "Ändrade tabellceller visas gammalt → nytt.</p>"
+        '<p class="legend"><ins>Understruket och grönt</ins> [+…]: tillagt. '
+        "<del>Genomstruket och rött</del> [−…]: borttaget. "
+        "Ändrade tabellceller visas gammalt → nytt. Ett streck och ett nummer i marginalen"
+        " visar varje ändrat stycke.</p>"
         f"{listing}"
         "<h2>Förslag: Förändringar sedan föregående version</h2>"
         f"{draft}"
@@ -857,7 +892,11 @@ def summary_lines(d: Differences) -> list[str]:
         f"cell: {d.report}, {c.table}, {c.region}, {c.indicator}: {c.old} → {c.new}"
         for c in d.cells
     ]
-    lines += [f"row {r.change}: {d.report}, {r.table}, {r.row}" for r in d.rows]
+    lines += [
+        f"row {r.change}: {d.report}, {r.table}, "
+        + (f"{r.old} → {r.row}" if r.change == "renamed" else r.row)
+        for r in d.rows
+    ]
     lines += [f"target: {d.report}, {t.table}, {t.indicator}: {t.old} → {t.new}" for t in d.targets]
     lines += [f"link: {k.text}: {k.old or '(new)'} → {k.new or '(removed)'}" for k in d.links]
     lines += [f"figure redrawn: {d.report}, {f}" for f in d.figures]
