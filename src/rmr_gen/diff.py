@@ -602,7 +602,9 @@ tr[data-diff] > :first-child { border-left: 2.5pt solid #a3121b; }
   margin: 0 0 2pt; font-size: 9pt; text-align: center;
 }
 img.diff-old { width: 60%; }
-.diff-figure { font-size: 10pt; font-weight: 700; margin: 4pt 0 2pt; }
+.diff-figure { font-size: 10pt; font-weight: 700; margin: 4pt 0 2pt; break-after: avoid; }
+figure.chart img { break-after: avoid; }
+figure.chart figcaption { break-before: avoid; }
 .diff-heading { font-size: 14pt; margin-top: 0; }
 .diff-summary { border: 1pt solid #7f7f7f; padding: 6pt 8pt; margin: 0 0 14pt; break-inside: auto; }
 .diff-summary h2 { font-size: 11.5pt; }
