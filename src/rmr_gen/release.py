@@ -122,13 +122,13 @@ def _refuse(where: str, message: str) -> InputError:
 
 
 def single(prepared: list[Prepared], project: Project) -> Prepared:
-    """Releases and diffs are of one document; a parameterised report has many."""
+    """The one document of a report that is not parameterised; an error for one that is."""
     item = prepared[0]
     if len(prepared) > 1 or item.report.parameter:
         raise _refuse(
             project.shown(item.report.folder / "report.toml"),
-            "releasing or comparing a parameterised report is not supported yet:"
-            f" it renders {len(prepared)} documents",
+            f"a parameterised report renders {len(prepared)} documents, not one:"
+            " they are released, verified and compared together (rmr-gen release/verify/diff)",
         )
     return item
 
