@@ -17,8 +17,8 @@ from typer.testing import CliRunner
 from rmr_gen.cli import app
 from rmr_gen.config import REPORT_KEYS
 from rmr_gen.diff import Differences, compare_versions
-from rmr_gen.project import Project
-from tests.conftest import NORR, copy_project
+from rmr_gen.project import PACKAGE_DATA, Project
+from tests.conftest import NORR, copy_project, own_template
 
 RMR = "rmr-palliativ-vard-vgr"
 
@@ -229,27 +229,27 @@ def test_a_redrawn_image_with_the_same_name_is_reported(released: Path) -> None:
 
 
 def test_a_template_change_is_never_no_change(released: Path) -> None:
-    css = released / "templates" / "processmal" / "style.css"
-    original = css.read_text(encoding="utf-8")
-    css.write_text(original + "\nh2 { color: #123456; }\n", encoding="utf-8")
+    css = own_template(released, "processmal/style.css")
+    css.write_text(css.read_text(encoding="utf-8") + "\nh2 { color: #123456; }\n", encoding="utf-8")
     try:
         differences, _, _ = compare_versions(Project.open(released), NORR, "1.0")
     finally:
-        css.write_text(original, encoding="utf-8")
+        shutil.rmtree(released / "templates")
     assert differences.any
     assert differences.changelog != ("Inga ändringar i sak.",)
 
 
 def test_an_organisation_name_reaches_the_summary(released: Path) -> None:
-    orgs = released / "data" / "organisations.toml"
-    original = orgs.read_text(encoding="utf-8")
+    orgs = released / "data" / "organisations.toml"  # the project's own, over the default
+    text = (PACKAGE_DATA / "organisations.toml").read_text(encoding="utf-8")
+    assert "Västra Götalandsregionen" in text
     orgs.write_text(
-        original.replace("Västra Götalandsregionen", "Region Västra Götaland"), encoding="utf-8"
+        text.replace("Västra Götalandsregionen", "Region Västra Götaland"), encoding="utf-8"
     )
     try:
         differences, _, _ = compare_versions(Project.open(released), RMR, "1.0")
     finally:
-        orgs.write_text(original, encoding="utf-8")
+        orgs.unlink()
     labels = {f.label for f in differences.fields}
     assert "Sidhuvud och sidfot" in labels or "PDF-metadata: author" in labels, differences
     assert differences.any
