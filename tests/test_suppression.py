@@ -91,10 +91,24 @@ def test_chart_leaves_out_small_cells_and_says_so(suppressed: Path) -> None:
     html = (suppressed / "output" / NORR / f"{NORR}.html").read_text(encoding="utf-8")
     alt = re.search(r'<img src="data:image/svg\+xml;base64,[^"]+" alt="([^"]+)"', html).group(1)
     alt = alt.replace("\u00a0", " ")
-    assert "Brytpunktssamtal: Jämtland/Härjedalen: 89 % → 91 %;" in alt
+    assert "Brytpunktssamtal: Jämtland/Härjedalen: 91 %, +2 procentenheter;" in alt
     assert "Norrbotten: färre än 5 fall, visas inte;" in alt
-    assert "Västerbotten: 74 % (föregående period: färre än 5 fall, visas inte)" in alt
+    assert (
+        "Västerbotten: 74 % (förändringen visas inte: föregående period har färre än 5 fall)"
+        in alt
+    )
     assert "75 %" not in alt and "67 %" not in alt  # 3/4 and 2/3 are never given
+    assert "+7" not in alt  # nor the change that would give 2/3 back
+
+
+def test_chart_marks_small_cells_in_the_panel(suppressed: Path) -> None:
+    with pdfplumber.open(suppressed / "output" / NORR / f"{NORR}.pdf") as document:
+        text = normalise(" ".join(page.extract_text() or "" for page in document.pages))
+    text = text.replace(" ", "")  # the chart's words come out without their spaces
+    figure = text[text.index("Föregåendeplan(") : text.index("Figur1.")]
+    assert "färreän5fall,visasinte" in figure
+    assert "(-)" in figure  # Västerbotten's Smärtskattning: the change is not shown
+    assert "+7" not in figure  # the change that would give 2/3 back
 
 
 def test_min_denominator_is_a_report_setting(project: Path, run) -> None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from rmr_gen.charts import KINDS as chart_kinds
 from rmr_gen.errors import Problems
 from rmr_gen.models import (
     POPULATIONS,
@@ -56,7 +57,7 @@ TABLE_KEYS = {"type", "caption", "note", "rows"}
 TABLE_TYPES = {"indicator-summary", "targets"}
 ROW_KEYS = {"label", "indicator", "target"}
 CHART_KEYS = {"type", "caption"}
-CHART_TYPES = {"change"}
+CHART_TYPES = set(chart_kinds)
 ORGANISATION_KEYS = {
     "name", "postal_address", "visiting_address", "phone", "email", "website",
 }  # fmt: skip

@@ -61,14 +61,29 @@ def value_with_change(value: float, delta: float | None, decimals: int = 0) -> s
 SUPPRESSED = "–"  # fewer cases than the report's minimum: the value is not shown
 
 
-def summary_cell(row: SummaryRow, decimals: int = 0) -> str:
-    """Tabell 1's cancer cell as printed: ``51 (−9)``, ``–`` (suppressed) or
-    ``51 (–)`` (the previous period is suppressed, so the change is not shown)."""
+def change_label(row: SummaryRow, decimals: int = 0) -> str:
+    """The change as Tabell 1 prints it for ``row``, the one text the table, the
+    chart and its alt text share: ``−9``, ``+1``, ``0``; ``(–)`` when the previous
+    period is suppressed, ``–`` when the current value is; ``""`` without a change."""
     if row.current_suppressed or row.current is None:
         return SUPPRESSED
     if row.previous_suppressed:
-        return f"{number(row.current, decimals)} ({SUPPRESSED})"
-    return value_with_change(row.current, row.change, decimals)
+        return f"({SUPPRESSED})"
+    if row.change is None:
+        return ""
+    return change(row.change, decimals)
+
+
+def summary_cell(row: SummaryRow, decimals: int = 0) -> str:
+    """Tabell 1's cancer cell as printed: ``51 (−9)``, ``–`` (suppressed) or
+    ``51 (–)`` (the previous period is suppressed, so the change is not shown)."""
+    label = change_label(row, decimals)
+    if label == SUPPRESSED or row.current is None:
+        return SUPPRESSED
+    value = number(row.current, decimals)
+    if not label:
+        return value
+    return f"{value} {label}" if label.startswith("(") else f"{value} ({label})"
 
 
 def all_diagnoses_cell(row: SummaryRow, decimals: int = 0) -> str:
