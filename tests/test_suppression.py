@@ -94,8 +94,7 @@ def test_chart_leaves_out_small_cells_and_says_so(suppressed: Path) -> None:
     assert "Brytpunktssamtal: Jämtland/Härjedalen: 91 %, +2 procentenheter;" in alt
     assert "Norrbotten: färre än 5 fall, visas inte;" in alt
     assert (
-        "Västerbotten: 74 % (förändringen visas inte: föregående period har färre än 5 fall)"
-        in alt
+        "Västerbotten: 74 % (förändringen visas inte: föregående period har färre än 5 fall)" in alt
     )
     assert "75 %" not in alt and "67 %" not in alt  # 3/4 and 2/3 are never given
     assert "+7" not in alt  # nor the change that would give 2/3 back

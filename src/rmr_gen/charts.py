@@ -163,8 +163,9 @@ def _draw_dots(ax: Any, group: SummaryGroup, ys: list[float], width_pt: float) -
         if row.current_suppressed or row.current is None:
             continue
         if row.previous is not None:
-            ax.plot(row.previous, y, "o", ms=5, mfc="white", mec=INK, mew=1.0, zorder=3,
-                    clip_on=False)
+            ax.plot(
+                row.previous, y, "o", ms=5, mfc="white", mec=INK, mew=1.0, zorder=3, clip_on=False
+            )
             if abs(row.current - row.previous) * per_point >= 9:  # room for the head
                 ax.annotate(
                     "",
@@ -181,8 +182,7 @@ def _draw_dots(ax: Any, group: SummaryGroup, ys: list[float], width_pt: float) -
                     zorder=2,
                     annotation_clip=False,
                 )
-        ax.plot(row.current, y, "o", ms=5, color=CURRENT, mec=INK, mew=0.5, zorder=4,
-                clip_on=False)
+        ax.plot(row.current, y, "o", ms=5, color=CURRENT, mec=INK, mew=0.5, zorder=4, clip_on=False)
     if target is not None:
         ax.axvline(target.level, color=TARGET, ls="--", lw=1.2, zorder=1)
     return scale
@@ -235,19 +235,37 @@ def _panel(
     middle = sum(scale.limits) / 2
     for y, row in zip(ys, group.rows, strict=True):
         text = formatting.change_label(row, decimals)
-        ax.text(change_x, y, text, transform=ax.get_yaxis_transform(), ha="right",
-                va="center", fontsize=8, color=INK)
+        ax.text(
+            change_x,
+            y,
+            text,
+            transform=ax.get_yaxis_transform(),
+            ha="right",
+            va="center",
+            fontsize=8,
+            color=INK,
+        )
         if text == formatting.SUPPRESSED:
-            ax.text(middle, y, f"färre än {min_denominator} fall, visas inte", ha="center",
-                    va="center", fontsize=7, style="italic", color="#555555", zorder=5,
-                    bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})
+            ax.text(
+                middle,
+                y,
+                f"färre än {min_denominator} fall, visas inte",
+                ha="center",
+                va="center",
+                fontsize=7,
+                style="italic",
+                color="#555555",
+                zorder=5,
+                bbox={"facecolor": "white", "edgecolor": "none", "pad": 1},
+            )
     return ax
 
 
 def _title(group: SummaryGroup, decimals: int) -> str:
     title = f"{group.number}. {group.indicator.label}"
     if group.indicator.target is not None:
-        title += f" (mål{formatting.NBSP}{formatting.percent(group.indicator.target.level, decimals)})"
+        level = formatting.percent(group.indicator.target.level, decimals)
+        title += f" (mål{formatting.NBSP}{level})"
     return title
 
 
@@ -317,30 +335,55 @@ def change_chart(
                 box = (x / FIGURE_WIDTH, bottom / height, panel / FIGURE_WIDTH, plot_h / height)
                 _panel(fig, box, groups[index], kind, c == 0, decimals, min_denominator)
                 title_x = (x if c > 0 else 0.04) / FIGURE_WIDTH
-                fig.text(title_x, (top + title_h[r] - 0.02) / height, "\n".join(titles[index]),
-                         ha="left", va="top", fontsize=FONT_PT, fontweight="bold",
-                         linespacing=1.15)
+                fig.text(
+                    title_x,
+                    (top + title_h[r] - 0.02) / height,
+                    "\n".join(titles[index]),
+                    ha="left",
+                    va="top",
+                    fontsize=FONT_PT,
+                    fontweight="bold",
+                    linespacing=1.15,
+                )
             top = bottom - axis_h - row_gap
         number = "±n = förändring i procentenheter"
         if kind == "change-bars":
             legend = [
-                Patch(facecolor=CURRENT, edgecolor=INK,
-                      label=f"Förändring {previous_period} → {period}"),
+                Patch(
+                    facecolor=CURRENT,
+                    edgecolor=INK,
+                    label=f"Förändring {previous_period} → {period}",
+                ),
                 Line2D([], [], ls="", label=number),
             ]
         else:
             goal = f"Målnivå {target_year}" if target_year else "Målnivå"
             legend = [
-                Line2D([], [], marker="o", ls="", mfc="white", mec=INK,
-                       label=f"Föregående plan ({previous_period})"),
-                Line2D([], [], marker="o", ls="", color=CURRENT, mec=INK,
-                       label=f"Nuläge ({period})"),
+                Line2D(
+                    [],
+                    [],
+                    marker="o",
+                    ls="",
+                    mfc="white",
+                    mec=INK,
+                    label=f"Föregående plan ({previous_period})",
+                ),
+                Line2D(
+                    [], [], marker="o", ls="", color=CURRENT, mec=INK, label=f"Nuläge ({period})"
+                ),
                 Line2D([], [], color=TARGET, ls="--", label=goal),
                 Line2D([], [], ls="", label=number),
             ]
-        fig.legend(handles=legend, loc="upper center", ncol=len(legend), frameon=False,
-                   bbox_to_anchor=(0.5, 1.0), handlelength=1.6, columnspacing=1.2,
-                   fontsize=8)
+        fig.legend(
+            handles=legend,
+            loc="upper center",
+            ncol=len(legend),
+            frameon=False,
+            bbox_to_anchor=(0.5, 1.0),
+            handlelength=1.6,
+            columnspacing=1.2,
+            fontsize=8,
+        )
         buffer = io.BytesIO()
         fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     alt = change_alt_text(groups, period, previous_period, decimals, min_denominator)
