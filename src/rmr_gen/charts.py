@@ -188,14 +188,20 @@ def _draw_dots(ax: Any, group: SummaryGroup, ys: list[float], width_pt: float) -
     return scale
 
 
-def _draw_bars(ax: Any, group: SummaryGroup, ys: list[float]) -> Scale:
-    """A bar from 0 to the change, in percentage points."""
-    changes = [r.change for r in group.rows if r.change is not None and not r.previous_suppressed]
-    scale = change_scale(changes)
+def _shown_changes(groups: Sequence[SummaryGroup]) -> list[float]:
+    return [
+        r.change
+        for g in groups
+        for r in g.rows
+        if r.change is not None and not (r.current_suppressed or r.previous_suppressed)
+    ]
+
+
+def _draw_bars(ax: Any, group: SummaryGroup, ys: list[float], scale: Scale) -> Scale:
+    """A bar from 0 to the change, in percentage points, on the scale of every panel."""
     for y, row in zip(ys, group.rows, strict=True):
-        if row.change is None or row.current_suppressed or row.previous_suppressed:
-            continue
-        ax.barh(y, row.change, height=0.55, color=CURRENT, edgecolor=INK, lw=0.5, zorder=3)
+        if _shown_changes([SummaryGroup(0, group.indicator, (row,))]):
+            ax.barh(y, row.change, height=0.55, color=CURRENT, edgecolor=INK, lw=0.5, zorder=3)
     ax.axvline(0, color=INK, lw=0.8, zorder=4)
     return scale
 
@@ -208,13 +214,14 @@ def _panel(
     show_regions: bool,
     decimals: int,
     min_denominator: int,
+    bars: Scale,
 ) -> Any:
     """One indicator in the rectangle ``box`` (figure fractions of its plot area)."""
     ax = fig.add_axes(box)
     ys = [float(y) for y in range(len(group.rows))][::-1]
     width_pt = box[2] * fig.get_size_inches()[0] * 72
     if kind == "change-bars":
-        scale = _draw_bars(ax, group, ys)
+        scale = _draw_bars(ax, group, ys, bars)
         label = "Förändring (procentenheter)"
     else:
         scale = _draw_dots(ax, group, ys, width_pt)
@@ -321,6 +328,7 @@ def change_chart(
         for r in range(rows)
     ]
     height = legend_h + sum(title_h) + rows * (plot_h + axis_h) + (rows - 1) * row_gap
+    bars = change_scale(_shown_changes(groups))  # one scale: the bars compare across panels
     with matplotlib.rc_context(rc):
         fig = Figure(figsize=(FIGURE_WIDTH, height))
         top = height - legend_h
@@ -333,7 +341,7 @@ def change_chart(
                     continue
                 x = left + c * (panel + CHANGE_COLUMN_IN + gap)
                 box = (x / FIGURE_WIDTH, bottom / height, panel / FIGURE_WIDTH, plot_h / height)
-                _panel(fig, box, groups[index], kind, c == 0, decimals, min_denominator)
+                _panel(fig, box, groups[index], kind, c == 0, decimals, min_denominator, bars)
                 title_x = (x if c > 0 else 0.04) / FIGURE_WIDTH
                 fig.text(
                     title_x,

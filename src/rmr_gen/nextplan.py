@@ -84,6 +84,8 @@ def new_report(project: Project, new_id: str, from_id: str) -> NewReport:
     if period:
         toml = _set(toml, "period", new_period)
         toml = _set(toml, "previous_period", period, after="period")
+        # The new previous period is the released plan's own: no longer an assumption.
+        toml = re.sub(r'^\s*previous_period_assumed\s*=\s*"[^"\n]*"[^\n]*\n', "", toml, flags=re.M)
     toml = _set(toml, "version", "1.0")
     toml = _set(toml, "previous", f"{from_id}@{latest}", after="version")
 
