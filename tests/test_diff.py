@@ -65,7 +65,10 @@ def test_diff_pdf_marks_words_and_cells(two_releases) -> None:
     pdf = project / "output" / NORR / "diff-1.0-1.1.pdf"
     html = (project / "output" / NORR / "diff-1.0-1.1.html").read_text(encoding="utf-8")
     assert "<del>som</del><ins> för</ins>" in html
-    assert '<td><span class="moved"><del>55 (−2)</del> → <ins>60 (+3)</ins></span></td>' in html
+    assert (
+        '<td class="num"><span class="moved"><del>55 (−2)</del> → <ins>60 (+3)</ins></span></td>'
+        in html
+    )
     # In the document body (after the summary) nothing else is marked.
     body = html.split("</section>", 1)[1]
     assert body.count("<ins>") == 2 + 1  # the word, the cell, the redrawn figure's label

@@ -44,7 +44,7 @@ KINDS = ("change", "change-bars")
 
 FIGURE_WIDTH = 6.3  # inches: the text width of an A4 page with the templates' margins
 FONT_PT = 8.5
-ROW_IN = 0.2  # one region
+ROW_IN = 0.2  # one region; 0.17 when a panel has more than four
 CHANGE_COLUMN_IN = 0.36  # the printed change, right of each panel
 MIN_SPAN = 10.0  # percentage points: one point is at least a tenth of the axis
 
@@ -212,6 +212,7 @@ def _panel(
     group: SummaryGroup,
     kind: str,
     show_regions: bool,
+    show_unit: bool,
     decimals: int,
     min_denominator: int,
     bars: Scale,
@@ -229,7 +230,8 @@ def _panel(
     ax.set_xlim(*scale.limits)
     ax.set_xticks(scale.ticks, [_tick_label(t, kind == "change-bars") for t in scale.ticks])
     ax.spines["bottom"].set_bounds(scale.low, scale.high)
-    ax.set_xlabel(label, fontsize=7.5, labelpad=2)
+    if show_unit:  # the axis title under the lowest panel of each column
+        ax.set_xlabel(label, fontsize=7.5, labelpad=2)
     ax.tick_params(axis="x", labelsize=7.5, length=2.5, pad=1.5)
     ax.set_yticks(ys, [r.region for r in group.rows] if show_regions else [])
     ax.tick_params(axis="y", length=0)
@@ -322,12 +324,13 @@ def change_chart(
         textwrap.wrap(_title(g, decimals), int(widths[min(i % columns, 1)] * 72 / (FONT_PT * 0.52)))
         for i, g in enumerate(groups)
     ]
-    legend_h, line_h, plot_h, axis_h, row_gap = 0.3, 0.15, ROW_IN * regions, 0.36, 0.06
+    row_in = ROW_IN if regions <= 4 else 0.17
+    legend_h, line_h, plot_h, axis_h, unit_h = 0.3, 0.15, row_in * regions, 0.24, 0.13
     title_h = [
         max(len(t) for t in titles[r * columns : (r + 1) * columns]) * line_h + 0.06
         for r in range(rows)
     ]
-    height = legend_h + sum(title_h) + rows * (plot_h + axis_h) + (rows - 1) * row_gap
+    height = legend_h + sum(title_h) + rows * (plot_h + axis_h) + unit_h
     bars = change_scale(_shown_changes(groups))  # one scale: the bars compare across panels
     with matplotlib.rc_context(rc):
         fig = Figure(figsize=(FIGURE_WIDTH, height))
@@ -341,7 +344,10 @@ def change_chart(
                     continue
                 x = left + c * (panel + CHANGE_COLUMN_IN + gap)
                 box = (x / FIGURE_WIDTH, bottom / height, panel / FIGURE_WIDTH, plot_h / height)
-                _panel(fig, box, groups[index], kind, c == 0, decimals, min_denominator, bars)
+                lowest = index + columns >= len(groups)
+                _panel(
+                    fig, box, groups[index], kind, c == 0, lowest, decimals, min_denominator, bars
+                )
                 title_x = (x if c > 0 else 0.04) / FIGURE_WIDTH
                 fig.text(
                     title_x,
@@ -353,7 +359,7 @@ def change_chart(
                     fontweight="bold",
                     linespacing=1.15,
                 )
-            top = bottom - axis_h - row_gap
+            top = bottom - axis_h
         number = "±n = förändring i procentenheter"
         if kind == "change-bars":
             legend = [

@@ -12,6 +12,7 @@ orphans, headings kept with their text, tabular figures) is in templates/base.cs
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -127,3 +128,17 @@ def prose(text: str) -> str:
     text = _PERCENT.sub(NBSP, text)
     text = _THOUSANDS.sub(lambda m: m.group(0).replace(" ", NBSP), text)
     return _MINUS.sub(MINUS, text)
+
+
+_RANGE = r"\d{4}\s?[–-]\s?\d{2,4}"  # 2025–2028, 2021-22
+# A spaced dash with the words on either side (``vård – Norrbotten – 2025–2028``), or a range.
+_TOGETHER = re.compile(rf"\S+(?: [–—-] \S+)+|{_RANGE}")
+
+
+def keep_together(text: str) -> str:
+    """A title or caption as HTML in which no line breaks inside a year range or next to
+    a spaced dash: ``2025–2028`` and ``vård – Norrbotten`` are unbreakable spans, so no
+    line ends in ``–`` or starts with it. (WeasyPrint breaks lines at a no-break space
+    when a line overflows; a ``white-space: nowrap`` span it never breaks.)"""
+    escaped = html.escape(text, quote=False)
+    return _TOGETHER.sub(lambda m: f'<span class="nobr">{m.group(0)}</span>', escaped)
