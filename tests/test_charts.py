@@ -65,15 +65,31 @@ caption = "Figur 1. Förändring sedan {{previous_period}}."
 """
 
 
-def make_project(root: Path, kind: str = "change") -> Path:
+EXTRA = ["tackningsgrad", "smartskattning", "vb-angest", "vb-opioid"]
+
+
+def make_project(root: Path, kind: str = "change", extra: bool = False) -> Path:
+    """The fixture project; ``extra`` adds four indicators (a Tabell 1 of six groups)."""
     project = copy_project(root)
     shutil.rmtree(project / "reports")
     folder = project / "reports" / REPORT
     folder.mkdir(parents=True)
     regions = "[" + ", ".join(f'"{r}"' for r in REGIONS) + "]"
-    (folder / "report.toml").write_text(TOML.format(regions=regions, kind=kind), "utf-8")
+    toml = TOML.format(regions=regions, kind=kind)
+    values = dict(VALUES)
+    if extra:
+        for number, indicator in enumerate(EXTRA):
+            toml = toml.replace(
+                "[tables.",
+                f'[[indicators]]\nid = "{indicator}"\ntarget = 90\n'
+                'populations = ["cancer"]\n\n[tables.',
+                1,
+            )
+            for offset, region in enumerate(REGIONS):
+                values[(indicator, region)] = (70.0 + number, 71.0 + number + offset)
+    (folder / "report.toml").write_text(toml, "utf-8")
     lines = ["indicator;region;period;population;value"]
-    for (indicator, region), (previous, current) in VALUES.items():
+    for (indicator, region), (previous, current) in values.items():
         lines.append(f"{indicator};{region};2021–2022;cancer;{previous}".replace(".", ","))
         lines.append(f"{indicator};{region};2022–2023;cancer;{current}".replace(".", ","))
     (project / "data" / "figurtest.csv").write_text("\n".join(lines) + "\n", "utf-8")
