@@ -46,7 +46,7 @@ def test_pages_look_as_committed(built: Path, report: str, request: pytest.Fixtu
     assert not failed, (
         "pages differ from tests/golden/ (look at them; if intended, refresh with"
         " pytest tests/test_golden_pages.py --update-golden): "
-        + ", ".join(f"{d.page} (mean {d.mean:.2f}, changed {d.changed:.2%})" for d in failed)
+        + ", ".join(f"{d.page} (mean {d.mean:.2f}, {d.changed} pixels changed)" for d in failed)
     )
 
 
