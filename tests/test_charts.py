@@ -13,7 +13,10 @@ from pathlib import Path
 
 import pdfplumber
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from rmr_gen import charts
 from tests.conftest import copy_project, normalise
 from tests.test_suppression import cells
 
@@ -175,3 +178,28 @@ def test_an_assumed_previous_period_is_a_note_at_every_check(tmp_path: Path, run
             " is an assumption, not from the source: not in the source"
         ) in result.output
     assert (project / "output" / REPORT / f"{REPORT}.pdf").is_file()
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.floats(0, 100), min_size=1, max_size=30),
+    st.one_of(st.none(), st.floats(0, 100)),
+)
+def test_every_scale_holds_its_values_and_target_inside_0_to_100(
+    values: list[float], target: float | None
+) -> None:
+    scale = charts.percent_scale(values, target)
+    assert 0 <= scale.low < scale.high <= 100
+    assert scale.high - scale.low >= charts.MIN_SPAN  # one point is at least a tenth
+    assert scale.ticks[0] == scale.low and scale.ticks[-1] == scale.high  # labelled ends
+    for value in [*values, *([target] if target is not None else [])]:
+        assert scale.low <= value <= scale.high
+    left, right = scale.limits
+    assert left < scale.low and right > scale.high  # room for half a marker at the ends
+
+
+@given(st.lists(st.floats(-100, 100), max_size=30))
+def test_the_bars_scale_is_symmetric_and_holds_every_change(changes: list[float]) -> None:
+    scale = charts.change_scale(changes)
+    assert scale.low == -scale.high and 0 in scale.ticks
+    assert all(scale.low <= c <= scale.high for c in changes)
