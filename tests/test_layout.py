@@ -8,6 +8,7 @@ from pathlib import Path
 import pdfplumber
 
 from rmr_gen.markdown import to_html
+from rmr_gen.project import PACKAGE_TEMPLATES
 from tests.test_charts import REPORT, make_project
 
 LONG_TITLE = "Processmål för palliativ vård – Sjukvårdsregion Mellansverige – 2025–2028"
@@ -79,5 +80,5 @@ def test_a_paragraph_never_ends_in_a_hyphenated_fragment() -> None:
     assert '<p>Det gäller hela <span class="last-word">vårdförloppet.</span></p>' in html
     assert '<li>i <span class="last-word">sjukvårdsregionen</span></li>' in html
     assert "<h2>Huvudbudskap</h2>" in html
-    css = (Path(__file__).parents[1] / "templates" / "base.css").read_text(encoding="utf-8")
+    css = (PACKAGE_TEMPLATES / "base.css").read_text(encoding="utf-8")
     assert ".last-word { hyphens: manual; }" in css
