@@ -201,7 +201,8 @@ def test_chart_is_a_figure_with_the_img_alt(built_project: Path) -> None:
         (figure,) = of_type(pdf, "/Figure")
         assert str(figure.Alt) == alt.replace("&amp;", "&")
         assert (
-            "Täckningsgrad i palliativregistret: Jämtland/Härjedalen: 60\u00a0% → 51\u00a0%" in alt
+            "Täckningsgrad i palliativregistret: Jämtland/Härjedalen: 51\u00a0%, −9 procentenheter"
+            in alt
         )
         x1, y1, x2, y2 = (float(v) for v in figure.A.BBox)
         width, height = (float(v) for v in figure.Pg.MediaBox[2:])

@@ -71,7 +71,10 @@ def test_diff_pdf_marks_words_and_cells(two_releases) -> None:
         '<span class="diff-said">[−</span><del>som</del><span class="diff-said">]</span> '
         '<span class="diff-said">[+</span><ins>för</ins><span class="diff-said">]</span>'
     ) in html
-    assert '<td><span class="moved"><del>55 (−2)</del> → <ins>60 (+3)</ins></span></td>' in html
+    assert (
+        '<td class="num"><span class="moved"><del>55 (−2)</del> → <ins>60 (+3)</ins></span></td>'
+        in html
+    )
     # In the document body (after the summary) nothing else is marked.
     body = html.split("</section>", 1)[1]
     assert body.count("<ins>") == 2 + 1  # the word, the cell, the redrawn figure's label

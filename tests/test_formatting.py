@@ -122,3 +122,16 @@ def test_prose_changes_only_spaces_and_minus_signs(text: str) -> None:
     back = result.replace(NBSP, " ").replace("\u2212", "-")
     assert back == text
     assert formatting.prose(result) == result  # idempotent: safe to apply twice
+
+
+def test_titles_never_break_in_a_year_range_or_at_a_spaced_dash() -> None:
+    title = "Processmål för palliativ vård – Sjukvårdsregion Mellansverige – 2025–2028"
+    assert formatting.keep_together(title) == (
+        'Processmål för palliativ <span class="nobr">vård – Sjukvårdsregion</span>'
+        ' <span class="nobr">Mellansverige – 2025–2028</span>'
+    )
+    caption = "nuläge 2022–2023 jämfört med 2021-22 <i>"
+    assert formatting.keep_together(caption) == (
+        'nuläge <span class="nobr">2022–2023</span> jämfört med'
+        ' <span class="nobr">2021-22</span> &lt;i&gt;'
+    )

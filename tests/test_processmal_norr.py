@@ -200,9 +200,12 @@ def test_chart_is_an_image_with_alt_text_from_the_numbers(built_project: Path) -
     match = re.search(r'<img src="data:image/svg\+xml;base64,[^"]+" alt="([^"]+)"', html)
     assert match, "the chart is embedded as an SVG image with an alt attribute"
     alt = match.group(1).replace("\u00a0", " ")
-    assert "Täckningsgrad i palliativregistret: Jämtland/Härjedalen: 60 % → 51 %" in alt
+    assert (
+        "Täckningsgrad i palliativregistret: Jämtland/Härjedalen: 51 %, −9 procentenheter;" in alt
+    )
+    assert "Västernorrland: 45 %, +1 procentenhet." in alt
     assert "Mål 80 %" in alt
-    assert alt.count("→") == 24
+    assert alt.count("procentenhet") == 24 + 1  # every cell, and the introduction
     assert "<figcaption>Figur 1. Förändring sedan föregående plan" in html
 
 

@@ -224,6 +224,7 @@ def test_next_years_plan_reads_the_previous_period_from_the_release(
     assert f'previous = "{NORR}@1.0"' in toml
     assert 'period = "2023–2024"' in toml and 'previous_period = "2022–2023"' in toml
     assert 'version = "1.0"' in toml
+    assert "previous_period_assumed" not in toml  # now the released plan's own period
     assert (project / "reports" / NEXT / "motivering.md").read_bytes() == (
         project / "reports" / NORR / "motivering.md"
     ).read_bytes()

@@ -37,6 +37,12 @@ def with_counts(project: Path) -> None:
     path.write_text("\n".join(out) + "\n", encoding="utf-8")
 
 
+def cells_html(path: Path) -> str:
+    """The HTML with Tabell 1's cells as plain ``<td>text</td>`` (no alignment boxes)."""
+    html = path.read_text(encoding="utf-8").replace('<td class="num">', "<td>")
+    return re.sub(r"</?data\b[^>]*>", "", html)
+
+
 def cells(pdf: Path) -> dict[str, list[list[str]]]:
     """Tabell 1's rows per indicator group, as pdfplumber reads them."""
     groups: dict[str, list[list[str]]] = {}
@@ -79,7 +85,7 @@ def test_small_cells_print_a_dash_and_their_change_is_hidden(suppressed: Path) -
 
 
 def test_the_dash_is_explained_under_the_table(suppressed: Path) -> None:
-    html = (suppressed / "output" / NORR / f"{NORR}.html").read_text(encoding="utf-8")
+    html = cells_html(suppressed / "output" / NORR / f"{NORR}.html")
     assert "<td>–</td>" in html and "<td>74 (–)</td>" in html
     with pdfplumber.open(suppressed / "output" / NORR / f"{NORR}.pdf") as document:
         text = normalise(" ".join(page.extract_text() or "" for page in document.pages))
@@ -91,10 +97,23 @@ def test_chart_leaves_out_small_cells_and_says_so(suppressed: Path) -> None:
     html = (suppressed / "output" / NORR / f"{NORR}.html").read_text(encoding="utf-8")
     alt = re.search(r'<img src="data:image/svg\+xml;base64,[^"]+" alt="([^"]+)"', html).group(1)
     alt = alt.replace("\u00a0", " ")
-    assert "Brytpunktssamtal: Jämtland/Härjedalen: 89 % → 91 %;" in alt
+    assert "Brytpunktssamtal: Jämtland/Härjedalen: 91 %, +2 procentenheter;" in alt
     assert "Norrbotten: färre än 5 fall, visas inte;" in alt
-    assert "Västerbotten: 74 % (föregående period: färre än 5 fall, visas inte)" in alt
+    assert (
+        "Västerbotten: 74 % (förändringen visas inte: föregående period har färre än 5 fall)" in alt
+    )
     assert "75 %" not in alt and "67 %" not in alt  # 3/4 and 2/3 are never given
+    assert "+7" not in alt  # nor the change that would give 2/3 back
+
+
+def test_chart_marks_small_cells_in_the_panel(suppressed: Path) -> None:
+    with pdfplumber.open(suppressed / "output" / NORR / f"{NORR}.pdf") as document:
+        text = normalise(" ".join(page.extract_text() or "" for page in document.pages))
+    text = text.replace(" ", "")  # the chart's words come out without their spaces
+    figure = text[text.index("Föregåendeplan(") : text.index("Figur1.")]
+    assert "färreän5fall,visasinte" in figure
+    assert "(-)" in figure  # Västerbotten's Smärtskattning: the change is not shown
+    assert "+7" not in figure  # the change that would give 2/3 back
 
 
 def test_min_denominator_is_a_report_setting(project: Path, run) -> None:
@@ -102,7 +121,7 @@ def test_min_denominator_is_a_report_setting(project: Path, run) -> None:
     replace_in(project / TOML, "[data]\n", "[data]\nmin_denominator = 3\n")
     result = run(project, "build", NORR, "--html")
     assert result.exit_code == 0, result.output
-    html = (project / "output" / NORR / f"{NORR}.html").read_text(encoding="utf-8")
+    html = cells_html(project / "output" / NORR / f"{NORR}.html")
     assert "<td>75 (−2)</td>" in html  # 3/4 shown; previous Norrbotten value is 77
     assert "<td>74 (+7)</td>" in html  # 2/3 = 66,7 as the previous value
     assert "<td>–</td>" in html  # 1/2 is still below 3

@@ -195,9 +195,9 @@ class _Work:
             problems,
         )
 
-    def chart(self, report: Report, groups: tuple[SummaryGroup, ...]) -> Chart:
+    def chart(self, report: Report, groups: tuple[SummaryGroup, ...], kind: str) -> Chart:
         args = (groups, report.period, report.previous_period, report.target_year)
-        options = (report.decimals, report.min_denominator)
+        options = (report.decimals, report.min_denominator, kind)
         digest = cache_key("chart", repr(args), repr(options), self.fonts_key)
         hit = self.cache.get("chart", digest)
         if hit is not None:
@@ -224,11 +224,12 @@ class _Work:
             elif item.kind in ("changes", "history"):
                 blocks.append(Block(item.kind))
             else:
-                chart = self.chart(report, groups)
+                spec = report.charts[item.ref]
+                chart = self.chart(report, groups, spec.type)
                 blocks.append(
                     Block(
                         "chart",
-                        spec=report.charts[item.ref],
+                        spec=spec,
                         image=svg_data_uri(chart.svg),
                         alt=chart.alt,
                     )

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from rmr_gen.charts import KINDS as chart_kinds
 from rmr_gen.errors import Problems
 from rmr_gen.models import (
     POPULATIONS,
@@ -50,13 +51,14 @@ PARAMETERS = {"region": "regions", "sjukvardsregion": "sjukvårdsregioner"}
 #: ``previous = "<report-id>@<X.Y>"``: the released plan this one follows on from.
 PREVIOUS = re.compile(r"^([a-z0-9][a-z0-9-]{0,99})@((?:0|[1-9][0-9]{0,3})\.(?:0|[1-9][0-9]{0,3}))$")
 DATA_KEYS = {"files", "period", "previous_period", "regions", "decimals", "min_denominator"}
+DATA_KEYS |= {"previous_period_assumed"}  # why the previous period is not from the source
 DATA_SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm")
 INDICATOR_KEYS = {"id", "label", "target", "populations"}
 TABLE_KEYS = {"type", "caption", "note", "rows"}
 TABLE_TYPES = {"indicator-summary", "targets"}
 ROW_KEYS = {"label", "indicator", "target"}
 CHART_KEYS = {"type", "caption"}
-CHART_TYPES = {"change"}
+CHART_TYPES = set(chart_kinds)
 ORGANISATION_KEYS = {
     "name", "postal_address", "visiting_address", "phone", "email", "website",
 }  # fmt: skip
@@ -101,6 +103,9 @@ class _Checker:
 
     def error(self, keys: tuple[str | int, ...], message: str) -> None:
         self.problems.error(self.doc.shown, message, self.doc.line(*keys))
+
+    def note(self, keys: tuple[str | int, ...], message: str) -> None:
+        self.problems.note(self.doc.shown, message, self.doc.line(*keys))
 
     def unknown_keys(self, table: dict[str, Any], allowed: set[str], *where: str | int) -> None:
         for key in table:
@@ -256,6 +261,13 @@ def load_report(
     check.unknown_keys(data_table, DATA_KEYS, "data")
     period = _period(check, data_table, "period")
     previous_period = _period(check, data_table, "previous_period")
+    assumed = check.string(data_table, "previous_period_assumed", "data")
+    if assumed and previous_period:
+        check.note(
+            ("data", "previous_period_assumed"),
+            f"the previous period '{previous_period}' is an assumption, not from the source:"
+            f" {assumed}",
+        )
     regions = check.strings(data_table, "regions", "data")
     for i, region in enumerate(regions):
         if region not in reference.regions:

@@ -12,6 +12,7 @@ orphans, headings kept with their text, tabular figures) is in templates/base.cs
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -61,14 +62,29 @@ def value_with_change(value: float, delta: float | None, decimals: int = 0) -> s
 SUPPRESSED = "–"  # fewer cases than the report's minimum: the value is not shown
 
 
-def summary_cell(row: SummaryRow, decimals: int = 0) -> str:
-    """Tabell 1's cancer cell as printed: ``51 (−9)``, ``–`` (suppressed) or
-    ``51 (–)`` (the previous period is suppressed, so the change is not shown)."""
+def change_label(row: SummaryRow, decimals: int = 0) -> str:
+    """The change as Tabell 1 prints it for ``row``, the one text the table, the
+    chart and its alt text share: ``−9``, ``+1``, ``0``; ``(–)`` when the previous
+    period is suppressed, ``–`` when the current value is; ``""`` without a change."""
     if row.current_suppressed or row.current is None:
         return SUPPRESSED
     if row.previous_suppressed:
-        return f"{number(row.current, decimals)} ({SUPPRESSED})"
-    return value_with_change(row.current, row.change, decimals)
+        return f"({SUPPRESSED})"
+    if row.change is None:
+        return ""
+    return change(row.change, decimals)
+
+
+def summary_cell(row: SummaryRow, decimals: int = 0) -> str:
+    """Tabell 1's cancer cell as printed: ``51 (−9)``, ``–`` (suppressed) or
+    ``51 (–)`` (the previous period is suppressed, so the change is not shown)."""
+    label = change_label(row, decimals)
+    if label == SUPPRESSED or row.current is None:
+        return SUPPRESSED
+    value = number(row.current, decimals)
+    if not label:
+        return value
+    return f"{value} {label}" if label.startswith("(") else f"{value} ({label})"
 
 
 def all_diagnoses_cell(row: SummaryRow, decimals: int = 0) -> str:
@@ -112,3 +128,17 @@ def prose(text: str) -> str:
     text = _PERCENT.sub(NBSP, text)
     text = _THOUSANDS.sub(lambda m: m.group(0).replace(" ", NBSP), text)
     return _MINUS.sub(MINUS, text)
+
+
+_RANGE = r"\d{4}\s?[–-]\s?\d{2,4}"  # 2025–2028, 2021-22
+# A spaced dash with the words on either side (``vård – Norrbotten – 2025–2028``), or a range.
+_TOGETHER = re.compile(rf"\S+(?: [–—-] \S+)+|{_RANGE}")
+
+
+def keep_together(text: str) -> str:
+    """A title or caption as HTML in which no line breaks inside a year range or next to
+    a spaced dash: ``2025–2028`` and ``vård – Norrbotten`` are unbreakable spans, so no
+    line ends in ``–`` or starts with it. (WeasyPrint breaks lines at a no-break space
+    when a line overflows; a ``white-space: nowrap`` span it never breaks.)"""
+    escaped = html.escape(text, quote=False)
+    return _TOGETHER.sub(lambda m: f'<span class="nobr">{m.group(0)}</span>', escaped)

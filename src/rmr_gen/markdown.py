@@ -8,6 +8,7 @@ images must be files inside the report's folder (rewritten to their absolute
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -82,7 +83,10 @@ def render_markdown(
     md = _parser()
     tokens = md.parse(text)
     problems: list[MarkdownProblem] = []
-    for block in tokens:
+    for previous, block in zip([None, *tokens], tokens, strict=False):
+        children = block.children or []
+        if previous is not None and previous.type == "paragraph_open" and children:
+            children[-1].meta["last"] = True  # the paragraph's (or list item's) end
         for token in _images(block.children or []):
             line = block.map[0] + 1 if block.map else None
             uri, why = _check_image(str(token.attrGet("src") or ""), folder, max_image_bytes)
@@ -112,11 +116,18 @@ def _images(tokens: list[Token]) -> list[Token]:
     return found
 
 
+_LAST_WORD = re.compile(r"(\S{8,})$")  # long enough to be hyphenated (base.css)
+
+
 def _swedish_text(tokens: Sequence[Any], index: int, options: Any, env: Any) -> str:
-    """Text runs (not code, not URLs) with Swedish number typography."""
+    """Text runs (not code, not URLs) with Swedish number typography. The last word of
+    a paragraph or list item is never hyphenated: its last line is never a fragment."""
     from markdown_it.common.utils import escapeHtml
 
-    return escapeHtml(prose(tokens[index].content))
+    text = escapeHtml(prose(tokens[index].content))
+    if tokens[index].meta.get("last"):
+        text = _LAST_WORD.sub(r'<span class="last-word">\1</span>', text)
+    return text
 
 
 def to_html(text: str) -> str:

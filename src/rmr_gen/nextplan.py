@@ -92,6 +92,8 @@ def new_report(project: Project, new_id: str, from_id: str) -> NewReport:
     if period:
         toml = _set(toml, "period", new_period)
         toml = _set(toml, "previous_period", period, after="period")
+        # The new previous period is the released plan's own: no longer an assumption.
+        toml = re.sub(r'^\s*previous_period_assumed\s*=\s*"[^"\n]*"[^\n]*\n', "", toml, flags=re.M)
     target_year = _get_number(toml, "target_year")
     new_target_year = target_year + 1 if target_year is not None else None
     if new_target_year is not None:

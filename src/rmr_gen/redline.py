@@ -29,10 +29,12 @@ def _similar(a: list[str], b: list[str]) -> float:
 _TOKEN = re.compile(r"<[^>]+>|[^<]+")
 _VOID = {"area", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
 _CELL_OPEN = re.compile(r"<t[dh][\s>]")
+_ALIGN = re.compile(r"</?data\b[^>]*>")
 
 
 def tokens(html: str) -> list[str]:
     """Tags, words and spaces; a table cell's whole text is one token (it changes as one)."""
+    html = _ALIGN.sub("", html)  # Tabell 1's digit-alignment boxes: a cell stays one text
     raw = _TOKEN.findall(html)
     result = []
     for i, part in enumerate(raw):

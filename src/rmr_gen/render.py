@@ -41,6 +41,12 @@ def _folders(templates: Path | tuple[Path, ...]) -> tuple[Path, ...]:
     return templates if isinstance(templates, tuple) else (templates,)
 
 
+def _keep_together(text: str) -> Any:
+    from markupsafe import Markup
+
+    return Markup(formatting.keep_together(str(text)))
+
+
 @lru_cache(maxsize=4)
 def _environment(templates_dir: Path | tuple[Path, ...]) -> Any:
     """One sandboxed environment per templates search path (the project's own folder,
@@ -65,6 +71,7 @@ def _environment(templates_dir: Path | tuple[Path, ...]) -> Any:
         all_diagnoses_cell=formatting.all_diagnoses_cell,
         target=formatting.target,
         isodate=formatting.date,
+        keep_together=_keep_together,
     )
     return env
 

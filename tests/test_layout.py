@@ -1,0 +1,84 @@
+"""Page layout a reader sees: line breaks in titles, footnotes beside what they explain,
+paragraph ends. Built from the fixture project of tests/test_charts.py."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pdfplumber
+
+from rmr_gen.markdown import to_html
+from rmr_gen.project import PACKAGE_TEMPLATES
+from tests.test_charts import REPORT, make_project
+
+LONG_TITLE = "Processmål för palliativ vård – Sjukvårdsregion Mellansverige – 2025–2028"
+
+
+def lines_of(pdf: Path) -> list[list[str]]:
+    with pdfplumber.open(pdf) as document:
+        return [(page.extract_text() or "").splitlines() for page in document.pages]
+
+
+def set_in_toml(project: Path, old: str, new: str) -> None:
+    toml = project / "reports" / REPORT / "report.toml"
+    text = toml.read_text(encoding="utf-8")
+    assert old in text
+    toml.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_no_line_breaks_in_a_year_range_or_at_a_spaced_dash(tmp_path: Path, run) -> None:
+    project = make_project(tmp_path / "p")
+    set_in_toml(project, 'title = "Figurtest – 2025–2028"', f'title = "{LONG_TITLE}"')
+    set_in_toml(
+        project,
+        'caption = "Figur 1. Förändring sedan {previous_period}."',
+        'caption = "Figur 1. Förändring i procentenheter för varje region och indikator sedan'
+        ' föregående plan: nuläge {period} jämfört med {previous_period} – cancerdiagnoser."',
+    )
+    assert run(project, "build", REPORT).exit_code == 0
+    lines = [
+        line for page in lines_of(project / "output" / REPORT / f"{REPORT}.pdf") for line in page
+    ]
+    title = [line for line in lines if "Mellansverige" in line or "Processmål" in line]
+    assert len(title) == 2, title  # it does wrap, but not at the dashes
+    for line in lines:
+        assert not line.rstrip().endswith(("–", "2022–", "2021–", "2025–")), line
+        assert not line.lstrip().startswith("–"), line
+
+
+def test_the_small_numbers_note_is_on_the_page_of_the_dash(tmp_path: Path, run) -> None:
+    project = make_project(tmp_path / "p", extra=True)
+    csv = project / "data" / "figurtest.csv"
+    rows = csv.read_text(encoding="utf-8").splitlines()
+    rows = [rows[0] + ";numerator;denominator"] + [
+        row.rsplit(";", 1)[0] + ";;2;3"
+        if row.startswith("munhalsa;Västernorrland;2022–2023")
+        else row + ";;"
+        for row in rows[1:]
+    ]
+    csv.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    # A text long enough that Tabell 1 starts at the foot of page 1 and runs over.
+    filler = "\n\n".join(["Ett stycke text som fyller sidan. " * 12] * 5)
+    (project / "reports" / REPORT / "text.md").write_text(filler + "\n", encoding="utf-8")
+    set_in_toml(project, 'contents = ["table', 'contents = ["text.md", "table')
+    result = run(project, "build", REPORT)
+    assert result.exit_code == 0, result.output
+    pages = lines_of(project / "output" / REPORT / f"{REPORT}.pdf")
+    dash_pages = [n for n, page in enumerate(pages) if any("Västernorrland –" in x for x in page)]
+    assert dash_pages and dash_pages[0] > 0  # munhälsa's dash is on page 2: the note too
+    assert dash_pages, pages
+    table_pages = [
+        n for n, page in enumerate(pages) if any("Tabell 1" in x or "(+" in x for x in page)
+    ]
+    assert len(set(table_pages)) >= 2, "the fixture's table should run over a page break"
+    assert all(any("färre än 5 fall" in x for x in pages[n]) for n in set(table_pages))
+    assert any("färre än 5 fall" in line for line in pages[dash_pages[0]])
+
+
+def test_a_paragraph_never_ends_in_a_hyphenated_fragment() -> None:
+    html = to_html("## Huvudbudskap\n\nDet gäller hela vårdförloppet.\n\n- i sjukvårdsregionen\n")
+    assert '<p>Det gäller hela <span class="last-word">vårdförloppet.</span></p>' in html
+    assert '<li>i <span class="last-word">sjukvårdsregionen</span></li>' in html
+    assert "<h2>Huvudbudskap</h2>" in html
+    css = (PACKAGE_TEMPLATES / "base.css").read_text(encoding="utf-8")
+    assert ".last-word { hyphens: manual; }" in css
