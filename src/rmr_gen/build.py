@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from rmr_gen import __version__
 from rmr_gen.archive import Attachment, DocumentInfo, document_info, source_attachments
@@ -139,13 +140,21 @@ class _Work:
         self.reference_key = digest_files(reference.files, project.root) if reference else ""
         self.fonts = font_files(project)
         self.fonts_key = digest_files(self.fonts, project.root)
-        self._files: dict[tuple[Path, str], tuple[list[Measurement], set[Key], list[Problem]]] = {}
+        self._files: dict[tuple[Any, ...], tuple[list[Measurement], set[Key], list[Problem]]] = {}
 
     def measurements(
-        self, path: Path, problems: Problems, limits: Limits | None = None, sheet: str = ""
+        self,
+        path: Path,
+        problems: Problems,
+        limits: Limits | None = None,
+        sheet: str = "",
+        report: Report | None = None,
     ) -> tuple[list[Measurement], set[Key]]:
-        """A data file's measurements, parsed once per build and cached by content."""
+        """A data file's measurements, parsed once per build and cached by content.
+        The ``report``'s ``[data.rename]`` and ``data.fractions`` apply."""
         limits = limits or Limits()
+        renames = report.renames if report else ()
+        fractions = bool(report and path in report.fraction_files)
         shown = self.project.shown(path)
         size = path.stat().st_size
         if size > limits.max_data_mb * 1_000_000:
@@ -155,9 +164,10 @@ class _Work:
                 f" more than limits.max_data_mb = {limits.max_data_mb}",
             )
             return [], set()
-        if (path, sheet) not in self._files:
-            self._files[(path, sheet)] = self._read(path, sheet)
-        found, invalid, file_problems = self._files[(path, sheet)]
+        memo = (path, sheet, renames, fractions)
+        if memo not in self._files:
+            self._files[memo] = self._read(path, sheet, renames, fractions)
+        found, invalid, file_problems = self._files[memo]
         problems.extend(file_problems)
         if len(found) + len(invalid) > limits.max_rows:
             problems.error(
@@ -167,17 +177,21 @@ class _Work:
             return [], set()
         return found, invalid
 
-    def _read(self, path: Path, sheet: str) -> tuple[list[Measurement], set[Key], list[Problem]]:
+    def _read(
+        self, path: Path, sheet: str, renames: tuple[tuple[str, str], ...], fractions: bool
+    ) -> tuple[list[Measurement], set[Key], list[Problem]]:
         assert self.reference is not None
         shown = self.project.shown(path)
-        digest = cache_key("data", shown, sheet, path.read_bytes(), self.reference_key)
+        options = json.dumps([renames, fractions], ensure_ascii=False)
+        digest = cache_key("data", shown, sheet, path.read_bytes(), self.reference_key, options)
         hit = self.cache.get("data", digest)
         if hit is not None:
             result, notes = from_cache(hit, shown)
             return result, set(), list(notes)
         found: Problems = Problems()
         invalid: set[Key] = set()
-        result = read_measurements(path, shown, self.reference, found, invalid, sheet)
+        reference = self.reference.with_renames(renames)
+        result = read_measurements(path, shown, reference, found, invalid, sheet, fractions)
         if not found:
             self.cache.put("data", digest, to_cache(result, found))
         return result, invalid, list(found)
@@ -189,7 +203,7 @@ class _Work:
         return load_report_data(
             _with_previous(report),
             lambda path, sheet: _period_rows(
-                report, path, self.measurements(path, problems, report.limits, sheet)
+                report, path, self.measurements(path, problems, report.limits, sheet, report)
             ),
             where,
             problems,
@@ -197,7 +211,7 @@ class _Work:
 
     def chart(self, report: Report, groups: tuple[SummaryGroup, ...], kind: str) -> Chart:
         args = (groups, report.period, report.previous_period, report.target_year)
-        options = (report.decimals, report.min_denominator, kind)
+        options = (report.decimals, report.min_denominator, kind, report.population)
         digest = cache_key("chart", repr(args), repr(options), self.fonts_key)
         hit = self.cache.get("chart", digest)
         if hit is not None:

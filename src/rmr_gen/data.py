@@ -34,13 +34,18 @@ __all__ = [
 
 
 def validate_file(
-    path: Path, shown: str, reference: Reference, problems: Problems, sheet: str = ""
+    path: Path,
+    shown: str,
+    reference: Reference,
+    problems: Problems,
+    sheet: str = "",
+    fractions: bool = False,
 ) -> Valid | None:
     """Read and check one data file (or sheet); ``None`` if it cannot be read at all."""
     table = read_table(path, shown, problems, sheet, KNOWN)
     if table is None:
         return None
-    return validate(table, reference, problems)
+    return validate(table, reference, problems, fractions)
 
 
 def read_measurements(
@@ -50,13 +55,14 @@ def read_measurements(
     problems: Problems,
     invalid: set[Key] | None = None,
     sheet: str = "",
+    fractions: bool = False,
 ) -> list[Measurement]:
     """Every valid row of one data file; problems for the others.
 
     Rows whose key is readable but whose value is not go into ``invalid``, so
     that the cell is not reported a second time as missing.
     """
-    valid = validate_file(path, shown, reference, problems, sheet)
+    valid = validate_file(path, shown, reference, problems, sheet, fractions)
     if valid is None:
         return []
     if invalid is not None:
@@ -150,26 +156,69 @@ def load_report_data(
     """
     measurements: list[Measurement] = []
     invalid: set[Key] = set()
+    errors_before = len(problems.errors)
     for path, sheet in report.data_sources:
         found_here, invalid_here = read(path, sheet)
         measurements.extend(found_here)
         invalid |= invalid_here
+    file_errors = len(problems.errors) > errors_before
     report_duplicates(measurements, problems)
     found = {(m.indicator, m.region, m.period, m.population): m for m in measurements}
     used: dict[Key, Measurement] = {}
+    missing: list[tuple[Key, str]] = []
+    needed = 0
     for item in report.indicators:
         for region in report.regions:
             for period, populations in (
                 (report.period, item.populations),
-                (report.previous_period, ("cancer",)),
+                (report.previous_period, (report.population,)),
             ):
                 for population in populations:
                     key = (item.indicator.id, region, period, population)
+                    needed += 1
                     if key in found:
                         used[key] = found[key]
                     elif key not in invalid:
-                        problems.error(
-                            where,
-                            f"{region}, {item.label}, {period}, {population}: missing",
-                        )
+                        missing.append((key, f"{region}, {item.label}, {period}, {population}"))
+    _report_missing(report, measurements, missing, needed, file_errors, where, problems)
     return used
+
+
+def _report_missing(
+    report: Report,
+    measurements: list[Measurement],
+    missing: list[tuple[Key, str]],
+    needed: int,
+    file_errors: bool,
+    where: str,
+    problems: Problems,
+) -> None:
+    """The cells the report needs but the data lacks: a line per cell when the data
+    was read without errors, else one line that counts them (the errors above are
+    the cause); a period the data does not have at all is one line with the periods
+    it has."""
+    if not missing:
+        return
+    periods = sorted({m.period for m in measurements})
+    absent = [
+        (key, period)
+        for key, period in (("period", report.period), ("previous_period", report.previous_period))
+        if measurements and period not in periods and any(k[2] == period for k, _ in missing)
+    ]
+    for key, period in absent:
+        problems.error(
+            where,
+            f"no valid row has the period {period} (data.{key});"
+            f" the data has {', '.join(periods)}",
+        )
+    rest = [(k, text) for k, text in missing if k[2] not in {p for _, p in absent}]
+    if not file_errors:
+        for _, text in rest:
+            problems.error(where, f"{text}: missing")
+        return
+    if rest:
+        problems.error(
+            where,
+            f"{len(rest)} of the {needed} values the report needs are missing"
+            f" as a consequence of the errors above",
+        )
