@@ -458,6 +458,15 @@ def _thousands_notes(
         problems.note(table.shown, message, int(lines[rows[0]]), positions[name], table.sheet)
 
 
+def _text(cell: _Cells, row: int) -> str:
+    return str(cell.texts[cell.codes[row]]).strip()
+
+
+def _comma(number: float) -> str:
+    """``51.4`` → ``51,4``, as the editor writes it."""
+    return f"{number:g}".replace(".", ",")
+
+
 def _fractions(
     table: Table, cells: dict[str, _Cells], positions: dict[str, int], found: _Found
 ) -> np.ndarray:
@@ -503,10 +512,10 @@ def _fractions(
         looks,
         "value",
         lambda row: (
-            f"value {str(value.texts[value.codes[row]]).strip()} looks like a fraction of 1"
-            f" ({values[row] * 100:g} %?): the other values of {ids[row]} in this file are"
-            f" {low[row]:g}–{high[row]:g}; write the percentage"
-            f" ({str(value.texts[value.codes[row]]).strip()} % if below 1 % is meant)"
+            f"value {_text(value, row)} looks like a fraction of 1"
+            f" ({_comma(values[row] * 100)} %?): the other values of {ids[row]} in this file"
+            f" are {_comma(low[row])}–{_comma(high[row])}; write the percentage"
+            f" ({_text(value, row)} % if below 1 % is meant)"
         ),
         "fraction",
     )
