@@ -378,3 +378,28 @@ def test_generated_reports_build_or_are_refused(tmp_path_factory, run, choice) -
     assert result.exit_code in (0, 2), result.output
     assert "Traceback" not in result.output
     assert pdf(root).exists() == (result.exit_code == 0)
+
+
+def test_the_embedded_rows_name_the_sheet_they_come_from(tmp_path: Path, run) -> None:
+    import pikepdf
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.active.title = "Om filen"
+    workbook.active.sheet_state = "hidden"
+    data = workbook.create_sheet("Data")
+    for i, line in enumerate(values(["51", "58", "55", "45"]).splitlines()):
+        cells: list[object] = line.split(";")
+        if i:
+            cells[-1] = int(cells[-1])
+        data.append(cells)
+    root = make_project(tmp_path, None, file="register.xlsx")
+    workbook.save(root / "data" / "register.xlsx")
+    assert run(root, "build").exit_code == 0
+    with pikepdf.open(pdf(root)) as document:
+        assert sorted(document.attachments) == ["register (Data).csv", "report.toml"]
+        spec = document.attachments["register (Data).csv"]
+        assert spec.description == (
+            "Raderna ur data/register.xlsx, blad Data som dokumentets tabeller och diagram"
+            " bygger på"
+        )
