@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import time
@@ -27,7 +28,7 @@ from rmr_gen.cache import key as cache_key
 from rmr_gen.charts import Chart, change_chart
 from rmr_gen.compute import is_suppressed, summary_groups
 from rmr_gen.config import Reference, load_reference, load_report
-from rmr_gen.data import Key, from_cache, load_report_data, read_measurements, to_cache
+from rmr_gen.data import Key, decode_used, encode_used, load_report_data, select, validate_file
 from rmr_gen.errors import InputError, Problem, Problems
 from rmr_gen.files import (
     atomic_write,
@@ -37,11 +38,12 @@ from rmr_gen.files import (
     remove_stale_temporaries,
 )
 from rmr_gen.guard import origin_of
-from rmr_gen.models import Limits, Measurement, Report, SummaryGroup
+from rmr_gen.models import Measurement, Report, SummaryGroup
 from rmr_gen.params import expand
 from rmr_gen.pdf import forget_images, html_to_pdf
 from rmr_gen.project import REPORT_ID, Project
 from rmr_gen.render import Block, check_templates, render_report, svg_data_uri, text_block
+from rmr_gen.validation import Valid
 
 
 @dataclass(frozen=True)
@@ -140,21 +142,17 @@ class _Work:
         self.reference_key = digest_files(reference.files, project.root) if reference else ""
         self.fonts = font_files(project)
         self.fonts_key = digest_files(self.fonts, project.root)
-        self._files: dict[tuple[Any, ...], tuple[list[Measurement], set[Key], list[Problem]]] = {}
+        self._files: dict[tuple[Any, ...], tuple[Valid | None, list[Problem]]] = {}
+        self._digests: dict[Path, str] = {}
 
     def measurements(
-        self,
-        path: Path,
-        problems: Problems,
-        limits: Limits | None = None,
-        sheet: str = "",
-        report: Report | None = None,
+        self, path: Path, problems: Problems, report: Report, sheet: str = ""
     ) -> tuple[list[Measurement], set[Key]]:
-        """A data file's measurements, parsed once per build and cached by content.
-        The ``report``'s ``[data.rename]`` and ``data.fractions`` apply."""
-        limits = limits or Limits()
-        renames = report.renames if report else ()
-        fractions = bool(report and path in report.fraction_files)
+        """A data file's measurements (those ``report`` uses, and repeated rows), read
+        once per build. The ``report``'s ``[data.rename]`` and ``data.fractions`` apply."""
+        limits = report.limits
+        renames = report.renames
+        fractions = path in report.fraction_files
         shown = self.project.shown(path)
         size = path.stat().st_size
         if size > limits.max_data_mb * 1_000_000:
@@ -167,47 +165,81 @@ class _Work:
         memo = (path, sheet, renames, fractions)
         if memo not in self._files:
             self._files[memo] = self._read(path, sheet, renames, fractions)
-        found, invalid, file_problems = self._files[memo]
+        valid, file_problems = self._files[memo]
         problems.extend(file_problems)
-        if len(found) + len(invalid) > limits.max_rows:
-            problems.error(
-                shown,
-                f"{len(found) + len(invalid)} rows, more than limits.max_rows = {limits.max_rows}",
-            )
+        if valid is None:
             return [], set()
-        return found, invalid
+        rows = len(valid.frame) + len(valid.invalid)
+        if rows > limits.max_rows:
+            problems.error(shown, f"{rows} rows, more than limits.max_rows = {limits.max_rows}")
+            return [], set()
+        ids = [item.indicator.id for item in report.indicators]
+        periods = [report.period, report.previous_period]
+        return select(valid, shown, ids, report.regions, periods), valid.invalid
 
     def _read(
         self, path: Path, sheet: str, renames: tuple[tuple[str, str], ...], fractions: bool
-    ) -> tuple[list[Measurement], set[Key], list[Problem]]:
+    ) -> tuple[Valid | None, list[Problem]]:
         assert self.reference is not None
-        shown = self.project.shown(path)
-        options = json.dumps([renames, fractions], ensure_ascii=False)
-        digest = cache_key("data", shown, sheet, path.read_bytes(), self.reference_key, options)
-        hit = self.cache.get("data", digest)
-        if hit is not None:
-            result, notes = from_cache(hit, shown)
-            return result, set(), list(notes)
-        found: Problems = Problems()
-        invalid: set[Key] = set()
+        found = Problems()
         reference = self.reference.with_renames(renames)
-        result = read_measurements(path, shown, reference, found, invalid, sheet, fractions)
-        if not found:
-            self.cache.put("data", digest, to_cache(result, found))
-        return result, invalid, list(found)
+        valid = validate_file(path, self.project.shown(path), reference, found, sheet, fractions)
+        return valid, list(found)
+
+    def _digest(self, path: Path) -> str:
+        """The file's bytes, hashed once per build (streamed: a big file is not held)."""
+        if path not in self._digests:
+            with path.open("rb") as file:
+                self._digests[path] = hashlib.file_digest(file, "sha256").hexdigest()
+        return self._digests[path]
+
+    def _data_key(self, report: Report) -> str:
+        """Everything the data a report uses depends on: the data files' bytes (not
+        their parsed rows: deciding that nothing changed must not parse a big file),
+        the reference data, and the report's [data] settings."""
+        settings = (
+            [(i.indicator.id, i.populations) for i in report.indicators],
+            report.regions,
+            report.period,
+            report.previous_period,
+            report.population,
+            report.renames,
+            [self.project.shown(p) for p in report.fraction_files],
+            [self.project.shown(p) for p in report.previous_data_files],
+            report.limits.max_rows,
+            report.limits.max_data_mb,
+        )
+        files = [
+            (self.project.shown(path), sheet, self._digest(path))
+            for path, sheet in _with_previous(report).data_sources
+        ]
+        return cache_key("report-data", self.reference_key, json.dumps([settings, files]))
 
     def report_data(self, report: Report, problems: Problems) -> dict[Key, Measurement]:
+        """The measurements the report uses, from the cache when the data files' bytes,
+        the reference data and the report's [data] settings are unchanged."""
         if not report.needs_data:
             return {}
+        digest = self._data_key(report)
+        hit = self.cache.get("report-data", digest)
+        if hit is not None:
+            used, notes = decode_used(hit)
+            problems.extend(notes)
+            return used
+        found = Problems()
         where = self.project.shown(report.data_files[0])
-        return load_report_data(
+        used = load_report_data(
             _with_previous(report),
             lambda path, sheet: _period_rows(
-                report, path, self.measurements(path, problems, report.limits, sheet, report)
+                report, path, self.measurements(path, found, report, sheet)
             ),
             where,
-            problems,
+            found,
         )
+        problems.extend(found)
+        if not found:
+            self.cache.put("report-data", digest, encode_used(used, found.notes))
+        return used
 
     def chart(self, report: Report, groups: tuple[SummaryGroup, ...], kind: str) -> Chart:
         args = (groups, report.period, report.previous_period, report.target_year)

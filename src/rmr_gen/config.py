@@ -246,9 +246,7 @@ def load_reference(project: Project, problems: Problems) -> Reference:
     ):
         for alias, one, other in names.clashes():
             if doc:
-                problems.error(
-                    doc.shown, f"'{alias}' names two {noun}s: '{one}' and '{other}'"
-                )
+                problems.error(doc.shown, f"'{alias}' names two {noun}s: '{one}' and '{other}'")
     return reference
 
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from pathlib import Path
+from typing import Any
 
 from rmr_gen.config import Reference
 from rmr_gen.errors import Location, Problem, Problems
@@ -67,7 +68,32 @@ def read_measurements(
         return []
     if invalid is not None:
         invalid |= valid.invalid
+    return _measurements(valid.frame, shown, valid.sheet)
+
+
+def select(
+    valid: Valid,
+    shown: str,
+    indicators: Collection[str],
+    regions: Collection[str],
+    periods: Collection[str],
+) -> list[Measurement]:
+    """The measurements of ``valid`` in the given indicators, regions and periods,
+    every row that repeats another row's key (so that it is reported) and the first
+    row of each period (so that the periods of the file can be named): only these
+    become objects, not the million rows of a national file."""
     frame = valid.frame
+    keys = list(REQUIRED)
+    wanted = (
+        frame["indicator"].isin(indicators)
+        & frame["region"].isin(regions)
+        & frame["period"].isin(periods)
+    ) | frame.duplicated(subset=keys, keep=False)
+    wanted |= ~frame["period"].duplicated()  # a row of each period: which ones the file has
+    return _measurements(frame[wanted.to_numpy()], shown, valid.sheet)
+
+
+def _measurements(frame: Any, shown: str, sheet: str | None) -> list[Measurement]:
     return [
         Measurement(
             indicator,
@@ -79,7 +105,7 @@ def read_measurements(
             int(line),
             None if math.isnan(numerator) else int(numerator),
             None if math.isnan(denominator) else int(denominator),
-            valid.sheet,
+            sheet,
         )
         for indicator, region, period, population, value, numerator, denominator, line in zip(
             frame["indicator"].tolist(),
@@ -95,31 +121,32 @@ def read_measurements(
     ]
 
 
-def to_cache(measurements: list[Measurement], problems: Problems) -> bytes:
-    """One file's measurements and notes, for the cache."""
+def encode_used(used: dict[Key, Measurement], notes: Iterable[Problem]) -> bytes:
+    """The measurements a report uses and the notes its data gave, for the cache."""
     rows = [
-        [m.indicator, m.region, m.period, m.population, m.value, m.line, m.numerator,
+        [m.indicator, m.region, m.period, m.population, m.value, m.path, m.line, m.numerator,
          m.denominator, m.sheet]
-        for m in measurements
+        for m in used.values()
     ]  # fmt: skip
-    notes = [
-        [p.message, p.location.line, p.location.column, p.location.sheet] for p in problems.notes
+    kept = [
+        [p.location.path, p.location.line, p.location.column, p.location.sheet, p.message]
+        for p in notes
     ]
-    return json.dumps({"rows": rows, "notes": notes}, ensure_ascii=False).encode()
+    return json.dumps({"rows": rows, "notes": kept}, ensure_ascii=False).encode()
 
 
-def from_cache(content: bytes, shown: str) -> tuple[list[Measurement], list[Problem]]:
-    """What :func:`to_cache` stored: measurements and notes."""
+def decode_used(content: bytes) -> tuple[dict[Key, Measurement], list[Problem]]:
+    """What :func:`encode_used` stored."""
     stored = json.loads(content)
-    measurements = [
-        Measurement(*row[:4], row[4], shown, row[5], *row[6:])  # type: ignore[arg-type]
-        for row in stored["rows"]
-    ]
+    used = {}
+    for row in stored["rows"]:
+        m = Measurement(*row)
+        used[(m.indicator, m.region, m.period, m.population)] = m
     notes = [
-        Problem(Location(shown, line, column, sheet), message, "note")
-        for message, line, column, sheet in stored["notes"]
+        Problem(Location(path, line, column, sheet), message, "note")
+        for path, line, column, sheet, message in stored["notes"]
     ]
-    return measurements, notes
+    return used, notes
 
 
 def report_duplicates(measurements: Iterable[Measurement], problems: Problems) -> None:
@@ -208,8 +235,7 @@ def _report_missing(
     for key, period in absent:
         problems.error(
             where,
-            f"no valid row has the period {period} (data.{key});"
-            f" the data has {', '.join(periods)}",
+            f"no valid row has the period {period} (data.{key}); the data has {', '.join(periods)}",
         )
     rest = [(k, text) for k, text in missing if k[2] not in {p for _, p in absent}]
     if not file_errors:

@@ -106,7 +106,7 @@ def read_csv(path: Path, shown: str, problems: Problems) -> Table | None:
         raw = raw.decode("mac_roman").encode("utf-8")
         problems.note(
             shown,
-            "read as Mac Roman text (Excel for Mac's \"CSV (Macintosh)\"); save as"
+            'read as Mac Roman text (Excel for Mac\'s "CSV (Macintosh)"); save as'
             " CSV UTF-8 to be sure of å, ä and ö",
         )
     skipped = 0
@@ -165,9 +165,7 @@ def _mixed(raw: bytes) -> bool:
     return _UTF8_LETTER.search(raw) is not None
 
 
-def _decode_or_report(
-    raw: bytes, shown: str, problems: Problems, skipped: int = 0
-) -> str | None:
+def _decode_or_report(raw: bytes, shown: str, problems: Problems, skipped: int = 0) -> str | None:
     """The text of the file, or ``None`` with the line where it stops being readable."""
     try:
         return raw.decode("utf-8-sig")
@@ -282,7 +280,7 @@ def _read_rows(
                 end = reader.line_num + skipped
                 problems.error(
                     shown,
-                    f"a quote (\") opened on this line is not closed on it (the field runs"
+                    f'a quote (") opened on this line is not closed on it (the field runs'
                     f" on to line {end}): close it or remove it",
                     line,
                 )

@@ -440,9 +440,10 @@ def _thousands_notes(
     lines = table.frame["_line"].to_numpy()
     for name in ("numerator", "denominator"):
         cell = cells[name]
-        marked = np.array(
-            [parse_count(str(t))[1] for t in cell.texts] + [False], dtype=bool
-        )[cell.codes] & ~cell.bad
+        marked = (
+            np.array([parse_count(str(t))[1] for t in cell.texts] + [False], dtype=bool)[cell.codes]
+            & ~cell.bad
+        )
         rows = np.flatnonzero(marked)
         if not len(rows):
             continue
@@ -594,8 +595,7 @@ def validate(
             shift = 2 if fractions else 0
             tolerance = np.array(
                 [
-                    0.5 * 10.0 ** -(decimals_of(str(t)) - (0 if "%" in str(t) else shift))
-                    + 1e-9
+                    0.5 * 10.0 ** -(decimals_of(str(t)) - (0 if "%" in str(t) else shift)) + 1e-9
                     for t in value.texts
                 ]
                 + [0.0]
