@@ -73,13 +73,30 @@ def document_info(report: Report, environ: Mapping[str, str] | None = None) -> D
 
 
 def _used_lines(path: Path, rows: list[Measurement]) -> bytes:
-    """The header and the used lines of a CSV file, verbatim and in file order."""
-    from rmr_gen.readers import decode_lenient as decode
+    """The header and the used lines of a CSV file, verbatim and in file order.
 
-    lines = decode(path.read_bytes()).splitlines()
-    wanted = sorted({m.line for m in rows})
-    kept = [lines[0], *(lines[n - 1] for n in wanted if 0 < n <= len(lines))]
-    return ("\n".join(kept) + "\n").encode("utf-8")
+    Only those lines are cut out of the bytes (a national file has a million lines,
+    and the document uses a few dozen) and decoded as the reader decoded the file."""
+    import numpy as np
+
+    from rmr_gen.readers import decode_lenient, is_mac_roman
+
+    raw = path.read_bytes()
+    end = b"\n" if b"\n" in raw else b"\r"  # old Mac files end lines with CR only
+    breaks = np.flatnonzero(np.frombuffer(raw, dtype=np.uint8) == ord(end))
+    starts = np.concatenate(([0], breaks + 1))
+    ends = np.concatenate((breaks, [len(raw)]))
+
+    def line(number: int) -> bytes:
+        return raw[starts[number - 1] : ends[number - 1]].rstrip(b"\r")
+
+    first = 1
+    if raw.lstrip(b"\xef\xbb\xbf")[:4].lower() == b"sep=":
+        first = 2  # Excel's separator line: the header is below it
+    wanted = sorted({m.line for m in rows if first < m.line <= len(starts)})
+    kept = b"\n".join([line(first), *(line(n) for n in wanted)]) + b"\n"
+    text = kept.decode("mac_roman") if is_mac_roman(kept) else decode_lenient(kept)
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").encode("utf-8")
 
 
 def _as_csv(rows: list[Measurement]) -> bytes:

@@ -177,6 +177,14 @@ class _Work:
         periods = [report.period, report.previous_period]
         return select(valid, shown, ids, report.regions, periods), valid.invalid
 
+    def forget_files(self) -> None:
+        """Let the parsed data files go (before rendering, which needs memory of its own)."""
+        import gc
+
+        if self._files:
+            self._files.clear()
+            gc.collect()
+
     def _read(
         self, path: Path, sheet: str, renames: tuple[tuple[str, str], ...], fractions: bool
     ) -> tuple[Valid | None, list[Problem]]:
@@ -347,6 +355,7 @@ def plan(project: Project, report_ids: Sequence[str], cache: Cache) -> Plan:
         else:
             result.jobs.extend(jobs)
             result.notes.extend(report_problems)
+    work.forget_files()  # the jobs hold the rows they use; a big file's frame can go
     return result
 
 

@@ -102,7 +102,7 @@ def read_csv(path: Path, shown: str, problems: Problems) -> Table | None:
     if not newlines:
         raw = raw.replace(b"\r", b"\n")  # old Mac line ends
         newlines = raw.count(b"\n")
-    if _mac_roman(raw):
+    if is_mac_roman(raw):
         raw = raw.decode("mac_roman").encode("utf-8")
         problems.note(
             shown,
@@ -145,7 +145,7 @@ _UTF8_SEQUENCE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]+")
 _SWEDISH = frozenset("åäöÅÄÖéü–")
 
 
-def _mac_roman(raw: bytes) -> bool:
+def is_mac_roman(raw: bytes) -> bool:
     """Text from Excel for Mac's "CSV (Macintosh)": not UTF-8, and its bytes above
     ASCII are more often Swedish letters (and en dashes) read as Mac Roman than read
     as Windows-1252 (where Mac Roman's ä, ö, å are Š, š, Œ)."""
@@ -245,18 +245,41 @@ def _read_fast(
         try:
             # Plain "utf-8" keeps pandas on its C decoder ("utf-8-sig" goes through
             # Python's); a BOM only touches the header row, which is replaced by names.
-            frame = pd.read_csv(io.BytesIO(raw), encoding="utf-8", **options)
+            frame = _read_chunks(raw, "utf-8", options)
         except UnicodeDecodeError:
             if _mixed(raw) or any(byte in raw for byte in _NOT_CP1252):
                 return None  # not Windows-1252 (throughout) either: the slow path says where
-            frame = pd.read_csv(io.BytesIO(raw), encoding="cp1252", **options)
+            frame = _read_chunks(raw, "cp1252", options)
     except pd.errors.ParserError:
         return None
     if len(frame) != lines - 1:
         return None
-    frame = frame.astype("category")  # the number columns, read as text
     frame["_line"] = range(2 + skipped, len(frame) + 2 + skipped)
     return Table(_drop_empty_rows(frame), headers, shown, header_line=1 + skipped)
+
+
+CHUNK = 200_000  # rows read at a time: the number columns' texts of a chunk are objects
+
+
+def _read_chunks(raw: bytes, encoding: str, options: dict[str, Any]) -> pd.DataFrame:
+    """``pandas.read_csv`` a chunk at a time, each made categories at once, so that
+    only one chunk's number texts are ever Python strings (a million rows would
+    take three million of them)."""
+    import pandas as pd
+    from pandas.api.types import union_categoricals
+
+    chunks = [
+        chunk.astype("category")
+        for chunk in pd.read_csv(io.BytesIO(raw), encoding=encoding, chunksize=CHUNK, **options)
+    ]
+    if len(chunks) == 1:
+        return chunks[0]
+    return pd.DataFrame(
+        {
+            name: union_categoricals([chunk[name] for chunk in chunks], ignore_order=True)
+            for name in options["names"]
+        }
+    )
 
 
 def _read_rows(
