@@ -403,3 +403,22 @@ def test_the_embedded_rows_name_the_sheet_they_come_from(tmp_path: Path, run) ->
             "Raderna ur data/register.xlsx, blad Data som dokumentets tabeller och diagram"
             " bygger på"
         )
+
+
+def test_an_unreadable_file_is_one_cause_and_one_consequence(tmp_path: Path, run) -> None:
+    root = make_project(tmp_path, values(["51", "58", "55", "45"]).encode("utf-16"))
+    result = run(root, "check")
+    assert result.exit_code == 2, result.output
+    assert result.stderr.splitlines() == [
+        "data/register.csv: error: UTF-16 text is not read: save as CSV (UTF-8)",
+        "data/register.csv: error: 8 of the 8 values the report needs are missing as a"
+        " consequence of the errors above",
+        "rmr-gen: 2 errors; nothing written",
+    ]
+
+
+def test_excel_sep_line_is_read(tmp_path: Path, run) -> None:
+    root = make_project(tmp_path, "sep=;\r\n" + values(["51", "58", "55", "45"]))
+    result = run(root, "build")
+    assert result.exit_code == 0, result.output
+    assert table_rows(root)["Norrbotten"] == "55 (+5)"
