@@ -422,3 +422,18 @@ def test_excel_sep_line_is_read(tmp_path: Path, run) -> None:
     result = run(root, "build")
     assert result.exit_code == 0, result.output
     assert table_rows(root)["Norrbotten"] == "55 (+5)"
+
+
+def test_report_toml_names_regions_as_tables_print_them(tmp_path: Path, run) -> None:
+    root = make_project(tmp_path, values(["51", "58", "55", "45"]))
+    toml = root / "reports" / REPORT / "report.toml"
+    toml.write_text(
+        toml.read_text(encoding="utf-8").replace('"Norrbotten"', '"Region Norrbotten"'),
+        encoding="utf-8",
+    )
+    refused(
+        run(root, "check"),
+        "reports/test-rapport/report.toml:11: error: unknown region 'Region Norrbotten' in"
+        " data.regions[3] (did you mean 'Norrbotten'? report.toml names regions as tables"
+        " print them)",
+    )

@@ -349,10 +349,14 @@ def load_report(
     regions = check.strings(data_table, "regions", "data")
     for i, region in enumerate(regions):
         if region not in reference.regions:
+            meant = reference.region_names.find(region)
+            hint = (
+                f" (did you mean '{meant}'? report.toml names regions as tables print them)"
+                if meant
+                else suggest(region, reference.regions)
+            )
             check.error(
-                ("data", "regions"),
-                f"unknown region '{region}' in data.regions[{i + 1}]"
-                f"{suggest(region, reference.regions)}",
+                ("data", "regions"), f"unknown region '{region}' in data.regions[{i + 1}]{hint}"
             )
     decimals = check.integer(data_table, "decimals", "data")
     if decimals is not None and not 0 <= decimals <= 3:

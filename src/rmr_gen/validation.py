@@ -468,6 +468,10 @@ def _comma(number: float) -> str:
     return f"{number:g}".replace(".", ",")
 
 
+def _span(low: float, high: float) -> str:
+    return f"is {_comma(low)}" if low == high else f"are {_comma(low)}–{_comma(high)}"
+
+
 def _fractions(
     table: Table, cells: dict[str, _Cells], positions: dict[str, int], found: _Found
 ) -> np.ndarray:
@@ -515,7 +519,7 @@ def _fractions(
         lambda row: (
             f"value {_text(value, row)} looks like a fraction of 1"
             f" ({_comma(values[row] * 100)} %?): the other values of {ids[row]} in this file"
-            f" are {_comma(low[row])}–{_comma(high[row])}; write the percentage"
+            f" {_span(low[row], high[row])}; write the percentage"
             f" ({_text(value, row)} % if below 1 % is meant)"
         ),
         "fraction",
