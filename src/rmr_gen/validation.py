@@ -6,7 +6,11 @@ or a message, applied once per *distinct* cell text (a national file has a few
 dozen regions and indicators but a million rows), then spread back to the rows
 with numpy. Checks across columns (numerator ≤ denominator, value agrees with
 the counts) are vectorised; only rows that fail are looked at one by one, to
-word their messages. Problems come out sorted by line and column.
+word their messages. Problems come out sorted by line and column: names and
+periods one line per distinct text (with its count of rows), other cells one
+line per row, and a kind of problem in more than LIMIT rows of a column as one
+line that summarises them, after the others. Values that look like fractions
+of 1 (0,514 for 51,4 %) are refused unless the file is declared to hold them.
 
 Not pandera itself: its lazy failure cases would have to be translated back
 into these messages cell by cell, and the text-to-number step, where most
@@ -247,7 +251,6 @@ class Valid:
     frame: pd.DataFrame
     invalid: set[Key]
     sheet: str | None = None  # the sheet the rows come from, in a workbook
-    bad_keys: int = 0  # rows whose indicator, region, period or population is wrong
 
 
 @dataclass
@@ -359,10 +362,17 @@ def _columns(table: Table, problems: Problems) -> dict[str, int] | None:
 class _Found:
     """The problems of one file, worded: single rows, then summaries of many."""
 
-    def __init__(self, lines: np.ndarray, positions: dict[str, int], headers: dict[str, str]):
+    def __init__(
+        self,
+        lines: np.ndarray,
+        positions: dict[str, int],
+        headers: dict[str, str],
+        named: set[str],
+    ) -> None:
         self.lines = lines
         self.positions = positions
         self.headers = headers
+        self.named = named  # columns worded per distinct text
         self.single: list[tuple[int, int, str]] = []
         self.grouped: list[tuple[int, int, str]] = []
 
@@ -393,7 +403,7 @@ class _Found:
 
         if not cell.bad.any():
             return
-        if self._named(name):
+        if name in self.named:
             bad_codes = cell.codes[cell.bad]
             rows = np.flatnonzero(cell.bad)
             distinct, first_at, counts = np.unique(bad_codes, return_index=True, return_counts=True)
@@ -420,11 +430,6 @@ class _Found:
                 lambda row, c=cell: str(c.messages[c.codes[row]]),
                 kind,
             )
-
-    named: frozenset[str] = frozenset({"indicator", "region", "period", "population"})
-
-    def _named(self, name: str) -> bool:
-        return name in self.named
 
     def report(self, problems: Problems, shown: str, sheet: str | None) -> None:
         for line, column, message in [*sorted(self.single), *sorted(self.grouped)]:
@@ -543,7 +548,8 @@ def validate(
     n = len(frame)
     lines = frame["_line"].to_numpy()
     cells: dict[str, _Cells] = {}
-    for column in schema(reference, fractions):
+    columns = schema(reference, fractions)
+    for column in columns:
         if column.name in positions:
             cells[column.name] = _apply(frame[f"c{positions[column.name]}"], column)
         else:
@@ -551,7 +557,7 @@ def validate(
     headers = {
         name: table.headers[position - table.first_column] for name, position in positions.items()
     }
-    found = _Found(lines, positions, headers)
+    found = _Found(lines, positions, headers, {c.name for c in columns if c.named})
     for name, cell in cells.items():
         found.cells(name, cell)
     _thousands_notes(table, cells, positions, problems)
@@ -638,4 +644,4 @@ def validate(
     for row in np.flatnonzero(failed):
         invalid.add(tuple(str(cells[name].value(row)) for name in REQUIRED))  # type: ignore[arg-type]
     found.report(problems, table.shown, table.sheet)
-    return Valid(result, invalid, table.sheet, bad_keys=int((~key_ok).sum()))
+    return Valid(result, invalid, table.sheet)
