@@ -471,7 +471,7 @@ def load_report(
         data_sheets=tuple(data_sheets),
         population=population,
         renames=renames,
-        fraction_files=tuple(f for f in data_files if f.name in fractions),
+        fraction_files=tuple(f for f in (*data_files, *previous_files) if f.name in fractions),
         min_denominator=5 if min_denominator is None else min_denominator,
         decimals=decimals or 0,
         tables=tables,

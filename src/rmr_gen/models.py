@@ -142,7 +142,7 @@ class Report:
     min_denominator: int = 5  # fewer cases than this: the cell is suppressed
     population: str = "cancer"  # Tabell 1's first column and the chart; the other is second
     renames: tuple[tuple[str, str], ...] = ()  # [data.rename]: name in the data, name here
-    fraction_files: tuple[Path, ...] = ()  # data files whose values are fractions of 1
+    fraction_files: tuple[Path, ...] = ()  # data files (and their snapshots) holding fractions
     decimals: int = 0
     changes: tuple[str, ...] = ()  # "Förändringar sedan föregående version", one per line
     history: tuple[HistoryEntry, ...] = ()
