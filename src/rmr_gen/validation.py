@@ -388,11 +388,12 @@ class _Found:
             self.single.extend((int(self.lines[r]), column, message(int(r))) for r in rows)
             return
         first, last = int(self.lines[rows[0]]), int(self.lines[rows[-1]])
+        what = GROUPS.get(kind, "rows with this problem")
         self.grouped.append(
             (
                 first,
                 column,
-                f"{len(rows)} {GROUPS[kind]} in column '{self.headers.get(name, name)}',"
+                f"{len(rows)} {what} in column '{self.headers.get(name, name)}',"
                 f" lines {first}–{last}; first: {message(int(rows[0]))}",
             )
         )
