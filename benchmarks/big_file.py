@@ -1,7 +1,7 @@
 """A valid national data file of a million rows through ``check`` and ``build``.
 
-Generates a project of its own in a temporary folder: the shared templates, a
-reference list of as many indicators as the file needs, one report (Tabell 1 and
+Generates a project of its own in a temporary folder (rmr-gen's templates and
+regions): a reference list of as many indicators as the file needs, one report (Tabell 1 and
 the chart for four regions) and one CSV file as Swedish Excel writes it (``;``,
 decimal comma, UTF-8 with BOM, CRLF) with value, numerator and denominator:
 21 regions × indicators × 10 periods × 2 populations.
@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import statistics
 import subprocess
 import sys
@@ -79,11 +78,8 @@ caption = "Figur 1."
 
 def make_project(folder: Path, indicators: int) -> int:
     """The project; returns the number of data rows."""
-    shutil.copytree(ROOT / "templates", folder / "templates")
-    data = folder / "data"
+    data = folder / "data"  # templates, organisations and regions: rmr-gen's own
     data.mkdir()
-    for name in ("organisations.toml", "regions.toml"):
-        shutil.copy(ROOT / "data" / name, data / name)
     ids = [f"indikator-{i:04d}" for i in range(indicators)]
     (data / "indicators.toml").write_text(
         "".join(f'[{id_}]\nlabel = "Indikator {id_[-4:]}"\n\n' for id_ in ids), encoding="utf-8"

@@ -7,14 +7,13 @@ the PDF's table cells, or that no PDF was written.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import ROOT, normalise, pdf_pages_text
+from tests.conftest import normalise, pdf_pages_text
 
 REGIONS = ["Jämtland/Härjedalen", "Västerbotten", "Norrbotten", "Västernorrland"]
 REPORT = "test-rapport"
@@ -62,11 +61,9 @@ def make_project(
     top: str = "",
     tables: str = "",
 ) -> Path:
-    """A project of one report whose data is ``data`` (a workbook is written by the test)."""
-    shutil.copytree(ROOT / "templates", root / "templates")
+    """A project of one report whose data is ``data`` (a workbook is written by the test);
+    templates and reference data are rmr-gen's own."""
     (root / "data").mkdir(parents=True)
-    for name in ("organisations.toml", "indicators.toml", "regions.toml"):
-        shutil.copy(ROOT / "data" / name, root / "data" / name)
     if data is not None:
         content = data.encode("utf-8") if isinstance(data, str) else data
         (root / "data" / file).write_bytes(content)
