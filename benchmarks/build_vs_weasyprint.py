@@ -35,6 +35,7 @@ from common import (
     fail,
     goal,
     parser,
+    rounds,
     step,
     table,
     timed,
@@ -122,7 +123,7 @@ def main() -> None:
         ]
         for name in cases
     ]
-    print(f"### One report: {report}, {args.runs} interleaved rounds\n")
+    print(f"### One report: {report}, {rounds(args.runs)}\n")
     print(table(["command", "median s", "ratio to WeasyPrint"], rows))
     print(f"\nrmr-gen build --force ÷ WeasyPrint = {warm:.2f} (goal {goal(warm, 1.15)})")
 

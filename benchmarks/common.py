@@ -37,13 +37,14 @@ def fail(message: str) -> NoReturn:
     raise SystemExit(1)
 
 
-def parser(doc: str | None, runs: int) -> argparse.ArgumentParser:
+def parser(doc: str | None, runs: int | None) -> argparse.ArgumentParser:
     """The options every script takes: --runs, --quick and --project."""
     assert doc is not None
     result = argparse.ArgumentParser(
         description=doc.splitlines()[0], formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    result.add_argument("--runs", type=int, default=runs, help=f"rounds (default {runs})")
+    shown = runs if runs is not None else "each script's own"
+    result.add_argument("--runs", type=int, default=runs, help=f"rounds (default: {shown})")
     result.add_argument(
         "--quick", action="store_true", help="one short round on a small case: a smoke test"
     )
@@ -60,7 +61,7 @@ def check_args(args: argparse.Namespace) -> None:
     """``--runs`` at least 1 (1 with --quick), ``--project`` a project folder."""
     if args.quick:
         args.runs = 1
-    if args.runs < 1:
+    if args.runs is not None and args.runs < 1:
         fail(f"--runs must be at least 1, not {args.runs}")
     if hasattr(args, "project"):
         args.project = args.project.resolve()
@@ -121,6 +122,10 @@ class Timings:
         """Median of the per-round ratios: each pair was measured side by side."""
         pairs = zip(self.values[case], self.values[base], strict=True)
         return statistics.median(a / b for a, b in pairs)
+
+
+def rounds(runs: int) -> str:
+    return f"{runs} interleaved round{'s' if runs != 1 else ''}"
 
 
 def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:

@@ -19,7 +19,7 @@ import statistics
 import time
 from collections.abc import Callable
 
-from common import check_args, fail, goal, parser, table
+from common import check_args, fail, goal, parser, rounds, table
 
 from rmr_gen.build import cache_for, prepare
 from rmr_gen.errors import InputError, Problems
@@ -88,7 +88,7 @@ def main() -> None:
         )
         ratios.append(ratio)
         rows.append([item.report.name, f"{base:.3f}", f"{full:.3f}", f"{ratio:.2f}"])
-    print(f"### Archival PDF over plain PDF, same HTML, CPU time, {args.runs} rounds (ABBA)\n")
+    print(f"### Archival PDF over plain PDF, same HTML, CPU time, {rounds(args.runs)} (ABBA)\n")
     print(table(["report", "plain CPU s", "archival CPU s", "ratio"], rows))
     worst = max(ratios)
     print(f"\narchival ÷ plain = {worst:.2f} at worst (goal {goal(worst, 1.15)})")

@@ -31,7 +31,7 @@ import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
 
-from common import check_args, fail, goal, parser, table
+from common import check_args, fail, goal, parser, rounds, table
 
 from rmr_gen.config import Reference
 from rmr_gen.data import read_measurements, validate_file
@@ -198,7 +198,7 @@ def main() -> None:
         rows += bench_xlsx(indicators, max(1, args.runs // 2), Path(folder))
         if not (args.skip_large or args.quick):
             rows += bench("large", 2381, max(1, args.runs // 2 + 1), Path(folder))
-    print(f"### Validating indicator data, {args.runs} interleaved rounds\n")
+    print(f"### Validating indicator data, {rounds(args.runs)}\n")
     header = [
         "file",
         "rows",

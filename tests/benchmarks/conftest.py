@@ -1,0 +1,33 @@
+"""The benchmark scripts as a smoke test: ``-m "not benchmark"`` leaves them out."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+SMALL = ROOT / "tests" / "fixtures" / "small-project"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "benchmark: runs a benchmark script with --quick (a few seconds each)"
+    )
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+    for item in items:
+        if here in item.path.parents:
+            item.add_marker(pytest.mark.benchmark)
+
+
+def small_project(target: Path) -> Path:
+    """Three PDFs: one report, and one parameterised by two sjukvårdsregioner."""
+    shutil.copytree(SMALL / "reports", target / "reports")
+    for name in ("templates", "data"):
+        shutil.copytree(ROOT / name, target / name)
+    return target
