@@ -1,0 +1,284 @@
+"""Where a build's time goes: the phases of one report's build, and of a parallel build.
+
+1. ``rmr-gen build REPORT --force --jobs 1`` (cache warm) against WeasyPrint's own
+   work on the same HTML (parse, lay out, draw, write PDF/UA-1), phase by phase.
+   Each run is a fresh process that times its phases by wrapping the functions
+   that do them; the process's start-up is what the parent measures around it.
+2. ``rmr-gen build --force --jobs N`` of every report (cache warm), for N = 1 and 2:
+   the serial planning, the wait until the first worker renders, how busy the
+   workers were over the rendering span, and what follows the last PDF.
+
+Rounds interleave the cases; each figure is the median over rounds.
+
+Usage: .venv/bin/python benchmarks/phases.py [REPORT] [--runs N] [--quick] [--project DIR]
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from common import ENV, build, check_args, fail, parser, rounds, table
+
+#: (module, attribute) wrapped in a child, and the phase its time counts as.
+PHASES = (
+    ("rmr_gen.build", "plan", "plan: configuration, data, hashing"),
+    ("rmr_gen.build._Work", "render", "HTML: texts, table, chart, template"),
+    ("rmr_gen.pdf", "_per_process", "font configuration"),
+    ("weasyprint.HTML", "__init__", "parse HTML and CSS"),
+    ("weasyprint.HTML", "render", "style and lay out"),
+    ("weasyprint.document.Document", "write_pdf", "draw, tag, write PDF"),
+    ("rmr_gen.pdf", "finish", "pikepdf: PDF/A-3a, PDF/UA-1, attachments, compress"),
+    ("rmr_gen.build", "atomic_write", "write files"),
+)
+#: What each side imports (rmr-gen imports WeasyPrint and pikepdf lazily: timed here).
+IMPORTS = {
+    "rmr-gen": ("typer", "rmr_gen.cli", "rmr_gen.build", "weasyprint", "pikepdf"),
+    "weasyprint": ("weasyprint",),
+}
+
+
+def _resolve(dotted: str) -> Any:
+    module = dotted.partition(".")[0]
+    found: Any = __import__(module)
+    path = module
+    for part in dotted.split(".")[1:]:
+        path += "." + part
+        try:
+            found = getattr(found, part)
+        except AttributeError:
+            __import__(path)
+            found = getattr(found, part)
+    return found
+
+
+def _wrap(owner: Any, name: str, phase: str, totals: dict[str, float]) -> None:
+    """Count the time spent in ``owner.name`` (outermost calls only) as ``phase``."""
+    try:
+        original = getattr(owner, name)
+    except AttributeError:
+        fail(f"{owner.__name__}.{name} no longer exists: update PHASES in phases.py")
+    depth = [0]
+
+    def timed(*args: Any, **kwargs: Any) -> Any:
+        depth[0] += 1
+        started = time.perf_counter()
+        try:
+            return original(*args, **kwargs)
+        finally:
+            depth[0] -= 1
+            if depth[0] == 0:
+                totals[phase] += time.perf_counter() - started
+
+    timed.__name__ = timed.__qualname__ = getattr(original, "__qualname__", name)
+    timed.__module__ = getattr(original, "__module__", None)
+    setattr(owner, name, timed)
+
+
+def child(mode: str, spawned: float, target: str, arguments: list[str]) -> None:
+    """Run in a fresh process; print the phases as JSON on stdout."""
+    entered = time.perf_counter()
+    totals: dict[str, float] = defaultdict(float)
+    for module in IMPORTS[mode]:
+        started = time.perf_counter()
+        __import__(module)
+        totals[f"import {module}"] = time.perf_counter() - started
+    for owner, name, phase in PHASES:
+        if mode == "rmr-gen" or owner.startswith("weasyprint"):
+            _wrap(_resolve(owner), name, phase, totals)
+    jobs: list[tuple[float, float, int]] = []
+    log = Path(target)
+    if mode == "rmr-gen":
+        from rmr_gen import build as builder
+        from rmr_gen.cli import app
+
+        render_job = builder.render_job
+
+        def logged(*args: Any, **kwargs: Any) -> Any:
+            started = time.perf_counter()
+            try:
+                return render_job(*args, **kwargs)
+            finally:
+                with log.open("a") as out:  # workers: one line per job, appended
+                    out.write(f"{started} {time.perf_counter()} {os.getpid()}\n")
+
+        logged.__name__ = logged.__qualname__ = "render_job"
+        logged.__module__ = "rmr_gen.build"
+        builder.render_job = logged
+        started = time.perf_counter()
+        code = app(arguments, standalone_mode=False)
+        if code:
+            raise SystemExit(code)
+        totals["build()"] = time.perf_counter() - started
+        for line in log.read_text().splitlines():
+            start, end, pid = line.split()
+            jobs.append((float(start), float(end), int(pid)))
+    else:
+        from weasyprint import HTML
+
+        html, base, out = arguments
+        HTML(filename=html, base_url=base).write_pdf(out, pdf_variant="pdf/ua-1")
+    result = {
+        "start-up": entered - spawned,
+        "phases": totals,
+        "jobs": jobs,
+        "spawned": spawned,
+        "done": time.perf_counter(),
+    }
+    print(json.dumps(result))
+
+
+def measure(mode: str, target: str, arguments: list[str], project: Path) -> dict[str, Any]:
+    """One child process; its phases, and its wall time from spawn to exit."""
+    spawned = time.perf_counter()
+    command = [sys.executable, __file__, "--child", mode, str(spawned), target, "--", *arguments]
+    result = subprocess.run(command, cwd=project, capture_output=True, text=True, env=ENV)
+    ended = time.perf_counter()
+    if result.returncode != 0:
+        tail = "\n".join(result.stderr.strip().splitlines()[-15:])
+        fail(f"{mode} {' '.join(arguments)} failed with exit code {result.returncode}\n{tail}")
+    found = json.loads(result.stdout.strip().splitlines()[-1])
+    found["total"] = ended - spawned
+    found["exit"] = ended - found["done"]
+    return found
+
+
+def single(project: Path, report: str, runs: int) -> None:
+    build(project, report, "--force", "--html", built=1)
+    [html] = (project / "output" / report).glob("*.html")
+    with tempfile.TemporaryDirectory() as scratch:
+        copy = Path(scratch) / html.name
+        shutil.copyfile(html, copy)
+        base = str(project / "templates") + "/"
+        log = str(Path(scratch) / "jobs.log")
+        cases = {
+            "rmr-gen": (
+                log,
+                ["--project", str(project), "build", report, "--force", "--jobs", "1"],
+            ),
+            "weasyprint": (log, [str(copy), base, str(Path(scratch) / "plain.pdf")]),
+        }
+        results: dict[str, list[dict[str, Any]]] = {name: [] for name in cases}
+        for _ in range(runs):
+            for name, (target, arguments) in cases.items():
+                Path(log).unlink(missing_ok=True)
+                results[name].append(measure(name, target, arguments, project))
+
+    def median(name: str, pick: Callable[[dict[str, Any]], float]) -> float:
+        return statistics.median(pick(r) for r in results[name])
+
+    names = list(dict.fromkeys(k for r in results["rmr-gen"] for k in r["phases"]))
+    names.remove("build()")
+    rows = [["interpreter start-up", *(f"{median(n, lambda r: r['start-up']):.3f}" for n in cases)]]
+    for phase in names:
+        values = [median(n, lambda r, p=phase: r["phases"].get(p, 0.0)) for n in cases]
+        rows.append([phase, *(f"{v:.3f}" if v else "" for v in values)])
+
+    def rest(r: dict[str, Any]) -> float:
+        counted = sum(v for k, v in r["phases"].items() if k != "build()")
+        return r["total"] - r["start-up"] - counted - r["exit"]
+
+    def exit_(r: dict[str, Any]) -> float:
+        return float(r["exit"])
+
+    def total(r: dict[str, Any]) -> float:
+        return float(r["total"])
+
+    rows.append(
+        ["everything else (CLI, checks, messages)", *(f"{median(n, rest):.3f}" for n in cases)]
+    )
+    rows.append(["exit (interpreter shut-down)", *(f"{median(n, exit_):.3f}" for n in cases)])
+    rows.append(["**whole process**", *(f"**{median(n, total):.3f}**" for n in cases)])
+    print(f"### One build, phase by phase: {report}, {rounds(runs)}\n")
+    print(table(["phase", "rmr-gen s", "weasyprint s"], rows))
+    ratio = statistics.median(
+        a["total"] / b["total"]
+        for a, b in zip(results["rmr-gen"], results["weasyprint"], strict=True)
+    )
+    print(f"\nrmr-gen ÷ weasyprint, whole process = {ratio:.2f}\n")
+
+
+def parallel(project: Path, runs: int) -> None:
+    build(project, "--force")  # the cache warm
+    results: dict[int, list[dict[str, float]]] = {1: [], 2: []}
+    with tempfile.TemporaryDirectory() as scratch:
+        log = str(Path(scratch) / "jobs.log")
+        for _ in range(runs):
+            for workers in results:
+                Path(log).unlink(missing_ok=True)
+                arguments = ["--project", str(project), "build", "--force", "--jobs", str(workers)]
+                r = measure("rmr-gen", log, arguments, project)
+                if not r["jobs"]:
+                    fail("no PDF was rendered")
+                first = min(start for start, _, _ in r["jobs"])
+                last = max(end for _, end, _ in r["jobs"])
+                busy = sum(end - start for start, end, _ in r["jobs"])
+                spawned = r["spawned"]
+                plan = r["phases"]["plan: configuration, data, hashing"]
+                before = first - spawned
+                results[workers].append(
+                    {
+                        "PDFs": len(r["jobs"]),
+                        "processes that rendered": len({pid for _, _, pid in r["jobs"]}),
+                        "start-up and imports": r["start-up"]
+                        + sum(v for k, v in r["phases"].items() if k.startswith("import")),
+                        "plan (serial)": plan,
+                        "from plan to first PDF started (pool, pickling)": before
+                        - plan
+                        - r["start-up"]
+                        - sum(v for k, v in r["phases"].items() if k.startswith("import")),
+                        "rendering span (first PDF started → last done)": last - first,
+                        "rendering, summed over PDFs": busy,
+                        "idle in the span (processes × span − summed)": workers * (last - first)
+                        - busy,
+                        "after the last PDF (write, shut down, exit)": r["total"]
+                        - (last - spawned),
+                        "**whole process**": r["total"],
+                    }
+                )
+    keys = list(results[1][0])
+    rows = []
+    for key in keys:
+        values = [statistics.median(r[key] for r in results[w]) for w in results]
+        shown = [
+            f"{v:.0f}" if key in ("PDFs", "processes that rendered") else f"{v:.2f}" for v in values
+        ]
+        rows.append([key, *shown])
+    speedup = statistics.median(
+        a["**whole process**"] / b["**whole process**"]
+        for a, b in zip(results[1], results[2], strict=True)
+    )
+    print(f"### Every report, `--jobs 1` and `--jobs 2`, {rounds(runs)}\n")
+    print(table(["", "`--jobs 1` s", "`--jobs 2` s"], rows))
+    print(f"\nspeed-up of `--jobs 2` = {speedup:.2f}×")
+
+
+def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "--child":
+        mode, spawned, target, separator, *arguments = sys.argv[2:]
+        assert separator == "--"
+        child(mode, float(spawned), target, arguments)
+        return
+    options = parser(__doc__, runs=5)
+    options.add_argument("report", nargs="?", help="a report that builds one PDF")
+    args = options.parse_args()
+    check_args(args)
+    from build_vs_weasyprint import default_report
+
+    report = args.report or default_report(args.project)
+    single(args.project, report, args.runs)
+    parallel(args.project, args.runs)
+
+
+if __name__ == "__main__":
+    main()
