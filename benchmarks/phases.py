@@ -258,7 +258,7 @@ def parallel(project: Path, runs: int) -> None:
         a["**whole process**"] / b["**whole process**"]
         for a, b in zip(results[1], results[2], strict=True)
     )
-    print(f"### Every report, `--jobs 1` and `--jobs 2`, {rounds(runs)}\n")
+    print(f"### Parallel build, phase by phase: every report, {rounds(runs)}\n")
     print(table(["", "`--jobs 1` s", "`--jobs 2` s"], rows))
     print(f"\nspeed-up of `--jobs 2` = {speedup:.2f}×")
 

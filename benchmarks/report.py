@@ -5,7 +5,8 @@ Runs, one after the other, each a separate process:
 - ``workflow.py``: every report of the project, ``--jobs`` 1, 2 (4 …), no-op;
 - ``build_vs_weasyprint.py``: one report against ``weasyprint``;
 - ``tagging_overhead.py``: archival PDF against a plain one;
-- ``validate_national.py --skip-large``: validating indicator data against pandas.
+- ``validate_national.py --skip-large``: validating indicator data against pandas;
+- ``phases.py``: where one build's time goes, and where ``--jobs 2`` loses time.
 
 and prints their Markdown tables under one line saying when, on what machine and
 with which versions they were measured. A benchmark that fails stops the report
@@ -31,6 +32,7 @@ SCRIPTS = (
     ("build_vs_weasyprint.py",),
     ("tagging_overhead.py",),
     ("validate_national.py", "--skip-large"),
+    ("phases.py",),
 )
 
 

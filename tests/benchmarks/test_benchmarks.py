@@ -78,8 +78,16 @@ def test_report_prints_machine_date_and_every_table(
         "One report",
         "Archival PDF over plain PDF",
         "Validating indicator data",
+        "One build",
+        "Parallel build",
     ]
-    for script in ("workflow", "build_vs_weasyprint", "tagging_overhead", "validate_national"):
+    for script in (
+        "workflow",
+        "build_vs_weasyprint",
+        "tagging_overhead",
+        "validate_national",
+        "phases",
+    ):
         assert re.search(rf"^`\S+ benchmarks/{script}\.py .*--quick.*`$", report.stdout, re.M)
 
 
@@ -148,6 +156,34 @@ def test_validate_national_compares_with_pandas(report: subprocess.CompletedProc
     for row in rows:
         positive(row["s"]), positive(row["baseline s"]), positive(row["ratio"])
     assert re.fullmatch(r"\d+\.\d / \d+\.\d", rows[0]["peak MiB (step / baseline)"])
+
+
+def test_phases_add_up_to_the_whole_process(report: subprocess.CompletedProcess[str]) -> None:
+    found = tables(report.stdout)
+    rows = {
+        row["phase"]: row for row in table(found, "One build, phase by phase: liten-processmal")
+    }
+    for side in ("rmr-gen s", "weasyprint s"):
+        whole = float(rows["**whole process**"][side].strip("*"))
+        parts = [
+            float(row[side]) for name, row in rows.items() if row[side] and "whole" not in name
+        ]
+        assert abs(sum(parts) - whole) < 0.002 + 0.01 * whole
+    for phase in ("lay out", "draw, tag, write PDF", "import weasyprint", "interpreter start-up"):
+        [name] = [name for name in rows if phase in name]
+        positive(rows[name]["rmr-gen s"]), positive(rows[name]["weasyprint s"])
+    positive(rows["plan: configuration, data, hashing"]["rmr-gen s"])
+    assert rows["plan: configuration, data, hashing"]["weasyprint s"] == ""
+
+    jobs = {row[""]: row for row in table(found, "Parallel build, phase by phase")}
+    assert (jobs["PDFs"]["`--jobs 1` s"], jobs["PDFs"]["`--jobs 2` s"]) == ("3", "3")
+    assert jobs["processes that rendered"]["`--jobs 1` s"] == "1"
+    assert jobs["processes that rendered"]["`--jobs 2` s"] == "2"
+    for row in jobs.values():
+        assert all(
+            NUMBER.match(row[c]) or row[c].isdigit() for c in ("`--jobs 1` s", "`--jobs 2` s")
+        )
+    assert re.search(r"^speed-up of `--jobs 2` = \d+\.\d\d×$", report.stdout, re.M)
 
 
 def test_a_failing_build_stops_the_benchmark(tmp_path: Path) -> None:
