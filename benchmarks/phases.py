@@ -6,7 +6,8 @@
    that do them; the process's start-up is what the parent measures around it.
 2. ``rmr-gen build --force --jobs N`` of every report (cache warm), for N = 1 and 2:
    the serial planning, the wait until the first worker renders, how busy the
-   workers were over the rendering span, and what follows the last PDF.
+   workers were over the rendering span (wall and CPU time: on a shared machine
+   the difference is other processes' load), and what follows the last PDF.
 
 Rounds interleave the cases; each figure is the median over rounds.
 
@@ -96,7 +97,7 @@ def child(mode: str, spawned: float, target: str, arguments: list[str]) -> None:
     for owner, name, phase in PHASES:
         if mode == "rmr-gen" or owner.startswith("weasyprint"):
             _wrap(_resolve(owner), name, phase, totals)
-    jobs: list[tuple[float, float, int]] = []
+    jobs: list[tuple[float, float, int, float]] = []
     log = Path(target)
     if mode == "rmr-gen":
         from rmr_gen import build as builder
@@ -105,12 +106,13 @@ def child(mode: str, spawned: float, target: str, arguments: list[str]) -> None:
         render_job = builder.render_job
 
         def logged(*args: Any, **kwargs: Any) -> Any:
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             try:
                 return render_job(*args, **kwargs)
             finally:
+                cpu = time.process_time() - cpu
                 with log.open("a") as out:  # workers: one line per job, appended
-                    out.write(f"{started} {time.perf_counter()} {os.getpid()}\n")
+                    out.write(f"{started} {time.perf_counter()} {os.getpid()} {cpu}\n")
 
         logged.__name__ = logged.__qualname__ = "render_job"
         logged.__module__ = "rmr_gen.build"
@@ -121,8 +123,8 @@ def child(mode: str, spawned: float, target: str, arguments: list[str]) -> None:
             raise SystemExit(code)
         totals["build()"] = time.perf_counter() - started
         for line in log.read_text().splitlines():
-            start, end, pid = line.split()
-            jobs.append((float(start), float(end), int(pid)))
+            start, end, pid, cpu = line.split()
+            jobs.append((float(start), float(end), int(pid), float(cpu)))
     else:
         from weasyprint import HTML
 
@@ -220,16 +222,16 @@ def parallel(project: Path, runs: int) -> None:
                 r = measure("rmr-gen", log, arguments, project)
                 if not r["jobs"]:
                     fail("no PDF was rendered")
-                first = min(start for start, _, _ in r["jobs"])
-                last = max(end for _, end, _ in r["jobs"])
-                busy = sum(end - start for start, end, _ in r["jobs"])
+                first = min(job[0] for job in r["jobs"])
+                last = max(job[1] for job in r["jobs"])
+                busy = sum(job[1] - job[0] for job in r["jobs"])
                 spawned = r["spawned"]
                 plan = r["phases"]["plan: configuration, data, hashing"]
                 before = first - spawned
                 results[workers].append(
                     {
                         "PDFs": len(r["jobs"]),
-                        "processes that rendered": len({pid for _, _, pid in r["jobs"]}),
+                        "processes that rendered": len({job[2] for job in r["jobs"]}),
                         "start-up and imports": r["start-up"]
                         + sum(v for k, v in r["phases"].items() if k.startswith("import")),
                         "plan (serial)": plan,
@@ -239,6 +241,7 @@ def parallel(project: Path, runs: int) -> None:
                         - sum(v for k, v in r["phases"].items() if k.startswith("import")),
                         "rendering span (first PDF started → last done)": last - first,
                         "rendering, summed over PDFs": busy,
+                        "CPU time of rendering, summed over PDFs": sum(job[3] for job in r["jobs"]),
                         "idle in the span (processes × span − summed)": workers * (last - first)
                         - busy,
                         "after the last PDF (write, shut down, exit)": r["total"]
