@@ -12,12 +12,15 @@
 Rounds interleave the cases; each figure is the median over rounds.
 
 Usage: .venv/bin/python benchmarks/phases.py [REPORT] [--runs N] [--quick] [--project DIR]
+       [--part single|parallel]
 """
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -25,7 +28,6 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -63,8 +65,10 @@ def _resolve(dotted: str) -> Any:
     return found
 
 
-def _wrap(owner: Any, name: str, phase: str, totals: dict[str, float]) -> None:
-    """Count the time spent in ``owner.name`` (outermost calls only) as ``phase``."""
+def _wrap(
+    owner: Any, name: str, phase: str, totals: dict[str, float], cpu: dict[str, float]
+) -> None:
+    """Count the wall and CPU time spent in ``owner.name`` (outermost calls) as ``phase``."""
     try:
         original = getattr(owner, name)
     except AttributeError:
@@ -73,13 +77,14 @@ def _wrap(owner: Any, name: str, phase: str, totals: dict[str, float]) -> None:
 
     def timed(*args: Any, **kwargs: Any) -> Any:
         depth[0] += 1
-        started = time.perf_counter()
+        started, used = time.perf_counter(), time.process_time()
         try:
             return original(*args, **kwargs)
         finally:
             depth[0] -= 1
             if depth[0] == 0:
                 totals[phase] += time.perf_counter() - started
+                cpu[phase] += time.process_time() - used
 
     timed.__name__ = timed.__qualname__ = getattr(original, "__qualname__", name)
     timed.__module__ = getattr(original, "__module__", None)
@@ -90,18 +95,21 @@ def child(mode: str, spawned: float, target: str, arguments: list[str]) -> None:
     """Run in a fresh process; print the phases as JSON on stdout."""
     entered = time.perf_counter()
     totals: dict[str, float] = defaultdict(float)
+    cpu: dict[str, float] = defaultdict(float)
+    cpu["start-up"] = time.process_time()
     for module in IMPORTS[mode]:
-        started = time.perf_counter()
+        started, used = time.perf_counter(), time.process_time()
         __import__(module)
         totals[f"import {module}"] = time.perf_counter() - started
+        cpu[f"import {module}"] = time.process_time() - used
     for owner, name, phase in PHASES:
         if mode == "rmr-gen" or owner.startswith("weasyprint"):
-            _wrap(_resolve(owner), name, phase, totals)
+            _wrap(_resolve(owner), name, phase, totals, cpu)
     jobs: list[tuple[float, float, int, float]] = []
     log = Path(target)
     if mode == "rmr-gen":
         from rmr_gen import build as builder
-        from rmr_gen.cli import app
+        from rmr_gen.cli import main
 
         render_job = builder.render_job
 
@@ -118,40 +126,64 @@ def child(mode: str, spawned: float, target: str, arguments: list[str]) -> None:
         logged.__module__ = "rmr_gen.build"
         builder.render_job = logged
         started = time.perf_counter()
-        code = app(arguments, standalone_mode=False)
-        if code:
-            raise SystemExit(code)
-        totals["build()"] = time.perf_counter() - started
-        for line in log.read_text().splitlines():
-            start, end, pid, cpu = line.split()
-            jobs.append((float(start), float(end), int(pid), float(cpu)))
+
+        def report() -> None:  # an exit handler: runs however main() ends the process
+            totals["build()"] = time.perf_counter() - started
+            for line in log.read_text().splitlines():
+                start, end, pid, used = line.split()
+                jobs.append((float(start), float(end), int(pid), float(used)))
+            _print_result(spawned, entered, totals, cpu, jobs)
+
+        atexit.register(report)
+        sys.argv = ["rmr-gen", *arguments]
+        main()  # as the rmr-gen script runs it, exit and all
     else:
         from weasyprint import HTML
 
         html, base, out = arguments
         HTML(filename=html, base_url=base).write_pdf(out, pdf_variant="pdf/ua-1")
+        _print_result(spawned, entered, totals, cpu, jobs)
+
+
+def _print_result(
+    spawned: float,
+    entered: float,
+    totals: dict[str, float],
+    cpu: dict[str, float],
+    jobs: list[Any],
+) -> None:
+    cpu["done"] = time.process_time()
     result = {
         "start-up": entered - spawned,
         "phases": totals,
+        "cpu": cpu,
         "jobs": jobs,
         "spawned": spawned,
         "done": time.perf_counter(),
     }
-    print(json.dumps(result))
+    print(json.dumps(result), flush=True)
 
 
 def measure(mode: str, target: str, arguments: list[str], project: Path) -> dict[str, Any]:
     """One child process; its phases, and its wall time from spawn to exit."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     spawned = time.perf_counter()
     command = [sys.executable, __file__, "--child", mode, str(spawned), target, "--", *arguments]
     result = subprocess.run(command, cwd=project, capture_output=True, text=True, env=ENV)
     ended = time.perf_counter()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if result.returncode != 0:
         tail = "\n".join(result.stderr.strip().splitlines()[-15:])
         fail(f"{mode} {' '.join(arguments)} failed with exit code {result.returncode}\n{tail}")
-    found = json.loads(result.stdout.strip().splitlines()[-1])
+    try:
+        found = json.loads(result.stdout.strip().splitlines()[-1])
+    except (IndexError, ValueError):
+        fail(f"{mode} {' '.join(arguments)} printed no timings\n{result.stderr[-2000:]}")
     found["total"] = ended - spawned
     found["exit"] = ended - found["done"]
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    found["cpu"]["total"] = cpu
+    found["cpu"]["exit"] = cpu - found["cpu"].pop("done")
     return found
 
 
@@ -176,38 +208,46 @@ def single(project: Path, report: str, runs: int) -> None:
                 Path(log).unlink(missing_ok=True)
                 results[name].append(measure(name, target, arguments, project))
 
-    def median(name: str, pick: Callable[[dict[str, Any]], float]) -> float:
-        return statistics.median(pick(r) for r in results[name])
+    def wall(r: dict[str, Any], phase: str) -> float:
+        if phase == "total" or phase == "exit" or phase == "start-up":
+            return float(r[phase])
+        if phase == "rest":
+            counted = sum(v for k, v in r["phases"].items() if k != "build()")
+            return r["total"] - r["start-up"] - counted - r["exit"]
+        return float(r["phases"].get(phase, 0.0))
+
+    def cpu(r: dict[str, Any], phase: str) -> float:
+        if phase == "rest":
+            counted = sum(v for k, v in r["cpu"].items() if k not in ("build()", "total"))
+            return r["cpu"]["total"] - counted
+        return float(r["cpu"].get(phase, 0.0))
 
     names = list(dict.fromkeys(k for r in results["rmr-gen"] for k in r["phases"]))
     names.remove("build()")
-    rows = [["interpreter start-up", *(f"{median(n, lambda r: r['start-up']):.3f}" for n in cases)]]
-    for phase in names:
-        values = [median(n, lambda r, p=phase: r["phases"].get(p, 0.0)) for n in cases]
-        rows.append([phase, *(f"{v:.3f}" if v else "" for v in values)])
-
-    def rest(r: dict[str, Any]) -> float:
-        counted = sum(v for k, v in r["phases"].items() if k != "build()")
-        return r["total"] - r["start-up"] - counted - r["exit"]
-
-    def exit_(r: dict[str, Any]) -> float:
-        return float(r["exit"])
-
-    def total(r: dict[str, Any]) -> float:
-        return float(r["total"])
-
-    rows.append(
-        ["everything else (CLI, checks, messages)", *(f"{median(n, rest):.3f}" for n in cases)]
-    )
-    rows.append(["exit (interpreter shut-down)", *(f"{median(n, exit_):.3f}" for n in cases)])
-    rows.append(["**whole process**", *(f"**{median(n, total):.3f}**" for n in cases)])
+    labels = {
+        "start-up": "interpreter start-up",
+        **{name: name for name in names},
+        "rest": "everything else (CLI, checks, messages)",
+        "exit": "exit (interpreter shut-down)",
+        "total": "**whole process**",
+    }
+    rows = []
+    for phase, label in labels.items():
+        cells = []
+        for name in cases:
+            for pick in (wall, cpu):
+                value = statistics.median(pick(r, phase) for r in results[name])
+                cells.append(f"{value:.3f}" if value or phase in ("rest", "exit") else "")
+        if phase == "total":
+            cells = [f"**{cell}**" for cell in cells]
+        rows.append([label, *cells])
     print(f"### One build, phase by phase: {report}, {rounds(runs)}\n")
-    print(table(["phase", "rmr-gen s", "weasyprint s"], rows))
-    ratio = statistics.median(
-        a["total"] / b["total"]
-        for a, b in zip(results["rmr-gen"], results["weasyprint"], strict=True)
-    )
-    print(f"\nrmr-gen ÷ weasyprint, whole process = {ratio:.2f}\n")
+    header = ["phase", "rmr-gen s", "rmr-gen CPU s", "weasyprint s", "weasyprint CPU s"]
+    print(table(header, rows))
+    pairs = list(zip(results["rmr-gen"], results["weasyprint"], strict=True))
+    ratio = statistics.median(a["total"] / b["total"] for a, b in pairs)
+    used = statistics.median(a["cpu"]["total"] / b["cpu"]["total"] for a, b in pairs)
+    print(f"\nrmr-gen ÷ weasyprint, whole process = {ratio:.2f} wall, {used:.2f} CPU\n")
 
 
 def parallel(project: Path, runs: int) -> None:
@@ -274,13 +314,17 @@ def main() -> None:
         return
     options = parser(__doc__, runs=5)
     options.add_argument("report", nargs="?", help="a report that builds one PDF")
+    options.add_argument(
+        "--part", choices=("both", "single", "parallel"), default="both", help="what to time"
+    )
     args = options.parse_args()
     check_args(args)
     from build_vs_weasyprint import default_report
 
-    report = args.report or default_report(args.project)
-    single(args.project, report, args.runs)
-    parallel(args.project, args.runs)
+    if args.part in ("both", "single"):
+        single(args.project, args.report or default_report(args.project), args.runs)
+    if args.part in ("both", "parallel"):
+        parallel(args.project, args.runs)
 
 
 if __name__ == "__main__":

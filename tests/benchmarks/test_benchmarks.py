@@ -163,7 +163,7 @@ def test_phases_add_up_to_the_whole_process(report: subprocess.CompletedProcess[
     rows = {
         row["phase"]: row for row in table(found, "One build, phase by phase: liten-processmal")
     }
-    for side in ("rmr-gen s", "weasyprint s"):
+    for side in ("rmr-gen s", "rmr-gen CPU s", "weasyprint s", "weasyprint CPU s"):
         whole = float(rows["**whole process**"][side].strip("*"))
         parts = [
             float(row[side]) for name, row in rows.items() if row[side] and "whole" not in name
