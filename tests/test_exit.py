@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from rmr_gen import __version__
-from tests.benchmarks.conftest import small_project
+from tests.small_project import small_project
 
 
 def rmr_gen(project: Path, *args: str) -> subprocess.CompletedProcess[str]:

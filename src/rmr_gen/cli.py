@@ -120,6 +120,18 @@ def _run(ctx: typer.Context, action: Callable[..., T]) -> T:
         raise typer.Exit(1) from None
 
 
+def _shard(value: str | None) -> tuple[int, int] | None:
+    """``K/N`` → (K, N), with 1 ≤ K ≤ N."""
+    if value is None:
+        return None
+    k, slash, n = value.partition("/")
+    if not (slash and k.isdigit() and n.isdigit() and 1 <= int(k) <= int(n)):
+        raise typer.BadParameter(
+            f"'{value}' is not K/N with 1 ≤ K ≤ N, e.g. 1/4", param_hint="'--shard'"
+        )
+    return int(k), int(n)
+
+
 def _show_notes(problems: Problems) -> None:
     """Notes do not stop a build, but the editor should still read them."""
     for note in dict.fromkeys(problems.notes):
@@ -142,9 +154,18 @@ def build(
             "--jobs", "-j", min=1, metavar="N", help="Parallel processes. Default: number of CPUs."
         ),
     ] = None,
+    shard: Annotated[
+        str | None,
+        typer.Option(
+            "--shard",
+            metavar="K/N",
+            help="Build only the K-th of N equal shares of the PDFs (for a CI matrix).",
+        ),
+    ] = None,
 ) -> None:
     """Build PDFs into output/<id>/; unchanged ones are skipped. A report that fails
     does not stop the others; the exit code is then 2."""
+    share = _shard(shard)
     from rmr_gen import build as builder
     from rmr_gen.progress import Reporter
 
@@ -158,6 +179,7 @@ def build(
                 force=force,
                 write_html=html,
                 jobs=jobs,
+                shard=share,
                 progress=reporter.outcome,
                 planned=reporter.start,
                 problems=found,

@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
-
-from tests.conftest import ROOT
-
-SMALL = ROOT / "tests" / "fixtures" / "small-project"
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -23,11 +18,3 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if here in item.path.parents:
             item.add_marker(pytest.mark.benchmark)
-
-
-def small_project(target: Path) -> Path:
-    """Three PDFs: one report, and one parameterised by two sjukvårdsregioner."""
-    shutil.copytree(SMALL / "reports", target / "reports")
-    for name in ("templates", "data"):
-        shutil.copytree(ROOT / name, target / name)
-    return target

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.benchmarks.conftest import small_project
 from tests.conftest import ROOT
+from tests.small_project import small_project
 
 BENCHMARKS = ROOT / "benchmarks"
 NUMBER = re.compile(r"^\d+\.\d+$")
