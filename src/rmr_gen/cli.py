@@ -530,10 +530,11 @@ def main() -> None:
 
 
 def _end(code: object) -> NoReturn:
-    """Exit without tearing the interpreter down: freeing every object WeasyPrint,
-    its fonts and the imported modules hold costs a third of a second, more than
-    the rest of rmr-gen's work on one report. Exit handlers still run and output
-    is flushed; every file rmr-gen writes is closed (and renamed) before this."""
+    """Exit with ``code`` without tearing the interpreter down: freeing every object
+    WeasyPrint, fontTools and the imported modules hold costs about as much as the
+    rest of rmr-gen's own work on one report (benchmarks/phases.py). Exit handlers
+    still run and output is flushed; every file rmr-gen writes is closed (and
+    renamed) before this."""
     if code is None:
         code = 0
     elif not isinstance(code, int):  # sys.exit("message")
