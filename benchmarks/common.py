@@ -37,8 +37,9 @@ def fail(message: str) -> NoReturn:
     raise SystemExit(1)
 
 
-def parser(doc: str | None, runs: int | None) -> argparse.ArgumentParser:
-    """The options every script takes: --runs, --quick and --project."""
+def parser(doc: str | None, runs: int | None, project: bool = True) -> argparse.ArgumentParser:
+    """The options every script takes: --runs, --quick and --project (accepted, unlisted
+    and unused when the script makes its own data: ``project=False``)."""
     assert doc is not None
     result = argparse.ArgumentParser(
         description=doc.splitlines()[0], formatter_class=argparse.RawDescriptionHelpFormatter
@@ -52,7 +53,9 @@ def parser(doc: str | None, runs: int | None) -> argparse.ArgumentParser:
         "--project",
         type=Path,
         default=ROOT,
-        help="the rmr-gen project to build (default: this repository)",
+        help="the rmr-gen project to build (default: this repository)"
+        if project
+        else argparse.SUPPRESS,
     )
     return result
 

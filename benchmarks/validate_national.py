@@ -187,7 +187,7 @@ def bench_xlsx(indicators: int, runs: int, folder: Path) -> list[Row]:
 
 
 def main() -> None:
-    options = parser(__doc__, runs=5)
+    options = parser(__doc__, runs=5, project=False)
     options.add_argument("--skip-large", action="store_true", help="only the national file")
     args = options.parse_args()
     del args.project  # generates its own data
