@@ -12,6 +12,7 @@ import datetime
 import os
 import platform
 import re
+import resource
 import shlex
 import shutil
 import statistics
@@ -100,30 +101,43 @@ def clear_cache(project: Path) -> None:
     shutil.rmtree(project / "output" / ".cache", ignore_errors=True)
 
 
-def timed(action: Callable[[], object], before: Callable[[], object] | None = None) -> float:
-    """Wall-clock seconds of ``action``; ``before`` runs first, untimed."""
+def _children_cpu() -> float:
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+def timed(
+    action: Callable[[], object], before: Callable[[], object] | None = None
+) -> tuple[float, float]:
+    """Wall-clock seconds of ``action`` and CPU seconds of the processes it ran (with
+    their workers): on a shared machine the CPU time is what other load leaves alone.
+    ``before`` runs first, untimed."""
     if before is not None:
         before()
+    cpu = _children_cpu()
     started = time.perf_counter()
     action()
-    return time.perf_counter() - started
+    return time.perf_counter() - started, _children_cpu() - cpu
 
 
 class Timings:
-    """Seconds per case, one value per round; rounds interleave every case."""
+    """Wall and CPU seconds per case, one value per round; rounds interleave every case."""
 
     def __init__(self, cases: Sequence[str]) -> None:
         self.values: dict[str, list[float]] = {case: [] for case in cases}
+        self.cpu: dict[str, list[float]] = {case: [] for case in cases}
 
-    def add(self, case: str, seconds: float) -> None:
-        self.values[case].append(seconds)
+    def add(self, case: str, seconds: tuple[float, float]) -> None:
+        self.values[case].append(seconds[0])
+        self.cpu[case].append(seconds[1])
 
-    def median(self, case: str) -> float:
-        return statistics.median(self.values[case])
+    def median(self, case: str, cpu: bool = False) -> float:
+        return statistics.median((self.cpu if cpu else self.values)[case])
 
-    def ratio(self, case: str, base: str) -> float:
+    def ratio(self, case: str, base: str, cpu: bool = False) -> float:
         """Median of the per-round ratios: each pair was measured side by side."""
-        pairs = zip(self.values[case], self.values[base], strict=True)
+        values = self.cpu if cpu else self.values
+        pairs = zip(values[case], values[base], strict=True)
         return statistics.median(a / b for a, b in pairs)
 
 
