@@ -29,6 +29,7 @@ from common import (
     BIN,
     RMR_GEN,
     Timings,
+    base_url,
     build,
     check_args,
     clear_cache,
@@ -81,7 +82,7 @@ def main() -> None:
         weasyprint = [
             str(BIN / "weasyprint"),
             "--base-url",
-            str(project / "templates") + "/",
+            base_url(project),
             "--pdf-variant",
             "pdf/ua-1",
             str(html),

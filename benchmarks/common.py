@@ -96,6 +96,14 @@ def build(project: Path, *args: str, built: int | None = None) -> subprocess.Com
     return result
 
 
+def base_url(project: Path) -> str:
+    """The folder WeasyPrint resolves the HTML's URLs from, as rmr-gen does: the project's
+    own templates/ when it has a base.css, else rmr-gen's default templates."""
+    from rmr_gen.project import Project
+
+    return Project(project).templates_dir.as_uri() + "/"
+
+
 def clear_cache(project: Path) -> None:
     """Remove parsed data and drawn charts: the next build is cold."""
     shutil.rmtree(project / "output" / ".cache", ignore_errors=True)

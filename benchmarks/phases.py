@@ -31,7 +31,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from common import ENV, build, check_args, fail, parser, rounds, table
+from common import ENV, base_url, build, check_args, fail, parser, rounds, table
 
 #: (module, attribute) wrapped in a child, and the phase its time counts as.
 PHASES = (
@@ -193,7 +193,7 @@ def single(project: Path, report: str, runs: int) -> None:
     with tempfile.TemporaryDirectory() as scratch:
         copy = Path(scratch) / html.name
         shutil.copyfile(html, copy)
-        base = str(project / "templates") + "/"
+        base = base_url(project)
         log = str(Path(scratch) / "jobs.log")
         cases = {
             "rmr-gen": (

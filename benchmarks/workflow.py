@@ -29,6 +29,7 @@ from common import (
     RMR_GEN,
     SUMMARY,
     Timings,
+    base_url,
     build,
     check_args,
     clear_cache,
@@ -85,7 +86,7 @@ def main() -> None:
             shutil.copyfile(html, copies[-1])
         out = Path(scratch) / "pdf"
         out.mkdir()
-        raw = [sys.executable, "-c", RAW, str(project / "templates") + "/", str(out), *copies]
+        raw = [sys.executable, "-c", RAW, base_url(project), str(out), *copies]
 
         cold = lambda: clear_cache(project)  # noqa: E731
         cases: dict[str, tuple[Callable[[], object], Callable[[], object] | None]] = {}

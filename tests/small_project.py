@@ -7,13 +7,12 @@ from pathlib import Path
 
 from tests.conftest import ROOT
 
-SMALL = ROOT / "tests" / "fixtures" / "small-project"
+SMALL = Path(__file__).parent / "fixtures" / "small-project"
 
 
 def small_project(target: Path) -> Path:
-    """One report (one PDF) and one parameterised by two sjukvårdsregioner (two PDFs);
-    the shared templates and reference data come from the repository."""
+    """One report (one PDF) and one parameterised by two sjukvårdsregioner (two PDFs),
+    with the fixture project's data files; templates and reference data are rmr-gen's."""
     shutil.copytree(SMALL / "reports", target / "reports")
-    for name in ("templates", "data"):
-        shutil.copytree(ROOT / name, target / name)
+    shutil.copytree(ROOT / "data", target / "data")
     return target

@@ -10,10 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
 from tests.small_project import small_project
 
-BENCHMARKS = ROOT / "benchmarks"
+BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
 NUMBER = re.compile(r"^\d+\.\d+$")
 
 
