@@ -459,11 +459,15 @@ def build(
     force: bool = False,
     write_html: bool = False,
     jobs: int | None = None,
+    shard: tuple[int, int] | None = None,
     progress: Callable[[Outcome], None] | None = None,
     planned: Callable[[int], None] | None = None,
     problems: Problems | None = None,
 ) -> Summary:
     """Build the PDFs of ``report_ids`` (all reports when empty).
+
+    ``shard=(K, N)`` builds only every N-th PDF, from the K-th, in the order of their
+    file names: N machines given 1/N … N/N build every PDF once, the same bytes as one.
 
     Raises InputError only for problems shared by every report (reference data,
     templates, unknown ids); a report's own problems make it "failed" in the summary.
@@ -487,6 +491,9 @@ def build(
         if progress:
             progress(outcome)
 
+    if shard is not None:
+        k, n = shard
+        the_plan.jobs = sorted(the_plan.jobs, key=lambda job: job.report.name)[k - 1 :: n]
     if planned:
         planned(len(the_plan.jobs) + len(the_plan.failed))
     for report_id, problems in the_plan.failed.items():
