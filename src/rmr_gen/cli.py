@@ -133,6 +133,14 @@ def build(
     html: Annotated[
         bool, typer.Option("--html", help="Also write the HTML that was turned into the PDF.")
     ] = False,
+    web: Annotated[
+        bool,
+        typer.Option(
+            "--web",
+            help="Also write each report's web page: output/<id>/web/index.html, "
+            "and output/index.html listing every report.",
+        ),
+    ] = False,
     jobs: Annotated[
         int | None,
         typer.Option(
@@ -154,6 +162,7 @@ def build(
                 report_ids,
                 force=force,
                 write_html=html,
+                write_web=web,
                 jobs=jobs,
                 progress=reporter.outcome,
                 planned=reporter.start,
