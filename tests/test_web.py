@@ -1,0 +1,188 @@
+"""The web edition: pages for every report and value, self-contained, skipped
+when unchanged, saying which version they show; the PDFs stay as they were."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.webproject import make_project
+
+PAGES = (
+    "mal-webb/web/index.html",
+    "rmr-webb/web/index.html",
+    "per-region/web/index.html",
+    "per-region/web/per-region-norrbotten.html",
+    "per-region/web/per-region-vasterbotten.html",
+    "index.html",
+)
+
+
+@pytest.fixture
+def web_project(tmp_path: Path) -> Path:
+    return make_project(tmp_path / "project")
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture project built once with --web, for the tests that only read it."""
+    from typer.testing import CliRunner
+
+    from rmr_gen.cli import app
+
+    project = make_project(tmp_path_factory.mktemp("web") / "project")
+    result = CliRunner().invoke(app, ["--project", str(project), "build", "--web"])
+    assert result.exit_code == 0, result.output
+    return project
+
+
+def digests(folder: Path, pattern: str) -> dict[str, tuple[str, int]]:
+    return {
+        str(p.relative_to(folder)): (
+            hashlib.sha256(p.read_bytes()).hexdigest(),
+            p.stat().st_mtime_ns,
+        )
+        for p in sorted(folder.rglob(pattern))
+    }
+
+
+def test_every_report_and_value_gets_a_page_and_the_index_lists_them(built: Path) -> None:
+    out = built / "output"
+    for page in PAGES:
+        assert (out / page).is_file(), page
+    index = (out / "index.html").read_text()
+    for title, href in (
+        ("Processmål för webbtest 2025–2028", "mal-webb/web/index.html"),
+        ("Riktlinje för webbtest", "rmr-webb/web/index.html"),
+        ("Processmål – …", "per-region/web/index.html"),
+    ):
+        assert f'<a href="{href}">{title}</a>' in index
+    assert "<td>1.1</td>" in index  # the version of mal-webb
+    values = (out / "per-region/web/index.html").read_text()
+    assert '<a href="per-region-norrbotten.html">Norrbotten</a>' in values
+    assert '<a href="per-region-vasterbotten.html">Västerbotten</a>' in values
+    fonts = sorted(p.name for p in (out / "mal-webb/web/fonts").iterdir())
+    assert "Carlito-Regular.woff2" in fonts and "OFL.txt" in fonts
+    assert (out / "mal-webb/web/fonts/Carlito-Regular.woff2").read_bytes()[:4] == b"wOF2"
+
+
+def test_a_page_loads_nothing_from_elsewhere(built: Path) -> None:
+    for page in PAGES:
+        html = (built / "output" / page).read_text()
+        assert "<script" not in html and "<link" not in html and "file:" not in html
+        for url in re.findall(r'\ssrc="([^"]*)"', html):
+            assert url.startswith("data:"), (page, url[:60])
+        for url in re.findall(r'url\("([^"]*)"\)', html):
+            assert url.startswith(("data:font/woff2;base64,", "fonts/")), (page, url[:60])
+            if url.startswith("fonts/"):
+                assert (built / "output" / page).parent.joinpath(url).is_file()
+    page = (built / "output/mal-webb/web/index.html").read_text()
+    assert re.search(r'<img src="data:image/png;base64,[A-Za-z0-9+/=]+" alt="Karta över', page)
+
+
+def test_page_layout_for_screens(built: Path) -> None:
+    page = (built / "output/mal-webb/web/index.html").read_text()
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in page
+    # furniture: header, then main with the title first, then the footer
+    body = page[page.index("<body") :]
+    assert body.index("<header") < body.index("<main") < body.index("<h1") < body.index("<footer")
+    assert "Utskriven version" not in page and "page-number" not in page
+    # the table scrolls in its own focusable, named box
+    assert re.search(
+        r'<div class="table-scroll" role="region" tabindex="0" aria-label="Tabell 1[^"]*">\s*<table class="indicator-summary" id="tabell-1"',
+        page,
+    )
+    # the chart links to the table with its numbers, instead of a long alt text
+    figure = page[page.index('<figure class="dotplot"') : page.index("</figure>")]
+    assert '<a href="#tabell-1">Siffrorna i tabellform</a>' in figure
+    assert "<img" not in figure
+    rmr = (built / "output/rmr-webb/web/index.html").read_text()
+    assert "OBS!" not in rmr and "Dokument-ID" in rmr
+
+
+def test_the_chart_shows_the_numbers_it_draws(built: Path) -> None:
+    page = (built / "output/mal-webb/web/index.html").read_text()
+    panels = re.findall(r'<p class="panel-title">([^<]*)</p>', page)
+    assert panels == ["1. Brytpunktssamtal (mål 90\u00a0%)", "2. Munhälsa (mål 80\u00a0%)"]
+    row = re.search(r"<li><span class=\"region\">Norrbotten</span>(.*?)</li>", page, re.S)
+    assert row is not None
+    assert '<span class="values">79\u00a0% → 81\u00a0%</span>' in row.group(1)
+    assert '<span class="dot previous" style="left: 79.0%">' in row.group(1)
+    assert '<span class="dot current" style="left: 81.0%">' in row.group(1)
+    assert '<span class="target" style="left: 90.0%">' in row.group(1)
+
+
+def test_unchanged_pages_are_skipped_and_pdfs_are_the_same_bytes(web_project: Path, run) -> None:
+    assert run(web_project, "build").exit_code == 0
+    out = web_project / "output"
+    pdfs = digests(out, "*.pdf")
+    # with the web edition the PDFs are the same bytes
+    assert run(web_project, "build", "--force", "--web").exit_code == 0
+    assert {k: v[0] for k, v in digests(out, "*.pdf").items()} == {k: v[0] for k, v in pdfs.items()}
+    assert run(web_project, "build").exit_code == 0
+    for page in out.rglob("*.html"):
+        page.unlink()
+    pdfs = digests(out, "*.pdf")
+    # the web edition of an up-to-date build: pages written, PDFs untouched
+    result = run(web_project, "build", "--web")
+    assert result.exit_code == 0, result.output
+    assert digests(out, "*.pdf") == pdfs
+    pages = digests(out, "*.html")
+    assert len(pages) == len(PAGES)
+    result = run(web_project, "build", "--web")
+    assert "0 built, 4 skipped" in result.output
+    assert digests(out, "*.html") == pages
+    # a text edit rebuilds that report's PDF and page only
+    text = web_project / "reports/rmr-webb/text.md"
+    text.write_text(text.read_text() + "\nEtt nytt stycke.\n")
+    result = run(web_project, "build", "--web")
+    assert "1 built, 3 skipped" in result.output
+    after = digests(out, "*.html")
+    changed = {k for k in pages if pages[k] != after[k]}
+    assert changed == {"rmr-webb/web/index.html"}
+    assert "Ett nytt stycke." in (out / "rmr-webb/web/index.html").read_text()
+
+
+def test_a_draft_says_so_and_a_release_links_its_pdf_and_manifest(web_project: Path, run) -> None:
+    out = web_project / "output"
+    assert run(web_project, "build", "--web", "rmr-webb").exit_code == 0
+    page = (out / "rmr-webb/web/index.html").read_text()
+    assert "<strong>Utkast.</strong>" in page and "(utkast)</title>" in page
+    result = run(web_project, "release", "rmr-webb", "--version", "1.0")
+    assert result.exit_code == 0, result.output
+    assert run(web_project, "build", "--web", "rmr-webb").exit_code == 0
+    page = (out / "rmr-webb/web/index.html").read_text()
+    assert "Utkast" not in page
+    assert "visar den fastställda version 1.0" in page
+    links = re.findall(r"<a href=\"(\.\./1\.0/[^\"]+)\">", page)
+    assert links == ["../1.0/rmr-webb-1.0.pdf", "../1.0/manifest.json"]
+    for link in links:
+        assert (out / "rmr-webb/web" / link).resolve().is_file()
+    # an edit after the release: a draft again, pointing at the released version
+    text = web_project / "reports/rmr-webb/text.md"
+    text.write_text(text.read_text() + "\nÄndrat efter fastställandet.\n")
+    assert run(web_project, "build", "--web", "rmr-webb").exit_code == 0
+    page = (out / "rmr-webb/web/index.html").read_text()
+    assert "<strong>Utkast.</strong>" in page
+    assert "Senast fastställda version är 1.0" in page
+    assert '<a href="../1.0/rmr-webb-1.0.pdf">' in page
+
+
+def test_a_template_that_would_load_from_elsewhere_is_refused(web_project: Path, run) -> None:
+    page = web_project / "templates/web/page.html.j2"
+    page.write_text(
+        page.read_text().replace(
+            "</head>", '<img src="https://tracker.example/x.gif" alt="">\n</head>'
+        )
+    )
+    result = run(web_project, "build", "--web", "rmr-webb")
+    assert result.exit_code == 2
+    assert (
+        "templates/web/page.html.j2: error: the web page would load "
+        "'https://tracker.example/x.gif'; only data: URLs are allowed" in result.output
+    )
+    assert not (web_project / "output/rmr-webb/web/index.html").exists()
+    assert not (web_project / "output/rmr-webb/rmr-webb.pdf").exists()
