@@ -186,3 +186,32 @@ def test_a_template_that_would_load_from_elsewhere_is_refused(web_project: Path,
     )
     assert not (web_project / "output/rmr-webb/web/index.html").exists()
     assert not (web_project / "output/rmr-webb/rmr-webb.pdf").exists()
+
+
+def test_prose_that_looks_like_a_resource_is_only_text(web_project: Path, run) -> None:
+    text = web_project / "reports/rmr-webb/text.md"
+    text.write_text(
+        text.read_text() + '\nSkriv url(https://example.org/a.css) eller <img src="https://x/y">.\n'
+    )
+    result = run(web_project, "build", "--web", "rmr-webb")
+    assert result.exit_code == 0, result.output
+    page = (web_project / "output/rmr-webb/web/index.html").read_text()
+    assert "Skriv url(https://example.org/a.css) eller &lt;img src=" in page
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        '<img srcset="data:image/png;base64,AA 1x, https://x.example/b.png 2x" alt="">',
+        '<svg aria-hidden="true"><image href="https://x.example/c.svg"/></svg>',
+        '<p style="background: url(&quot;https://x.example/d.png&quot;)">x</p>',
+        '<script src="data:text/javascript,alert(1)"></script>',
+    ],
+)
+def test_other_ways_to_load_from_elsewhere_are_refused(web_project: Path, run, markup: str) -> None:
+    page = web_project / "templates/web/edition.html.j2"
+    page.write_text(page.read_text() + markup + "\n")
+    result = run(web_project, "build", "--web", "rmr-webb")
+    assert result.exit_code == 2
+    assert "templates/web/page.html.j2: error:" in result.output
+    assert not (web_project / "output/rmr-webb/web/index.html").exists()

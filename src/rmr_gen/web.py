@@ -37,13 +37,18 @@ from rmr_gen.webfonts import WebFont, font_face_css
 
 WEB = "web"
 FONTS = "fonts"
-#: An attribute or CSS ``url()`` that makes a browser load something.
+#: An attribute that makes a browser load something, and CSS ``url()`` (looked for
+#: only in <style> and style="", so that a text may say "url(" in prose).
 _RESOURCE = re.compile(
-    r"""<(?P<tag>[a-z][a-z0-9]*)\b[^>]*?\s(?P<attr>src|srcset|poster|data|background)\s*=\s*["']?(?P<url>[^"'\s>]*)"""
-    r"""|url\(\s*["']?(?P<css>[^"')]*)""",
+    r"""<[a-z][a-z0-9]*\b[^>]*?\s(?:src|poster|data|background)\s*=\s*["']?([^"'\s>]*)"""
+    r"""|<(?:image|use|feimage)\b[^>]*?\s(?:xlink:)?href\s*=\s*["']?([^"'\s>]*)""",
     re.IGNORECASE,
 )
-_FORBIDDEN_TAG = re.compile(r"<(script|iframe|object|embed|link|base|meta\s+http-equiv)\b", re.I)
+_STYLE = re.compile(r"<style\b[^>]*>(.*?)</style>|\sstyle\s*=\s*\"([^\"]*)\"", re.I | re.S)
+_CSS_URL = re.compile(r"""url\(\s*["']?([^"')]*)|@import""", re.I)
+_FORBIDDEN_TAG = re.compile(
+    r"<(script|iframe|object|embed|link|base|meta\s+http-equiv)\b|\s(srcset)\s*=", re.I
+)
 _FILE_IMAGE = re.compile(r'(<img\b[^>]*?\ssrc=")(file:[^"]*)(")')
 
 
@@ -223,11 +228,15 @@ def refuse_outside_resources(page: str, where: str) -> None:
     """A web page may load only data: URLs and its own fonts; say what else it asks for."""
     problems = []
     if found := _FORBIDDEN_TAG.search(page):
-        problems.append(f"a web page may not contain <{found.group(1).lower()}>")
-    for match in _RESOURCE.finditer(page):
-        css = match.group("css")
-        url = html.unescape(match.group("url") if css is None else css).strip()
-        if url.startswith("data:") or (css is not None and _own_font(url)):
+        what = f"<{found.group(1).lower()}>" if found.group(1) else "srcset"
+        problems.append(f"a web page may not contain {what}")
+    urls = [(m.group(1) or m.group(2) or "", False) for m in _RESOURCE.finditer(page)]
+    for style in _STYLE.finditer(page):
+        css = html.unescape(style.group(1) or style.group(2) or "")
+        urls.extend((m.group(1) or "@import", True) for m in _CSS_URL.finditer(css))
+    for raw, in_css in urls:
+        url = html.unescape(raw).strip()
+        if url.startswith("data:") or (in_css and _own_font(url)):
             continue
         problems.append(f"the web page would load '{url[:120]}'; only data: URLs are allowed")
     if problems:
