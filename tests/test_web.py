@@ -215,3 +215,18 @@ def test_other_ways_to_load_from_elsewhere_are_refused(web_project: Path, run, m
     assert result.exit_code == 2
     assert "templates/web/page.html.j2: error:" in result.output
     assert not (web_project / "output/rmr-webb/web/index.html").exists()
+
+
+def test_a_project_without_web_templates_is_told_what_is_missing(web_project: Path, run) -> None:
+    import shutil
+
+    shutil.rmtree(web_project / "templates/web")
+    result = run(web_project, "build", "--web")
+    assert result.exit_code == 2
+    assert (
+        "templates/web/page.html.j2: error: missing: --web needs the web templates" in result.output
+    )
+    assert not (web_project / "output").exists() or not list(
+        (web_project / "output").rglob("*.pdf")
+    )
+    assert run(web_project, "build").exit_code == 0  # the PDFs need none of it

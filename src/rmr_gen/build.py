@@ -533,6 +533,7 @@ def _stamped_pages(project: Project, report: Report) -> int:
 def web_requests(project: Project, the_plan: Plan, cache: Cache) -> dict[str, WebRequest]:
     """Each job's web request (by output name): its release state and the fonts."""
     assert the_plan.reference is not None
+    web_page.check_templates(project)
     fonts = tuple(web_fonts(font_files(project), cache))
     editions: dict[str, Edition] = {}
     requests = {}

@@ -106,6 +106,27 @@ def chart_panels(report: Report, groups: Sequence[SummaryGroup]) -> tuple[Panel,
     return tuple(panels)
 
 
+#: What a project needs in templates/web/ to make web pages.
+WEB_TEMPLATES = ("page.html.j2", "index.html.j2", "screen.css")
+
+
+def check_templates(project: Project) -> None:
+    """A project made before the web edition has no templates/web/: say so, once."""
+    folder = project.templates_dir / WEB
+    missing = [name for name in WEB_TEMPLATES if not (folder / name).is_file()]
+    if missing:
+        shown = project.shown(folder)
+        raise InputError(
+            [
+                Problem(
+                    Location(f"{shown}/{name}"),
+                    "missing: --web needs the web templates (copy templates/web/ from rmr-gen)",
+                )
+                for name in missing
+            ]
+        )
+
+
 def web_folder(project: Project, report_id: str) -> Path:
     return project.output_folder(report_id) / WEB
 
