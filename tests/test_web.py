@@ -230,3 +230,31 @@ def test_a_project_without_web_templates_is_told_what_is_missing(web_project: Pa
         (web_project / "output").rglob("*.pdf")
     )
     assert run(web_project, "build").exit_code == 0  # the PDFs need none of it
+
+
+def test_each_value_has_its_own_page(built: Path) -> None:
+    folder = built / "output/per-region/web"
+    for region, other in (("Norrbotten", "Västerbotten"), ("Västerbotten", "Norrbotten")):
+        page = (folder / f"per-region-{region.lower().replace('ä', 'a')}.html").read_text()
+        assert f"<h1>Processmål – {region}</h1>" in page
+        assert "Exempeldata – syntetiska siffror" in page
+        assert f'<span class="region">{region}</span>' in page
+        assert f'<span class="region">{other}</span>' not in page
+        assert '<a href="../../index.html">Alla rapporter</a>' in page
+
+
+def test_a_value_taken_out_of_the_report_loses_its_page(web_project: Path, run) -> None:
+    assert run(web_project, "build", "--web", "per-region").exit_code == 0
+    folder = web_project / "output/per-region/web"
+    assert (folder / "per-region-vasterbotten.html").is_file()
+    toml = web_project / "reports/per-region/report.toml"
+    toml.write_text(
+        toml.read_text().replace(
+            'values = ["Norrbotten", "Västerbotten"]', 'values = ["Norrbotten"]'
+        )
+    )
+    assert run(web_project, "build", "--web", "per-region").exit_code == 0
+    assert not (folder / "per-region-vasterbotten.html").exists()
+    assert not (folder / ".build-per-region-vasterbotten.json").exists()
+    assert (folder / "per-region-norrbotten.html").is_file()
+    assert "Västerbotten" not in (folder / "index.html").read_text()

@@ -588,6 +588,7 @@ def write_indexes(
             page = web_page.render_index(project, title, entries, fonts, home="../../index.html")
             folder = web_page.web_folder(project, report_id)
             web_page.write_if_changed(folder / "index.html", page.encode("utf-8"))
+            web_page.remove_other_pages(folder, {f"{v.report.name}.html" for v in variants})
         listed.append(
             web_page.Listed(
                 title,

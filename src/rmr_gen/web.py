@@ -277,6 +277,14 @@ def write_fonts(folder: Path, fonts: Iterable[WebFont], licence: Path | None) ->
         write_if_changed(folder / name, data)
 
 
+def remove_other_pages(folder: Path, keep: set[str]) -> None:
+    """The page of a value no longer in the report would live on with old numbers."""
+    for path in folder.glob("*.html"):
+        if path.name != "index.html" and path.name not in keep:
+            path.unlink()
+            (folder / f".build-{path.stem}.json").unlink(missing_ok=True)
+
+
 def write_if_changed(path: Path, data: bytes) -> bool:
     try:
         if path.read_bytes() == data:
