@@ -258,3 +258,19 @@ def test_a_value_taken_out_of_the_report_loses_its_page(web_project: Path, run) 
     assert not (folder / ".build-per-region-vasterbotten.json").exists()
     assert (folder / "per-region-norrbotten.html").is_file()
     assert "Västerbotten" not in (folder / "index.html").read_text()
+
+
+def test_a_redline_body_fits_in_the_same_screen_layout(web_project: Path) -> None:
+    from rmr_gen.build import cache_for, font_files
+    from rmr_gen.project import Project
+    from rmr_gen.web import screen_page
+    from rmr_gen.webfonts import web_fonts
+
+    project = Project.open(web_project)
+    fonts = [f for f in web_fonts(font_files(project), cache_for(project)) if f.style == "normal"]
+    body = "<h1>Jämförelse: version 1.0 → utkastet</h1><p>Mål <del>80 %</del> <ins>90 %</ins></p>"
+    page = screen_page(project, "Jämförelse", body, fonts)
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in page
+    assert '<main id="innehall" tabindex="-1">\n' + body in page
+    assert "ins { text-decoration: underline" in page
+    assert 'src: url("data:font/woff2;base64,' in page

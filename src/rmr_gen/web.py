@@ -107,7 +107,7 @@ def chart_panels(report: Report, groups: Sequence[SummaryGroup]) -> tuple[Panel,
 
 
 #: What a project needs in templates/web/ to make web pages.
-WEB_TEMPLATES = ("page.html.j2", "index.html.j2", "screen.css")
+WEB_TEMPLATES = ("page.html.j2", "shell.html.j2", "index.html.j2", "screen.css")
 
 
 def check_templates(project: Project) -> None:
@@ -317,18 +317,42 @@ def render_index(
     home: str = "",
 ) -> str:
     """An index page: the project's reports, or one report's parameter values."""
+    return _render_shell(project, "index.html.j2", heading, fonts, fonts_at, home, entries=entries)
+
+
+def screen_page(project: Project, title: str, body: str, fonts: Sequence[WebFont]) -> str:
+    """Content rmr-gen made (e.g. a redline's ``<main>`` content, with ``<ins>`` and
+    ``<del>``) as a self-contained screen page: the web edition's layout, fonts
+    embedded, checked to load nothing from elsewhere."""
+    from markupsafe import Markup
+
+    return _render_shell(project, "shell.html.j2", title, fonts, None, "", body=Markup(body))
+
+
+def _render_shell(
+    project: Project,
+    template: str,
+    heading: str,
+    fonts: Sequence[WebFont],
+    fonts_at: str | None,
+    home: str,
+    **context: Any,
+) -> str:
     from markupsafe import Markup
 
     from rmr_gen.render import _environment
 
     templates = project.templates_dir
     css = read_text(templates / WEB / "screen.css", project.root)
-    env = _environment(templates)
-    page = env.get_template(f"{WEB}/index.html.j2").render(
-        heading=heading,
-        entries=entries,
-        home=home,
-        screen_css=Markup(font_face_css(list(fonts), fonts_at) + "\n" + css),
+    page = (
+        _environment(templates)
+        .get_template(f"{WEB}/{template}")
+        .render(
+            heading=heading,
+            home=home,
+            screen_css=Markup(font_face_css(list(fonts), fonts_at) + "\n" + css),
+            **context,
+        )
     )
-    refuse_outside_resources(page, project.shown(templates / WEB / "index.html.j2"))
+    refuse_outside_resources(page, project.shown(templates / WEB / template))
     return str(page)
