@@ -274,3 +274,22 @@ def test_a_redline_body_fits_in_the_same_screen_layout(web_project: Path) -> Non
     assert '<main id="innehall" tabindex="-1">\n' + body in page
     assert "ins { text-decoration: underline" in page
     assert 'src: url("data:font/woff2;base64,' in page
+
+
+def test_an_image_linked_to_outside_the_project_is_refused(
+    web_project: Path, tmp_path: Path, run
+) -> None:
+    secret = tmp_path / "secret.png"
+    secret.write_bytes(b"\x89PNG SECRET-MARKER")
+    image = web_project / "reports/mal-webb/karta.png"
+    image.unlink()
+    image.symlink_to(secret)
+    result = run(web_project, "build", "--web", "mal-webb")
+    assert result.exit_code == 2
+    assert (
+        "reports/mal-webb/inledning.md:5: error: image 'karta.png' is outside the report folder"
+        in result.output
+    )
+    assert not (web_project / "output/mal-webb/web/index.html").exists()
+    for path in (web_project / "output").rglob("*"):
+        assert not path.is_file() or b"SECRET-MARKER" not in path.read_bytes()
