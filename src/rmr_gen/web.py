@@ -96,7 +96,8 @@ def chart_panels(report: Report, groups: Sequence[SummaryGroup]) -> tuple[Panel,
         dots = tuple(
             Dot(
                 row.region,
-                _alt_row(row, report.decimals, report.min_denominator).partition(": ")[2],
+                # "<region>: <values>", the alternative text's words for this row
+                _alt_row(row, report.decimals, report.min_denominator)[len(row.region) + 2 :],
                 _at(row.previous),
                 _at(row.current),
             )
