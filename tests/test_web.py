@@ -293,3 +293,26 @@ def test_an_image_linked_to_outside_the_project_is_refused(
     assert not (web_project / "output/mal-webb/web/index.html").exists()
     for path in (web_project / "output").rglob("*"):
         assert not path.is_file() or b"SECRET-MARKER" not in path.read_bytes()
+
+
+def test_a_suppressed_value_is_named_and_not_drawn(web_project: Path, run) -> None:
+    data = web_project / "data/webb.csv"
+    lines = data.read_text(encoding="utf-8").splitlines()
+    out = [lines[0] + ";numerator;denominator"]
+    for line in lines[1:]:
+        if line.startswith("brytpunktssamtal;Norrbotten;2022–2023;cancer;"):
+            out.append("brytpunktssamtal;Norrbotten;2022–2023;cancer;;3;4")  # 75 %, 4 cases
+        else:
+            out.append(line + ";;")
+    data.write_text("\n".join(out) + "\n", encoding="utf-8")
+    result = run(web_project, "build", "--web", "mal-webb")
+    assert result.exit_code == 0, result.output
+    page = (web_project / "output/mal-webb/web/index.html").read_text()
+    figure = page[page.index('<figure class="dotplot"') : page.index("</figure>")]
+    row = re.search(r'<li><span class="region">Norrbotten</span>(.*?)</li>', figure, re.S)
+    assert row is not None
+    assert '<span class="values">färre än 5 fall, visas inte</span>' in row.group(1)
+    assert "dot current" not in row.group(1) and "line" not in row.group(1)
+    assert '<span class="dot previous" style="left: 79.0%">' in row.group(1)
+    main = re.sub(r"data:[^\"]*", "", page[page.index("<main") : page.index("</main>")])
+    assert not re.search(r"\b75\b", main)  # 3 of 4 is printed nowhere
