@@ -194,3 +194,23 @@ def test_the_chart_is_legible_on_a_phone(browser: Any, pages: list[Path]) -> Non
     column = tab.evaluate("document.querySelector('main').clientWidth")
     assert widths and all(w > column * 0.85 for w in widths)
     tab.close()
+
+
+def test_wider_text_spacing_loses_nothing(browser: Any, pages: list[Path]) -> None:
+    """WCAG 1.4.12: line height 1.5, paragraph spacing 2, letter 0.12, word 0.16 em."""
+    spacing = (
+        "* { line-height: 1.5 !important; letter-spacing: 0.12em !important;"
+        " word-spacing: 0.16em !important; } p { margin-bottom: 2em !important; }"
+    )
+    for page in pages:
+        tab = open_page(browser, page, 390)
+        tab.add_style_tag(content=spacing)
+        assert overflow(tab) <= 0, page
+        clipped = tab.evaluate(
+            """[...document.querySelectorAll('body *')].filter(e => {
+                 const s = getComputedStyle(e);
+                 return s.overflowX === 'hidden' && e.scrollWidth > e.clientWidth + 1;
+               }).length"""
+        )
+        assert clipped == 0, page
+        tab.close()
