@@ -316,3 +316,14 @@ def test_a_suppressed_value_is_named_and_not_drawn(web_project: Path, run) -> No
     assert '<span class="dot previous" style="left: 79.0%">' in row.group(1)
     main = re.sub(r"data:[^\"]*", "", page[page.index("<main") : page.index("</main>")])
     assert not re.search(r"\b75\b", main)  # 3 of 4 is printed nowhere
+
+
+def test_a_web_folder_that_is_a_link_is_refused(web_project: Path, tmp_path: Path, run) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (web_project / "output/rmr-webb").mkdir(parents=True)
+    (web_project / "output/rmr-webb/web").symlink_to(elsewhere)
+    result = run(web_project, "build", "--web", "rmr-webb")
+    assert result.exit_code == 2
+    assert "output/rmr-webb/web: error: is a symbolic link; builds refuse links" in result.output
+    assert list(elsewhere.iterdir()) == []

@@ -534,6 +534,12 @@ def web_requests(project: Project, the_plan: Plan, cache: Cache) -> dict[str, We
     """Each job's web request (by output name): its release state and the fonts."""
     assert the_plan.reference is not None
     web_page.check_templates(project)
+    folders = [web_page.web_folder(project, i) for i in {j.report.id for j in the_plan.jobs}]
+    refuse_links(
+        [*folders, *(f / web_page.FONTS for f in folders), project.output_dir / "index.html"],
+        project.root,
+        "builds",
+    )
     fonts = tuple(web_fonts(font_files(project), cache))
     editions: dict[str, Edition] = {}
     requests = {}
