@@ -57,11 +57,13 @@ def test_every_report_and_value_gets_a_page_and_the_index_lists_them(built: Path
     for title, href in (
         ("Processmål för webbtest 2025–2028", "mal-webb/web/index.html"),
         ("Riktlinje för webbtest", "rmr-webb/web/index.html"),
-        ("Processmål – …", "per-region/web/index.html"),
+        ("Processmål – per region", "per-region/web/index.html"),
     ):
         assert f'<a href="{href}">{title}</a>' in index
     assert "<td>1.1</td>" in index  # the version of mal-webb
     values = (out / "per-region/web/index.html").read_text()
+    assert "<h1>Processmål – per region</h1>" in values
+    assert '<th scope="col">Region</th>' in values
     assert '<a href="per-region-norrbotten.html">Norrbotten</a>' in values
     assert '<a href="per-region-vasterbotten.html">Västerbotten</a>' in values
     fonts = sorted(p.name for p in (out / "mal-webb/web/fonts").iterdir())

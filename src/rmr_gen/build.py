@@ -579,7 +579,7 @@ def write_indexes(
         fonts = request.fonts
         title = first.title
         if first.parameter:
-            title = title.replace(first.parameter_value, "…")
+            title = web_page.title_of_all(first)
             entries = [
                 web_page.Listed(
                     v.report.parameter_value,
@@ -591,7 +591,9 @@ def write_indexes(
                 )
                 for v in variants
             ]
-            page = web_page.render_index(project, title, entries, fonts, home="../../index.html")
+            page = web_page.render_index(
+                project, title, entries, fonts, home="../../index.html", column=first.parameter
+            )
             folder = web_page.web_folder(project, report_id)
             web_page.write_if_changed(folder / "index.html", page.encode("utf-8"))
             web_page.remove_other_pages(folder, {f"{v.report.name}.html" for v in variants})

@@ -309,6 +309,19 @@ class Listed:
     report_id: str = ""
 
 
+#: A parameter as a column heading, and as words in a title ("per region").
+PARAMETERS = {"region": "Region", "sjukvardsregion": "Sjukvårdsregion"}
+
+
+def title_of_all(report: Report) -> str:
+    """The title of a parameterised report's pages together: the value becomes
+    "per region" (or is followed by it), so that two such reports stay apart."""
+    words = f"per {PARAMETERS.get(report.parameter, report.parameter).lower()}"
+    if report.parameter_value and report.parameter_value in report.title:
+        return report.title.replace(report.parameter_value, words)
+    return f"{report.title} ({words})"
+
+
 def render_index(
     project: Project,
     heading: str,
@@ -316,9 +329,14 @@ def render_index(
     fonts: Sequence[WebFont],
     fonts_at: str | None = FONTS,
     home: str = "",
+    column: str = "",
 ) -> str:
-    """An index page: the project's reports, or one report's parameter values."""
-    return _render_shell(project, "index.html.j2", heading, fonts, fonts_at, home, entries=entries)
+    """An index page: the project's reports, or one report's parameter values
+    (``column``: the parameter)."""
+    first = PARAMETERS.get(column, "Dokument")
+    return _render_shell(
+        project, "index.html.j2", heading, fonts, fonts_at, home, entries=entries, first=first
+    )
 
 
 def screen_page(project: Project, title: str, body: str, fonts: Sequence[WebFont]) -> str:
