@@ -103,7 +103,7 @@ def main() -> None:
     options = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         project = Path(folder)
-        for name in ("reports", "templates", "data"):
+        for name in ("reports", "data"):  # templates and reference data: the defaults
             shutil.copytree(ROOT / name, project / name)
         timings(project, options.runs, options.jobs)
         browse(project)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import own_template
 from tests.webproject import make_project
 
 PAGES = (
@@ -174,7 +175,7 @@ def test_a_draft_says_so_and_a_release_links_its_pdf_and_manifest(web_project: P
 
 
 def test_a_template_that_would_load_from_elsewhere_is_refused(web_project: Path, run) -> None:
-    page = web_project / "templates/web/page.html.j2"
+    page = own_template(web_project, "web/page.html.j2")
     page.write_text(
         page.read_text().replace(
             "</head>", '<img src="https://tracker.example/x.gif" alt="">\n</head>'
@@ -211,7 +212,7 @@ def test_prose_that_looks_like_a_resource_is_only_text(web_project: Path, run) -
     ],
 )
 def test_other_ways_to_load_from_elsewhere_are_refused(web_project: Path, run, markup: str) -> None:
-    page = web_project / "templates/web/edition.html.j2"
+    page = own_template(web_project, "web/edition.html.j2")
     page.write_text(page.read_text() + markup + "\n")
     result = run(web_project, "build", "--web", "rmr-webb")
     assert result.exit_code == 2
@@ -219,19 +220,16 @@ def test_other_ways_to_load_from_elsewhere_are_refused(web_project: Path, run, m
     assert not (web_project / "output/rmr-webb/web/index.html").exists()
 
 
-def test_a_project_without_web_templates_is_told_what_is_missing(web_project: Path, run) -> None:
-    import shutil
-
-    shutil.rmtree(web_project / "templates/web")
-    result = run(web_project, "build", "--web")
-    assert result.exit_code == 2
-    assert (
-        "templates/web/page.html.j2: error: missing: --web needs the web templates" in result.output
+def test_a_project_can_restyle_its_web_pages(web_project: Path, run) -> None:
+    css = own_template(web_project, "web/screen.css")
+    css.write_text(css.read_text() + "\n.edition { border-left-color: #123456; }\n")
+    assert run(web_project, "build", "--web", "rmr-webb").exit_code == 0
+    page = (web_project / "output/rmr-webb/web/index.html").read_text()
+    assert ".edition { border-left-color: #123456; }" in page
+    # the PDF does not use the screen stylesheet
+    assert "#123456" not in (web_project / "output/rmr-webb/rmr-webb.pdf").read_bytes().decode(
+        "latin-1"
     )
-    assert not (web_project / "output").exists() or not list(
-        (web_project / "output").rglob("*.pdf")
-    )
-    assert run(web_project, "build").exit_code == 0  # the PDFs need none of it
 
 
 def test_each_value_has_its_own_page(built: Path) -> None:

@@ -4,12 +4,10 @@ report with one page per region."""
 
 from __future__ import annotations
 
-import shutil
 import struct
 import zlib
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
 REGIONS = ("Norrbotten", "Västerbotten", "Västernorrland")
 # (indicator, region) -> (previous, current)
 VALUES: dict[tuple[str, str], tuple[int, int]] = {
@@ -136,11 +134,8 @@ caption = "Figur 1. {value}."
 
 
 def make_project(target: Path) -> Path:
-    """The project in ``target``; the templates and reference data are rmr-gen's own."""
-    shutil.copytree(ROOT / "templates", target / "templates")
+    """The project in ``target``; templates and reference data are rmr-gen's defaults."""
     (target / "data").mkdir(parents=True)
-    for name in ("indicators.toml", "organisations.toml", "regions.toml"):
-        shutil.copy(ROOT / "data" / name, target / "data" / name)
     (target / "data" / "webb.csv").write_text(csv_rows(), encoding="utf-8")
     reports = target / "reports"
     mal = reports / "mal-webb"

@@ -516,7 +516,7 @@ def _write(
         pages = _stamped_pages(project, job.report)
     if rendered.web and web is not None:
         folder = web_page.web_folder(project, job.report.id)
-        web_page.write_fonts(folder, web.fonts, project.templates_dir / "fonts" / "OFL.txt")
+        web_page.write_fonts(folder, web.fonts, project.template_file("fonts/OFL.txt"))
         atomic_write(web_page.page_path(project, job.report), rendered.web.encode("utf-8"))
         stamp = {"inputs": web.key, "rmr_gen": __version__}
         atomic_write(web_page.stamp_path(project, job.report), json.dumps(stamp).encode())

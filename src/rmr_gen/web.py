@@ -113,15 +113,15 @@ WEB_TEMPLATES = ("page.html.j2", "shell.html.j2", "index.html.j2", "screen.css")
 
 def check_templates(project: Project) -> None:
     """A project made before the web edition has no templates/web/: say so, once."""
-    folder = project.templates_dir / WEB
-    missing = [name for name in WEB_TEMPLATES if not (folder / name).is_file()]
+    missing = [
+        name for name in WEB_TEMPLATES if not project.template_file(f"{WEB}/{name}").is_file()
+    ]
     if missing:
-        shown = project.shown(folder)
         raise InputError(
             [
                 Problem(
-                    Location(f"{shown}/{name}"),
-                    "missing: --web needs the web templates (copy templates/web/ from rmr-gen)",
+                    Location(project.shown(project.template_file(f"{WEB}/{name}"))),
+                    "missing: --web needs the web templates (rmr-gen's templates/web/)",
                 )
                 for name in missing
             ]
@@ -195,7 +195,7 @@ def _embed_images(block: Block, roots: Sequence[Path]) -> Block:
     return Block("text", html=Markup(_FILE_IMAGE.sub(embed, block.html)))
 
 
-def _title_block(report: Report, templates_dir: Path, context: dict[str, Any]) -> str:
+def _title_block(report: Report, templates_dir: tuple[Path, ...], context: dict[str, Any]) -> str:
     """The kind's own title block (the one the PDF's first page has), rendered alone."""
     from rmr_gen.render import _environment
 
@@ -218,12 +218,12 @@ def render_page(
     """The report's web page, checked to load nothing from outside."""
     from markupsafe import Markup
 
-    templates = project.templates_dir
+    templates = project.template_dirs
     blocks = [_embed_images(b, project.readable_roots) for b in blocks]
     groups = summary_groups(report, data) if report.indicators and data else ()
     context = {"report": report, "organisation": report.organisation, "blocks": blocks}
     title = _title_block(report, templates, context)
-    css = read_text(templates / WEB / "screen.css", project.root)
+    css = read_text(project.template_file(f"{WEB}/screen.css"), project.root)
     page = render_report(
         report,
         list(blocks),
@@ -242,7 +242,7 @@ def render_page(
             ),
         },
     )
-    refuse_outside_resources(page, project.shown(templates / WEB / "page.html.j2"))
+    refuse_outside_resources(page, project.shown(project.template_file(f"{WEB}/page.html.j2")))
     return page
 
 
@@ -361,10 +361,9 @@ def _render_shell(
 
     from rmr_gen.render import _environment
 
-    templates = project.templates_dir
-    css = read_text(templates / WEB / "screen.css", project.root)
+    css = read_text(project.template_file(f"{WEB}/screen.css"), project.root)
     page = (
-        _environment(templates)
+        _environment(project.template_dirs)
         .get_template(f"{WEB}/{template}")
         .render(
             heading=heading,
@@ -373,5 +372,5 @@ def _render_shell(
             **context,
         )
     )
-    refuse_outside_resources(page, project.shown(templates / WEB / template))
+    refuse_outside_resources(page, project.shown(project.template_file(f"{WEB}/{template}")))
     return str(page)
