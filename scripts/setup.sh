@@ -7,12 +7,14 @@ cd "$(dirname "$0")/.."
 
 say() { echo "setup: $*"; }
 
-# WeasyPrint: Pango and HarfBuzz; the tests: poppler-utils; the preview tests: chromium.
+# WeasyPrint: Pango and HarfBuzz; the tests: poppler-utils; the preview and web tests: chromium
+# (and npm, which fetches axe-core for the web edition's accessibility tests).
 system_packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils chromium)
 missing=()
 for package in "${system_packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
 done
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 if [ "${#missing[@]}" -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then
     sudo=()
@@ -39,4 +41,15 @@ fi
 say "installing rmr-gen and its test tools into .venv"
 .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip 2>/dev/null || true
 .venv/bin/python -m pip install -q --disable-pip-version-check --progress-bar on -e ".[test]"
+
+# axe-core, the accessibility rules the web pages are tested with (tests/test_web_a11y.py)
+axe=.venv/share/axe-core
+if [ ! -f "$axe/axe.min.js" ]; then
+  say "fetching axe-core"
+  unpack="$(mktemp -d)"
+  (cd "$unpack" && npm pack --silent axe-core@4 >/dev/null && tar -xzf axe-core-*.tgz)
+  mkdir -p "$axe"
+  cp "$unpack/package/axe.min.js" "$unpack/package/LICENSE" "$axe/"
+  rm -rf "$unpack"
+fi
 say "ready: run .venv/bin/rmr-gen (or 'source .venv/bin/activate', then rmr-gen)"

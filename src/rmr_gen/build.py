@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from rmr_gen import __version__
+from rmr_gen import web as web_page
 from rmr_gen.archive import Attachment, DocumentInfo, document_info, source_attachments
 from rmr_gen.cache import Cache, code_digest
 from rmr_gen.cache import key as cache_key
@@ -44,6 +45,8 @@ from rmr_gen.pdf import forget_images, html_to_pdf
 from rmr_gen.project import REPORT_ID, Project
 from rmr_gen.render import Block, check_templates, render_report, svg_data_uri, text_block
 from rmr_gen.validation import Valid
+from rmr_gen.web import Edition, render_page
+from rmr_gen.webfonts import WebFont, web_fonts
 
 
 @dataclass(frozen=True)
@@ -376,6 +379,15 @@ def is_current(
 
 
 @dataclass(frozen=True)
+class WebRequest:
+    """What a job's web page needs besides the job: its version state and fonts."""
+
+    edition: Edition
+    fonts: tuple[WebFont, ...]
+    key: str  # the web page's inputs, for skipping it next time
+
+
+@dataclass(frozen=True)
 class Rendered:
     job: Job
     html: str = ""
@@ -383,6 +395,7 @@ class Rendered:
     pages: int = 0
     seconds: float = 0.0
     problems: tuple[Problem, ...] = ()
+    web: str = ""  # the web page, when one was asked for
 
 
 def sources_of(job: Job, project: Project) -> tuple[Attachment, ...]:
@@ -396,15 +409,23 @@ def sources_of(job: Job, project: Project) -> tuple[Attachment, ...]:
 _WORKER_WORK: dict[Path, _Work] = {}
 
 
-def render_job(project_root: Path, job: Job) -> Rendered:
-    """HTML and PDF of one job; runs in a worker process (or in-process)."""
+def render_job(
+    project_root: Path, job: Job, make_pdf: bool = True, web: WebRequest | None = None
+) -> Rendered:
+    """HTML and PDF (and web page) of one job; runs in a worker process (or in-process)."""
     started = time.perf_counter()
     project = Project(project_root)
     work = _WORKER_WORK.get(project_root)
     if work is None:
         work = _WORKER_WORK[project_root] = _Work(project, cache_for(project))
     try:
-        html = work.html(job)
+        html, blocks = work.render(job)
+        page = ""
+        if web is not None:
+            page = render_page(project, job.report, blocks, job.data, web.edition, web.fonts)
+        if not make_pdf:
+            work.cache.flush()
+            return Rendered(job, html, web=page, seconds=time.perf_counter() - started)
         sources = [
             *sorted(job.report.folder.rglob("*")),
             *(p for p in project.template_files().values() if p.suffix in (".j2", ".css")),
@@ -422,13 +443,17 @@ def render_job(project_root: Path, job: Job) -> Rendered:
     except InputError as exc:
         return Rendered(job, problems=exc.problems)
     work.cache.flush()  # the charts of a PDF that rendered are worth keeping
-    return Rendered(job, html, pdf, pages, time.perf_counter() - started)
+    return Rendered(job, html, pdf, pages, time.perf_counter() - started, web=page)
 
 
-def _render_all(project: Project, jobs: list[Job], workers: int) -> Iterator[Rendered]:
+#: A job to render: whether its PDF is wanted, and its web page's request if that is.
+Task = tuple[Job, bool, WebRequest | None]
+
+
+def _render_all(project: Project, jobs: list[Task], workers: int) -> Iterator[Rendered]:
     if workers <= 1 or len(jobs) <= 1:
-        for job in jobs:
-            yield render_job(project.root, job)
+        for job, make_pdf, web in jobs:
+            yield render_job(project.root, job, make_pdf, web)
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -440,7 +465,7 @@ def _render_all(project: Project, jobs: list[Job], workers: int) -> Iterator[Ren
         import weasyprint  # noqa: F401
     context = multiprocessing.get_context(method)
     with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context) as pool:
-        futures = [pool.submit(render_job, project.root, job) for job in jobs]
+        futures = [pool.submit(render_job, project.root, *task) for task in jobs]
         for future in as_completed(futures):
             yield future.result()
 
@@ -458,6 +483,7 @@ def build(
     *,
     force: bool = False,
     write_html: bool = False,
+    write_web: bool = False,
     jobs: int | None = None,
     shard: tuple[int, int] | None = None,
     progress: Callable[[Outcome], None] | None = None,
@@ -471,6 +497,7 @@ def build(
 
     Raises InputError only for problems shared by every report (reference data,
     templates, unknown ids); a report's own problems make it "failed" in the summary.
+    ``write_web`` also writes each report's web page (see :mod:`rmr_gen.web`).
     ``problems``, if given, receives the notes (ignored columns and the like).
     """
     ids = list(report_ids or project.report_ids())
@@ -506,42 +533,148 @@ def build(
                 problems=tuple(problems),
             )
         )
-    todo = []
+    requests = web_requests(project, the_plan, cache) if write_web else {}
+    todo: list[Task] = []
     for job in the_plan.jobs:
-        if not force and is_current(project, job.report, job.inputs, write_html):
+        make_pdf = force or not is_current(project, job.report, job.inputs, write_html)
+        web = requests.get(job.report.name)
+        if web is not None and not force and web_page.is_current(project, job.report, web.key):
+            web = None
+        if make_pdf or web is not None:
+            todo.append((job, make_pdf, web))
+        else:
             report(
                 Outcome(job.report.id, job.report.name, "skipped", pdf_path(project, job.report))
             )
-        else:
-            todo.append(job)
-    if not todo:
-        return summary
-    cache.flush()  # parsed data, so that worker processes find it
-    for folder in {pdf_path(project, job.report).parent for job in todo}:
-        remove_stale_temporaries(folder)
-    for rendered in _render_all(project, todo, jobs or default_jobs()):
-        job = rendered.job
-        target = pdf_path(project, job.report)
-        if rendered.problems:
-            report(
-                Outcome(
-                    job.report.id, job.report.name, "failed", target, problems=rendered.problems
-                )
-            )
-            continue
+    if todo:
+        cache.flush()  # parsed data, so that worker processes find it
+        for folder in {pdf_path(project, job.report).parent for job, _, _ in todo}:
+            remove_stale_temporaries(folder)
+            remove_stale_temporaries(folder / web_page.WEB)
+        for rendered in _render_all(project, todo, jobs or default_jobs()):
+            report(_write(project, rendered, write_html, requests.get(rendered.job.report.name)))
+    if write_web:
+        write_indexes(project, the_plan, summary, requests, complete=not report_ids)
+    return summary
+
+
+def _write(
+    project: Project, rendered: Rendered, write_html: bool, web: WebRequest | None
+) -> Outcome:
+    """Put a rendered job's files in place: PDF (if it was made), web page (if asked for)."""
+    job = rendered.job
+    target = pdf_path(project, job.report)
+    if rendered.problems:
+        return Outcome(job.report.id, job.report.name, "failed", target, problems=rendered.problems)
+    pages = rendered.pages
+    if rendered.pdf:
         atomic_write(target, rendered.pdf)
         if write_html:
             atomic_write(target.with_suffix(".html"), rendered.html.encode("utf-8"))
         else:  # an older HTML beside it would no longer be the one this PDF came from
             target.with_suffix(".html").unlink(missing_ok=True)
-        stamp = {"inputs": job.inputs, "rmr_gen": __version__, "pages": rendered.pages}
+        stamp = {"inputs": job.inputs, "rmr_gen": __version__, "pages": pages}
         atomic_write(stamp_path(project, job.report), json.dumps(stamp).encode())
-        report(
-            Outcome(
-                job.report.id, job.report.name, "built", target, rendered.pages, rendered.seconds
+    else:
+        pages = _stamped_pages(project, job.report)
+    if rendered.web and web is not None:
+        folder = web_page.web_folder(project, job.report.id)
+        web_page.write_fonts(folder, web.fonts, project.template_file("fonts/OFL.txt"))
+        atomic_write(web_page.page_path(project, job.report), rendered.web.encode("utf-8"))
+        stamp = {"inputs": web.key, "rmr_gen": __version__}
+        atomic_write(web_page.stamp_path(project, job.report), json.dumps(stamp).encode())
+    return Outcome(job.report.id, job.report.name, "built", target, pages, rendered.seconds)
+
+
+def _stamped_pages(project: Project, report: Report) -> int:
+    try:
+        return int(json.loads(stamp_path(project, report).read_text()).get("pages", 0))
+    except (OSError, ValueError, AttributeError, TypeError):
+        return 0
+
+
+def web_requests(project: Project, the_plan: Plan, cache: Cache) -> dict[str, WebRequest]:
+    """Each job's web request (by output name): its release state and the fonts."""
+    assert the_plan.reference is not None
+    web_page.check_templates(project)
+    folders = [web_page.web_folder(project, i) for i in {j.report.id for j in the_plan.jobs}]
+    refuse_links(
+        [*folders, *(f / web_page.FONTS for f in folders), project.output_dir / "index.html"],
+        project.root,
+        "builds",
+    )
+    fonts = tuple(web_fonts(font_files(project), cache))
+    editions: dict[str, Edition] = {}
+    requests = {}
+    for job in the_plan.jobs:
+        if job.report.id not in editions:
+            editions[job.report.id] = web_page.edition(project, job.report, the_plan.reference)
+        the_edition = editions[job.report.id]
+        key = web_page.web_key(job.inputs, the_edition, fonts)
+        requests[job.report.name] = WebRequest(the_edition, fonts, key)
+    return requests
+
+
+def write_indexes(
+    project: Project,
+    the_plan: Plan,
+    summary: Summary,
+    requests: dict[str, WebRequest],
+    complete: bool,
+) -> None:
+    """A parameterised report's list of pages; with every report built, the project's."""
+    from rmr_gen.release import versions
+
+    failed = {o.report_id for o in summary.outcomes if o.status == "failed"}
+    by_report: dict[str, list[Job]] = {}
+    for job in the_plan.jobs:
+        by_report.setdefault(job.report.id, []).append(job)
+    fonts: tuple[WebFont, ...] = ()
+    failed_pages = {o.name for o in summary.outcomes if o.status == "failed"}
+    listed = []
+    for report_id in sorted({*by_report, *the_plan.failed}):
+        variants = by_report.get(report_id, [])
+        if not variants:
+            listed.append(web_page.Listed(report_id, "", report_id=report_id))
+            continue
+        first = variants[0].report
+        request = requests[first.name]
+        fonts = request.fonts
+        title = first.title
+        if first.parameter:
+            title = web_page.title_of_all(first)
+            entries = [
+                web_page.Listed(
+                    v.report.parameter_value,
+                    ""
+                    if v.report.name in failed_pages
+                    else web_page.page_path(project, v.report).name,
+                    version=v.report.version,
+                    edition=request.edition,
+                )
+                for v in variants
+            ]
+            page = web_page.render_index(
+                project, title, entries, fonts, home="../../index.html", column=first.parameter
+            )
+            folder = web_page.web_folder(project, report_id)
+            web_page.write_if_changed(folder / "index.html", page.encode("utf-8"))
+            web_page.remove_other_pages(folder, {f"{v.report.name}.html" for v in variants})
+        listed.append(
+            web_page.Listed(
+                title,
+                "" if report_id in failed else f"{report_id}/{web_page.WEB}/index.html",
+                first.kind,
+                first.version,
+                request.edition,
+                tuple(versions(project, report_id)),
+                report_id,
             )
         )
-    return summary
+    if complete and listed:
+        regular = tuple(f for f in fonts if f.style == "normal")
+        page = web_page.render_index(project, "Rapporter", listed, regular, fonts_at=None)
+        web_page.write_if_changed(project.output_dir / "index.html", page.encode("utf-8"))
 
 
 def prepare(

@@ -148,6 +148,14 @@ def build(
     html: Annotated[
         bool, typer.Option("--html", help="Also write the HTML that was turned into the PDF.")
     ] = False,
+    web: Annotated[
+        bool,
+        typer.Option(
+            "--web",
+            help="Also write each report's web page: output/<id>/web/index.html, "
+            "and output/index.html listing every report.",
+        ),
+    ] = False,
     jobs: Annotated[
         int | None,
         typer.Option(
@@ -178,6 +186,7 @@ def build(
                 report_ids,
                 force=force,
                 write_html=html,
+                write_web=web,
                 jobs=jobs,
                 shard=share,
                 progress=reporter.outcome,

@@ -136,8 +136,9 @@ def render_report(
     templates_dir: Path | tuple[Path, ...],
     project_root: Path,
     extra: Mapping[str, Any] | None = None,
+    template: str = "",
 ) -> str:
-    """Render ``templates/<kind>/report.html.j2`` for ``report``."""
+    """Render ``templates/<kind>/report.html.j2`` (or ``template``) for ``report``."""
     from jinja2 import TemplateError
     from markupsafe import Markup
 
@@ -150,8 +151,8 @@ def render_report(
         **(extra or {}),
     }
     try:
-        template = env.get_template(f"{report.kind}/report.html.j2")
-        return str(template.render(context))
+        page = env.get_template(template or f"{report.kind}/report.html.j2")
+        return str(page.render(context))
     except InputError:
         raise
     except TemplateError as exc:
