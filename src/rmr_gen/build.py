@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import time
@@ -27,18 +28,20 @@ from rmr_gen.charts import Chart, change_chart
 from rmr_gen.compute import is_suppressed, summary_groups
 from rmr_gen.config import Reference, load_reference, load_report
 from rmr_gen.data import Key, from_cache, load_report_data, read_measurements, to_cache
-from rmr_gen.errors import InputError, Problem, Problems
+from rmr_gen.errors import InputError, Location, Problem, Problems
 from rmr_gen.files import (
     atomic_write,
     digest_files,
+    file_digest,
     files_below,
     refuse_links,
     remove_stale_temporaries,
 )
-from rmr_gen.guard import origin_of
+from rmr_gen.guard import TimeLimitExceeded, WorkDied, origin_of, run_with_deadline
+from rmr_gen.limits import LimitExceeded, check_csv_rows, check_xlsx
 from rmr_gen.models import Limits, Measurement, Report, SummaryGroup
 from rmr_gen.params import expand
-from rmr_gen.pdf import forget_images, html_to_pdf
+from rmr_gen.pdf import forget_images, hard_deadline, html_to_pdf, warm_up
 from rmr_gen.project import REPORT_ID, Project
 from rmr_gen.render import Block, check_templates, render_report, svg_data_uri, text_block
 
@@ -112,6 +115,7 @@ class _Inputs:
         self.shared = digest_files(
             [*reference.files, *project.template_files().values()],
             project.root,
+            roots=(project.data_dir, project.templates_dir),
             # SOURCE_DATE_EPOCH dates a report that has no date of its own
             salt=f"rmr-gen {__version__} {code_digest().hex()} "
             + os.environ.get("SOURCE_DATE_EPOCH", ""),
@@ -123,7 +127,10 @@ class _Inputs:
         changing one region's numbers rebuilds only the PDFs that print them."""
         if report.folder not in self._folders:
             self._folders[report.folder] = digest_files(
-                files_below(report.folder), self.project.root
+                files_below(report.folder),
+                self.project.root,
+                roots=(report.folder,),
+                max_bytes=report.limits.max_data_mb * 1_000_000,
             )
         rows = sorted((*key, repr(m.value)) for key, m in data.items())
         return cache_key(self.shared, self._folders[report.folder], report.name, json.dumps(rows))
@@ -140,11 +147,15 @@ class _Work:
         self.fonts = font_files(project)
         self.fonts_key = digest_files(self.fonts, project.root)
         self._files: dict[tuple[Path, str], tuple[list[Measurement], set[Key], list[Problem]]] = {}
+        self._checked: dict[tuple[Path, int, int], str] = {}
 
     def measurements(
         self, path: Path, problems: Problems, limits: Limits | None = None, sheet: str = ""
     ) -> tuple[list[Measurement], set[Key]]:
-        """A data file's measurements, parsed once per build and cached by content."""
+        """A data file's measurements, parsed once per build and cached by content.
+
+        The limits are checked while streaming over the file, before it is parsed,
+        and the parsing runs in a child process killed at ``limits.max_seconds``."""
         limits = limits or Limits()
         shown = self.project.shown(path)
         size = path.stat().st_size
@@ -155,8 +166,19 @@ class _Work:
                 f" more than limits.max_data_mb = {limits.max_data_mb}",
             )
             return [], set()
+        why = self._over_limits(path, limits)
+        if why:
+            problems.error(shown, why)
+            return [], set()
         if (path, sheet) not in self._files:
-            self._files[(path, sheet)] = self._read(path, sheet)
+            try:
+                self._files[(path, sheet)] = self._read(path, sheet, limits)
+            except TimeLimitExceeded:
+                problems.error(
+                    shown,
+                    f"reading took longer than limits.max_seconds = {limits.max_seconds} s",
+                )
+                return [], set()
         found, invalid, file_problems = self._files[(path, sheet)]
         problems.extend(file_problems)
         if len(found) + len(invalid) > limits.max_rows:
@@ -167,20 +189,40 @@ class _Work:
             return [], set()
         return found, invalid
 
-    def _read(self, path: Path, sheet: str) -> tuple[list[Measurement], set[Key], list[Problem]]:
+    def _over_limits(self, path: Path, limits: Limits) -> str:
+        """Why the file is over a limit (checked without parsing it), or ""."""
+        key = (path, limits.max_data_mb, limits.max_rows)
+        if key not in self._checked:
+            try:
+                if path.suffix.lower() in (".xlsx", ".xlsm"):
+                    check_xlsx(path, limits.max_data_mb * 1_000_000, limits.max_rows)
+                else:
+                    check_csv_rows(path, limits.max_rows)
+                self._checked[key] = ""
+            except LimitExceeded as exc:
+                self._checked[key] = str(exc)
+        return self._checked[key]
+
+    def _read(
+        self, path: Path, sheet: str, limits: Limits
+    ) -> tuple[list[Measurement], set[Key], list[Problem]]:
         assert self.reference is not None
         shown = self.project.shown(path)
-        digest = cache_key("data", shown, sheet, path.read_bytes(), self.reference_key)
+        content = file_digest(path, limits.max_data_mb * 1_000_000)
+        digest = cache_key("data", shown, sheet, content, self.reference_key)
         hit = self.cache.get("data", digest)
         if hit is not None:
-            result, notes = from_cache(hit, shown)
-            return result, set(), list(notes)
-        found: Problems = Problems()
-        invalid: set[Key] = set()
-        result = read_measurements(path, shown, self.reference, found, invalid, sheet)
-        if not found:
-            self.cache.put("data", digest, to_cache(result, found))
-        return result, invalid, list(found)
+            try:
+                result, notes = from_cache(hit, shown)
+                return result, set(), list(notes)
+            except (ValueError, TypeError, KeyError, IndexError):  # not ours: a miss
+                pass
+        result, invalid, found = run_with_deadline(
+            hard_deadline(limits.max_seconds), _parse, path, shown, self.reference, sheet
+        )
+        if not any(p.severity == "error" for p in found):
+            self.cache.put("data", digest, to_cache(result, _problems(found)))
+        return result, invalid, found
 
     def report_data(self, report: Report, problems: Problems) -> dict[Key, Measurement]:
         if not report.needs_data:
@@ -202,7 +244,8 @@ class _Work:
         hit = self.cache.get("chart", digest)
         if hit is not None:
             alt, _, svg = hit.partition(b"\0")
-            return Chart(svg, alt.decode())
+            with contextlib.suppress(UnicodeDecodeError):  # else not ours: a miss
+                return Chart(svg, alt.decode())
         chart = change_chart(*args, self.fonts, *options)
         self.cache.put("chart", digest, chart.alt.encode() + b"\0" + chart.svg)
         return chart
@@ -214,7 +257,11 @@ class _Work:
             if item.kind == "text":
                 blocks.append(
                     text_block(
-                        report.folder / item.ref, self.project.root, report.limits.max_image_mb
+                        report.folder / item.ref,
+                        self.project.root,
+                        report.limits.max_image_mb,
+                        report.folder,
+                        report.limits.max_image_pixels,
                     )
                 )
             elif item.kind == "table":
@@ -244,6 +291,26 @@ class _Work:
         blocks = self.blocks(job.report, job.data)
         html = render_report(job.report, blocks, self.project.template_dirs, self.project.root)
         return html, blocks
+
+
+def _parse(
+    path: Path, shown: str, reference: Reference, sheet: str
+) -> tuple[list[Measurement], set[Key], list[Problem]]:
+    """Parse one data file (in a child process): rows, invalid keys and problems."""
+    found = Problems()
+    invalid: set[Key] = set()
+    try:
+        result = read_measurements(path, shown, reference, found, invalid, sheet)
+    except (MemoryError, RecursionError):
+        found.error(shown, "reading ran out of memory: the file is too large or too complex")
+        result = []
+    return result, invalid, list(found)
+
+
+def _problems(items: list[Problem]) -> Problems:
+    problems = Problems()
+    problems.extend(items)
+    return problems
 
 
 def _with_previous(report: Report) -> Report:
@@ -295,7 +362,11 @@ def plan(project: Project, report_ids: Sequence[str], cache: Cache) -> Plan:
         if report is not None:
             for variant in expand(report, reference):
                 data = work.report_data(variant, report_problems)
-                jobs.append(Job(variant, data, inputs.digest(variant, data)))
+                try:
+                    jobs.append(Job(variant, data, inputs.digest(variant, data)))
+                except InputError as exc:
+                    report_problems.extend(exc.problems)
+                    break
         if report_problems:
             result.failed[report_id] = list(report_problems)
         else:
@@ -342,12 +413,27 @@ _WORKER_WORK: dict[Path, _Work] = {}
 
 
 def render_job(project_root: Path, job: Job) -> Rendered:
-    """HTML and PDF of one job; runs in a worker process (or in-process)."""
-    started = time.perf_counter()
+    """HTML and PDF of one job, in a child process killed at ``limits.max_seconds``
+    (whatever the template or WeasyPrint does, the limit binds)."""
     project = Project(project_root)
-    work = _WORKER_WORK.get(project_root)
-    if work is None:
-        work = _WORKER_WORK[project_root] = _Work(project, cache_for(project))
+    if project_root not in _WORKER_WORK:  # made before the fork: children share it
+        _WORKER_WORK[project_root] = _Work(project, cache_for(project))
+    warm_up()
+    limits = job.report.limits
+    try:
+        return run_with_deadline(
+            hard_deadline(limits.max_seconds), _render_job, project, _WORKER_WORK[project_root], job
+        )
+    except TimeLimitExceeded:
+        message = f"rendering took longer than limits.max_seconds = {limits.max_seconds} s"
+    except (WorkDied, MemoryError):
+        message = "rendering ran out of memory (or was killed); the input is too large"
+    where = Location(project.shown(job.report.folder / "report.toml"))
+    return Rendered(job, problems=(Problem(where, message),))
+
+
+def _render_job(project: Project, work: _Work, job: Job) -> Rendered:
+    started = time.perf_counter()
     try:
         html = work.html(job)
         sources = [
@@ -482,18 +568,33 @@ def build(
     return summary
 
 
+def bounded_render(project: Project, work: _Work, job: Job) -> tuple[str, list[Block]]:
+    """:meth:`_Work.render` in a child process killed at ``limits.max_seconds``."""
+    limits = job.report.limits
+    try:
+        return run_with_deadline(hard_deadline(limits.max_seconds), work.render, job)
+    except TimeLimitExceeded:
+        message = f"rendering took longer than limits.max_seconds = {limits.max_seconds} s"
+    except (WorkDied, MemoryError):
+        message = "rendering ran out of memory (or was killed); the input is too large"
+    where = Location(project.shown(job.report.folder / "report.toml"))
+    raise InputError([Problem(where, message)])
+
+
 def prepare(
     project: Project, report_ids: Sequence[str], problems: Problems, cache: Cache | None = None
 ) -> list[Prepared]:
     """Validate every report and render the HTML of each job; problems are collected."""
-    the_plan = plan(project, report_ids, cache or cache_for(project))
+    # Releases, verify and diff never trust the cache: a tampered entry in
+    # output/.cache must not change a number in a released PDF.
+    the_plan = plan(project, report_ids, Cache.untrusted(cache or cache_for(project)))
     for report_problems in the_plan.failed.values():
         problems.extend(report_problems)
     assert the_plan.work is not None
     prepared = []
     for job in the_plan.jobs:
         try:
-            html, blocks = the_plan.work.render(job)
+            html, blocks = bounded_render(project, the_plan.work, job)
         except InputError as exc:
             problems.extend(exc.problems)
         else:
@@ -531,7 +632,8 @@ def check(
             continue
         seen.add(job.report.id)
         try:
-            prepared.append(Prepared(job.report, the_plan.work.html(job), job.inputs))
+            html, _ = bounded_render(project, the_plan.work, job)
+            prepared.append(Prepared(job.report, html, job.inputs))
         except InputError as exc:
             problems.extend(exc.problems)
     problems.raise_if_any()

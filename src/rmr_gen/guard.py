@@ -1,22 +1,107 @@
 """Checks that keep untrusted texts, data and templates from reaching outside.
 
 Used by the rendering layer: naming where a refused resource came from,
-refusing attachments rmr-gen did not add, and bounding rendering time.
+refusing links and attachments rmr-gen did not add, and bounding time.
+
+Time is bounded by running the work in a forked child process that the parent
+kills at the deadline: no ``except BaseException`` in a library (WeasyPrint
+wraps SVG drawing in one) can swallow a SIGKILL.
 """
 
 from __future__ import annotations
 
 import contextlib
-import re
+import os
+import pickle
+import select
 import signal
-from collections.abc import Iterable, Iterator
+import time
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
-_ATTACHMENT = re.compile(r"""<[^>]*\brel\s*=\s*["']?[^"'>]*\battachment\b""", re.IGNORECASE)
+T = TypeVar("T")
 
 
 class TimeLimitExceeded(Exception):
     pass
+
+
+class WorkDied(Exception):
+    """The child process ended without a result (killed, e.g. by the kernel when out of memory)."""
+
+
+_in_child = False
+
+
+def run_with_deadline(seconds: float, function: Callable[..., T], *args: object) -> T:
+    """``function(*args)`` in a forked child, killed after ``seconds``.
+
+    Its result or exception comes back pickled. Nested calls run inline: the
+    outer deadline already binds them.
+    """
+    if _in_child:
+        return function(*args)
+    reader, writer = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns
+        _child(reader, writer, function, args)
+    os.close(writer)
+    try:
+        data = _read_until(reader, time.monotonic() + seconds)
+    finally:
+        os.close(reader)
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+    if data is None:
+        raise TimeLimitExceeded
+    if not data:
+        raise WorkDied
+    status, value = pickle.loads(data)
+    if status == "error":
+        raise value
+    return value  # type: ignore[no-any-return]
+
+
+def _read_until(fd: int, deadline: float) -> bytes | None:
+    """Everything the child writes, or None when the deadline passes first."""
+    chunks = []
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return None
+        ready, _, _ = select.select([fd], [], [], left)
+        if not ready:
+            return None
+        chunk = os.read(fd, 1 << 20)
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+
+
+def _child(reader: int, writer: int, function: Callable[..., object], args: tuple) -> None:
+    global _in_child
+    _in_child = True
+    code = 0
+    try:
+        os.close(reader)
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        try:
+            result: tuple[str, object] = ("ok", function(*args))
+        except BaseException as exc:  # carried to the parent, which decides
+            result = ("error", exc)
+        try:
+            data = pickle.dumps(result)
+        except Exception as exc:  # an exception that does not pickle
+            data = pickle.dumps(("error", RuntimeError(f"{type(exc).__name__}: {exc}")))
+        view = memoryview(data)
+        while view:
+            view = view[os.write(writer, view) :]
+    except BaseException:
+        code = 1
+    finally:
+        os._exit(code)
 
 
 def origin_of(url: str, files: Iterable[Path], root: Path) -> str:
@@ -39,14 +124,12 @@ def origin_of(url: str, files: Iterable[Path], root: Path) -> str:
     return ""
 
 
-def has_foreign_attachment(html: str) -> bool:
-    """``rel=attachment`` makes WeasyPrint embed a file; only rmr-gen may attach files."""
-    return bool(_ATTACHMENT.search(html))
-
-
 @contextlib.contextmanager
 def time_limit(seconds: int) -> Iterator[None]:
-    """Raise TimeLimitExceeded after ``seconds`` (main thread on POSIX; else no limit)."""
+    """Raise TimeLimitExceeded after ``seconds`` (main thread on POSIX; else no limit).
+
+    A soft limit inside the child of :func:`run_with_deadline`: it gives the clean
+    message when the code can be interrupted; the kill binds when it cannot."""
     try:
         previous = signal.signal(signal.SIGALRM, _expired)
     except (ValueError, AttributeError):  # not the main thread, or no SIGALRM
