@@ -128,3 +128,42 @@ def refuse_links(paths: Iterable[Path], root: Path, what: str) -> None:
             shown = path.relative_to(root) if path.is_relative_to(root) else path
             problems.error(str(shown), f"is a symbolic link; {what} refuse links")
     problems.raise_if_any()
+
+
+def chmod_tree(folder: Path, dir_mode: int, file_mode: int) -> None:
+    """Set the modes of ``folder`` and everything in it, never through a symbolic link.
+
+    Each entry is opened relative to its folder's descriptor with ``O_NOFOLLOW``
+    and changed with ``fchmod``: a link planted in the tree (or swapped in while
+    this runs) is skipped, so nothing outside it changes mode.
+    """
+    flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
+    try:
+        top = os.open(folder, flags | os.O_DIRECTORY)
+    except OSError:
+        return  # a link, or gone
+    try:
+        os.fchmod(top, dir_mode)
+        _chmod_below(top, dir_mode, file_mode, flags)
+    finally:
+        os.close(top)
+
+
+def _chmod_below(directory: int, dir_mode: int, file_mode: int, flags: int) -> None:
+    import stat
+
+    for name in os.listdir(directory):
+        try:
+            fd = os.open(name, flags, dir_fd=directory)
+        except OSError:  # a symbolic link (ELOOP), or unreadable: left alone
+            continue
+        try:
+            info = os.fstat(fd)
+            if stat.S_ISDIR(info.st_mode):
+                os.fchmod(fd, dir_mode if dir_mode & 0o200 else dir_mode | 0o700)
+                _chmod_below(fd, dir_mode, file_mode, flags)
+                os.fchmod(fd, dir_mode)
+            elif stat.S_ISREG(info.st_mode):
+                os.fchmod(fd, file_mode)
+        finally:
+            os.close(fd)
