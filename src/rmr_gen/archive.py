@@ -9,12 +9,15 @@ same bytes.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from rmr_gen.confine import read_bytes, real_root
 from rmr_gen.models import Measurement, Report
 
 LANGUAGE = "sv-SE"
@@ -72,23 +75,40 @@ def document_info(report: Report, environ: Mapping[str, str] | None = None) -> D
     )
 
 
-def _used_lines(path: Path, rows: list[Measurement]) -> bytes:
-    """The header and the used lines of a CSV file, verbatim and in file order."""
-    from rmr_gen.readers import decode_lenient as decode
+#: OWASP: a text cell starting with one of these is a formula in a spreadsheet.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
-    lines = decode(path.read_bytes()).splitlines()
-    wanted = sorted({m.line for m in rows})
-    kept = [lines[0], *(lines[n - 1] for n in wanted if 0 < n <= len(lines))]
-    return ("\n".join(kept) + "\n").encode("utf-8")
+
+def neutralise(cell: str) -> str:
+    """A text cell that a spreadsheet would run as a formula, prefixed with ``'``."""
+    return "'" + cell if cell.startswith(FORMULA_START) else cell
+
+
+def _number(value: float | int | None) -> str:
+    if value is None:
+        return ""
+    return repr(value).removesuffix(".0").replace(".", ",")
 
 
 def _as_csv(rows: list[Measurement]) -> bytes:
-    """Rows from a file that has no lines to copy (not CSV), in the CSV data contract."""
-    out = ["indicator;region;period;population;value"]
+    """The validated columns of ``rows`` in the CSV data contract, in file order.
+
+    Only what was validated is embedded (never a column the reader ignored), and
+    text cells cannot start a formula."""
+    counts = any(m.numerator is not None or m.denominator is not None for m in rows)
+    header = ["indicator", "region", "period", "population", "value"]
+    if counts:
+        header += ["numerator", "denominator"]
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\n")
+    writer.writerow(header)
     for m in sorted(rows, key=lambda m: m.line):
-        value = repr(m.value).removesuffix(".0").replace(".", ",")
-        out.append(f"{m.indicator};{m.region};{m.period};{m.population};{value}")
-    return ("\n".join(out) + "\n").encode("utf-8")
+        cells = [neutralise(t) for t in (m.indicator, m.region, m.period, m.population)]
+        cells.append(_number(m.value))
+        if counts:
+            cells += [_number(m.numerator), _number(m.denominator)]
+        writer.writerow(cells)
+    return out.getvalue().encode("utf-8")
 
 
 def source_attachments(
@@ -100,7 +120,7 @@ def source_attachments(
     attachments = [
         Attachment(
             "report.toml",
-            toml.read_bytes(),
+            read_bytes(toml, (real_root(report.folder, project_root),)),
             "application/toml",
             "Source",
             f"Rapportens inställningar ({shown_toml})",
@@ -110,9 +130,7 @@ def source_attachments(
     for m in used:
         by_file.setdefault(m.path, []).append(m)
     for shown in sorted(by_file):
-        path = project_root / shown
-        rows = by_file[shown]
-        content = _used_lines(path, rows) if path.suffix.lower() == ".csv" else _as_csv(rows)
+        content = _as_csv(by_file[shown])
         attachments.append(
             Attachment(
                 Path(shown).with_suffix(".csv").name,

@@ -10,6 +10,7 @@ import dataclasses
 import datetime as dt
 import difflib
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -149,12 +150,27 @@ class _Checker:
         if not isinstance(value, str) or not value.strip():
             self.error((*where, key), f"'{_path(where, key)}' must be a non-empty string")
             return ""
+        if not self.printable(value, key, *where):
+            return ""
         return value.strip()
+
+    def printable(self, value: str, key: str, *where: str | int) -> bool:
+        """Control characters (NUL, VT, U+001F …) cannot be stored the same way in a
+        PDF's Info dictionary and its XMP metadata (PDF/A): refused, said where."""
+        bad = next((c for c in value if unicodedata.category(c) == "Cc" and c not in "\t\n\r"), "")
+        if bad:
+            self.error(
+                (*where, key),
+                f"'{_path(where, key)}' contains the control character U+{ord(bad):04X}; remove it",
+            )
+        return not bad
 
     def strings(self, table: dict[str, Any], key: str, *where: str | int) -> tuple[str, ...]:
         value = table.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             self.error((*where, key), f"'{_path(where, key)}' must be a list of strings")
+            return ()
+        if not all(self.printable(v, key, *where) for v in value):
             return ()
         return tuple(v.strip() for v in value)
 

@@ -106,16 +106,26 @@ def _child(reader: int, writer: int, function: Callable[..., object], args: tupl
 
 def origin_of(url: str, files: Iterable[Path], root: Path) -> str:
     """``path:line`` of the first text or template that mentions ``url``, or ""."""
+    from urllib.parse import unquote, urlsplit
+
     needles = {url}
-    if url.startswith("file://"):
+    target = None
+    if url.startswith("file:"):
         needles.add(url.removeprefix("file://"))
+        target = Path(unquote(urlsplit(url).path))
     for path in files:
+        here = set(needles)
+        if target is not None and path.parent == target.parent:
+            here.add(f"({target.name})")  # a Markdown image beside its text
+            here.add(f'"{target.name}"')
         try:
+            if path.is_symlink() or not path.is_file() or path.stat().st_size > 20_000_000:
+                continue
             lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
         except OSError:
             continue
         for number, line in enumerate(lines, start=1):
-            if any(needle in line for needle in needles):
+            if any(needle in line for needle in here):
                 try:
                     shown = path.resolve().relative_to(root)
                 except ValueError:

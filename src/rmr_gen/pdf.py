@@ -11,6 +11,7 @@ into a file that is also PDF/UA-1, with its source files embedded.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -236,6 +237,27 @@ def html_to_pdf(
         raise InputError([Problem(Location(source), message)]) from None
 
 
+_FAILED_URL = re.compile(r"'(file:[^']+)'")
+
+
+def _failed(message: str, source: str, origin: Callable[[str], str] | None) -> Problem:
+    """A resource WeasyPrint could not use, named, at the text or template that uses it."""
+    match = _FAILED_URL.search(message)
+    if match is None:
+        return Problem(Location(source), f"resource failed: {message}")
+    url = match.group(1)
+    path = Path(url2pathname(unquote(urlsplit(url).path)))
+    reason = message[match.end() :].strip(" :")
+    where = origin(url) if origin else ""
+    shown = path.name
+    for parent in path.parents:
+        if (parent / "reports").is_dir() and (parent / "templates").is_dir():
+            shown = path.relative_to(parent).as_posix()
+            break
+    text = f"'{shown}' could not be used" + (f": {reason}" if reason else " (is it broken?)")
+    return Problem(Location(where) if where else Location(source), text)
+
+
 def hard_deadline(seconds: float) -> float:
     """When the child is killed: a little after the soft limit that gives a clean message."""
     return seconds * 1.25 + 0.5
@@ -333,9 +355,7 @@ def _render_pdf(
         where = origin(url) if origin else ""
         raise fail(f"resource refused: {reason}", where)
     if collector.messages:
-        raise InputError(
-            [Problem(Location(source), f"resource failed: {m}") for m in collector.messages]
-        )
+        raise InputError([_failed(m, source, origin) for m in collector.messages])
     if variant is None:
         return bytes(pdf), pages
     if document is None:
