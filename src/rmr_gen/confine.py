@@ -51,6 +51,8 @@ def inside(path: Path, roots: Iterable[Path]) -> Path:
     except OSError as exc:
         raise Refused(_why(exc)) from None
     if not any(real.is_relative_to(root) for root in roots):
+        if not real.is_file() and not real.is_dir():
+            raise Refused("is not a regular file (a device, FIFO or socket is never read)")
         raise Refused("is outside the folder it must be in (or a link that leads outside)")
     return real
 

@@ -113,11 +113,17 @@ def origin_of(url: str, files: Iterable[Path], root: Path) -> str:
     if url.startswith("file:"):
         needles.add(url.removeprefix("file://"))
         target = Path(unquote(urlsplit(url).path))
+    files = list(files)
+    found = _first_mention(files, needles, root)
+    if found or target is None:
+        return found
+    # a relative name: a Markdown image beside its text, or an <img src="x"> in a template
+    return _first_mention(files, {f"({target.name})", f'"{target.name}"'}, root)
+
+
+def _first_mention(files: list[Path], needles: set[str], root: Path) -> str:
     for path in files:
-        here = set(needles)
-        if target is not None and path.parent == target.parent:
-            here.add(f"({target.name})")  # a Markdown image beside its text
-            here.add(f'"{target.name}"')
+        here = needles
         try:
             if path.is_symlink() or not path.is_file() or path.stat().st_size > 20_000_000:
                 continue

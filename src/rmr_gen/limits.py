@@ -114,7 +114,10 @@ def _check_xml(archive: zipfile.ZipFile, member: zipfile.ZipInfo, max_rows: int)
             while chunk := handle.read(CHUNK):
                 parser.Parse(chunk, False)
             parser.Parse(b"", True)
-    except expat.ExpatError:
-        return  # malformed XML: openpyxl reports it as an unreadable workbook
+    except expat.ExpatError as exc:
+        raise LimitExceeded(
+            f"{member.filename}: not well-formed XML ({expat.errors.messages[exc.code]},"
+            f" line {exc.lineno}, column {exc.offset + 1}); save the workbook again in Excel"
+        ) from None
     except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError):
         return
