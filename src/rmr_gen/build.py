@@ -27,6 +27,7 @@ from rmr_gen.cache import key as cache_key
 from rmr_gen.charts import Chart, change_chart
 from rmr_gen.compute import is_suppressed, summary_groups
 from rmr_gen.config import Reference, load_reference, load_report
+from rmr_gen.confine import Refused, read_bytes
 from rmr_gen.data import Key, from_cache, load_report_data, read_measurements, to_cache
 from rmr_gen.errors import InputError, Location, Problem, Problems
 from rmr_gen.files import (
@@ -143,9 +144,13 @@ class _Work:
         self.project = project
         self.reference = reference
         self.cache = cache
-        self.reference_key = digest_files(reference.files, project.root) if reference else ""
+        self.reference_key = (
+            digest_files(reference.files, project.root, roots=(project.data_dir,))
+            if reference
+            else ""
+        )
         self.fonts = font_files(project)
-        self.fonts_key = digest_files(self.fonts, project.root)
+        self.fonts_key = digest_files(self.fonts, project.root, roots=(project.templates_dir,))
         self._files: dict[tuple[Path, str], tuple[list[Measurement], set[Key], list[Problem]]] = {}
         self._checked: dict[tuple[Path, int, int], str] = {}
 
@@ -386,8 +391,9 @@ def is_current(
     if want_html and not pdf.with_suffix(".html").is_file():
         return False
     try:
-        return json.loads(stamp.read_text()).get("inputs") == inputs
-    except (OSError, ValueError, AttributeError):  # unreadable or not ours: rebuild
+        content = read_bytes(stamp, (stamp.parent.resolve(),), 1_000_000)
+        return json.loads(content).get("inputs") == inputs
+    except (Refused, OSError, ValueError, AttributeError):  # unreadable or not ours: rebuild
         return False
 
 

@@ -32,7 +32,7 @@ from rmr_gen.build import Prepared, cache_for, prepare
 from rmr_gen.cache import Cache
 from rmr_gen.config import Reference, load_reference
 from rmr_gen.errors import InputError, Location, Problem, Problems
-from rmr_gen.files import chmod_tree, files_below, refuse_links
+from rmr_gen.files import chmod_tree, file_digest, files_below, refuse_links
 from rmr_gen.models import Report
 from rmr_gen.pdf import html_to_pdf
 from rmr_gen.project import REPORT_ID, Project
@@ -88,7 +88,7 @@ def input_files(project: Project, report: Report, reference: Reference) -> list[
 
 
 def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    return file_digest(path).hex()  # in chunks; a device or FIFO is refused
 
 
 def source_hashes(project: Project, paths: Iterable[Path]) -> dict[str, str]:
