@@ -44,7 +44,14 @@ from rmr_gen.models import Limits, Measurement, Report, SummaryGroup
 from rmr_gen.params import expand
 from rmr_gen.pdf import forget_images, hard_deadline, html_to_pdf, warm_up
 from rmr_gen.project import REPORT_ID, Project
-from rmr_gen.render import Block, check_templates, render_report, svg_data_uri, text_block
+from rmr_gen.render import (
+    Block,
+    check_templates,
+    read_stylesheets,
+    render_report,
+    svg_data_uri,
+    text_block,
+)
 
 
 @dataclass(frozen=True)
@@ -424,7 +431,12 @@ def render_job(project_root: Path, job: Job) -> Rendered:
     project = Project(project_root)
     if project_root not in _WORKER_WORK:  # made before the fork: children share it
         _WORKER_WORK[project_root] = _Work(project, cache_for(project))
-    warm_up()
+    with contextlib.suppress(InputError):
+        warm_up(
+            read_stylesheets(project.templates_dir, job.report.kind, project.root),
+            project.templates_dir,
+            project.readable_roots,
+        )
     limits = job.report.limits
     try:
         return run_with_deadline(

@@ -105,9 +105,33 @@ def _per_process() -> tuple[Any, dict[str, Any]]:
     return _shared["fonts"], _shared["images"]
 
 
-def warm_up() -> None:
-    """Load the fonts before forking, so that every child process starts with them."""
-    _per_process()
+def warm_up(
+    stylesheets: Sequence[str] = (), base_dir: Path | None = None, roots: Sequence[Path] = ()
+) -> None:
+    """Load the fonts of ``stylesheets`` before forking, so that every child process
+    starts with them (WeasyPrint loads each @font-face once per configuration)."""
+    import hashlib
+
+    fonts, _ = _per_process()
+    if not stylesheets or base_dir is None:
+        return
+    key = hashlib.sha256("\0".join(stylesheets).encode()).hexdigest()
+    done = _shared.setdefault("warm", set())
+    if key in done:
+        return
+    done.add(key)
+    from weasyprint import HTML
+
+    css = "".join(f"<style>{sheet}</style>" for sheet in stylesheets)
+    try:
+        with time_limit(10):
+            HTML(
+                string=f"<html><head>{css}</head><body><p>x</p></body></html>",
+                base_url=base_dir.as_uri() + "/",
+                url_fetcher=_fetcher(roots, [], Limits()),
+            ).render(font_config=fonts)
+    except Exception:  # only a speed-up: the real render reports any problem
+        return
 
 
 def forget_images() -> None:
@@ -272,7 +296,7 @@ def foreign_links(rendered: Any) -> list[str]:
     """
     found = []
     for attachment in getattr(rendered.metadata, "attachments", None) or ():
-        found.append(f"attachment '{attachment.name or attachment.description or ''}'")
+        found.append(f"<link rel=attachment> '{attachment.name or attachment.description or ''}'")
     for page in rendered.pages:
         for link in page.links:
             kind, target = link[0], str(link[1])
@@ -316,7 +340,8 @@ def _render_pdf(
             ).render(pdf_variant=variant, font_config=fonts)
             foreign = foreign_links(rendered)
             if foreign:
-                where = origin(foreign[0].split("'")[1]) if origin else ""
+                target = foreign[0].split("'")[1]
+                where = origin(target) if origin and target else ""
                 raise fail(
                     f"{foreign[0]} is not allowed: links may be http, https, mailto or"
                     " #anchors, and only rmr-gen attaches files",
