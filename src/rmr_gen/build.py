@@ -38,7 +38,13 @@ from rmr_gen.files import (
     refuse_links,
     remove_stale_temporaries,
 )
-from rmr_gen.guard import TimeLimitExceeded, WorkDied, origin_of, run_with_deadline
+from rmr_gen.guard import (
+    DeadlineWorker,
+    TimeLimitExceeded,
+    WorkDied,
+    origin_of,
+    run_with_deadline,
+)
 from rmr_gen.limits import LimitExceeded, check_csv_rows, check_xlsx
 from rmr_gen.models import Limits, Measurement, Report, SummaryGroup
 from rmr_gen.params import expand
@@ -425,9 +431,16 @@ def sources_of(job: Job, project: Project) -> tuple[Attachment, ...]:
 _WORKER_WORK: dict[Path, _Work] = {}
 
 
-def render_job(project_root: Path, job: Job) -> Rendered:
+_PROCESS_WORKER: list[DeadlineWorker] = []
+
+
+def render_job(project_root: Path, job: Job, worker: DeadlineWorker | None = None) -> Rendered:
     """HTML and PDF of one job, in a child process killed at ``limits.max_seconds``
     (whatever the template or WeasyPrint does, the limit binds)."""
+    if worker is None:  # in a pool's worker process: one child for its lifetime
+        if not _PROCESS_WORKER:
+            _PROCESS_WORKER.append(DeadlineWorker())
+        worker = _PROCESS_WORKER[0]
     project = Project(project_root)
     if project_root not in _WORKER_WORK:  # made before the fork: children share it
         _WORKER_WORK[project_root] = _Work(project, cache_for(project))
@@ -439,9 +452,7 @@ def render_job(project_root: Path, job: Job) -> Rendered:
         )
     limits = job.report.limits
     try:
-        return run_with_deadline(
-            hard_deadline(limits.max_seconds), _render_job, project, _WORKER_WORK[project_root], job
-        )
+        return worker.call(hard_deadline(limits.max_seconds), _render_in_child, project_root, job)
     except TimeLimitExceeded:
         message = f"rendering took longer than limits.max_seconds = {limits.max_seconds} s"
     except (WorkDied, MemoryError):
@@ -450,7 +461,11 @@ def render_job(project_root: Path, job: Job) -> Rendered:
     return Rendered(job, problems=(Problem(where, message),))
 
 
-def _render_job(project: Project, work: _Work, job: Job) -> Rendered:
+def _render_in_child(project_root: Path, job: Job) -> Rendered:
+    project = Project(project_root)
+    work = _WORKER_WORK.get(project_root)
+    if work is None:
+        work = _WORKER_WORK[project_root] = _Work(project, cache_for(project))
     started = time.perf_counter()
     try:
         html = work.html(job)
@@ -476,8 +491,9 @@ def _render_job(project: Project, work: _Work, job: Job) -> Rendered:
 
 def _render_all(project: Project, jobs: list[Job], workers: int) -> Iterator[Rendered]:
     if workers <= 1 or len(jobs) <= 1:
-        for job in jobs:
-            yield render_job(project.root, job)
+        with DeadlineWorker() as worker:
+            for job in jobs:
+                yield render_job(project.root, job, worker)
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed

@@ -64,6 +64,128 @@ def run_with_deadline(seconds: float, function: Callable[..., T], *args: object)
     return value  # type: ignore[no-any-return]
 
 
+class DeadlineWorker:
+    """A forked child that runs calls one after another, each killed at its deadline.
+
+    Unlike :func:`run_with_deadline` the child keeps what it loaded (compiled
+    templates, fonts, hyphenation dictionaries) from one call to the next; a
+    call that overruns kills it, and the next call forks a fresh one. Functions
+    and arguments are sent pickled, so they must be module-level and plain.
+    """
+
+    def __init__(self) -> None:
+        self._pid = 0
+        self._send = self._receive = -1
+
+    def call(self, seconds: float, function: Callable[..., T], *args: object) -> T:
+        if _in_child:
+            return function(*args)
+        request = pickle.dumps((function, args))
+        if not self._pid:
+            self._start()
+        try:
+            _write_message(self._send, request)
+        except BrokenPipeError:  # the child is gone: start again
+            self.close()
+            self._start()
+            _write_message(self._send, request)
+        data = _read_message(self._receive, time.monotonic() + seconds)
+        if data is None or not data:
+            self.close()
+            if data is None:
+                raise TimeLimitExceeded
+            raise WorkDied
+        status, value = pickle.loads(data)
+        if status == "error":
+            raise value
+        return value  # type: ignore[no-any-return]
+
+    def _start(self) -> None:
+        requests, send = os.pipe()
+        receive, replies = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            os.close(send)
+            os.close(receive)
+            _serve(requests, replies)
+        os.close(requests)
+        os.close(replies)
+        self._pid, self._send, self._receive = pid, send, receive
+
+    def close(self) -> None:
+        if not self._pid:
+            return
+        for fd in (self._send, self._receive):
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self._pid, signal.SIGKILL)
+        os.waitpid(self._pid, 0)
+        self._pid = 0
+
+    def __enter__(self) -> DeadlineWorker:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _serve(requests: int, replies: int) -> None:
+    """The worker child: answer requests until the parent closes the pipe."""
+    global _in_child
+    _in_child = True
+    code = 0
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        while True:
+            data = _read_message(requests, None)
+            if not data:
+                break
+            function, args = pickle.loads(data)
+            try:
+                result: tuple[str, object] = ("ok", function(*args))
+            except BaseException as exc:  # carried to the parent, which decides
+                result = ("error", exc)
+            try:
+                reply = pickle.dumps(result)
+            except Exception as exc:  # an exception that does not pickle
+                reply = pickle.dumps(("error", RuntimeError(f"{type(exc).__name__}: {exc}")))
+            _write_message(replies, reply)
+    except BaseException:
+        code = 1
+    finally:
+        os._exit(code)
+
+
+def _write_message(fd: int, data: bytes) -> None:
+    view = memoryview(len(data).to_bytes(8, "big") + data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def _read_exactly(fd: int, size: int, deadline: float | None) -> bytes | None:
+    """``size`` bytes; b"" at end of file; None when the deadline passes first."""
+    chunks, left = [], size
+    while left:
+        if deadline is not None:
+            wait = deadline - time.monotonic()
+            if wait <= 0 or not select.select([fd], [], [], wait)[0]:
+                return None
+        chunk = os.read(fd, min(left, 1 << 20))
+        if not chunk:
+            return b""
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
+
+
+def _read_message(fd: int, deadline: float | None) -> bytes | None:
+    header = _read_exactly(fd, 8, deadline)
+    if not header:
+        return header
+    return _read_exactly(fd, int.from_bytes(header, "big"), deadline)
+
+
 def _read_until(fd: int, deadline: float) -> bytes | None:
     """Everything the child writes, or None when the deadline passes first."""
     chunks = []
