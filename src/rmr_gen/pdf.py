@@ -121,6 +121,7 @@ def warm_up(
         return
     done.add(key)
     from weasyprint import HTML
+    from weasyprint.urls import FatalURLFetchingError
 
     css = "".join(f"<style>{sheet}</style>" for sheet in stylesheets)
     try:
@@ -130,7 +131,7 @@ def warm_up(
                 base_url=base_dir.as_uri() + "/",
                 url_fetcher=_fetcher(roots, [], Limits()),
             ).render(font_config=fonts)
-    except Exception:  # only a speed-up: the real render reports any problem
+    except (Exception, FatalURLFetchingError):  # only a speed-up: the real render reports
         return
 
 
