@@ -293,3 +293,42 @@ def test_a_broken_svg_is_named_at_the_text_that_uses_it(attack: Path, run) -> No
     assert result.exit_code == 2
     assert f"{TEXT}:3: error: 'reports/sec/bild.svg' could not be used" in result.stderr
     assert "report.toml" not in result.stderr
+
+
+def test_running_out_of_memory_is_an_input_error(
+    attack: Path, run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def exhausted(*args: object, **kwargs: object) -> None:
+        raise MemoryError
+
+    monkeypatch.setattr("rmr_gen.build.plan", exhausted)
+    result = run(attack, "check")
+    assert result.exit_code == 2
+    assert "error: an input ran out of memory" in result.stderr
+    assert "internal error" not in result.output
+
+
+def test_a_child_killed_by_the_kernel_is_reported_not_a_crash() -> None:
+    import os
+
+    from rmr_gen.guard import WorkDied, run_with_deadline
+
+    def killed() -> None:
+        os.kill(os.getpid(), signal.SIGKILL)  # what the out-of-memory killer does
+
+    with pytest.raises(WorkDied):
+        run_with_deadline(5, killed)
+
+
+def test_the_render_worker_survives_a_call_it_had_to_kill() -> None:
+    from rmr_gen.guard import DeadlineWorker, TimeLimitExceeded
+
+    with DeadlineWorker() as worker:
+        assert worker.call(5, sum, [1, 2, 3]) == 6
+        started = time.monotonic()
+        with pytest.raises(TimeLimitExceeded):
+            worker.call(1, time.sleep, 30)
+        assert time.monotonic() - started < 2
+        assert worker.call(5, max, [4, 7]) == 7  # a fresh child takes over
+        with pytest.raises(ZeroDivisionError):
+            worker.call(5, divmod, 1, 0)
