@@ -10,13 +10,29 @@ from pathlib import Path
 
 import pytest
 
-from tests.security.test_round_two import TEMPLATE, TEXT, TOML, add_to_template, build, set_toml
+from tests.security.test_round_two import (
+    TEMPLATE,
+    TEXT,
+    TOML,
+    add_to_template,
+    build,
+    set_toml,
+    state,
+)
 
 DATA_REPORT = """
 [data]
 files = ["{name}"]
 period = "2022–2023"
 """
+
+
+@pytest.fixture(autouse=True)
+def nothing_changes_outside_the_project(tmp_path: Path):
+    """No file next to the project (where the outside secrets live) is created or changed."""
+    before = state(tmp_path, tmp_path / "project")
+    yield
+    assert state(tmp_path, tmp_path / "project") == before
 
 
 def limits(project: Path, **values: int) -> None:
