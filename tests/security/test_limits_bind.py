@@ -348,3 +348,20 @@ def test_the_render_worker_survives_a_call_it_had_to_kill() -> None:
         assert worker.call(5, max, [4, 7]) == 7  # a fresh child takes over
         with pytest.raises(ZeroDivisionError):
             worker.call(5, divmod, 1, 0)
+
+
+def test_reading_a_very_wide_csv_is_stopped_at_max_seconds(attack: Path, run) -> None:
+    columns = 200_000
+    header = "indicator;region;period;population;value;" + ";".join(f"c{i}" for i in range(columns))
+    row = "tackningsgrad;Norrbotten;2022–2023;cancer;55;" + ";".join("=1" for _ in range(columns))
+    (attack / "data" / "wide.csv").write_text(header + "\n" + (row + "\n") * 20, encoding="utf-8")
+    with_data(attack, "wide.csv")
+    limits(attack, max_seconds=2)
+    started = time.monotonic()
+    result = run(attack, "check")
+    elapsed = time.monotonic() - started
+    assert result.exit_code == 2, result.output[:2000]
+    assert "data/wide.csv: error: reading took longer than limits.max_seconds = 2 s" in (
+        result.stderr
+    )
+    assert elapsed < 2 * 2 + 6  # the limit, at most twice over, plus loading the project
