@@ -129,7 +129,7 @@ class _Inputs:
         self.shared = digest_files(
             [*reference.files, *project.template_files().values()],
             project.root,
-            roots=(project.data_dir, project.templates_dir),
+            roots=project.readable_roots,
             # SOURCE_DATE_EPOCH dates a report that has no date of its own
             salt=f"rmr-gen {__version__} {code_digest().hex()} "
             + os.environ.get("SOURCE_DATE_EPOCH", ""),
@@ -158,12 +158,12 @@ class _Work:
         self.reference = reference
         self.cache = cache
         self.reference_key = (
-            digest_files(reference.files, project.root, roots=(project.data_dir,))
+            digest_files(reference.files, project.root, roots=project.readable_roots)
             if reference
             else ""
         )
         self.fonts = font_files(project)
-        self.fonts_key = digest_files(self.fonts, project.root, roots=(project.templates_dir,))
+        self.fonts_key = digest_files(self.fonts, project.root, roots=project.readable_roots)
         self._files: dict[tuple[Path, str], tuple[list[Measurement], set[Key], list[Problem]]] = {}
         self._checked: dict[tuple[Path, int, int], str] = {}
 
@@ -446,7 +446,7 @@ def render_job(project_root: Path, job: Job, worker: DeadlineWorker | None = Non
         _WORKER_WORK[project_root] = _Work(project, cache_for(project))
     with contextlib.suppress(InputError):
         warm_up(
-            read_stylesheets(project.templates_dir, job.report.kind, project.root),
+            read_stylesheets(project.template_dirs, job.report.kind, project.root),
             project.templates_dir,
             project.readable_roots,
         )
