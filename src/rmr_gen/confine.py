@@ -39,7 +39,9 @@ def real_root(root: Path, base: Path | None = None) -> Path:
         current = current / part
         if current.is_symlink():
             raise Refused(f"'{current.name}' is a symbolic link; a folder that is read must not be")
-    return root.resolve() if base is None else base.resolve().joinpath(*parts)
+    if current is None:  # not below base: rmr-gen's own defaults, taken as installed
+        return root.resolve()
+    return base.resolve().joinpath(*parts)
 
 
 def inside(path: Path, roots: Iterable[Path]) -> Path:

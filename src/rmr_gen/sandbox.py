@@ -88,10 +88,12 @@ class ConfinedLoader(BaseLoader):
         self.project_root = project_root
 
     def list_templates(self) -> list[str]:
-        from rmr_gen.files import files_below
-
-        names = {
-            p.relative_to(folder).as_posix() for folder in self.folders for p in files_below(folder)
+        names = {  # every entry that is not a folder: a FIFO or device is seen, and refused
+            p.relative_to(folder).as_posix()
+            for folder in self.folders
+            if folder.is_dir()
+            for p in folder.rglob("*")
+            if not p.is_dir() and "__pycache__" not in p.parts
         }
         return sorted(names)
 
