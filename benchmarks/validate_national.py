@@ -16,13 +16,13 @@ For each it times, interleaved, median of N runs:
 
 and prints the ratios and the peak memory of each (tracemalloc, in a separate
 untimed pass). The national file is also timed as a workbook, against
-``pandas.read_excel``. Usage:
-``.venv/bin/python benchmarks/validate_national.py [--runs N] [--skip-large]``
+``pandas.read_excel``. With --quick: one round on a national file of 5
+indicators (2 100 rows) and its workbook, no large file. Usage:
+``.venv/bin/python benchmarks/validate_national.py [--runs N] [--skip-large] [--quick]``
 """
 
 from __future__ import annotations
 
-import argparse
 import gc
 import statistics
 import tempfile
@@ -30,6 +30,8 @@ import time
 import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
+
+from common import check_args, fail, goal, parser, rounds, table
 
 from rmr_gen.config import Reference
 from rmr_gen.data import read_measurements, validate_file
@@ -91,7 +93,50 @@ def peak_memory(action: Callable[[], object]) -> float:
     return peak / 2**20
 
 
-def bench(name: str, indicators: int, runs: int, folder: Path) -> None:
+Row = list[str]
+
+
+def interleaved(actions: dict[str, Callable[[], object]], runs: int) -> dict[str, list[float]]:
+    """Seconds of every action, one per round; rounds interleave the actions."""
+    times: dict[str, list[float]] = {label: [] for label in actions}
+    for _ in range(runs):  # so noise hits every side alike
+        for label, action in actions.items():
+            times[label].append(median_time(action, 1))
+    return times
+
+
+def rows_of(
+    name: str,
+    rows: int,
+    actions: dict[str, Callable[[], object]],
+    times: dict[str, list[float]],
+    memory: bool = True,
+) -> list[Row]:
+    """One table row per step after the first (the baseline): seconds, median of the
+    per-round ratios to the baseline, peak memory of each (untimed)."""
+    base_label, *steps = actions
+    base = times[base_label]
+    base_peak = peak_memory(actions[base_label]) if memory else 0.0
+    result = []
+    for label in steps:
+        ratio = statistics.median(s / b for s, b in zip(times[label], base, strict=True))
+        peak = f"{peak_memory(actions[label]):.1f} / {base_peak:.1f}" if memory else ""
+        result.append(
+            [
+                name,
+                f"{rows:,}".replace(",", " "),
+                f"`{label}`",
+                f"{statistics.median(times[label]):.3f}",
+                f"`{base_label}`",
+                f"{statistics.median(base):.3f}",
+                f"{ratio:.2f}",
+                peak,
+            ]
+        )
+    return result
+
+
+def bench(name: str, indicators: int, runs: int, folder: Path) -> list[Row]:
     import pandas as pd
 
     path = folder / f"{name}.csv"
@@ -104,68 +149,69 @@ def bench(name: str, indicators: int, runs: int, folder: Path) -> None:
     def validated() -> object:
         problems = Problems()
         valid = validate_file(path, path.name, ref, problems)
-        assert valid is not None and len(valid.frame) == rows and not problems
+        if valid is None or len(valid.frame) != rows or problems:
+            fail(f"validate_file on {name}: not {rows} valid rows: {list(problems)[:3]}")
         return valid
 
     def measurements() -> object:
         problems = Problems()
         found = read_measurements(path, path.name, ref, problems)
-        assert len(found) == rows and not problems
+        if len(found) != rows or problems:
+            fail(f"read_measurements on {name}: {len(found)} rows, not {rows}")
         return found
 
     actions = {"pandas.read_csv": baseline, "validate_file": validated}
     if rows <= 100_000:
         actions["read_measurements"] = measurements
-    times: dict[str, list[float]] = {label: [] for label in actions}
-    for _ in range(runs):  # interleaved, so noise hits every side alike
-        for label, action in actions.items():
-            times[label].append(median_time(action, 1))
-    base = statistics.median(times["pandas.read_csv"])
-    size = path.stat().st_size / 2**20
-    print(f"\n{name}: {rows:,} rows, {size:.1f} MiB, median of {runs} runs")
-    print(f"  {'step':<20} {'seconds':>8} {'ratio':>6} {'peak MiB':>9}")
-    for label, action in actions.items():
-        seconds = statistics.median(times[label])
-        peak = peak_memory(action)
-        print(f"  {label:<20} {seconds:8.3f} {seconds / base:6.2f} {peak:9.1f}")
-    ratio = statistics.median(times["validate_file"]) / base
-    verdict = "met" if ratio <= 3 else "NOT met"
-    print(f"  goal validate_file ≤ 3.00 × read_csv: {verdict} ({ratio:.2f})")
+    return rows_of(name, rows, actions, interleaved(actions, runs))
 
 
-def bench_xlsx(runs: int, folder: Path) -> None:
+def bench_xlsx(indicators: int, runs: int, folder: Path) -> list[Row]:
     """The national file as a workbook: validate_file against pandas.read_excel."""
     import pandas as pd
 
     csv_path, path = folder / "national.csv", folder / "national.xlsx"
-    pd.read_csv(csv_path, sep=";", dtype=str, encoding="utf-8-sig").to_excel(path, index=False)
-    ref = reference(50)
+    frame = pd.read_csv(csv_path, sep=";", dtype=str, encoding="utf-8-sig")
+    frame.to_excel(path, index=False)
+    ref = reference(indicators)
 
     def validated() -> object:
         problems = Problems()
         valid = validate_file(path, path.name, ref, problems)
-        assert valid is not None and not problems
+        if valid is None or len(valid.frame) != len(frame) or problems:
+            fail(f"validate_file on {path.name}: not {len(frame)} valid rows")
         return valid
 
     actions = {"pandas.read_excel": lambda: pd.read_excel(path), "validate_file": validated}
-    times = {label: [median_time(run, 1) for _ in range(runs)] for label, run in actions.items()}
-    base = statistics.median(times["pandas.read_excel"])
-    print(f"\nnational.xlsx: median of {runs} runs")
-    for label in actions:
-        seconds = statistics.median(times[label])
-        print(f"  {label:<20} {seconds:8.3f} {seconds / base:6.2f}")
+    return rows_of("national as .xlsx", len(frame), actions, interleaved(actions, runs), False)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--skip-large", action="store_true", help="only the national file")
-    args = parser.parse_args()
+    options = parser(__doc__, runs=5, project=False)
+    options.add_argument("--skip-large", action="store_true", help="only the national file")
+    args = options.parse_args()
+    del args.project  # generates its own data
+    check_args(args)
+    indicators = 5 if args.quick else 50
     with tempfile.TemporaryDirectory() as folder:
-        bench("national", 50, args.runs, Path(folder))
-        bench_xlsx(max(1, args.runs // 2), Path(folder))
-        if not args.skip_large:
-            bench("large", 2381, max(1, args.runs // 2 + 1), Path(folder))
+        rows = bench("national", indicators, args.runs, Path(folder))
+        rows += bench_xlsx(indicators, max(1, args.runs // 2), Path(folder))
+        if not (args.skip_large or args.quick):
+            rows += bench("large", 2381, max(1, args.runs // 2 + 1), Path(folder))
+    print(f"### Validating indicator data, {rounds(args.runs)}\n")
+    header = [
+        "file",
+        "rows",
+        "step",
+        "s",
+        "baseline",
+        "baseline s",
+        "ratio",
+        "peak MiB (step / baseline)",
+    ]
+    print(table(header, rows))
+    worst = max(float(row[6]) for row in rows if row[2] == "`validate_file`")
+    print(f"\nvalidate_file ÷ pandas = {worst:.2f} at worst (goal {goal(worst, 3)})")
 
 
 if __name__ == "__main__":

@@ -1,33 +1,47 @@
 """The publication workflow, measured: every report of the project, as CI builds them.
 
-Prints one table (medians of interleaved runs, whole processes):
+Whole processes, interleaved rounds; prints medians and, for each figure, the
+median of its per-round ratios:
 
-- full build, cold (no cache, --force), with --jobs 1 and --jobs 2, and the speed-up;
-- raw WeasyPrint turning the very same HTML files into PDFs in one process,
-  and rmr-gen --jobs 1 as a ratio to it (goal ≤ 1.2 warm);
-- full build with the cache warm (--force: every PDF rendered again);
-- a no-op build (nothing changed) as a share of the full cold build (goal ≤ 5 %);
-- rmr-gen --help start-up.
+- full build, cold (cache removed, ``--force``) and warm (``--force``: every PDF
+  rendered again), with ``--jobs`` 1, 2 and, when the machine has them, 4: the
+  speed-up over ``--jobs 1``;
+- raw WeasyPrint turning copies of the very same HTML files into PDF/UA-1, in
+  one process: ``--jobs 1`` warm as a ratio to it, and the cost per PDF;
+- a no-op build (nothing changed) as a share of the full cold ``--jobs 2`` build;
+- ``rmr-gen --help`` start-up.
 
-Usage: .venv/bin/python benchmarks/workflow.py [--runs N]
+With --quick: one round, and ``--jobs 2`` only warm.
+
+Usage: .venv/bin/python benchmarks/workflow.py [--runs N] [--quick] [--project DIR]
 """
 
 from __future__ import annotations
 
-import argparse
 import os
-import platform
 import shutil
-import statistics
-import subprocess
 import sys
 import tempfile
-import time
+from collections.abc import Callable
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-PACKAGE_TEMPLATES = ROOT / "src" / "rmr_gen" / "templates"
-BIN = Path(sys.executable).parent
+from common import (
+    RMR_GEN,
+    SUMMARY,
+    Timings,
+    base_url,
+    build,
+    check_args,
+    clear_cache,
+    fail,
+    goal,
+    parser,
+    rounds,
+    step,
+    table,
+    timed,
+)
+
 RAW = """
 import sys
 from pathlib import Path
@@ -38,60 +52,98 @@ for i, name in enumerate(sys.argv[3:]):
 """
 
 
-def run(command: list[str], clear_cache: bool = False) -> float:
-    if clear_cache:
-        shutil.rmtree(ROOT / "output" / ".cache", ignore_errors=True)
-    started = time.perf_counter()
-    subprocess.run(
-        command, cwd=ROOT, check=True, capture_output=True, env={**os.environ, "CI": "1"}
-    )
-    return time.perf_counter() - started
+def job_counts() -> list[int]:
+    """1, 2, then doublings up to the cores this process may use."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:
+        cores = os.cpu_count() or 1
+    counts = [1, 2]
+    while counts[-1] * 2 <= cores:
+        counts.append(counts[-1] * 2)
+    return counts
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=3)
-    args = parser.parse_args()
-    rmr = str(BIN / "rmr-gen")
-    run([rmr, "build", "--force", "--html"])
-    htmls = sorted(str(p) for p in (ROOT / "output").glob("*/*.html"))
+    args = parser(__doc__, runs=3).parse_args()
+    check_args(args)
+    project: Path = args.project
+
+    first = build(project, "--force", "--html")
+    found = SUMMARY.search(first.stdout)
+    if found is None or int(found[3]) or not int(found[1]):
+        fail(f"rmr-gen build --force --html: {first.stdout.strip().splitlines()[-1:]}")
+    pdfs = int(found[1])
+    htmls = sorted((project / "output").glob("*/*.html"))
+    if len(htmls) != pdfs:
+        fail(f"rmr-gen build --html built {pdfs} PDFs but wrote {len(htmls)} HTML files")
+
     with tempfile.TemporaryDirectory() as scratch:
-        cases = {
-            "full build --jobs 1, cold": ([rmr, "build", "--force", "--jobs", "1"], True),
-            "full build --jobs 2, cold": ([rmr, "build", "--force", "--jobs", "2"], True),
-            "full build --jobs 1, warm": ([rmr, "build", "--force", "--jobs", "1"], False),
-            "full build --jobs 2, warm": ([rmr, "build", "--force", "--jobs", "2"], False),
-            "raw WeasyPrint, same HTML": (
-                [sys.executable, "-c", RAW, str(PACKAGE_TEMPLATES) + "/", scratch, *htmls],
-                False,
-            ),
-            "no-op build": ([rmr, "build"], False),
-            "rmr-gen --help": ([rmr, "--help"], False),
-        }
-        times: dict[str, list[float]] = {name: [] for name in cases}
+        # build --force without --html deletes these: the raw side reads copies.
+        copies = []
+        for i, html in enumerate(htmls):
+            copies.append(str(Path(scratch) / f"{i}-{html.name}"))
+            shutil.copyfile(html, copies[-1])
+        out = Path(scratch) / "pdf"
+        out.mkdir()
+        raw = [sys.executable, "-c", RAW, base_url(project), str(out), *copies]
+
+        cold = lambda: clear_cache(project)  # noqa: E731
+        cases: dict[str, tuple[Callable[[], object], Callable[[], object] | None]] = {}
+        for jobs in job_counts():
+            for warmth, before in (("cold", cold), ("warm", None)):
+                if args.quick and jobs > 1 and warmth == "cold":
+                    continue  # a smoke test: every kind of step once
+                cases[f"full build `--jobs {jobs}`, {warmth}"] = (
+                    lambda jobs=jobs: build(project, "--force", "--jobs", str(jobs), built=pdfs),
+                    before,
+                )
+        cases["raw WeasyPrint, same HTML, one process"] = (
+            lambda: step(raw, project),
+            lambda: [pdf.unlink() for pdf in out.glob("*.pdf")],
+        )
+        cases["no-op `rmr-gen build`"] = (lambda: build(project, built=0), None)
+        cases["`rmr-gen --help`"] = (lambda: step([RMR_GEN, "--help"], project), None)
+
+        times = Timings(list(cases))
         for _ in range(args.runs):
-            for name, (command, cold) in cases.items():
-                times[name].append(run(command, cold))
-    m = {name: statistics.median(values) for name, values in times.items()}
-    print(
-        f"{len(htmls)} PDFs; {platform.machine()}, {os.cpu_count()} CPUs, "
-        f"Python {platform.python_version()}; median of {args.runs} runs\n"
-    )
-    print(f"{'case':<30}{'seconds':>9}")
+            for name, (action, before) in cases.items():
+                times.add(name, timed(action, before))
+            if len(list(out.glob("*.pdf"))) != pdfs:
+                fail(f"raw WeasyPrint wrote {len(list(out.glob('*.pdf')))} PDFs, not {pdfs}")
+
+    raw_case = "raw WeasyPrint, same HTML, one process"
+    two_warm = "full build `--jobs 2`, warm"
+    rows = []
     for name in cases:
-        print(f"{name:<30}{m[name]:>9.2f}")
-    raw = m["raw WeasyPrint, same HTML"]
-    j1c, j2c = m["full build --jobs 1, cold"], m["full build --jobs 2, cold"]
-    j1w, j2w = m["full build --jobs 1, warm"], m["full build --jobs 2, warm"]
-    print()
-    print(f"per PDF, --jobs 1 cold:              {j1c / len(htmls):.2f} s")
-    print(f"--jobs 1 warm / raw WeasyPrint:      {j1w / raw:.2f}  (goal ≤ 1.2)")
-    print(f"--jobs 1 cold / raw WeasyPrint:      {j1c / raw:.2f}")
-    print(f"--jobs 2 speed-up, cold:             {j1c / j2c:.2f}×  (goal ≥ 1.8)")
-    print(f"--jobs 2 speed-up, warm:             {j1w / j2w:.2f}×")
-    print(
-        f"no-op / full cold build (--jobs 2):  {100 * m['no-op build'] / j2c:.1f} %  (goal ≤ 5 %)"
-    )
+        seconds = times.median(name)
+        if name.startswith("full build"):
+            warmth = name.rpartition(", ")[2]
+            one = f"full build `--jobs 1`, {warmth}"
+            if name == one:
+                figure = f"{times.ratio(name, raw_case):.2f}× raw WeasyPrint"
+                if warmth == "warm":
+                    figure += f" (goal {goal(times.ratio(name, raw_case), 1.2)})"
+                figure += f"; {seconds / pdfs:.2f} s per PDF"
+            else:
+                speedup = times.ratio(one, name)
+                figure = f"speed-up {speedup:.2f}× over `--jobs 1`"
+                if name == "full build `--jobs 2`, cold":
+                    figure += f" (goal {goal(speedup, 1.85, at_most=False)})"
+        elif name == raw_case:
+            figure = f"1.00; {seconds / pdfs:.2f} s per PDF"
+        elif name.startswith("no-op"):
+            full = next(c for c in ("full build `--jobs 2`, cold", two_warm) if c in cases)
+            share = 100 * times.ratio(name, full)
+            figure = (
+                f"{share:.1f} % of the {full.rpartition(', ')[2]} `--jobs 2` build"
+                f" (goal {goal(share, 3, unit=' %')})"
+            )
+        else:
+            figure = f"{times.ratio(name, raw_case):.2f}× raw WeasyPrint"
+        rows.append([name, f"{seconds:.2f}", f"{times.median(name, cpu=True):.2f}", figure])
+    print(f"### Every report: {pdfs} PDFs, {rounds(args.runs)}\n")
+    print(table(["case", "median s", "CPU s", "figure"], rows))
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ CASES = [
     (
         "bad-population.csv",
         [
-            "bad-population.csv:2:4: error: population 'alla' must be 'cancer' or 'all'",
+            "bad-population.csv:2:4: error: population 'båda' must be 'cancer' or 'all'",
         ],
     ),
     (
@@ -150,7 +150,7 @@ CASES = [
     (
         "malformed-period.csv",
         [
-            "malformed-period.csv:2:3: error: period '2022/23' must be a year or years like 2022–2023",
+            "malformed-period.csv:2:3: error: period '2022/23' must be written in full: 2022–2023",
         ],
     ),
     (
@@ -241,7 +241,7 @@ CASES = [
     (
         "percent-cell-over-100.xlsx",
         [
-            "percent-cell-over-100.xlsx:Blad1!E2: error: value 150 is outside 0–100 (a percentage)",
+            "percent-cell-over-100.xlsx:Blad1!E2: error: value 150% is outside 0–100 (a percentage)",
         ],
     ),
     (
@@ -259,27 +259,7 @@ CASES = [
     (
         "same-mistake-in-many-rows.csv",
         [
-            "same-mistake-in-many-rows.csv:2:5: error: value 'n/a' is not a number",
-            "same-mistake-in-many-rows.csv:3:5: error: value 'n/a' is not a number",
-            "same-mistake-in-many-rows.csv:4:5: error: value 'n/a' is not a number",
-            "same-mistake-in-many-rows.csv:5:5: error: value 'n/a' is not a number",
-            "same-mistake-in-many-rows.csv:6:5: error: value 'n/a' is not a number",
-            "same-mistake-in-many-rows.csv:7:5: error: value 'n/a' is not a number",
-            "same-mistake-in-many-rows.csv:8:5: error: value 'n/a' is not a number",
-            "same-mistake-in-many-rows.csv:9:5: error: value 'n/a' is not a number",
-            "same-mistake-in-many-rows.csv:10:5: error: value 'n/a' is not a number",
-            "same-mistake-in-many-rows.csv:11:5: error: value 'n/a' is not a number",
-            "same-mistake-in-many-rows.csv:12:5: error: value 'n/a' is not a number",
-            "same-mistake-in-many-rows.csv:13:5: error: value 'n/a' is not a number",
-            "same-mistake-in-many-rows.csv:14:5: error: value 'n/a' is not a number",
-            "same-mistake-in-many-rows.csv:15:5: error: value 'n/a' is not a number",
-            "same-mistake-in-many-rows.csv:16:5: error: value 'n/a' is not a number",
-            "same-mistake-in-many-rows.csv:17:5: error: value 'n/a' is not a number",
-            "same-mistake-in-many-rows.csv:18:5: error: value 'n/a' is not a number",
-            "same-mistake-in-many-rows.csv:19:5: error: value 'n/a' is not a number",
-            "same-mistake-in-many-rows.csv:20:5: error: value 'n/a' is not a number",
-            "same-mistake-in-many-rows.csv:21:5: error: value 'n/a' is not a number",
-            "same-mistake-in-many-rows.csv:22:5: error: value 'n/a' is not a number (and 3 more rows like it, up to line 25)",
+            "same-mistake-in-many-rows.csv:2:5: error: 24 values that are not numbers in column 'value', lines 2–25; first: value 'n/a' is not a number",
         ],
     ),
     (
@@ -349,6 +329,94 @@ CASES = [
             "workbook-named-csv.csv: error: this is an Excel workbook, not CSV: give it the name *.xlsx",
         ],
     ),
+    (
+        "fraction-one-value.csv",
+        [
+            "fraction-one-value.csv:4:5: error: value 0,514 looks like a fraction of 1 (51,4 %?): the other values of tackningsgrad in this file are 45–58; write the percentage (0,514 % if below 1 % is meant)",
+        ],
+    ),
+    (
+        "fraction-column.csv",
+        [
+            "fraction-column.csv:1:5: error: every value in column 'value' is between 0 and 1: fractions of 1, not percentages (0,514 is 51,4 %)? Write percentages, or list the file in data.fractions in report.toml (a value really below 1 % is written 0,5 %)",
+        ],
+    ),
+    (
+        "fraction-column-general.xlsx",
+        [
+            "fraction-column-general.xlsx:Blad1!E1: error: every value in column 'value' is between 0 and 1: fractions of 1, not percentages (0,514 is 51,4 %)? Write percentages, or list the file in data.fractions in report.toml (a value really below 1 % is written 0,5 %)",
+        ],
+    ),
+    (
+        "thousands-separator-counts.csv",
+        [
+            "thousands-separator-counts.csv:2:5: note: 2 numerators with a thousands separator read as whole numbers ('3,000' as 3000), lines 2–3",
+            "thousands-separator-counts.csv:2:6: note: 2 denominators with a thousands separator read as whole numbers ('4,000' as 4000), lines 2–3",
+        ],
+    ),
+    (
+        "thousands-separator-ambiguous.csv",
+        [
+            "thousands-separator-ambiguous.csv:2:5: error: numerator '3,000.5' must be a whole number ≥ 0",
+            "thousands-separator-ambiguous.csv:3:6: error: denominator '50,5' must be a whole number ≥ 0",
+        ],
+    ),
+    (
+        "hidden-first-sheet.xlsx",
+        [
+            "hidden-first-sheet.xlsx:Data: note: read sheet 'Data', the first visible one; the workbook also has '2021' (hidden) (name a sheet with file.xlsx#Sheet in data.files)",
+            "hidden-first-sheet.xlsx:Data!E2: error: value '5x' is not a number",
+        ],
+    ),
+    (
+        "names-as-registers-write-them.csv",
+        [
+        ],
+    ),
+    (
+        "unknown-name-in-many-rows.csv",
+        [
+            "unknown-name-in-many-rows.csv:2:2: error: unknown region 'Region Gotlnd' (did you mean 'Gotland'?): 28 rows, lines 2–83",
+        ],
+    ),
+    (
+        "sep-line.csv",
+        [
+            "sep-line.csv:3:5: error: value '5x' is not a number",
+        ],
+    ),
+    (
+        "unclosed-quote.csv",
+        [
+            "unclosed-quote.csv:3: error: a quote (\") opened on this line is not closed on it (the field runs on to line 4): close it or remove it",
+        ],
+    ),
+    (
+        "formula-without-value.xlsx",
+        [
+            "formula-without-value.xlsx:Data!G2: error: formula =E2/F2*100 has no saved value (and 1 more cells like it): open the workbook in Excel or LibreOffice and save it, so that the values are stored with the formulas",
+        ],
+    ),
+    (
+        "mac-roman.csv",
+        [
+            "mac-roman.csv: note: read as Mac Roman text (Excel for Mac's \"CSV (Macintosh)\"); save as CSV UTF-8 to be sure of å, ä and ö",
+            "mac-roman.csv:4:5: error: value '5x' is not a number",
+        ],
+    ),
+    (
+        "period-as-excel-date.xlsx",
+        [
+            "period-as-excel-date.xlsx:Blad1!C2: error: period '2022-01-01' is a date: the spreadsheet turned the year into a date (format the column as text and write 2022): 2 rows, lines 2–3",
+        ],
+    ),
+    (
+        "many-values-outside.csv",
+        [
+            "many-values-outside.csv:17:5: error: value 'x' is not a number",
+            "many-values-outside.csv:2:5: error: 15 values outside 0–100 in column 'value', lines 2–16; first: value 101 is outside 0–100 (a percentage)",
+        ],
+    ),
 ]
 
 
@@ -372,3 +440,41 @@ def test_broken_file_is_reported_exactly(name: str, expected: list[str], referen
     measurements = read_measurements(CORPUS / name, name, reference, problems)
     report_duplicates(measurements, problems)
     assert [str(p) for p in problems] == expected
+
+
+def test_names_as_registers_write_them_are_the_regions_they_name(reference) -> None:
+    problems = Problems()
+    name = "names-as-registers-write-them.csv"
+    found = read_measurements(CORPUS / name, name, reference, problems)
+    assert [(m.line, m.region, m.indicator) for m in found] == [
+        (2, "Dalarna", "tackningsgrad"),  # Region Dalarna
+        (3, "Örebro", "tackningsgrad"),  # Region Örebro län
+        (4, "Västra Götaland", "tackningsgrad"),  # Västra Götalandsregionen
+        (5, "Jämtland/Härjedalen", "brytpunktssamtal"),  # Region Jämtland Härjedalen, label
+        (6, "Dalarna", "brytpunktssamtal"),  # Dalarnas län
+        (7, "Dalarna", "munhalsa"),  # county code 20
+        (8, "Norrbotten", "munhalsa"),  # NORRBOTTEN; indicator alias in capitals
+        (9, "Västerbotten", "smartskattning"),  # without diacritics
+        (10, "Västernorrland", "smartskattning"),  # NFD-decomposed
+        (11, "Skåne", "vb-opioid"),  # two spaces
+        (12, "Gävleborg", "tackningsgrad"),  # lower case; the indicator's label
+    ]
+
+
+def test_mac_roman_text_reads_its_letters(reference) -> None:
+    problems = Problems()
+    found = read_measurements(CORPUS / "mac-roman.csv", "mac-roman.csv", reference, problems)
+    assert [(m.region, m.period, m.value) for m in found] == [
+        ("Västerbotten", "2022–2023", 58.0),
+        ("Jämtland/Härjedalen", "2022–2023", 51.0),
+    ]
+
+
+def test_counts_with_thousands_separators_are_thousands(reference) -> None:
+    name = "thousands-separator-counts.csv"
+    found = read_measurements(CORPUS / name, name, reference, Problems())
+    assert [(m.numerator, m.denominator, m.value) for m in found] == [
+        (3000, 4000, 75.0),
+        (2500, 5000, 50.0),
+        (1500, 3000, 50.0),
+    ]

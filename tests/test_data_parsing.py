@@ -81,7 +81,8 @@ rows = st.lists(
         st.sampled_from(REGIONS),
         st.sampled_from(["2021–2022", "2022–2023", "2024"]),
         st.sampled_from(["cancer", "all"]),
-        st.integers(min_value=0, max_value=1000),  # tenths of a percent
+        # tenths of a percent; 0,1–0,9 without "%" would be refused as fractions of 1
+        st.one_of(st.just(0), st.integers(min_value=10, max_value=1000)),
     ),
     min_size=1,
     max_size=30,

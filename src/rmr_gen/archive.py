@@ -126,18 +126,23 @@ def source_attachments(
             f"Rapportens inställningar ({shown_toml})",
         )
     ]
-    by_file: dict[str, list[Measurement]] = {}
+    by_file: dict[tuple[str, str], list[Measurement]] = {}
     for m in used:
-        by_file.setdefault(m.path, []).append(m)
-    for shown in sorted(by_file):
-        content = _as_csv(by_file[shown])
+        by_file.setdefault((m.path, m.sheet or ""), []).append(m)
+    for shown, sheet in sorted(by_file):
+        # only the used rows' validated columns, never the file's own bytes: a
+        # column the reader ignored or a cell a spreadsheet would run stays out
+        content = _as_csv(by_file[(shown, sheet)])
+        # a workbook's attachment names the sheet its rows were read from
+        name = Path(shown).stem + (f" ({sheet})" if sheet else "") + ".csv"
+        source = f"{shown}, blad {sheet}" if sheet else shown
         attachments.append(
             Attachment(
-                Path(shown).with_suffix(".csv").name,
+                name,
                 content,
                 "text/csv",
                 "Data",
-                f"Raderna ur {shown} som dokumentets tabeller och diagram bygger på",
+                f"Raderna ur {source} som dokumentets tabeller och diagram bygger på",
             )
         )
     return tuple(attachments)

@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from rmr_gen import __version__
 from rmr_gen.archive import Attachment, DocumentInfo, document_info, source_attachments
@@ -28,7 +29,7 @@ from rmr_gen.charts import Chart, change_chart
 from rmr_gen.compute import is_suppressed, summary_groups
 from rmr_gen.config import Reference, load_reference, load_report
 from rmr_gen.confine import Refused, read_bytes
-from rmr_gen.data import Key, from_cache, load_report_data, read_measurements, to_cache
+from rmr_gen.data import Key, decode_used, encode_used, load_report_data, select, validate_file
 from rmr_gen.errors import InputError, Location, Problem, Problems
 from rmr_gen.files import (
     atomic_write,
@@ -58,6 +59,7 @@ from rmr_gen.render import (
     svg_data_uri,
     text_block,
 )
+from rmr_gen.validation import Valid
 
 
 @dataclass(frozen=True)
@@ -164,17 +166,24 @@ class _Work:
         )
         self.fonts = font_files(project)
         self.fonts_key = digest_files(self.fonts, project.root, roots=project.readable_roots)
-        self._files: dict[tuple[Path, str], tuple[list[Measurement], set[Key], list[Problem]]] = {}
         self._checked: dict[tuple[Path, int, int], str] = {}
+        self._failed: dict[tuple[Path, str], str] = {}
+        self._digests: dict[Path, str] = {}
+        # reads data files in a child killed at limits.max_seconds; the child keeps
+        # the files it parsed, so that each is parsed once per build
+        self._reader = DeadlineWorker()
 
     def measurements(
-        self, path: Path, problems: Problems, limits: Limits | None = None, sheet: str = ""
+        self, path: Path, problems: Problems, report: Report, sheet: str = ""
     ) -> tuple[list[Measurement], set[Key]]:
-        """A data file's measurements, parsed once per build and cached by content.
+        """A data file's measurements (those ``report`` uses, and repeated rows), read
+        once per build. The ``report``'s ``[data.rename]`` and ``data.fractions`` apply.
 
         The limits are checked while streaming over the file, before it is parsed,
         and the parsing runs in a child process killed at ``limits.max_seconds``."""
-        limits = limits or Limits()
+        limits = report.limits
+        renames = report.renames
+        fractions = path in report.fraction_files
         shown = self.project.shown(path)
         size = path.stat().st_size
         if size > limits.max_data_mb * 1_000_000:
@@ -188,24 +197,42 @@ class _Work:
         if why:
             problems.error(shown, why)
             return [], set()
-        if (path, sheet) not in self._files:
-            try:
-                self._files[(path, sheet)] = self._read(path, sheet, limits)
-            except TimeLimitExceeded:
-                problems.error(
-                    shown,
-                    f"reading took longer than limits.max_seconds = {limits.max_seconds} s",
-                )
-                return [], set()
-        found, invalid, file_problems = self._files[(path, sheet)]
-        problems.extend(file_problems)
-        if len(found) + len(invalid) > limits.max_rows:
-            problems.error(
-                shown,
-                f"{len(found) + len(invalid)} rows, more than limits.max_rows = {limits.max_rows}",
-            )
+        if (path, sheet) in self._failed:
+            problems.error(shown, self._failed[(path, sheet)])
             return [], set()
-        return found, invalid
+        assert self.reference is not None
+        ids = tuple(item.indicator.id for item in report.indicators)
+        periods = (report.period, report.previous_period)
+        why = ""
+        try:
+            selected, invalid, file_problems, rows = self._reader.call(
+                hard_deadline(limits.max_seconds),
+                _select_rows,
+                path,
+                shown,
+                self.reference,
+                sheet,
+                renames,
+                fractions,
+                ids,
+                tuple(report.regions),
+                periods,
+            )
+        except TimeLimitExceeded:
+            why = f"reading took longer than limits.max_seconds = {limits.max_seconds} s"
+        except (WorkDied, MemoryError):
+            why = "reading ran out of memory: the file is too large or too complex"
+        if why:
+            self._failed[(path, sheet)] = why
+            problems.error(shown, why)
+            return [], set()
+        problems.extend(file_problems)
+        if selected is None:
+            return [], set()
+        if rows > limits.max_rows:
+            problems.error(shown, f"{rows} rows, more than limits.max_rows = {limits.max_rows}")
+            return [], set()
+        return selected, invalid
 
     def _over_limits(self, path: Path, limits: Limits) -> str:
         """Why the file is over a limit (checked without parsing it), or ""."""
@@ -221,43 +248,76 @@ class _Work:
                 self._checked[key] = str(exc)
         return self._checked[key]
 
-    def _read(
-        self, path: Path, sheet: str, limits: Limits
-    ) -> tuple[list[Measurement], set[Key], list[Problem]]:
-        assert self.reference is not None
-        shown = self.project.shown(path)
-        content = file_digest(path, limits.max_data_mb * 1_000_000)
-        digest = cache_key("data", shown, sheet, content, self.reference_key)
-        hit = self.cache.get("data", digest)
-        if hit is not None:
+    def forget_files(self) -> None:
+        """Let the parsed data files go (before rendering, which needs memory of its own)."""
+        self._reader.close()
+
+    def _digest(self, path: Path) -> str:
+        """The file's bytes, hashed once per build (in chunks: a big file is not held).
+        A file that cannot be hashed (too big, not a regular file) gets no digest:
+        reading it reports why, and a report with errors is not cached."""
+        if path not in self._digests:
             try:
-                result, notes = from_cache(hit, shown)
-                return result, set(), list(notes)
-            except (ValueError, TypeError, KeyError, IndexError):  # not ours: a miss
-                pass
-        result, invalid, found = run_with_deadline(
-            hard_deadline(limits.max_seconds), _parse, path, shown, self.reference, sheet
+                self._digests[path] = file_digest(path).hex()
+            except InputError:
+                self._digests[path] = ""
+        return self._digests[path]
+
+    def _data_key(self, report: Report) -> str:
+        """Everything the data a report uses depends on: the data files' bytes (not
+        their parsed rows: deciding that nothing changed must not parse a big file),
+        the reference data, and the report's [data] settings."""
+        settings = (
+            [(i.indicator.id, i.populations) for i in report.indicators],
+            report.regions,
+            report.period,
+            report.previous_period,
+            report.population,
+            report.renames,
+            [self.project.shown(p) for p in report.fraction_files],
+            [self.project.shown(p) for p in report.previous_data_files],
+            report.limits.max_rows,
+            report.limits.max_data_mb,
         )
-        if not any(p.severity == "error" for p in found):
-            self.cache.put("data", digest, to_cache(result, _problems(found)))
-        return result, invalid, found
+        files = [
+            (self.project.shown(path), sheet, self._digest(path))
+            for path, sheet in _with_previous(report).data_sources
+        ]
+        return cache_key("report-data", self.reference_key, json.dumps([settings, files]))
 
     def report_data(self, report: Report, problems: Problems) -> dict[Key, Measurement]:
+        """The measurements the report uses, from the cache when the data files' bytes,
+        the reference data and the report's [data] settings are unchanged."""
         if not report.needs_data:
             return {}
+        digest = self._data_key(report)
+        hit = self.cache.get("report-data", digest)
+        if hit is not None:
+            try:
+                used, notes = decode_used(hit)
+            except (ValueError, TypeError, KeyError, IndexError):  # not ours: a miss
+                pass
+            else:
+                problems.extend(notes)
+                return used
+        found = Problems()
         where = self.project.shown(report.data_files[0])
-        return load_report_data(
+        used = load_report_data(
             _with_previous(report),
             lambda path, sheet: _period_rows(
-                report, path, self.measurements(path, problems, report.limits, sheet)
+                report, path, self.measurements(path, found, report, sheet)
             ),
             where,
-            problems,
+            found,
         )
+        problems.extend(found)
+        if not found:
+            self.cache.put("report-data", digest, encode_used(used, found.notes))
+        return used
 
     def chart(self, report: Report, groups: tuple[SummaryGroup, ...], kind: str) -> Chart:
         args = (groups, report.period, report.previous_period, report.target_year)
-        options = (report.decimals, report.min_denominator, kind)
+        options = (report.decimals, report.min_denominator, kind, report.population)
         digest = cache_key("chart", repr(args), repr(options), self.fonts_key)
         hit = self.cache.get("chart", digest)
         if hit is not None:
@@ -311,24 +371,40 @@ class _Work:
         return html, blocks
 
 
-def _parse(
-    path: Path, shown: str, reference: Reference, sheet: str
-) -> tuple[list[Measurement], set[Key], list[Problem]]:
-    """Parse one data file (in a child process): rows, invalid keys and problems."""
-    found = Problems()
-    invalid: set[Key] = set()
-    try:
-        result = read_measurements(path, shown, reference, found, invalid, sheet)
-    except (MemoryError, RecursionError):
-        found.error(shown, "reading ran out of memory: the file is too large or too complex")
-        result = []
-    return result, invalid, list(found)
+#: In the reading child: each data file's validated rows, kept between calls.
+_VALID: dict[tuple[Any, ...], tuple[Valid | None, list[Problem]]] = {}
 
 
-def _problems(items: list[Problem]) -> Problems:
-    problems = Problems()
-    problems.extend(items)
-    return problems
+def _select_rows(
+    path: Path,
+    shown: str,
+    reference: Reference,
+    sheet: str,
+    renames: tuple[tuple[str, str], ...],
+    fractions: bool,
+    ids: tuple[str, ...],
+    regions: tuple[str, ...],
+    periods: tuple[str, ...],
+) -> tuple[list[Measurement] | None, set[Key], list[Problem], int]:
+    """In the reading child: the rows of one data file a report uses (see
+    :func:`select`), its invalid keys, its problems and its number of rows.
+    The file is parsed on the first call and kept for the next reports."""
+    memo = (path, sheet, renames, fractions)
+    if memo not in _VALID:
+        found = Problems()
+        try:
+            valid = validate_file(
+                path, shown, reference.with_renames(renames), found, sheet, fractions
+            )
+        except (MemoryError, RecursionError):
+            found.error(shown, "reading ran out of memory: the file is too large or too complex")
+            valid = None
+        _VALID[memo] = (valid, list(found))
+    valid, problems = _VALID[memo]
+    if valid is None:
+        return None, set(), problems, 0
+    rows = len(valid.frame) + len(valid.invalid)
+    return select(valid, shown, ids, regions, periods), valid.invalid, problems, rows
 
 
 def _with_previous(report: Report) -> Report:
@@ -390,6 +466,7 @@ def plan(project: Project, report_ids: Sequence[str], cache: Cache) -> Plan:
         else:
             result.jobs.extend(jobs)
             result.notes.extend(report_problems)
+    work.forget_files()  # the jobs hold the rows they use; a big file's frame can go
     return result
 
 
@@ -524,11 +601,15 @@ def build(
     force: bool = False,
     write_html: bool = False,
     jobs: int | None = None,
+    shard: tuple[int, int] | None = None,
     progress: Callable[[Outcome], None] | None = None,
     planned: Callable[[int], None] | None = None,
     problems: Problems | None = None,
 ) -> Summary:
     """Build the PDFs of ``report_ids`` (all reports when empty).
+
+    ``shard=(K, N)`` builds only every N-th PDF, from the K-th, in the order of their
+    file names: N machines given 1/N … N/N build every PDF once, the same bytes as one.
 
     Raises InputError only for problems shared by every report (reference data,
     templates, unknown ids); a report's own problems make it "failed" in the summary.
@@ -552,6 +633,9 @@ def build(
         if progress:
             progress(outcome)
 
+    if shard is not None:
+        k, n = shard
+        the_plan.jobs = sorted(the_plan.jobs, key=lambda job: job.report.name)[k - 1 :: n]
     if planned:
         planned(len(the_plan.jobs) + len(the_plan.failed))
     for report_id, problems in the_plan.failed.items():

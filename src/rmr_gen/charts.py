@@ -81,11 +81,13 @@ def change_alt_text(
     previous_period: str,
     decimals: int = 0,
     min_denominator: int = 5,
+    population: str = "cancer",
 ) -> str:
     """The chart's content in words: every current value, its change and the target."""
     parts = [
         f"Förändring per indikator och region från {previous_period} till {period}"
-        " (cancerdiagnoser): nuläge och förändring i procentenheter."
+        f" ({'alla diagnoser' if population == 'all' else 'cancerdiagnoser'}):"
+        " nuläge och förändring i procentenheter."
     ]
     for group in groups:
         values = "; ".join(_alt_row(row, decimals, min_denominator) for row in group.rows)
@@ -287,6 +289,7 @@ def change_chart(
     decimals: int = 0,
     min_denominator: int = 5,
     kind: str = "change",
+    population: str = "cancer",
 ) -> Chart:
     """Every indicator in a panel of its own, two panels a row; SVG and alt text."""
     if kind not in KINDS:
@@ -400,5 +403,5 @@ def change_chart(
         )
         buffer = io.BytesIO()
         fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
-    alt = change_alt_text(groups, period, previous_period, decimals, min_denominator)
+    alt = change_alt_text(groups, period, previous_period, decimals, min_denominator, population)
     return Chart(buffer.getvalue(), alt)

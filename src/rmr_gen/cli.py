@@ -7,12 +7,15 @@ Heavy libraries are imported only inside commands, so ``--help`` stays instant.
 
 from __future__ import annotations
 
+import atexit
+import contextlib
+import os
 import sys
 import traceback
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated, NoReturn, TypeVar
 
 import typer
 
@@ -125,6 +128,18 @@ def _run(ctx: typer.Context, action: Callable[..., T]) -> T:
         raise typer.Exit(1) from None
 
 
+def _shard(value: str | None) -> tuple[int, int] | None:
+    """``K/N`` → (K, N), with 1 ≤ K ≤ N."""
+    if value is None:
+        return None
+    k, slash, n = value.partition("/")
+    if not (slash and k.isdigit() and n.isdigit() and 1 <= int(k) <= int(n)):
+        raise typer.BadParameter(
+            f"'{value}' is not K/N with 1 ≤ K ≤ N, e.g. 1/4", param_hint="'--shard'"
+        )
+    return int(k), int(n)
+
+
 def _show_notes(problems: Problems) -> None:
     """Notes do not stop a build, but the editor should still read them."""
     for note in dict.fromkeys(problems.notes):
@@ -147,9 +162,18 @@ def build(
             "--jobs", "-j", min=1, metavar="N", help="Parallel processes. Default: number of CPUs."
         ),
     ] = None,
+    shard: Annotated[
+        str | None,
+        typer.Option(
+            "--shard",
+            metavar="K/N",
+            help="Build only the K-th of N equal shares of the PDFs (for a CI matrix).",
+        ),
+    ] = None,
 ) -> None:
     """Build PDFs into output/<id>/; unchanged ones are skipped. A report that fails
     does not stop the others; the exit code is then 2."""
+    share = _shard(shard)
     from rmr_gen import build as builder
     from rmr_gen.progress import Reporter
 
@@ -163,6 +187,7 @@ def build(
                 force=force,
                 write_html=html,
                 jobs=jobs,
+                shard=share,
                 progress=reporter.outcome,
                 planned=reporter.start,
                 problems=found,
@@ -507,6 +532,24 @@ def main() -> None:
     """Entry point of the ``rmr-gen`` script."""
     try:
         app()
-    except SystemExit:
-        raise
-    sys.exit(0)
+    except SystemExit as exc:
+        _end(exc.code)
+    _end(0)
+
+
+def _end(code: object) -> NoReturn:
+    """Exit with ``code`` without tearing the interpreter down: freeing every object
+    WeasyPrint, fontTools and the imported modules hold costs about as much as the
+    rest of rmr-gen's own work on one report (benchmarks/phases.py). Exit handlers
+    still run and output is flushed; every file rmr-gen writes is closed (and
+    renamed) before this."""
+    if code is None:
+        code = 0
+    elif not isinstance(code, int):  # sys.exit("message")
+        print(code, file=sys.stderr)
+        code = 1
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe: nothing to flush to
+            stream.flush()
+    os._exit(code)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rmr_gen.models import Measurement, Report, SummaryGroup, SummaryRow
+from rmr_gen.models import Measurement, Report, SummaryGroup, SummaryRow, other_population
 
 Key = tuple[str, str, str, str]
 
@@ -21,7 +21,10 @@ def is_suppressed(measurement: Measurement | None, min_denominator: int) -> bool
 
 
 def summary_groups(report: Report, data: dict[Key, Measurement]) -> tuple[SummaryGroup, ...]:
-    """Tabell 1: per indicator, per region: current value, change, all-diagnoses value.
+    """Tabell 1: per indicator, per region: current value, change, the other population.
+
+    The first column is ``report.population`` (cancer diagnoses unless the report
+    says ``all``), the second the other population.
 
     The change is the difference of the unrounded values, in percentage points,
     between the report's period and the previous plan's period.
@@ -33,14 +36,15 @@ def summary_groups(report: Report, data: dict[Key, Measurement]) -> tuple[Summar
     can reveal a suppressed one.
     """
     minimum = report.min_denominator
+    main, second = report.population, other_population(report.population)
     groups = []
     for number, item in enumerate(report.indicators, start=1):
         rows = []
         for region in report.regions:
-            current_m = data[(item.indicator.id, region, report.period, "cancer")]
-            previous_m = data.get((item.indicator.id, region, report.previous_period, "cancer"))
-            all_m = data.get((item.indicator.id, region, report.period, "all"))
-            if "all" not in item.populations:
+            current_m = data[(item.indicator.id, region, report.period, main)]
+            previous_m = data.get((item.indicator.id, region, report.previous_period, main))
+            all_m = data.get((item.indicator.id, region, report.period, second))
+            if second not in item.populations:
                 all_m = None
             hidden = is_suppressed(current_m, minimum)
             hidden_previous = is_suppressed(previous_m, minimum)

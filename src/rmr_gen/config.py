@@ -11,8 +11,9 @@ import datetime as dt
 import difflib
 import re
 import unicodedata
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,7 @@ from rmr_gen.models import (
     Target,
     TargetRow,
 )
+from rmr_gen.names import Names
 from rmr_gen.project import REFERENCE_FILES, REPORT_ID, Project
 from rmr_gen.tomlfile import TomlDocument, read_toml
 
@@ -53,7 +55,18 @@ PARAMETER_KEYS = {"by", "values"}
 PARAMETERS = {"region": "regions", "sjukvardsregion": "sjukvårdsregioner"}
 #: ``previous = "<report-id>@<X.Y>"``: the released plan this one follows on from.
 PREVIOUS = re.compile(r"^([a-z0-9][a-z0-9-]{0,99})@((?:0|[1-9][0-9]{0,3})\.(?:0|[1-9][0-9]{0,3}))$")
-DATA_KEYS = {"files", "period", "previous_period", "regions", "decimals", "min_denominator"}
+DATA_KEYS = {
+    "files", "period", "previous_period", "regions", "decimals", "min_denominator",
+    "population", "rename", "fractions",
+}  # fmt: skip
+REGION_KEYS = {"official", "county", "code", "aliases"}
+#: Formats a data file may arrive in that are not read: what to do instead.
+OTHER_FORMATS = {
+    ".xls": "an Excel 97–2003 workbook (.xls): open it in Excel and save it as"
+    " Excel Workbook (.xlsx)",
+    ".ods": "a LibreOffice/OpenDocument spreadsheet (.ods): save it as Excel 2007–365 (.xlsx)",
+    ".numbers": "a Numbers spreadsheet: export it as Excel (.xlsx)",
+}
 DATA_KEYS |= {"previous_period_assumed"}  # why the previous period is not from the source
 DATA_SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm")
 INDICATOR_KEYS = {"id", "label", "target", "populations"}
@@ -119,6 +132,29 @@ class Reference:
     regions: tuple[str, ...]
     healthcare_regions: dict[str, tuple[str, ...]]
     files: tuple[Path, ...]
+    region_aliases: Mapping[str, str] = field(default_factory=dict)
+    indicator_aliases: Mapping[str, str] = field(default_factory=dict)
+
+    @cached_property
+    def region_names(self) -> Names:
+        """The regions, and every other way data files may name them."""
+        return Names(self.regions, self.region_aliases)
+
+    @cached_property
+    def indicator_names(self) -> Names:
+        """The indicator ids, and their labels and aliases."""
+        labels = {i.label: i.id for i in self.indicators.values()}
+        return Names(tuple(self.indicators), {**labels, **self.indicator_aliases})
+
+    def with_renames(self, renames: Iterable[tuple[str, str]]) -> Reference:
+        """This reference data and a report's ``[data.rename]`` on top of it."""
+        regions, indicators = dict(self.region_aliases), dict(self.indicator_aliases)
+        for written, name in renames:
+            if (region := self.region_names.find(name)) is not None:
+                regions[written] = region
+            elif (indicator := self.indicator_names.find(name)) is not None:
+                indicators[written] = indicator
+        return dataclasses.replace(self, region_aliases=regions, indicator_aliases=indicators)
 
 
 class _Checker:
@@ -210,6 +246,8 @@ def load_reference(project: Project, problems: Problems) -> Reference:
     organisations: dict[str, Organisation] = {}
     indicators: dict[str, Indicator] = {}
     healthcare_regions: dict[str, tuple[str, ...]] = {}
+    indicator_aliases: dict[str, str] = {}
+    region_aliases: dict[str, str] = {}
     org_doc, ind_doc, reg_doc = docs
     if org_doc:
         check = _Checker(org_doc, problems)
@@ -227,7 +265,9 @@ def load_reference(project: Project, problems: Problems) -> Reference:
             if not isinstance(entry, dict):
                 check.error((ind_id,), f"indicator '{ind_id}' must be a table")
                 continue
-            check.unknown_keys(entry, {"label", "description"}, ind_id)
+            check.unknown_keys(entry, {"label", "description", "aliases"}, ind_id)
+            for alias in check.strings(entry, "aliases", ind_id):
+                indicator_aliases[alias] = ind_id
             indicators[ind_id] = Indicator(
                 id=ind_id,
                 label=check.string(entry, "label", ind_id, required=True),
@@ -235,12 +275,50 @@ def load_reference(project: Project, problems: Problems) -> Reference:
             )
     if reg_doc:
         check = _Checker(reg_doc, problems)
-        check.unknown_keys(reg_doc.data, {"sjukvardsregioner"})
+        check.unknown_keys(reg_doc.data, {"sjukvardsregioner", "regions"})
         groups = check.table(reg_doc.data, "sjukvardsregioner")
         for name in groups:
             healthcare_regions[name] = check.strings(groups, name, "sjukvardsregioner")
     regions = tuple(r for members in healthcare_regions.values() for r in members)
-    return Reference(organisations, indicators, regions, healthcare_regions, files)
+    if reg_doc:
+        region_aliases = _region_aliases(_Checker(reg_doc, problems), regions)
+    reference = Reference(
+        organisations, indicators, regions, healthcare_regions, files,
+        region_aliases, indicator_aliases,
+    )  # fmt: skip
+    for doc, names, noun in (
+        (reg_doc, reference.region_names, "region"),
+        (ind_doc, reference.indicator_names, "indicator"),
+    ):
+        for alias, one, other in names.clashes():
+            if doc:
+                problems.error(doc.shown, f"'{alias}' names two {noun}s: '{one}' and '{other}'")
+    return reference
+
+
+def _region_aliases(check: _Checker, regions: tuple[str, ...]) -> dict[str, str]:
+    """``[regions.NAME]``: the official name, county, county code and other aliases."""
+    aliases: dict[str, str] = {}
+    for region, entry in check.table(check.doc.data, "regions").items():
+        where = ("regions", region)
+        if region not in regions:
+            check.error(
+                where, f"region '{region}' is in no sjukvårdsregion{suggest(region, regions)}"
+            )
+            continue
+        if not isinstance(entry, dict):
+            check.error(where, f"region '{region}' must be a table")
+            continue
+        check.unknown_keys(entry, REGION_KEYS, *where)
+        names = [check.string(entry, k, *where) for k in ("official", "county")]
+        code = check.string(entry, "code", *where)
+        if code and not (code.isdigit() and len(code) == 2):
+            check.error((*where, "code"), "'code' is the two-digit county code, like \"01\"")
+        elif code:
+            names += [code, code.lstrip("0")]
+        names += check.strings(entry, "aliases", *where)
+        aliases.update((name, region) for name in names if name)
+    return aliases
 
 
 def load_report(
@@ -318,10 +396,14 @@ def load_report(
     regions = check.strings(data_table, "regions", "data")
     for i, region in enumerate(regions):
         if region not in reference.regions:
+            meant = reference.region_names.find(region)
+            hint = (
+                f" (did you mean '{meant}'? report.toml names regions as tables print them)"
+                if meant
+                else suggest(region, reference.regions)
+            )
             check.error(
-                ("data", "regions"),
-                f"unknown region '{region}' in data.regions[{i + 1}]"
-                f"{suggest(region, reference.regions)}",
+                ("data", "regions"), f"unknown region '{region}' in data.regions[{i + 1}]{hint}"
             )
     decimals = check.integer(data_table, "decimals", "data")
     if decimals is not None and not 0 <= decimals <= 3:
@@ -329,8 +411,17 @@ def load_report(
     min_denominator = check.integer(data_table, "min_denominator", "data")
     if min_denominator is not None and min_denominator < 1:
         check.error(("data", "min_denominator"), "'data.min_denominator' must be at least 1")
+    population = check.string(data_table, "population", "data") or "cancer"
+    if population not in POPULATIONS:
+        check.error(
+            ("data", "population"),
+            f"'data.population' must be 'cancer' or 'all'{suggest(population, POPULATIONS)}",
+        )
+        population = "cancer"
+    renames = _renames(check, data_table, reference)
     data_files, data_sheets = [], []
-    for entry in check.strings(data_table, "files", "data"):
+    file_entries = check.strings(data_table, "files", "data")
+    for entry in file_entries:
         name, sheet = entry, ""
         if "#" in entry and entry.partition("#")[0].lower().endswith((".xlsx", ".xlsm")):
             name, _, sheet = entry.partition("#")
@@ -342,6 +433,12 @@ def load_report(
             check.error(
                 ("data", "files"),
                 f"data file '{shown}': a sheet is named only for .xlsx files (file.xlsx#Sheet)",
+            )
+        elif Path(name).suffix.lower() in OTHER_FORMATS:
+            check.error(
+                ("data", "files"),
+                f"data file '{shown}' is {OTHER_FORMATS[Path(name).suffix.lower()]}"
+                " and name that file here",
             )
         elif file is None and why == "not found":
             check.error(("data", "files"), f"data file '{shown}' not found in data/")
@@ -370,7 +467,8 @@ def load_report(
     if not isinstance(example_data, bool):
         check.error(("example_data",), "'example_data' must be true or false")
         example_data = False
-    indicators = _indicators(check, data, reference)
+    indicators = _indicators(check, data, reference, population)
+    fractions = _fractions(check, data_table, file_entries)
     tables = _tables(check, data, reference, substitutions)
     charts = _charts(check, data, substitutions)
     contents = _contents(check, data, folder, tables, charts)
@@ -380,7 +478,7 @@ def load_report(
         for key, value in (("period", period), ("previous_period", previous_period)):
             if not value:
                 check.error(("data",), f"'data.{key}' is required for tables and charts of data")
-        if not data_files:
+        if not file_entries:
             check.error(("data",), "'data.files' is required for tables and charts of data")
         if not regions and not parameter:
             check.error(("data",), "'data.regions' is required for tables and charts of data")
@@ -421,11 +519,52 @@ def load_report(
         changes=check.strings(data, "changes"),
         history=_history(check, data),
         data_sheets=tuple(data_sheets),
+        population=population,
+        renames=renames,
+        fraction_files=tuple(f for f in (*data_files, *previous_files) if f.name in fractions),
         min_denominator=5 if min_denominator is None else min_denominator,
         decimals=decimals or 0,
         tables=tables,
         charts=charts,
     )
+
+
+def _renames(
+    check: _Checker, table: dict[str, Any], reference: Reference
+) -> tuple[tuple[str, str], ...]:
+    """``[data.rename]``: a name as the data files write it = the region or indicator."""
+    renames = check.table(table, "rename") if "rename" in table else {}
+    result = []
+    for written, name in renames.items():
+        where = ("data", "rename", written)
+        if not isinstance(name, str) or not name.strip():
+            check.error(where, f"'data.rename.{written}' must name a region or an indicator")
+        elif (
+            reference.region_names.find(name) is None
+            and reference.indicator_names.find(name) is None
+        ):
+            known = [*reference.regions, *reference.indicators]
+            check.error(
+                where,
+                f"'{name}' in data.rename is neither a region nor an indicator"
+                f"{suggest(name, known)} (see data/regions.toml and data/indicators.toml)",
+            )
+        else:
+            result.append((written, name.strip()))
+    return tuple(result)
+
+
+def _fractions(check: _Checker, table: dict[str, Any], files: tuple[str, ...]) -> set[str]:
+    """``data.fractions``: the data files whose ``value`` is a fraction (0,514 = 51,4 %)."""
+    names = check.strings(table, "fractions", "data")
+    listed = {entry.partition("#")[0] for entry in files}
+    for name in names:
+        if name not in listed:
+            check.error(
+                ("data", "fractions"),
+                f"'{name}' in data.fractions is not one of data.files{suggest(name, listed)}",
+            )
+    return {Path(name).name for name in names if name in listed}
 
 
 def _limits(check: _Checker, data: dict[str, Any]) -> Limits:
@@ -609,7 +748,7 @@ def _target(check: _Checker, value: Any, *where: str | int) -> Target | None:
 
 
 def _indicators(
-    check: _Checker, data: dict[str, Any], reference: Reference
+    check: _Checker, data: dict[str, Any], reference: Reference, population: str = "cancer"
 ) -> tuple[ReportIndicator, ...]:
     entries = data.get("indicators", [])
     if not isinstance(entries, list):
@@ -637,12 +776,20 @@ def _indicators(
         seen.add(ind_id)
         target = _target(check, entry["target"], *where, "target") if "target" in entry else None
         populations = check.strings(entry, "populations", *where) or POPULATIONS
-        for population in populations:
-            if population not in POPULATIONS:
+        for name in populations:
+            if name not in POPULATIONS:
                 check.error(
                     (*where, "populations"),
-                    f"unknown population '{population}' (use 'cancer' or 'all')",
+                    f"unknown population '{name}' (use 'cancer' or 'all')",
                 )
+        if population not in populations and all(p in POPULATIONS for p in populations):
+            check.error(
+                (*where, "populations"),
+                f"indicator '{ind_id}' has no '{population}' values, but Tabell 1's first"
+                f" column and the chart show data.population = '{population}':"
+                f" add '{population}' to its populations, or set data.population ="
+                f" '{populations[0]}' for the whole report",
+            )
         if indicator is not None:
             label = check.string(entry, "label", *where) or indicator.label
             result.append(ReportIndicator(indicator, label, target, tuple(populations)))

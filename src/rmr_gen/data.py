@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from pathlib import Path
+from typing import Any
 
 from rmr_gen.config import Reference
 from rmr_gen.errors import Location, Problem, Problems
@@ -34,13 +35,18 @@ __all__ = [
 
 
 def validate_file(
-    path: Path, shown: str, reference: Reference, problems: Problems, sheet: str = ""
+    path: Path,
+    shown: str,
+    reference: Reference,
+    problems: Problems,
+    sheet: str = "",
+    fractions: bool = False,
 ) -> Valid | None:
     """Read and check one data file (or sheet); ``None`` if it cannot be read at all."""
     table = read_table(path, shown, problems, sheet, KNOWN)
     if table is None:
         return None
-    return validate(table, reference, problems)
+    return validate(table, reference, problems, fractions)
 
 
 def read_measurements(
@@ -50,18 +56,44 @@ def read_measurements(
     problems: Problems,
     invalid: set[Key] | None = None,
     sheet: str = "",
+    fractions: bool = False,
 ) -> list[Measurement]:
     """Every valid row of one data file; problems for the others.
 
     Rows whose key is readable but whose value is not go into ``invalid``, so
     that the cell is not reported a second time as missing.
     """
-    valid = validate_file(path, shown, reference, problems, sheet)
+    valid = validate_file(path, shown, reference, problems, sheet, fractions)
     if valid is None:
         return []
     if invalid is not None:
         invalid |= valid.invalid
+    return _measurements(valid.frame, shown, valid.sheet)
+
+
+def select(
+    valid: Valid,
+    shown: str,
+    indicators: Collection[str],
+    regions: Collection[str],
+    periods: Collection[str],
+) -> list[Measurement]:
+    """The measurements of ``valid`` in the given indicators, regions and periods,
+    every row that repeats another row's key (so that it is reported) and the first
+    row of each period (so that the periods of the file can be named): only these
+    become objects, not the million rows of a national file."""
     frame = valid.frame
+    keys = list(REQUIRED)
+    wanted = (
+        frame["indicator"].isin(indicators)
+        & frame["region"].isin(regions)
+        & frame["period"].isin(periods)
+    ) | frame.duplicated(subset=keys, keep=False)
+    wanted |= ~frame["period"].duplicated()  # a row of each period: which ones the file has
+    return _measurements(frame[wanted.to_numpy()], shown, valid.sheet)
+
+
+def _measurements(frame: Any, shown: str, sheet: str | None) -> list[Measurement]:
     return [
         Measurement(
             indicator,
@@ -73,7 +105,7 @@ def read_measurements(
             int(line),
             None if math.isnan(numerator) else int(numerator),
             None if math.isnan(denominator) else int(denominator),
-            valid.sheet,
+            sheet,
         )
         for indicator, region, period, population, value, numerator, denominator, line in zip(
             frame["indicator"].tolist(),
@@ -89,31 +121,32 @@ def read_measurements(
     ]
 
 
-def to_cache(measurements: list[Measurement], problems: Problems) -> bytes:
-    """One file's measurements and notes, for the cache."""
+def encode_used(used: dict[Key, Measurement], notes: Iterable[Problem]) -> bytes:
+    """The measurements a report uses and the notes its data gave, for the cache."""
     rows = [
-        [m.indicator, m.region, m.period, m.population, m.value, m.line, m.numerator,
+        [m.indicator, m.region, m.period, m.population, m.value, m.path, m.line, m.numerator,
          m.denominator, m.sheet]
-        for m in measurements
+        for m in used.values()
     ]  # fmt: skip
-    notes = [
-        [p.message, p.location.line, p.location.column, p.location.sheet] for p in problems.notes
+    kept = [
+        [p.location.path, p.location.line, p.location.column, p.location.sheet, p.message]
+        for p in notes
     ]
-    return json.dumps({"rows": rows, "notes": notes}, ensure_ascii=False).encode()
+    return json.dumps({"rows": rows, "notes": kept}, ensure_ascii=False).encode()
 
 
-def from_cache(content: bytes, shown: str) -> tuple[list[Measurement], list[Problem]]:
-    """What :func:`to_cache` stored: measurements and notes."""
+def decode_used(content: bytes) -> tuple[dict[Key, Measurement], list[Problem]]:
+    """What :func:`encode_used` stored."""
     stored = json.loads(content)
-    measurements = [
-        Measurement(*row[:4], row[4], shown, row[5], *row[6:])  # type: ignore[arg-type]
-        for row in stored["rows"]
-    ]
+    used = {}
+    for row in stored["rows"]:
+        m = Measurement(*row)
+        used[(m.indicator, m.region, m.period, m.population)] = m
     notes = [
-        Problem(Location(shown, line, column, sheet), message, "note")
-        for message, line, column, sheet in stored["notes"]
+        Problem(Location(path, line, column, sheet), message, "note")
+        for path, line, column, sheet, message in stored["notes"]
     ]
-    return measurements, notes
+    return used, notes
 
 
 def report_duplicates(measurements: Iterable[Measurement], problems: Problems) -> None:
@@ -150,26 +183,68 @@ def load_report_data(
     """
     measurements: list[Measurement] = []
     invalid: set[Key] = set()
+    errors_before = len(problems.errors)
     for path, sheet in report.data_sources:
         found_here, invalid_here = read(path, sheet)
         measurements.extend(found_here)
         invalid |= invalid_here
+    file_errors = len(problems.errors) > errors_before
     report_duplicates(measurements, problems)
     found = {(m.indicator, m.region, m.period, m.population): m for m in measurements}
     used: dict[Key, Measurement] = {}
+    missing: list[tuple[Key, str]] = []
+    needed = 0
     for item in report.indicators:
         for region in report.regions:
             for period, populations in (
                 (report.period, item.populations),
-                (report.previous_period, ("cancer",)),
+                (report.previous_period, (report.population,)),
             ):
                 for population in populations:
                     key = (item.indicator.id, region, period, population)
+                    needed += 1
                     if key in found:
                         used[key] = found[key]
                     elif key not in invalid:
-                        problems.error(
-                            where,
-                            f"{region}, {item.label}, {period}, {population}: missing",
-                        )
+                        missing.append((key, f"{region}, {item.label}, {period}, {population}"))
+    _report_missing(report, measurements, missing, needed, file_errors, where, problems)
     return used
+
+
+def _report_missing(
+    report: Report,
+    measurements: list[Measurement],
+    missing: list[tuple[Key, str]],
+    needed: int,
+    file_errors: bool,
+    where: str,
+    problems: Problems,
+) -> None:
+    """The cells the report needs but the data lacks: a line per cell when the data
+    was read without errors, else one line that counts them (the errors above are
+    the cause); a period the data does not have at all is one line with the periods
+    it has."""
+    if not missing:
+        return
+    periods = sorted({m.period for m in measurements})
+    absent = [
+        (key, period)
+        for key, period in (("period", report.period), ("previous_period", report.previous_period))
+        if measurements and period not in periods and any(k[2] == period for k, _ in missing)
+    ]
+    for key, period in absent:
+        problems.error(
+            where,
+            f"no valid row has the period {period} (data.{key}); the data has {', '.join(periods)}",
+        )
+    rest = [(k, text) for k, text in missing if k[2] not in {p for _, p in absent}]
+    if not file_errors:
+        for _, text in rest:
+            problems.error(where, f"{text}: missing")
+        return
+    if rest:
+        problems.error(
+            where,
+            f"{len(rest)} of the {needed} values the report needs are missing"
+            f" as a consequence of the errors above",
+        )

@@ -9,6 +9,11 @@ from pathlib import Path
 POPULATIONS = ("cancer", "all")
 
 
+def other_population(population: str) -> str:
+    """The population of Tabell 1's second column."""
+    return "all" if population == "cancer" else "cancer"
+
+
 @dataclass(frozen=True)
 class Organisation:
     """Who publishes a document; printed in the page footer."""
@@ -141,6 +146,9 @@ class Report:
     previous_data_files: tuple[Path, ...] = ()  # its data snapshot: the previous period's rows
     data_sheets: tuple[str, ...] = ()  # per data file: a sheet of a workbook, "" for the first
     min_denominator: int = 5  # fewer cases than this: the cell is suppressed
+    population: str = "cancer"  # Tabell 1's first column and the chart; the other is second
+    renames: tuple[tuple[str, str], ...] = ()  # [data.rename]: name in the data, name here
+    fraction_files: tuple[Path, ...] = ()  # data files (and their snapshots) holding fractions
     decimals: int = 0
     changes: tuple[str, ...] = ()  # "Förändringar sedan föregående version", one per line
     history: tuple[HistoryEntry, ...] = ()
@@ -192,7 +200,7 @@ class SummaryRow:
     region: str
     current: float | None  # None only when suppressed
     change: float | None  # None when either period is suppressed or has no value
-    current_all: float | None
+    current_all: float | None  # the second column: the population other than the report's
     previous: float | None
     current_suppressed: bool = False  # fewer cases than the report's min_denominator
     previous_suppressed: bool = False

@@ -102,25 +102,61 @@ def read_csv(path: Path, shown: str, problems: Problems) -> Table | None:
     if not newlines:
         raw = raw.replace(b"\r", b"\n")  # old Mac line ends
         newlines = raw.count(b"\n")
+    if is_mac_roman(raw):
+        raw = raw.decode("mac_roman").encode("utf-8")
+        problems.note(
+            shown,
+            'read as Mac Roman text (Excel for Mac\'s "CSV (Macintosh)"); save as'
+            " CSV UTF-8 to be sure of å, ä and ö",
+        )
+    skipped = 0
+    declared = _SEP_LINE.match(raw)
+    if declared:  # Excel's "sep=;" line names the separator; the header is below it
+        skipped = 1
+        raw = raw[declared.end() :]
+        newlines -= 1
+        if not raw.strip():
+            problems.error(shown, "no header line below the 'sep=' line", 2)
+            return None
     end = raw.find(b"\n")
     header_text = decode_lenient(raw[: end if end >= 0 else len(raw)])
     if not header_text.strip():
-        problems.error(shown, "the first line is empty (a header line is expected)", 1)
+        problems.error(shown, "the first line is empty (a header line is expected)", 1 + skipped)
         return None
-    sep = _separator(header_text)
+    sep = declared.group(1).decode() if declared else _separator(header_text)
     headers = tuple(h.strip() for h in header_text.rstrip("\r").split(sep))
     table = None
     if b'"' not in raw:
-        table = _read_fast(raw, newlines, sep, headers, shown)
+        table = _read_fast(raw, newlines, sep, headers, shown, skipped)
     if table is None:
-        text = _decode_or_report(raw, shown, problems)
+        text = _decode_or_report(raw, shown, problems, skipped)
         if text is None:
             return None
-        table = _read_rows(text, sep, shown, problems)
+        table = _read_rows(text, sep, shown, problems, skipped)
     if table is not None and table.frame.empty:
-        problems.error(shown, "no data rows below the header", 1)
+        problems.error(shown, "no data rows below the header", 1 + skipped)
         return None
     return table
+
+
+_SEP_LINE = re.compile(rb"^(?:\xef\xbb\xbf)?sep=([;,\t|])[ \t]*\r?\n", re.IGNORECASE)
+_ASCII = bytes(range(0x80))
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]+")
+_SWEDISH = frozenset("åäöÅÄÖéü–")
+
+
+def is_mac_roman(raw: bytes) -> bool:
+    """Text from Excel for Mac's "CSV (Macintosh)": not UTF-8, and its bytes above
+    ASCII are more often Swedish letters (and en dashes) read as Mac Roman than read
+    as Windows-1252 (where Mac Roman's ä, ö, å are Š, š, Œ)."""
+    high = raw.translate(None, _ASCII)
+    if not high or _UTF8_SEQUENCE.search(raw):
+        return False  # ASCII, or (partly) UTF-8: read, or reported, as such
+
+    def swedish(codec: str) -> int:
+        return sum(c in _SWEDISH for c in high.decode(codec, errors="replace"))
+
+    return swedish("mac_roman") > swedish("cp1252")
 
 
 def _mixed(raw: bytes) -> bool:
@@ -129,12 +165,12 @@ def _mixed(raw: bytes) -> bool:
     return _UTF8_LETTER.search(raw) is not None
 
 
-def _decode_or_report(raw: bytes, shown: str, problems: Problems) -> str | None:
+def _decode_or_report(raw: bytes, shown: str, problems: Problems, skipped: int = 0) -> str | None:
     """The text of the file, or ``None`` with the line where it stops being readable."""
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
+        line = raw[: exc.start].count(b"\n") + 1 + skipped
         if _mixed(raw):
             problems.error(
                 shown,
@@ -150,7 +186,7 @@ def _decode_or_report(raw: bytes, shown: str, problems: Problems) -> str | None:
             shown,
             f"cannot read the text: byte 0x{raw[exc.start]:02X} is neither UTF-8 nor"
             " Windows-1252 (save as CSV UTF-8)",
-            raw[: exc.start].count(b"\n") + 1,
+            raw[: exc.start].count(b"\n") + 1 + skipped,
         )
         return None
 
@@ -167,7 +203,7 @@ _NUMBER_COLUMNS = frozenset({"value", "numerator", "denominator"})
 
 
 def _read_fast(
-    raw: bytes, newlines: int, sep: str, headers: tuple[str, ...], shown: str
+    raw: bytes, newlines: int, sep: str, headers: tuple[str, ...], shown: str, skipped: int = 0
 ) -> Table | None:
     """Well-formed CSV without quotes, straight through pandas' C parser, every column
     as categories (distinct texts and codes); ``None`` if a line is not well-formed.
@@ -209,21 +245,46 @@ def _read_fast(
         try:
             # Plain "utf-8" keeps pandas on its C decoder ("utf-8-sig" goes through
             # Python's); a BOM only touches the header row, which is replaced by names.
-            frame = pd.read_csv(io.BytesIO(raw), encoding="utf-8", **options)
+            frame = _read_chunks(raw, "utf-8", options)
         except UnicodeDecodeError:
             if _mixed(raw) or any(byte in raw for byte in _NOT_CP1252):
                 return None  # not Windows-1252 (throughout) either: the slow path says where
-            frame = pd.read_csv(io.BytesIO(raw), encoding="cp1252", **options)
+            frame = _read_chunks(raw, "cp1252", options)
     except pd.errors.ParserError:
         return None
     if len(frame) != lines - 1:
         return None
-    frame = frame.astype("category")  # the number columns, read as text
-    frame["_line"] = range(2, len(frame) + 2)
-    return Table(_drop_empty_rows(frame), headers, shown)
+    frame["_line"] = range(2 + skipped, len(frame) + 2 + skipped)
+    return Table(_drop_empty_rows(frame), headers, shown, header_line=1 + skipped)
 
 
-def _read_rows(text: str, sep: str, shown: str, problems: Problems) -> Table | None:
+CHUNK = 200_000  # rows read at a time: the number columns' texts of a chunk are objects
+
+
+def _read_chunks(raw: bytes, encoding: str, options: dict[str, Any]) -> pd.DataFrame:
+    """``pandas.read_csv`` a chunk at a time, each made categories at once, so that
+    only one chunk's number texts are ever Python strings (a million rows would
+    take three million of them)."""
+    import pandas as pd
+    from pandas.api.types import union_categoricals
+
+    chunks = [
+        chunk.astype("category")
+        for chunk in pd.read_csv(io.BytesIO(raw), encoding=encoding, chunksize=CHUNK, **options)
+    ]
+    if len(chunks) == 1:
+        return chunks[0]
+    return pd.DataFrame(
+        {
+            name: union_categoricals([chunk[name] for chunk in chunks], ignore_order=True)
+            for name in options["names"]
+        }
+    )
+
+
+def _read_rows(
+    text: str, sep: str, shown: str, problems: Problems, skipped: int = 0
+) -> Table | None:
     """Row by row with the csv module: quoted fields, and every line with too few or
     too many fields named."""
     import csv
@@ -237,7 +298,16 @@ def _read_rows(text: str, sep: str, shown: str, problems: Problems) -> Table | N
     start = 1
     try:
         for record in reader:
-            line, start = start, reader.line_num + 1
+            line, start = start + skipped, reader.line_num + 1
+            if any("\n" in field or "\r" in field for field in record):
+                end = reader.line_num + skipped
+                problems.error(
+                    shown,
+                    f'a quote (") opened on this line is not closed on it (the field runs'
+                    f" on to line {end}): close it or remove it",
+                    line,
+                )
+                return None
             if not headers:
                 headers = tuple(h.strip() for h in record)
                 continue
@@ -249,12 +319,12 @@ def _read_rows(text: str, sep: str, shown: str, problems: Problems) -> Table | N
             rows.append(record)
             lines.append(line)
     except csv.Error as exc:
-        problems.error(shown, f"cannot read CSV: {exc}", reader.line_num)
+        problems.error(shown, f"cannot read CSV: {exc}", reader.line_num + skipped)
         return None
     names = [f"c{i}" for i in range(1, len(headers) + 1)]
     frame = pd.DataFrame(rows, columns=names, dtype=str) if rows else pd.DataFrame(columns=names)
     frame["_line"] = lines
-    return Table(_drop_empty_rows(frame), headers, shown)
+    return Table(_drop_empty_rows(frame), headers, shown, header_line=1 + skipped)
 
 
 def codes_and_texts(series: pd.Series) -> tuple[Any, Any]:
@@ -294,12 +364,16 @@ def _cell_text(value: Any, number_format: str) -> str:
     if isinstance(value, bool):
         return str(value).upper()
     if isinstance(value, int | float):
-        if "%" in (number_format or ""):
+        percent = "%" in (number_format or "")
+        if percent:
             value = round(value * 100, 10)
         if isinstance(value, float) and value.is_integer():
-            return str(int(value))
-        return repr(value) if isinstance(value, float) else str(value)
+            value = int(value)
+        text = repr(value) if isinstance(value, float) else str(value)
+        return text + "%" if percent else text
     if hasattr(value, "isoformat"):
+        if hasattr(value, "hour") and not (value.hour or value.minute or value.second):
+            value = value.date()  # a date cell: as Excel shows it, without 00:00:00
         return value.isoformat()
     return str(value)
 
@@ -351,7 +425,9 @@ def read_xlsx(
                 f" sheets: {', '.join(names)}",
             )
             return None
-        name = sheet or names[0]
+        name = sheet or _first_visible(workbook, shown, problems)
+        if name is None:
+            return None
         rows = _sheet_rows(workbook[name])
     finally:
         workbook.close()
@@ -380,6 +456,10 @@ def read_xlsx(
                 )
         data.append([texts.get(c, "") for c in range(first, last + 1)])
         lines.append(number)
+    if any(len(texts) < last - first + 1 for _, texts in rows[at + 1 :]) and _unsaved_formulas(
+        path, name, {n for n, _ in rows[at + 1 :]}, rows, first, last, shown, problems
+    ):
+        return None
     columns = [f"c{c}" for c in range(first, last + 1)]
     frame = pd.DataFrame(data or None, columns=columns, dtype=str)
     frame["_line"] = lines
@@ -387,3 +467,71 @@ def read_xlsx(
         problems.error(shown, "no data rows below the header", header_row, sheet=name)
         return None
     return Table(frame, headers, shown, name, header_row, first)
+
+
+def _first_visible(workbook: Any, shown: str, problems: Problems) -> str | None:
+    """The sheet read when none is named: the first visible one (a hidden sheet holds
+    what the editor does not see, such as last year's numbers), said in a note when
+    the workbook has other sheets."""
+    sheets = workbook.worksheets
+    visible = [ws.title for ws in sheets if getattr(ws, "sheet_state", "visible") == "visible"]
+    if not visible:
+        problems.error(shown, "every sheet of the workbook is hidden: name one (file.xlsx#Sheet)")
+        return None
+    name = visible[0]
+    others = [
+        f"'{ws.title}'" + ("" if ws.title in visible else " (hidden)")
+        for ws in sheets
+        if ws.title != name
+    ]
+    if others:
+        problems.note(
+            shown,
+            f"read sheet '{name}', the first visible one; the workbook also has"
+            f" {', '.join(others)} (name a sheet with file.xlsx#Sheet in data.files)",
+            sheet=name,
+        )
+    return name
+
+
+def _unsaved_formulas(
+    path: Path,
+    sheet: str,
+    data_rows: set[int],
+    rows: list[tuple[int, dict[int, str]]],
+    first: int,
+    last: int,
+    shown: str,
+    problems: Problems,
+) -> bool:
+    """Whether empty cells of the table are formulas whose value was never saved (a
+    workbook written by a program, not opened in Excel since): then say so once."""
+    from openpyxl import load_workbook
+
+    filled = {(number, column) for number, texts in rows for column in texts}
+    workbook = load_workbook(path, read_only=True, data_only=False)
+    try:
+        found = [
+            (cell.row, cell.column, str(cell.value))
+            for cells in workbook[sheet].iter_rows(min_col=first, max_col=last)
+            for cell in cells
+            if getattr(cell, "row", None) in data_rows
+            and isinstance(cell.value, str)
+            and cell.value.startswith("=")
+            and (cell.row, cell.column) not in filled
+        ]
+    finally:
+        workbook.close()
+    if not found:
+        return False
+    row, column, formula = found[0]
+    more = f" (and {len(found) - 1} more cells like it)" if len(found) > 1 else ""
+    problems.error(
+        shown,
+        f"formula {formula} has no saved value{more}: open the workbook in Excel or"
+        " LibreOffice and save it, so that the values are stored with the formulas",
+        row,
+        column,
+        sheet,
+    )
+    return True

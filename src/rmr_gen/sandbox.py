@@ -70,6 +70,7 @@ def report_view(report: Report, shown: Callable[[Path], str]) -> Report:
         folder=shown(report.folder),  # type: ignore[arg-type]
         data_files=tuple(shown(p) for p in report.data_files),  # type: ignore[arg-type]
         previous_data_files=tuple(shown(p) for p in report.previous_data_files),  # type: ignore[arg-type]
+        fraction_files=tuple(shown(p) for p in report.fraction_files),  # type: ignore[arg-type]
     )
 
 

@@ -6,7 +6,11 @@ or a message, applied once per *distinct* cell text (a national file has a few
 dozen regions and indicators but a million rows), then spread back to the rows
 with numpy. Checks across columns (numerator ≤ denominator, value agrees with
 the counts) are vectorised; only rows that fail are looked at one by one, to
-word their messages. Problems come out sorted by line and column.
+word their messages. Problems come out sorted by line and column: names and
+periods one line per distinct text (with its count of rows), other cells one
+line per row, and a kind of problem in more than LIMIT rows of a column as one
+line that summarises them, after the others. Values that look like fractions
+of 1 (0,514 for 51,4 %) are refused unless the file is declared to hold them.
 
 Not pandera itself: its lazy failure cases would have to be translated back
 into these messages cell by cell, and the text-to-number step, where most
@@ -22,9 +26,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from rmr_gen.config import Reference, normalise_period, suggest
+from rmr_gen.config import Reference, normalise_period
 from rmr_gen.errors import Problems
 from rmr_gen.models import POPULATIONS
+from rmr_gen.names import Names
+from rmr_gen.names import key as name_key
 from rmr_gen.readers import Table, codes_and_texts
 
 if TYPE_CHECKING:
@@ -65,65 +71,144 @@ def parse_number(text: str) -> float | None:
 
 
 def decimals_of(text: str) -> int:
-    """Digits after the decimal mark as written: ``51,25`` → 2."""
-    cleaned = text.strip().translate(_SPACES)
+    """Digits after the decimal mark as written: ``51,25`` → 2 (``51,25 %`` too)."""
+    cleaned = text.strip().removesuffix("%").translate(_SPACES)
     mark = max(cleaned.rfind(","), cleaned.rfind("."))
     return len(cleaned) - mark - 1 if mark >= 0 else 0
 
 
+#: A whole number with one kind of thousands separator: 3,000 / 3.000 / 12,345,678.
+_THOUSANDS = re.compile(r"^[1-9]\d{0,2}(?P<sep>[.,])\d{3}(?:(?P=sep)\d{3})*$")
+
+
+def parse_count(text: str) -> tuple[float | None, bool]:
+    """A count as written, and whether a ``,`` or ``.`` in it was read as a thousands
+    separator. Counts are whole numbers, so ``3,000`` and ``3.000`` are 3000 (never
+    3); ``3 000`` with a space, no-break or narrow no-break space is 3000 too."""
+    stripped = text.strip()
+    if _THOUSANDS.match(stripped):
+        return float(stripped.replace(",", "").replace(".", "")), True
+    return parse_number(stripped), False
+
+
 Parse = Callable[[str], tuple[Any, str | None]]
-LIMIT = 20  # rows worded one by one per distinct problem; the rest are counted on one line
+LIMIT = 10  # rows worded one by one per kind of problem; more are summarised on one line
+
+#: The plural of each kind of problem, for the line that summarises many of them.
+GROUPS = {
+    "not a number": "values that are not numbers",
+    "outside": "values outside 0–100",
+    "fraction": "values that look like fractions of 1",
+    "over one": "values greater than 1 in a file of fractions",
+    "count": "counts that are not whole numbers ≥ 0",
+    "no value": "rows without a value",
+    "half": "rows with only one of numerator and denominator",
+    "zero": "rows with denominator 0",
+    "over": "rows with numerator greater than denominator",
+    "disagree": "values that do not match numerator/denominator",
+}
+
+
+class Flaw(str):
+    """A cell's message, and the kind of problem it is (a key of :data:`GROUPS`)."""
+
+    kind: str = ""
+
+    def __new__(cls, message: str, kind: str = "") -> Flaw:
+        flaw = super().__new__(cls, message)
+        flaw.kind = kind
+        return flaw
 
 
 @dataclass(frozen=True)
 class Column:
-    """One column of the schema: how a cell's text becomes a value, or a message."""
+    """One column of the schema: how a cell's text becomes a value, or a message.
+
+    ``named`` columns (names and periods) get one message per distinct text; the
+    other columns one per row, grouped by the kind of problem when there are many.
+    """
 
     name: str
     parse: Parse
     numeric: bool = False
+    named: bool = False
 
 
-def _choice(name: str, known: Any) -> Parse:
+def _choice(name: str, names: Names) -> Parse:
     def parse(text: str) -> tuple[Any, str | None]:
         text = text.strip()
         if not text:
             return None, f"no {name} (empty cell)"
-        if text in known:
-            return text, None
-        return None, f"unknown {name} '{text}'{suggest(text, known)}"
+        found = names.find(text)
+        if found is not None:
+            return found, None
+        return None, f"unknown {name} '{text}'{names.suggest(text)}"
 
     return parse
 
 
+_EXCEL_DATE = re.compile(r"^(\d{4})-\d\d-\d\d(?:[T ]00:00(?::00)?)?$")
+_SHORT_SPAN = re.compile(r"^(\d{4})\s*[/–—-]\s*(\d{2})$")
+
+
 def _period(text: str) -> tuple[Any, str | None]:
-    if not text.strip():
+    text = text.strip()
+    if not text:
         return None, "no period (empty cell)"
     period = normalise_period(text)
-    if period is None:
-        return None, f"period '{text.strip()}' must be a year or years like 2022–2023"
-    return period, None
+    if period is not None:
+        return period, None
+    if date := _EXCEL_DATE.match(text):
+        return None, (
+            f"period '{text}' is a date: the spreadsheet turned the year into a date"
+            f" (format the column as text and write {date.group(1)})"
+        )
+    if span := _SHORT_SPAN.match(text):
+        start = int(span.group(1))
+        end = start // 100 * 100 + int(span.group(2))
+        if end > start:
+            return None, f"period '{text}' must be written in full: {start}–{end}"
+    return None, f"period '{text}' must be a year or years like 2022–2023"
+
+
+_POPULATION_NAMES = {
+    "cancer": "cancer", "cancerdiagnoser": "cancer", "cancer diagnoses": "cancer",
+    "all": "all", "alla": "all", "alla diagnoser": "all", "samtliga": "all",
+    "samtliga diagnoser": "all", "all diagnoses": "all",
+}  # fmt: skip
 
 
 def _population(text: str) -> tuple[Any, str | None]:
-    population = text.strip().lower()
+    population = _POPULATION_NAMES.get(name_key(text))
     if population in POPULATIONS:
         return population, None
-    if not population:
+    if not text.strip():
         return None, "no population (empty cell): 'cancer' or 'all'"
     return None, f"population '{text.strip()}' must be 'cancer' or 'all'"
 
 
-def _value(text: str) -> tuple[Any, str | None]:
-    text = text.strip()
-    if not text:
-        return math.nan, None
-    value = parse_number(text.removesuffix("%"))
-    if value is None:
-        return math.nan, f"value '{text}' is not a number"
-    if not 0 <= value <= 100:
-        return math.nan, f"value {text} is outside 0–100 (a percentage)"
-    return value, None
+def _value(fractions: bool) -> Parse:
+    def parse(text: str) -> tuple[Any, str | None]:
+        text = text.strip()
+        if not text:
+            return math.nan, None
+        percent = text.endswith("%")
+        value = parse_number(text.removesuffix("%"))
+        if value is None:
+            return math.nan, Flaw(f"value '{text}' is not a number", "not a number")
+        if fractions and not percent:
+            if not 0 <= value <= 1:
+                return math.nan, Flaw(
+                    f"value {text} is greater than 1, but data.fractions says this file's"
+                    " values are fractions of 1 (0,514 = 51,4 %)",
+                    "over one",
+                )
+            value = round(value * 100, 10)
+        if not 0 <= value <= 100:
+            return math.nan, Flaw(f"value {text} is outside 0–100 (a percentage)", "outside")
+        return value, None
+
+    return parse
 
 
 def _count(name: str) -> Parse:
@@ -131,22 +216,23 @@ def _count(name: str) -> Parse:
         text = text.strip()
         if not text:
             return math.nan, None
-        number = parse_number(text)
+        number, _ = parse_count(text)
         if number is None or number < 0 or number != int(number):
-            return math.nan, f"{name} '{text}' must be a whole number ≥ 0"
+            return math.nan, Flaw(f"{name} '{text}' must be a whole number ≥ 0", "count")
         return number, None
 
     return parse
 
 
-def schema(reference: Reference) -> tuple[Column, ...]:
-    """The columns of indicator data, checked against the shared reference data."""
+def schema(reference: Reference, fractions: bool = False) -> tuple[Column, ...]:
+    """The columns of indicator data, checked against the shared reference data.
+    With ``fractions`` a value without ``%`` is a fraction of 1 (0,514 = 51,4 %)."""
     return (
-        Column("indicator", _choice("indicator", reference.indicators)),
-        Column("region", _choice("region", reference.regions)),
-        Column("period", _period),
-        Column("population", _population),
-        Column("value", _value, numeric=True),
+        Column("indicator", _choice("indicator", reference.indicator_names), named=True),
+        Column("region", _choice("region", reference.region_names), named=True),
+        Column("period", _period, named=True),
+        Column("population", _population, named=True),
+        Column("value", _value(fractions), numeric=True),
         Column("numerator", _count("numerator"), numeric=True),
         Column("denominator", _count("denominator"), numeric=True),
     )
@@ -273,9 +359,186 @@ def _columns(table: Table, problems: Problems) -> dict[str, int] | None:
     return found if ok else None
 
 
-def validate(table: Table, reference: Reference, problems: Problems) -> Valid | None:
+class _Found:
+    """The problems of one file, worded: single rows, then summaries of many."""
+
+    def __init__(
+        self,
+        lines: np.ndarray,
+        positions: dict[str, int],
+        headers: dict[str, str],
+        named: set[str],
+    ) -> None:
+        self.lines = lines
+        self.positions = positions
+        self.headers = headers
+        self.named = named  # columns worded per distinct text
+        self.single: list[tuple[int, int, str]] = []
+        self.grouped: list[tuple[int, int, str]] = []
+
+    def rows(self, mask: np.ndarray, name: str, message: Callable[[int], str], kind: str) -> None:
+        """Each row of ``mask`` on its own line; more than LIMIT on one line together."""
+        import numpy as np
+
+        rows = np.flatnonzero(mask)
+        if not len(rows):
+            return
+        column = self.positions.get(name, 0)
+        if len(rows) <= LIMIT:
+            self.single.extend((int(self.lines[r]), column, message(int(r))) for r in rows)
+            return
+        first, last = int(self.lines[rows[0]]), int(self.lines[rows[-1]])
+        what = GROUPS.get(kind, "rows with this problem")
+        self.grouped.append(
+            (
+                first,
+                column,
+                f"{len(rows)} {what} in column '{self.headers.get(name, name)}',"
+                f" lines {first}–{last}; first: {message(int(rows[0]))}",
+            )
+        )
+
+    def cells(self, name: str, cell: _Cells) -> None:
+        """The bad cells of a column: per distinct text for names, else per kind."""
+        import numpy as np
+
+        if not cell.bad.any():
+            return
+        if name in self.named:
+            bad_codes = cell.codes[cell.bad]
+            rows = np.flatnonzero(cell.bad)
+            distinct, first_at, counts = np.unique(bad_codes, return_index=True, return_counts=True)
+            last_at = len(bad_codes) - 1 - np.unique(bad_codes[::-1], return_index=True)[1]
+            by_message: dict[str, list[int]] = {}
+            for code, first, last, count in zip(distinct, first_at, last_at, counts, strict=True):
+                entry = by_message.setdefault(str(cell.messages[code]), [0, len(rows), -1])
+                entry[0] += int(count)
+                entry[1] = min(entry[1], int(first))
+                entry[2] = max(entry[2], int(last))
+            column = self.positions.get(name, 0)
+            for message, (count, first, last) in by_message.items():
+                line = int(self.lines[rows[first]])
+                if count > 1:
+                    message += f": {count} rows, lines {line}–{int(self.lines[rows[last]])}"
+                self.single.append((line, column, message))
+            return
+        kinds = np.array([getattr(m, "kind", "") for m in cell.messages], dtype=object)
+        row_kinds = kinds[cell.codes]
+        for kind in dict.fromkeys(kinds[np.unique(cell.codes[cell.bad])]):
+            self.rows(
+                cell.bad & (row_kinds == kind),
+                name,
+                lambda row, c=cell: str(c.messages[c.codes[row]]),
+                kind,
+            )
+
+    def report(self, problems: Problems, shown: str, sheet: str | None) -> None:
+        for line, column, message in [*sorted(self.single), *sorted(self.grouped)]:
+            problems.error(shown, message, line, column or None, sheet)
+
+
+def _thousands_notes(
+    table: Table, cells: dict[str, _Cells], positions: dict[str, int], problems: Problems
+) -> None:
+    """Say where a count was read with a thousands separator: ``3,000`` as 3000."""
+    import numpy as np
+
+    lines = table.frame["_line"].to_numpy()
+    for name in ("numerator", "denominator"):
+        cell = cells[name]
+        marked = (
+            np.array([parse_count(str(t))[1] for t in cell.texts] + [False], dtype=bool)[cell.codes]
+            & ~cell.bad
+        )
+        rows = np.flatnonzero(marked)
+        if not len(rows):
+            continue
+        example = str(cell.texts[cell.codes[rows[0]]]).strip()
+        reading = f"'{example}' as {int(cell.values[rows[0]])}"
+        if len(rows) == 1:
+            message = f"{name} {reading}: a thousands separator (counts are whole numbers)"
+        else:
+            message = (
+                f"{len(rows)} {name}s with a thousands separator read as whole numbers"
+                f" ({reading}), lines {int(lines[rows[0]])}–{int(lines[rows[-1]])}"
+            )
+        problems.note(table.shown, message, int(lines[rows[0]]), positions[name], table.sheet)
+
+
+def _text(cell: _Cells, row: int) -> str:
+    return str(cell.texts[cell.codes[row]]).strip()
+
+
+def _comma(number: float) -> str:
+    """``51.4`` → ``51,4``, as the editor writes it."""
+    return f"{number:g}".replace(".", ",")
+
+
+def _span(low: float, high: float) -> str:
+    return f"is {_comma(low)}" if low == high else f"are {_comma(low)}–{_comma(high)}"
+
+
+def _fractions(
+    table: Table, cells: dict[str, _Cells], positions: dict[str, int], found: _Found
+) -> np.ndarray:
+    """Rows whose value looks like a fraction of 1 (0,514 for 51,4 %): the whole column
+    (every value between 0 and 1, some with decimals), or a value far below the other
+    values of its indicator in the file whose hundredfold fits among them."""
+    import numpy as np
+    import pandas as pd
+
+    value = cells["value"]
+    n = len(value.codes)
+    percent = np.array([str(t).strip().endswith("%") for t in value.texts] + [False])
+    plain = ~(value.empty | value.bad) & ~percent[value.codes]
+    if not plain.any():
+        return np.zeros(n, dtype=bool)
+    values = value.values
+    small = plain & (values > 0) & (values < 1)
+    if not small.any():
+        return np.zeros(n, dtype=bool)
+    column = positions["value"]
+    header = table.headers[column - table.first_column]
+    if (values[plain] <= 1).all():
+        found.single.append(
+            (
+                table.header_line,
+                column,
+                f"every value in column '{header}' is between 0 and 1: fractions of 1, not"
+                " percentages (0,514 is 51,4 %)? Write percentages, or list the file in"
+                " data.fractions in report.toml (a value really below 1 % is written 0,5 %)",
+            )
+        )
+        return plain
+    indicator = cells["indicator"]
+    ids = pd.Series([*indicator.parsed, None], dtype=object).to_numpy()[indicator.codes]
+    whole = plain & (values >= 1)
+    frame = pd.DataFrame({"id": ids[whole], "value": values[whole]})
+    spans = frame.groupby("id", sort=False)["value"].agg(["min", "max"])
+    low = spans["min"].reindex(ids).to_numpy(dtype=float)
+    high = spans["max"].reindex(ids).to_numpy(dtype=float)
+    with np.errstate(invalid="ignore"):
+        looks = small & (values * 10 < low) & (values * 100 >= low / 2) & (values * 100 <= high * 2)
+    found.rows(
+        looks,
+        "value",
+        lambda row: (
+            f"value {_text(value, row)} looks like a fraction of 1"
+            f" ({_comma(values[row] * 100)} %?): the other values of {ids[row]} in this file"
+            f" {_span(low[row], high[row])}; write the percentage"
+            f" ({_text(value, row)} % if below 1 % is meant)"
+        ),
+        "fraction",
+    )
+    return looks
+
+
+def validate(
+    table: Table, reference: Reference, problems: Problems, fractions: bool = False
+) -> Valid | None:
     """Check every cell of ``table``; the rows that passed, or ``None`` if the columns
-    are wrong. Every problem found is added to ``problems``."""
+    are wrong. Every problem found is added to ``problems``. With ``fractions`` the
+    values are fractions of 1 (the report lists the file in ``data.fractions``)."""
     import numpy as np
     import pandas as pd
 
@@ -286,95 +549,77 @@ def validate(table: Table, reference: Reference, problems: Problems) -> Valid | 
     n = len(frame)
     lines = frame["_line"].to_numpy()
     cells: dict[str, _Cells] = {}
-    for column in schema(reference):
+    columns = schema(reference, fractions)
+    for column in columns:
         if column.name in positions:
             cells[column.name] = _apply(frame[f"c{positions[column.name]}"], column)
         else:
             cells[column.name] = _absent(n)
-
-    found: list[tuple[int, int, str]] = []
-
-    def report(
-        mask: np.ndarray,
-        name: str,
-        message: Callable[[int], str],
-        groups: np.ndarray | None = None,
-    ) -> None:
-        """Word the rows of ``mask``: each one up to LIMIT per problem (per distinct
-        cell text when ``groups`` are its codes), then one line that counts the rest."""
-        rows = np.flatnonzero(mask)
-        batches = [rows]
-        if groups is not None and len(rows) > LIMIT:
-            order = np.argsort(groups[rows], kind="stable")
-            rows = rows[order]
-            batches = np.split(rows, np.flatnonzero(np.diff(groups[rows])) + 1)
-        column = positions.get(name, 0)
-        for batch in batches:
-            for row in batch[:LIMIT]:
-                found.append((int(lines[row]), column, message(int(row))))
-            rest = batch[LIMIT:]
-            if len(rest) == 1:
-                found.append((int(lines[rest[0]]), column, message(int(rest[0]))))
-            elif len(rest):
-                found.append(
-                    (
-                        int(lines[rest[0]]),
-                        column,
-                        f"{message(int(rest[0]))} (and {len(rest) - 1} more rows like it,"
-                        f" up to line {int(lines[rest[-1]])})",
-                    )
-                )
-
+    headers = {
+        name: table.headers[position - table.first_column] for name, position in positions.items()
+    }
+    found = _Found(lines, positions, headers, {c.name for c in columns if c.named})
     for name, cell in cells.items():
-        if cell.bad.any():
-            report(cell.bad, name, lambda row, c=cell: str(c.messages[c.codes[row]]), cell.codes)
+        found.cells(name, cell)
+    _thousands_notes(table, cells, positions, problems)
 
     def text(name: str, row: int) -> str:
         cell = cells[name]
         return str(cell.texts[cell.codes[row]]).strip()
 
     value, numerator, denominator = cells["value"], cells["numerator"], cells["denominator"]
+    if "value" in positions and not fractions:
+        value.bad = value.bad | _fractions(table, cells, positions, found)
     nothing = value.empty & numerator.empty & denominator.empty
     where = "value" if "value" in positions else "numerator"
-    report(nothing, where, lambda row: "no value (empty cell)")
+    found.rows(nothing, where, lambda row: "no value (empty cell)", "no value")
     half = numerator.empty != denominator.empty
-    report(
+    found.rows(
         half & numerator.empty,
         "numerator",
         lambda row: f"numerator is empty (denominator {text('denominator', row)} given)",
+        "half",
     )
-    report(
+    found.rows(
         half & denominator.empty,
         "denominator",
         lambda row: f"denominator is empty (numerator {text('numerator', row)} given)",
+        "half",
     )
     counts = ~(numerator.empty | numerator.bad | denominator.empty | denominator.bad)
     n_, d_ = numerator.values, denominator.values
     with np.errstate(invalid="ignore", divide="ignore"):
         zero = counts & (d_ == 0)
         over = counts & ~zero & (n_ > d_)
-        report(zero, "denominator", lambda row: "denominator is 0")
-        report(
+        found.rows(zero, "denominator", lambda row: "denominator is 0", "zero")
+        found.rows(
             over,
             "numerator",
             lambda row: f"numerator {n_[row]:g} is greater than denominator {d_[row]:g}",
+            "over",
         )
         usable = counts & ~zero & ~over
         from_counts = np.where(usable, 100.0 * n_ / np.where(usable, d_, 1.0), np.nan)
         given = ~(value.empty | value.bad)
         both = given & usable
         if both.any():
+            shift = 2 if fractions else 0
             tolerance = np.array(
-                [0.5 * 10.0 ** -decimals_of(str(t)) + 1e-9 for t in value.texts] + [0.0]
+                [
+                    0.5 * 10.0 ** -(decimals_of(str(t)) - (0 if "%" in str(t) else shift)) + 1e-9
+                    for t in value.texts
+                ]
+                + [0.0]
             )[value.codes]
             disagree = both & (np.abs(value.values - from_counts) > tolerance)
-            report(
+            found.rows(
                 disagree,
                 "value",
                 lambda row: (
                     f"value {text('value', row)} does not match numerator/denominator"
                     f" {n_[row]:g}/{d_[row]:g} = {from_counts[row]:.1f} %"
                 ),
+                "disagree",
             )
         else:
             disagree = np.zeros(n, dtype=bool)
@@ -399,6 +644,5 @@ def validate(table: Table, reference: Reference, problems: Problems) -> Valid | 
     failed = key_ok & ~value_ok
     for row in np.flatnonzero(failed):
         invalid.add(tuple(str(cells[name].value(row)) for name in REQUIRED))  # type: ignore[arg-type]
-    for line, column, message in sorted(found):
-        problems.error(table.shown, message, line, column or None, table.sheet)
+    found.report(problems, table.shown, table.sheet)
     return Valid(result, invalid, table.sheet)

@@ -405,7 +405,7 @@ def test_a_tampered_cache_changes_no_number_in_a_release(project: Path, run) -> 
     fresh = project / "output" / NORR / f"{NORR}.pdf"
     with pdfplumber.open(fresh) as pdf:
         expected = "\n".join(page.extract_text() for page in pdf.pages)
-    entries = list((project / "output" / ".cache" / "data").rglob("*"))
+    entries = list((project / "output" / ".cache" / "report-data").rglob("*"))
     entries = [e for e in entries if e.is_file()]
     assert entries
     for entry in entries:

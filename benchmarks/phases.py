@@ -1,0 +1,331 @@
+"""Where a build's time goes: the phases of one report's build, and of a parallel build.
+
+1. ``rmr-gen build REPORT --force --jobs 1`` (cache warm) against WeasyPrint's own
+   work on the same HTML (parse, lay out, draw, write PDF/UA-1), phase by phase.
+   Each run is a fresh process that times its phases by wrapping the functions
+   that do them; the process's start-up is what the parent measures around it.
+2. ``rmr-gen build --force --jobs N`` of every report (cache warm), for N = 1 and 2:
+   the serial planning, the wait until the first worker renders, how busy the
+   workers were over the rendering span (wall and CPU time: on a shared machine
+   the difference is other processes' load), and what follows the last PDF.
+
+Rounds interleave the cases; each figure is the median over rounds.
+
+Usage: .venv/bin/python benchmarks/phases.py [REPORT] [--runs N] [--quick] [--project DIR]
+       [--part single|parallel]
+"""
+
+from __future__ import annotations
+
+import atexit
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from common import ENV, base_url, build, check_args, fail, parser, rounds, table
+
+#: (module, attribute) wrapped in a child, and the phase its time counts as.
+PHASES = (
+    ("rmr_gen.build", "plan", "plan: configuration, data, hashing"),
+    ("rmr_gen.build._Work", "render", "HTML: texts, table, chart, template"),
+    ("rmr_gen.pdf", "_per_process", "font configuration"),
+    ("weasyprint.HTML", "__init__", "parse HTML and CSS"),
+    ("weasyprint.HTML", "render", "style and lay out"),
+    ("weasyprint.document.Document", "write_pdf", "draw, tag, write PDF"),
+    ("rmr_gen.pdf", "finish", "pikepdf: PDF/A-3a, PDF/UA-1, attachments, compress"),
+    ("rmr_gen.build", "atomic_write", "write files"),
+)
+#: What each side imports (rmr-gen imports WeasyPrint and pikepdf lazily: timed here).
+IMPORTS = {
+    "rmr-gen": ("typer", "rmr_gen.cli", "rmr_gen.build", "weasyprint", "pikepdf"),
+    "weasyprint": ("weasyprint",),
+}
+
+
+def _resolve(dotted: str) -> Any:
+    module = dotted.partition(".")[0]
+    found: Any = __import__(module)
+    path = module
+    for part in dotted.split(".")[1:]:
+        path += "." + part
+        try:
+            found = getattr(found, part)
+        except AttributeError:
+            __import__(path)
+            found = getattr(found, part)
+    return found
+
+
+def _wrap(
+    owner: Any, name: str, phase: str, totals: dict[str, float], cpu: dict[str, float]
+) -> None:
+    """Count the wall and CPU time spent in ``owner.name`` (outermost calls) as ``phase``."""
+    try:
+        original = getattr(owner, name)
+    except AttributeError:
+        fail(f"{owner.__name__}.{name} no longer exists: update PHASES in phases.py")
+    depth = [0]
+
+    def timed(*args: Any, **kwargs: Any) -> Any:
+        depth[0] += 1
+        started, used = time.perf_counter(), time.process_time()
+        try:
+            return original(*args, **kwargs)
+        finally:
+            depth[0] -= 1
+            if depth[0] == 0:
+                totals[phase] += time.perf_counter() - started
+                cpu[phase] += time.process_time() - used
+
+    timed.__name__ = timed.__qualname__ = getattr(original, "__qualname__", name)
+    timed.__module__ = getattr(original, "__module__", None)
+    setattr(owner, name, timed)
+
+
+def child(mode: str, spawned: float, target: str, arguments: list[str]) -> None:
+    """Run in a fresh process; print the phases as JSON on stdout."""
+    entered = time.perf_counter()
+    totals: dict[str, float] = defaultdict(float)
+    cpu: dict[str, float] = defaultdict(float)
+    cpu["start-up"] = time.process_time()
+    for module in IMPORTS[mode]:
+        started, used = time.perf_counter(), time.process_time()
+        __import__(module)
+        totals[f"import {module}"] = time.perf_counter() - started
+        cpu[f"import {module}"] = time.process_time() - used
+    for owner, name, phase in PHASES:
+        if mode == "rmr-gen" or owner.startswith("weasyprint"):
+            _wrap(_resolve(owner), name, phase, totals, cpu)
+    jobs: list[tuple[float, float, int, float]] = []
+    log = Path(target)
+    if mode == "rmr-gen":
+        from rmr_gen import build as builder
+        from rmr_gen.cli import main
+
+        render_job = builder.render_job
+
+        def logged(*args: Any, **kwargs: Any) -> Any:
+            started, cpu = time.perf_counter(), time.process_time()
+            try:
+                return render_job(*args, **kwargs)
+            finally:
+                cpu = time.process_time() - cpu
+                with log.open("a") as out:  # workers: one line per job, appended
+                    out.write(f"{started} {time.perf_counter()} {os.getpid()} {cpu}\n")
+
+        logged.__name__ = logged.__qualname__ = "render_job"
+        logged.__module__ = "rmr_gen.build"
+        builder.render_job = logged
+        started = time.perf_counter()
+
+        def report() -> None:  # an exit handler: runs however main() ends the process
+            totals["build()"] = time.perf_counter() - started
+            for line in log.read_text().splitlines():
+                start, end, pid, used = line.split()
+                jobs.append((float(start), float(end), int(pid), float(used)))
+            _print_result(spawned, entered, totals, cpu, jobs)
+
+        atexit.register(report)
+        sys.argv = ["rmr-gen", *arguments]
+        main()  # as the rmr-gen script runs it, exit and all
+    else:
+        from weasyprint import HTML
+
+        html, base, out = arguments
+        HTML(filename=html, base_url=base).write_pdf(out, pdf_variant="pdf/ua-1")
+        _print_result(spawned, entered, totals, cpu, jobs)
+
+
+def _print_result(
+    spawned: float,
+    entered: float,
+    totals: dict[str, float],
+    cpu: dict[str, float],
+    jobs: list[Any],
+) -> None:
+    cpu["done"] = time.process_time()
+    result = {
+        "start-up": entered - spawned,
+        "phases": totals,
+        "cpu": cpu,
+        "jobs": jobs,
+        "spawned": spawned,
+        "done": time.perf_counter(),
+    }
+    print(json.dumps(result), flush=True)
+
+
+def measure(mode: str, target: str, arguments: list[str], project: Path) -> dict[str, Any]:
+    """One child process; its phases, and its wall time from spawn to exit."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    spawned = time.perf_counter()
+    command = [sys.executable, __file__, "--child", mode, str(spawned), target, "--", *arguments]
+    result = subprocess.run(command, cwd=project, capture_output=True, text=True, env=ENV)
+    ended = time.perf_counter()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if result.returncode != 0:
+        tail = "\n".join(result.stderr.strip().splitlines()[-15:])
+        fail(f"{mode} {' '.join(arguments)} failed with exit code {result.returncode}\n{tail}")
+    try:
+        found = json.loads(result.stdout.strip().splitlines()[-1])
+    except (IndexError, ValueError):
+        fail(f"{mode} {' '.join(arguments)} printed no timings\n{result.stderr[-2000:]}")
+    found["total"] = ended - spawned
+    found["exit"] = ended - found["done"]
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    found["cpu"]["total"] = cpu
+    found["cpu"]["exit"] = cpu - found["cpu"].pop("done")
+    return found
+
+
+def single(project: Path, report: str, runs: int) -> None:
+    build(project, report, "--force", "--html", built=1)
+    [html] = (project / "output" / report).glob("*.html")
+    with tempfile.TemporaryDirectory() as scratch:
+        copy = Path(scratch) / html.name
+        shutil.copyfile(html, copy)
+        base = base_url(project)
+        log = str(Path(scratch) / "jobs.log")
+        cases = {
+            "rmr-gen": (
+                log,
+                ["--project", str(project), "build", report, "--force", "--jobs", "1"],
+            ),
+            "weasyprint": (log, [str(copy), base, str(Path(scratch) / "plain.pdf")]),
+        }
+        results: dict[str, list[dict[str, Any]]] = {name: [] for name in cases}
+        for _ in range(runs):
+            for name, (target, arguments) in cases.items():
+                Path(log).unlink(missing_ok=True)
+                results[name].append(measure(name, target, arguments, project))
+
+    def wall(r: dict[str, Any], phase: str) -> float:
+        if phase == "total" or phase == "exit" or phase == "start-up":
+            return float(r[phase])
+        if phase == "rest":
+            counted = sum(v for k, v in r["phases"].items() if k != "build()")
+            return r["total"] - r["start-up"] - counted - r["exit"]
+        return float(r["phases"].get(phase, 0.0))
+
+    def cpu(r: dict[str, Any], phase: str) -> float:
+        if phase == "rest":
+            counted = sum(v for k, v in r["cpu"].items() if k not in ("build()", "total"))
+            return r["cpu"]["total"] - counted
+        return float(r["cpu"].get(phase, 0.0))
+
+    names = list(dict.fromkeys(k for r in results["rmr-gen"] for k in r["phases"]))
+    names.remove("build()")
+    labels = {
+        "start-up": "interpreter start-up",
+        **{name: name for name in names},
+        "rest": "everything else (CLI, checks, messages)",
+        "exit": "exit (interpreter shut-down)",
+        "total": "**whole process**",
+    }
+    rows = []
+    for phase, label in labels.items():
+        cells = []
+        for name in cases:
+            for pick in (wall, cpu):
+                value = statistics.median(pick(r, phase) for r in results[name])
+                cells.append(f"{value:.3f}" if value or phase in ("rest", "exit") else "")
+        if phase == "total":
+            cells = [f"**{cell}**" for cell in cells]
+        rows.append([label, *cells])
+    print(f"### One build, phase by phase: {report}, {rounds(runs)}\n")
+    header = ["phase", "rmr-gen s", "rmr-gen CPU s", "weasyprint s", "weasyprint CPU s"]
+    print(table(header, rows))
+    pairs = list(zip(results["rmr-gen"], results["weasyprint"], strict=True))
+    ratio = statistics.median(a["total"] / b["total"] for a, b in pairs)
+    used = statistics.median(a["cpu"]["total"] / b["cpu"]["total"] for a, b in pairs)
+    print(f"\nrmr-gen ÷ weasyprint, whole process = {ratio:.2f} wall, {used:.2f} CPU\n")
+
+
+def parallel(project: Path, runs: int) -> None:
+    build(project, "--force")  # the cache warm
+    results: dict[int, list[dict[str, float]]] = {1: [], 2: []}
+    with tempfile.TemporaryDirectory() as scratch:
+        log = str(Path(scratch) / "jobs.log")
+        for _ in range(runs):
+            for workers in results:
+                Path(log).unlink(missing_ok=True)
+                arguments = ["--project", str(project), "build", "--force", "--jobs", str(workers)]
+                r = measure("rmr-gen", log, arguments, project)
+                if not r["jobs"]:
+                    fail("no PDF was rendered")
+                first = min(job[0] for job in r["jobs"])
+                last = max(job[1] for job in r["jobs"])
+                busy = sum(job[1] - job[0] for job in r["jobs"])
+                spawned = r["spawned"]
+                plan = r["phases"]["plan: configuration, data, hashing"]
+                before = first - spawned
+                results[workers].append(
+                    {
+                        "PDFs": len(r["jobs"]),
+                        "processes that rendered": len({job[2] for job in r["jobs"]}),
+                        "start-up and imports": r["start-up"]
+                        + sum(v for k, v in r["phases"].items() if k.startswith("import")),
+                        "plan (serial)": plan,
+                        "from plan to first PDF started (pool, pickling)": before
+                        - plan
+                        - r["start-up"]
+                        - sum(v for k, v in r["phases"].items() if k.startswith("import")),
+                        "rendering span (first PDF started → last done)": last - first,
+                        "rendering, summed over PDFs": busy,
+                        "CPU time of rendering, summed over PDFs": sum(job[3] for job in r["jobs"]),
+                        "idle in the span (processes × span − summed)": workers * (last - first)
+                        - busy,
+                        "after the last PDF (write, shut down, exit)": r["total"]
+                        - (last - spawned),
+                        "**whole process**": r["total"],
+                    }
+                )
+    keys = list(results[1][0])
+    rows = []
+    for key in keys:
+        values = [statistics.median(r[key] for r in results[w]) for w in results]
+        shown = [
+            f"{v:.0f}" if key in ("PDFs", "processes that rendered") else f"{v:.2f}" for v in values
+        ]
+        rows.append([key, *shown])
+    speedup = statistics.median(
+        a["**whole process**"] / b["**whole process**"]
+        for a, b in zip(results[1], results[2], strict=True)
+    )
+    print(f"### Parallel build, phase by phase: every report, {rounds(runs)}\n")
+    print(table(["", "`--jobs 1` s", "`--jobs 2` s"], rows))
+    print(f"\nspeed-up of `--jobs 2` = {speedup:.2f}×")
+
+
+def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "--child":
+        mode, spawned, target, separator, *arguments = sys.argv[2:]
+        assert separator == "--"
+        child(mode, float(spawned), target, arguments)
+        return
+    options = parser(__doc__, runs=5)
+    options.add_argument("report", nargs="?", help="a report that builds one PDF")
+    options.add_argument(
+        "--part", choices=("both", "single", "parallel"), default="both", help="what to time"
+    )
+    args = options.parse_args()
+    check_args(args)
+    from build_vs_weasyprint import default_report
+
+    if args.part in ("both", "single"):
+        single(args.project, args.report or default_report(args.project), args.runs)
+    if args.part in ("both", "parallel"):
+        parallel(args.project, args.runs)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,80 @@
+"""The README's speed tables: run every benchmark and print them, with machine and date.
+
+Runs, one after the other, each a separate process:
+
+- ``workflow.py``: every report of the project, ``--jobs`` 1, 2 (4 …), no-op;
+- ``build_vs_weasyprint.py``: one report against ``weasyprint``;
+- ``tagging_overhead.py``: archival PDF against a plain one;
+- ``validate_national.py --skip-large``: validating indicator data against pandas;
+- ``phases.py``: where one build's time goes, and where ``--jobs 2`` loses time.
+
+and prints their Markdown tables under one line saying when, on what machine and
+with which versions they were measured. A benchmark that fails stops the report
+with its message and exit code 1. Give ``--runs`` to override each script's
+default number of rounds.
+
+Usage: .venv/bin/python benchmarks/report.py [--runs N] [--quick] [--project DIR]
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+from common import ROOT, check_args, fail, machine, parser
+
+HERE = Path(__file__).resolve().parent
+SCRIPTS = (
+    ("workflow.py",),
+    ("build_vs_weasyprint.py",),
+    ("tagging_overhead.py",),
+    ("validate_national.py", "--skip-large"),
+    ("phases.py",),
+)
+
+
+def commit() -> str:
+    """The checked-out commit of this repository, if it is one."""
+    found = subprocess.run(
+        ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return f", commit {found.stdout.strip()}" if found.returncode == 0 else ""
+
+
+def main() -> None:
+    args = parser(__doc__, runs=None).parse_args()
+    check_args(args)
+    python = Path(sys.executable)
+    with contextlib.suppress(ValueError):
+        python = python.relative_to(ROOT)
+    print("## Speed\n")
+    print(f"Measured {machine()}{commit()}.")
+    print(f"Command: `{python} benchmarks/report.py {shlex.join(sys.argv[1:])}`".rstrip() + "\n")
+    for script, *extra in SCRIPTS:
+        flags = [*extra]
+        if args.quick:
+            flags.append("--quick")
+        elif args.runs is not None:
+            flags += ["--runs", str(args.runs)]
+        if args.project != ROOT:
+            flags += ["--project", str(args.project)]
+        command = [sys.executable, str(HERE / script), *flags]
+        result = subprocess.run(command, capture_output=True, text=True, check=False)
+        if result.returncode != 0:
+            print(result.stdout, end="")
+            print(result.stderr, end="", file=sys.stderr)
+            fail(f"{script} failed with exit code {result.returncode}")
+        shown = shlex.join([str(python), f"benchmarks/{script}", *flags])
+        out = result.stdout.strip()
+        heading, _, rest = out.partition("\n")
+        print(f"{heading}\n\n`{shown}`\n{rest}\n", flush=True)
+
+
+if __name__ == "__main__":
+    main()

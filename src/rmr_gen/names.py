@@ -1,0 +1,88 @@
+"""Names as registers and exports write them, matched to the names a report prints.
+
+A name matches when it is the same text after Unicode normalisation (NFC: an
+``ä`` typed as ``a`` + combining diaeresis is ``ä``), with runs of white space
+(also no-break spaces) as one space, in any case; or, when that leaves only one
+candidate, the same text without diacritics (``Orebro``).
+"""
+
+from __future__ import annotations
+
+import difflib
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+
+def key(text: str) -> str:
+    """``"  region  ÖREBRO län"`` → ``"region örebro län"``: NFC, one space, no case."""
+    return " ".join(unicodedata.normalize("NFC", text).split()).casefold()
+
+
+def bare(text: str) -> str:
+    """:func:`key` without diacritics: ``Örebro`` → ``orebro``."""
+    decomposed = unicodedata.normalize("NFD", key(text))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@dataclass(frozen=True)
+class Names:
+    """The canonical names of one kind (regions, indicators) and every other way to
+    write them. ``aliases`` maps an alias (as written in the reference data or a
+    report) to its canonical name."""
+
+    canonical: tuple[str, ...]
+    aliases: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        exact: dict[str, str] = {}
+        loose: dict[str, set[str]] = {}
+        for name, target in [*((c, c) for c in self.canonical), *self.aliases.items()]:
+            exact.setdefault(key(name), target)
+            loose.setdefault(bare(name), set()).add(target)
+        unique = {k: next(iter(v)) for k, v in loose.items() if len(v) == 1}
+        object.__setattr__(self, "_exact", exact)
+        object.__setattr__(self, "_loose", unique)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.canonical
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self.canonical)
+
+    def __len__(self) -> int:
+        return len(self.canonical)
+
+    def find(self, text: str) -> str | None:
+        """The canonical name ``text`` stands for, or ``None``."""
+        found = self._exact.get(key(text))  # type: ignore[attr-defined]
+        if found is None:
+            found = self._loose.get(bare(text))  # type: ignore[attr-defined]
+        return found
+
+    def clashes(self) -> list[tuple[str, str, str]]:
+        """Aliases that stand for two names: (alias, name, other name)."""
+        seen: dict[str, str] = {key(c): c for c in self.canonical}
+        found = []
+        for alias, target in self.aliases.items():
+            other = seen.setdefault(key(alias), target)
+            if other != target:
+                found.append((alias, other, target))
+        return found
+
+    def suggest(self, text: str) -> str:
+        """`` (did you mean 'x'?)`` with the canonical name closest to ``text``."""
+        choices = {key(c): c for c in self.canonical}
+        close = difflib.get_close_matches(key(text), list(choices), n=1, cutoff=0.6)
+        if close:
+            return f" (did you mean '{choices[close[0]]}'?)"
+        written = {key(a): t for a, t in self.aliases.items()}
+        close = difflib.get_close_matches(key(text), list(written), n=1, cutoff=0.75)
+        return f" (did you mean '{written[close[0]]}'?)" if close else ""
+
+    def with_aliases(self, more: Iterable[tuple[str, str]]) -> Names:
+        """These names, and ``more`` (alias, canonical) pairs on top."""
+        extra = dict(more)
+        if not extra:
+            return self
+        return Names(self.canonical, {**extra, **self.aliases})
