@@ -449,24 +449,26 @@ def plan(project: Project, report_ids: Sequence[str], cache: Cache) -> Plan:
     work = _Work(project, cache, reference)
     inputs = _Inputs(project, reference)
     result = Plan([], {}, work, reference)
-    for report_id in report_ids:
-        report_problems = Problems()
-        report = load_report(project, report_id, reference, report_problems)
-        jobs = []
-        if report is not None:
-            for variant in expand(report, reference):
-                data = work.report_data(variant, report_problems)
-                try:
-                    jobs.append(Job(variant, data, inputs.digest(variant, data)))
-                except InputError as exc:
-                    report_problems.extend(exc.problems)
-                    break
-        if report_problems:
-            result.failed[report_id] = list(report_problems)
-        else:
-            result.jobs.extend(jobs)
-            result.notes.extend(report_problems)
-    work.forget_files()  # the jobs hold the rows they use; a big file's frame can go
+    try:
+        for report_id in report_ids:
+            report_problems = Problems()
+            report = load_report(project, report_id, reference, report_problems)
+            jobs = []
+            if report is not None:
+                for variant in expand(report, reference):
+                    data = work.report_data(variant, report_problems)
+                    try:
+                        jobs.append(Job(variant, data, inputs.digest(variant, data)))
+                    except InputError as exc:
+                        report_problems.extend(exc.problems)
+                        break
+            if report_problems:
+                result.failed[report_id] = list(report_problems)
+            else:
+                result.jobs.extend(jobs)
+                result.notes.extend(report_problems)
+    finally:
+        work.forget_files()  # the jobs hold the rows they use; the reading child can go
     return result
 
 
