@@ -9,12 +9,15 @@ same bytes.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from rmr_gen.confine import read_bytes, real_root
 from rmr_gen.models import Measurement, Report
 
 LANGUAGE = "sv-SE"
@@ -72,40 +75,40 @@ def document_info(report: Report, environ: Mapping[str, str] | None = None) -> D
     )
 
 
-def _used_lines(path: Path, rows: list[Measurement]) -> bytes:
-    """The header and the used lines of a CSV file, verbatim and in file order.
+#: OWASP: a text cell starting with one of these is a formula in a spreadsheet.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
-    Only those lines are cut out of the bytes (a national file has a million lines,
-    and the document uses a few dozen) and decoded as the reader decoded the file."""
-    import numpy as np
 
-    from rmr_gen.readers import decode_lenient, is_mac_roman
+def neutralise(cell: str) -> str:
+    """A text cell that a spreadsheet would run as a formula, prefixed with ``'``."""
+    return "'" + cell if cell.startswith(FORMULA_START) else cell
 
-    raw = path.read_bytes()
-    end = b"\n" if b"\n" in raw else b"\r"  # old Mac files end lines with CR only
-    breaks = np.flatnonzero(np.frombuffer(raw, dtype=np.uint8) == ord(end))
-    starts = np.concatenate(([0], breaks + 1))
-    ends = np.concatenate((breaks, [len(raw)]))
 
-    def line(number: int) -> bytes:
-        return raw[starts[number - 1] : ends[number - 1]].rstrip(b"\r")
-
-    first = 1
-    if raw.lstrip(b"\xef\xbb\xbf")[:4].lower() == b"sep=":
-        first = 2  # Excel's separator line: the header is below it
-    wanted = sorted({m.line for m in rows if first < m.line <= len(starts)})
-    kept = b"\n".join([line(first), *(line(n) for n in wanted)]) + b"\n"
-    text = kept.decode("mac_roman") if is_mac_roman(kept) else decode_lenient(kept)
-    return text.removeprefix("\ufeff").replace("\r\n", "\n").encode("utf-8")
+def _number(value: float | int | None) -> str:
+    if value is None:
+        return ""
+    return repr(value).removesuffix(".0").replace(".", ",")
 
 
 def _as_csv(rows: list[Measurement]) -> bytes:
-    """Rows from a file that has no lines to copy (not CSV), in the CSV data contract."""
-    out = ["indicator;region;period;population;value"]
+    """The validated columns of ``rows`` in the CSV data contract, in file order.
+
+    Only what was validated is embedded (never a column the reader ignored), and
+    text cells cannot start a formula."""
+    counts = any(m.numerator is not None or m.denominator is not None for m in rows)
+    header = ["indicator", "region", "period", "population", "value"]
+    if counts:
+        header += ["numerator", "denominator"]
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\n")
+    writer.writerow(header)
     for m in sorted(rows, key=lambda m: m.line):
-        value = repr(m.value).removesuffix(".0").replace(".", ",")
-        out.append(f"{m.indicator};{m.region};{m.period};{m.population};{value}")
-    return ("\n".join(out) + "\n").encode("utf-8")
+        cells = [neutralise(t) for t in (m.indicator, m.region, m.period, m.population)]
+        cells.append(_number(m.value))
+        if counts:
+            cells += [_number(m.numerator), _number(m.denominator)]
+        writer.writerow(cells)
+    return out.getvalue().encode("utf-8")
 
 
 def source_attachments(
@@ -117,7 +120,7 @@ def source_attachments(
     attachments = [
         Attachment(
             "report.toml",
-            toml.read_bytes(),
+            read_bytes(toml, (real_root(report.folder, project_root),)),
             "application/toml",
             "Source",
             f"Rapportens inställningar ({shown_toml})",
@@ -127,9 +130,9 @@ def source_attachments(
     for m in used:
         by_file.setdefault((m.path, m.sheet or ""), []).append(m)
     for shown, sheet in sorted(by_file):
-        path = project_root / shown
-        rows = by_file[(shown, sheet)]
-        content = _used_lines(path, rows) if path.suffix.lower() == ".csv" else _as_csv(rows)
+        # only the used rows' validated columns, never the file's own bytes: a
+        # column the reader ignored or a cell a spreadsheet would run stays out
+        content = _as_csv(by_file[(shown, sheet)])
         # a workbook's attachment names the sheet its rows were read from
         name = Path(shown).stem + (f" ({sheet})" if sheet else "") + ".csv"
         source = f"{shown}, blad {sheet}" if sheet else shown

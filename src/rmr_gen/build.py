@@ -12,7 +12,7 @@
 
 from __future__ import annotations
 
-import hashlib
+import contextlib
 import json
 import os
 import time
@@ -29,21 +29,37 @@ from rmr_gen.cache import key as cache_key
 from rmr_gen.charts import Chart, change_chart
 from rmr_gen.compute import is_suppressed, summary_groups
 from rmr_gen.config import Reference, load_reference, load_report
+from rmr_gen.confine import Refused, read_bytes
 from rmr_gen.data import Key, decode_used, encode_used, load_report_data, select, validate_file
-from rmr_gen.errors import InputError, Problem, Problems
+from rmr_gen.errors import InputError, Location, Problem, Problems
 from rmr_gen.files import (
     atomic_write,
     digest_files,
+    file_digest,
     files_below,
     refuse_links,
     remove_stale_temporaries,
 )
-from rmr_gen.guard import origin_of
-from rmr_gen.models import Measurement, Report, SummaryGroup
+from rmr_gen.guard import (
+    DeadlineWorker,
+    TimeLimitExceeded,
+    WorkDied,
+    origin_of,
+    run_with_deadline,
+)
+from rmr_gen.limits import LimitExceeded, check_csv_rows, check_xlsx
+from rmr_gen.models import Limits, Measurement, Report, SummaryGroup
 from rmr_gen.params import expand
-from rmr_gen.pdf import forget_images, html_to_pdf
+from rmr_gen.pdf import forget_images, hard_deadline, html_to_pdf, warm_up
 from rmr_gen.project import REPORT_ID, Project
-from rmr_gen.render import Block, check_templates, render_report, svg_data_uri, text_block
+from rmr_gen.render import (
+    Block,
+    check_templates,
+    read_stylesheets,
+    render_report,
+    svg_data_uri,
+    text_block,
+)
 from rmr_gen.validation import Valid
 from rmr_gen.web import Edition, render_page
 from rmr_gen.webfonts import WebFont, web_fonts
@@ -118,6 +134,7 @@ class _Inputs:
         self.shared = digest_files(
             [*reference.files, *project.template_files().values()],
             project.root,
+            roots=project.readable_roots,
             # SOURCE_DATE_EPOCH dates a report that has no date of its own
             salt=f"rmr-gen {__version__} {code_digest().hex()} "
             + os.environ.get("SOURCE_DATE_EPOCH", ""),
@@ -129,7 +146,10 @@ class _Inputs:
         changing one region's numbers rebuilds only the PDFs that print them."""
         if report.folder not in self._folders:
             self._folders[report.folder] = digest_files(
-                files_below(report.folder), self.project.root
+                files_below(report.folder),
+                self.project.root,
+                roots=(report.folder,),
+                max_bytes=report.limits.max_data_mb * 1_000_000,
             )
         rows = sorted((*key, repr(m.value)) for key, m in data.items())
         return cache_key(self.shared, self._folders[report.folder], report.name, json.dumps(rows))
@@ -142,17 +162,28 @@ class _Work:
         self.project = project
         self.reference = reference
         self.cache = cache
-        self.reference_key = digest_files(reference.files, project.root) if reference else ""
+        self.reference_key = (
+            digest_files(reference.files, project.root, roots=project.readable_roots)
+            if reference
+            else ""
+        )
         self.fonts = font_files(project)
-        self.fonts_key = digest_files(self.fonts, project.root)
-        self._files: dict[tuple[Any, ...], tuple[Valid | None, list[Problem]]] = {}
+        self.fonts_key = digest_files(self.fonts, project.root, roots=project.readable_roots)
+        self._checked: dict[tuple[Path, int, int], str] = {}
+        self._failed: dict[tuple[Path, str], str] = {}
         self._digests: dict[Path, str] = {}
+        # reads data files in a child killed at limits.max_seconds; the child keeps
+        # the files it parsed, so that each is parsed once per build
+        self._reader = DeadlineWorker()
 
     def measurements(
         self, path: Path, problems: Problems, report: Report, sheet: str = ""
     ) -> tuple[list[Measurement], set[Key]]:
         """A data file's measurements (those ``report`` uses, and repeated rows), read
-        once per build. The ``report``'s ``[data.rename]`` and ``data.fractions`` apply."""
+        once per build. The ``report``'s ``[data.rename]`` and ``data.fractions`` apply.
+
+        The limits are checked while streaming over the file, before it is parsed,
+        and the parsing runs in a child process killed at ``limits.max_seconds``."""
         limits = report.limits
         renames = report.renames
         fractions = path in report.fraction_files
@@ -165,43 +196,74 @@ class _Work:
                 f" more than limits.max_data_mb = {limits.max_data_mb}",
             )
             return [], set()
-        memo = (path, sheet, renames, fractions)
-        if memo not in self._files:
-            self._files[memo] = self._read(path, sheet, renames, fractions)
-        valid, file_problems = self._files[memo]
-        problems.extend(file_problems)
-        if valid is None:
+        why = self._over_limits(path, limits)
+        if why:
+            problems.error(shown, why)
             return [], set()
-        rows = len(valid.frame) + len(valid.invalid)
+        if (path, sheet) in self._failed:
+            problems.error(shown, self._failed[(path, sheet)])
+            return [], set()
+        assert self.reference is not None
+        ids = tuple(item.indicator.id for item in report.indicators)
+        periods = (report.period, report.previous_period)
+        why = ""
+        try:
+            selected, invalid, file_problems, rows = self._reader.call(
+                hard_deadline(limits.max_seconds),
+                _select_rows,
+                path,
+                shown,
+                self.reference,
+                sheet,
+                renames,
+                fractions,
+                ids,
+                tuple(report.regions),
+                periods,
+            )
+        except TimeLimitExceeded:
+            why = f"reading took longer than limits.max_seconds = {limits.max_seconds} s"
+        except (WorkDied, MemoryError):
+            why = "reading ran out of memory: the file is too large or too complex"
+        if why:
+            self._failed[(path, sheet)] = why
+            problems.error(shown, why)
+            return [], set()
+        problems.extend(file_problems)
+        if selected is None:
+            return [], set()
         if rows > limits.max_rows:
             problems.error(shown, f"{rows} rows, more than limits.max_rows = {limits.max_rows}")
             return [], set()
-        ids = [item.indicator.id for item in report.indicators]
-        periods = [report.period, report.previous_period]
-        return select(valid, shown, ids, report.regions, periods), valid.invalid
+        return selected, invalid
+
+    def _over_limits(self, path: Path, limits: Limits) -> str:
+        """Why the file is over a limit (checked without parsing it), or ""."""
+        key = (path, limits.max_data_mb, limits.max_rows)
+        if key not in self._checked:
+            try:
+                if path.suffix.lower() in (".xlsx", ".xlsm"):
+                    check_xlsx(path, limits.max_data_mb * 1_000_000, limits.max_rows)
+                else:
+                    check_csv_rows(path, limits.max_rows)
+                self._checked[key] = ""
+            except LimitExceeded as exc:
+                self._checked[key] = str(exc)
+        return self._checked[key]
 
     def forget_files(self) -> None:
         """Let the parsed data files go (before rendering, which needs memory of its own)."""
-        import gc
-
-        if self._files:
-            self._files.clear()
-            gc.collect()
-
-    def _read(
-        self, path: Path, sheet: str, renames: tuple[tuple[str, str], ...], fractions: bool
-    ) -> tuple[Valid | None, list[Problem]]:
-        assert self.reference is not None
-        found = Problems()
-        reference = self.reference.with_renames(renames)
-        valid = validate_file(path, self.project.shown(path), reference, found, sheet, fractions)
-        return valid, list(found)
+        self._reader.close()
 
     def _digest(self, path: Path) -> str:
-        """The file's bytes, hashed once per build (streamed: a big file is not held)."""
+        """The file's bytes, hashed once per build (in chunks: a big file is not held).
+        A file that cannot be hashed (too big, not a regular file) gets no digest:
+        reading it reports why, and a report with errors is not cached."""
         if path not in self._digests:
-            with path.open("rb") as file:
-                self._digests[path] = hashlib.file_digest(file, "sha256").hexdigest()
+            try:
+                self._digests[path] = file_digest(path).hex()
+            except InputError:
+                self._digests[path] = ""
         return self._digests[path]
 
     def _data_key(self, report: Report) -> str:
@@ -234,9 +296,13 @@ class _Work:
         digest = self._data_key(report)
         hit = self.cache.get("report-data", digest)
         if hit is not None:
-            used, notes = decode_used(hit)
-            problems.extend(notes)
-            return used
+            try:
+                used, notes = decode_used(hit)
+            except (ValueError, TypeError, KeyError, IndexError):  # not ours: a miss
+                pass
+            else:
+                problems.extend(notes)
+                return used
         found = Problems()
         where = self.project.shown(report.data_files[0])
         used = load_report_data(
@@ -259,7 +325,8 @@ class _Work:
         hit = self.cache.get("chart", digest)
         if hit is not None:
             alt, _, svg = hit.partition(b"\0")
-            return Chart(svg, alt.decode())
+            with contextlib.suppress(UnicodeDecodeError):  # else not ours: a miss
+                return Chart(svg, alt.decode())
         chart = change_chart(*args, self.fonts, *options)
         self.cache.put("chart", digest, chart.alt.encode() + b"\0" + chart.svg)
         return chart
@@ -271,7 +338,11 @@ class _Work:
             if item.kind == "text":
                 blocks.append(
                     text_block(
-                        report.folder / item.ref, self.project.root, report.limits.max_image_mb
+                        report.folder / item.ref,
+                        self.project.root,
+                        report.limits.max_image_mb,
+                        report.folder,
+                        report.limits.max_image_pixels,
                     )
                 )
             elif item.kind == "table":
@@ -301,6 +372,42 @@ class _Work:
         blocks = self.blocks(job.report, job.data)
         html = render_report(job.report, blocks, self.project.template_dirs, self.project.root)
         return html, blocks
+
+
+#: In the reading child: each data file's validated rows, kept between calls.
+_VALID: dict[tuple[Any, ...], tuple[Valid | None, list[Problem]]] = {}
+
+
+def _select_rows(
+    path: Path,
+    shown: str,
+    reference: Reference,
+    sheet: str,
+    renames: tuple[tuple[str, str], ...],
+    fractions: bool,
+    ids: tuple[str, ...],
+    regions: tuple[str, ...],
+    periods: tuple[str, ...],
+) -> tuple[list[Measurement] | None, set[Key], list[Problem], int]:
+    """In the reading child: the rows of one data file a report uses (see
+    :func:`select`), its invalid keys, its problems and its number of rows.
+    The file is parsed on the first call and kept for the next reports."""
+    memo = (path, sheet, renames, fractions)
+    if memo not in _VALID:
+        found = Problems()
+        try:
+            valid = validate_file(
+                path, shown, reference.with_renames(renames), found, sheet, fractions
+            )
+        except (MemoryError, RecursionError):
+            found.error(shown, "reading ran out of memory: the file is too large or too complex")
+            valid = None
+        _VALID[memo] = (valid, list(found))
+    valid, problems = _VALID[memo]
+    if valid is None:
+        return None, set(), problems, 0
+    rows = len(valid.frame) + len(valid.invalid)
+    return select(valid, shown, ids, regions, periods), valid.invalid, problems, rows
 
 
 def _with_previous(report: Report) -> Report:
@@ -345,20 +452,26 @@ def plan(project: Project, report_ids: Sequence[str], cache: Cache) -> Plan:
     work = _Work(project, cache, reference)
     inputs = _Inputs(project, reference)
     result = Plan([], {}, work, reference)
-    for report_id in report_ids:
-        report_problems = Problems()
-        report = load_report(project, report_id, reference, report_problems)
-        jobs = []
-        if report is not None:
-            for variant in expand(report, reference):
-                data = work.report_data(variant, report_problems)
-                jobs.append(Job(variant, data, inputs.digest(variant, data)))
-        if report_problems:
-            result.failed[report_id] = list(report_problems)
-        else:
-            result.jobs.extend(jobs)
-            result.notes.extend(report_problems)
-    work.forget_files()  # the jobs hold the rows they use; a big file's frame can go
+    try:
+        for report_id in report_ids:
+            report_problems = Problems()
+            report = load_report(project, report_id, reference, report_problems)
+            jobs = []
+            if report is not None:
+                for variant in expand(report, reference):
+                    data = work.report_data(variant, report_problems)
+                    try:
+                        jobs.append(Job(variant, data, inputs.digest(variant, data)))
+                    except InputError as exc:
+                        report_problems.extend(exc.problems)
+                        break
+            if report_problems:
+                result.failed[report_id] = list(report_problems)
+            else:
+                result.jobs.extend(jobs)
+                result.notes.extend(report_problems)
+    finally:
+        work.forget_files()  # the jobs hold the rows they use; the reading child can go
     return result
 
 
@@ -373,8 +486,9 @@ def is_current(
     if want_html and not pdf.with_suffix(".html").is_file():
         return False
     try:
-        return json.loads(stamp.read_text()).get("inputs") == inputs
-    except (OSError, ValueError, AttributeError):  # unreadable or not ours: rebuild
+        content = read_bytes(stamp, (stamp.parent.resolve(),), 1_000_000)
+        return json.loads(content).get("inputs") == inputs
+    except (Refused, OSError, ValueError, AttributeError):  # unreadable or not ours: rebuild
         return False
 
 
@@ -409,15 +523,52 @@ def sources_of(job: Job, project: Project) -> tuple[Attachment, ...]:
 _WORKER_WORK: dict[Path, _Work] = {}
 
 
+_PROCESS_WORKER: list[DeadlineWorker] = []
+
+
 def render_job(
-    project_root: Path, job: Job, make_pdf: bool = True, web: WebRequest | None = None
+    project_root: Path,
+    job: Job,
+    make_pdf: bool = True,
+    web: WebRequest | None = None,
+    worker: DeadlineWorker | None = None,
 ) -> Rendered:
-    """HTML and PDF (and web page) of one job; runs in a worker process (or in-process)."""
-    started = time.perf_counter()
+    """HTML and PDF (and web page) of one job, in a child process killed at
+    ``limits.max_seconds`` (whatever the template or WeasyPrint does, the limit binds)."""
+    if worker is None:  # in a pool's worker process: one child for its lifetime
+        if not _PROCESS_WORKER:
+            _PROCESS_WORKER.append(DeadlineWorker())
+        worker = _PROCESS_WORKER[0]
+    project = Project(project_root)
+    if project_root not in _WORKER_WORK:  # made before the fork: children share it
+        _WORKER_WORK[project_root] = _Work(project, cache_for(project))
+    with contextlib.suppress(InputError):
+        warm_up(
+            read_stylesheets(project.template_dirs, job.report.kind, project.root),
+            project.templates_dir,
+            project.readable_roots,
+        )
+    limits = job.report.limits
+    try:
+        return worker.call(
+            hard_deadline(limits.max_seconds), _render_in_child, project_root, job, make_pdf, web
+        )
+    except TimeLimitExceeded:
+        message = f"rendering took longer than limits.max_seconds = {limits.max_seconds} s"
+    except (WorkDied, MemoryError):
+        message = "rendering ran out of memory (or was killed); the input is too large"
+    where = Location(project.shown(job.report.folder / "report.toml"))
+    return Rendered(job, problems=(Problem(where, message),))
+
+
+def _render_in_child(
+    project_root: Path, job: Job, make_pdf: bool, web: WebRequest | None
+) -> Rendered:
     project = Project(project_root)
     work = _WORKER_WORK.get(project_root)
     if work is None:
         work = _WORKER_WORK[project_root] = _Work(project, cache_for(project))
+    started = time.perf_counter()
     try:
         html, blocks = work.render(job)
         page = ""
@@ -452,8 +603,9 @@ Task = tuple[Job, bool, WebRequest | None]
 
 def _render_all(project: Project, jobs: list[Task], workers: int) -> Iterator[Rendered]:
     if workers <= 1 or len(jobs) <= 1:
-        for job, make_pdf, web in jobs:
-            yield render_job(project.root, job, make_pdf, web)
+        with DeadlineWorker() as worker:
+            for job, make_pdf, web in jobs:
+                yield render_job(project.root, job, make_pdf, web, worker)
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -677,18 +829,33 @@ def write_indexes(
         web_page.write_if_changed(project.output_dir / "index.html", page.encode("utf-8"))
 
 
+def bounded_render(project: Project, work: _Work, job: Job) -> tuple[str, list[Block]]:
+    """:meth:`_Work.render` in a child process killed at ``limits.max_seconds``."""
+    limits = job.report.limits
+    try:
+        return run_with_deadline(hard_deadline(limits.max_seconds), work.render, job)
+    except TimeLimitExceeded:
+        message = f"rendering took longer than limits.max_seconds = {limits.max_seconds} s"
+    except (WorkDied, MemoryError):
+        message = "rendering ran out of memory (or was killed); the input is too large"
+    where = Location(project.shown(job.report.folder / "report.toml"))
+    raise InputError([Problem(where, message)])
+
+
 def prepare(
     project: Project, report_ids: Sequence[str], problems: Problems, cache: Cache | None = None
 ) -> list[Prepared]:
     """Validate every report and render the HTML of each job; problems are collected."""
-    the_plan = plan(project, report_ids, cache or cache_for(project))
+    # Releases, verify and diff never trust the cache: a tampered entry in
+    # output/.cache must not change a number in a released PDF.
+    the_plan = plan(project, report_ids, Cache.untrusted(cache or cache_for(project)))
     for report_problems in the_plan.failed.values():
         problems.extend(report_problems)
     assert the_plan.work is not None
     prepared = []
     for job in the_plan.jobs:
         try:
-            html, blocks = the_plan.work.render(job)
+            html, blocks = bounded_render(project, the_plan.work, job)
         except InputError as exc:
             problems.extend(exc.problems)
         else:
@@ -726,7 +893,8 @@ def check(
             continue
         seen.add(job.report.id)
         try:
-            prepared.append(Prepared(job.report, the_plan.work.html(job), job.inputs))
+            html, _ = bounded_render(project, the_plan.work, job)
+            prepared.append(Prepared(job.report, html, job.inputs))
         except InputError as exc:
             problems.extend(exc.problems)
     problems.raise_if_any()

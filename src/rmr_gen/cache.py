@@ -14,7 +14,11 @@ from functools import lru_cache
 from pathlib import Path
 
 from rmr_gen import __version__
+from rmr_gen.confine import Refused, no_links_below, read_bytes
 from rmr_gen.files import atomic_write
+
+#: A cache entry larger than this is not read (it was not written by rmr-gen).
+MAX_ENTRY = 2_000_000_000
 
 
 def key(*parts: bytes | str) -> str:
@@ -39,24 +43,45 @@ class Cache:
     """Reads at once; writes only on :meth:`flush`, after a build has succeeded,
     so that ``check`` and failed builds leave no file behind."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, trusted: bool = True) -> None:
         self.folder = folder
+        self.trusted = trusted
         self._pending: dict[Path, bytes] = {}
+
+    @classmethod
+    def untrusted(cls, cache: Cache) -> Cache:
+        """A cache that is never read (releases, verify): every result is computed."""
+        return cls(cache.folder, trusted=False)
 
     def _path(self, kind: str, digest: str) -> Path:
         return self.folder / kind / digest[:2] / digest
 
-    def get(self, kind: str, digest: str) -> bytes | None:
+    def _safe(self, path: Path) -> bool:
+        """No symbolic link between output/ and ``path``: a planted ``output/.cache``
+        link must neither feed results in nor send writes out."""
         try:
-            return self._path(kind, digest).read_bytes()
-        except OSError:
+            no_links_below(self.folder.parent, path)
+        except Refused:
+            return False
+        return True
+
+    def get(self, kind: str, digest: str) -> bytes | None:
+        path = self._path(kind, digest)
+        if not self.trusted or not self._safe(path):
+            return None
+        try:
+            return read_bytes(path, (self.folder.parent.resolve(),), MAX_ENTRY)
+        except Refused:
             return None
 
     def put(self, kind: str, digest: str, content: bytes) -> None:
-        self._pending[self._path(kind, digest)] = content
+        if self.trusted:
+            self._pending[self._path(kind, digest)] = content
 
     def flush(self) -> None:
         for path, content in self._pending.items():
+            if not self._safe(path):
+                continue
             with contextlib.suppress(OSError):  # a cache that cannot be written only costs time
                 atomic_write(path, content)
         self._pending.clear()

@@ -107,6 +107,14 @@ def _run(ctx: typer.Context, action: Callable[..., T]) -> T:
             f"rmr-gen: {errors} error{'s' if errors != 1 else ''}; nothing written", err=True
         )
         raise typer.Exit(2) from None
+    except (MemoryError, RecursionError) as exc:
+        what = "ran out of memory" if isinstance(exc, MemoryError) else "nested too deeply"
+        typer.echo(
+            f"rmr-gen: error: an input {what}: it is too large or too deeply nested;"
+            " nothing written",
+            err=True,
+        )
+        raise typer.Exit(2) from None
     except KeyboardInterrupt:
         typer.echo("rmr-gen: interrupted; nothing half-written was left behind", err=True)
         raise typer.Exit(130) from None

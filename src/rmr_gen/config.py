@@ -10,6 +10,7 @@ import dataclasses
 import datetime as dt
 import difflib
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -17,8 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from rmr_gen.charts import KINDS as chart_kinds
+from rmr_gen.confine import Refused, real_root, regular_file
 from rmr_gen.errors import Problems
 from rmr_gen.models import (
+    CEILING,
     POPULATIONS,
     ChartSpec,
     ContentItem,
@@ -79,8 +82,32 @@ ORGANISATION_KEYS = {
 
 def suggest(word: str, choices: Any) -> str:
     """`` (did you mean 'x'?)`` for the closest of ``choices``, or nothing."""
-    close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
+    others = [str(c) for c in choices if str(c) != str(word)]
+    close = difflib.get_close_matches(str(word), others, n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _template_exists(project: Project, kind: str) -> bool:
+    try:
+        return project.template_file(f"{kind}/report.html.j2").is_file()
+    except (OSError, ValueError):  # a name too long, or with a NUL byte
+        return False
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except (OSError, ValueError):  # a name too long, or with a NUL byte
+        return False
+
+
+def _file_in(folder: Path, name: str, project_root: Path) -> tuple[Path | None, str]:
+    """``folder/name`` resolved, if it is a regular file inside ``folder``; else why not."""
+    try:
+        root = real_root(folder, project_root)
+        return regular_file(folder / name, (root,)), ""
+    except Refused as exc:
+        return None, str(exc)
 
 
 def normalise_period(text: str) -> str | None:
@@ -159,12 +186,27 @@ class _Checker:
         if not isinstance(value, str) or not value.strip():
             self.error((*where, key), f"'{_path(where, key)}' must be a non-empty string")
             return ""
+        if not self.printable(value, key, *where):
+            return ""
         return value.strip()
+
+    def printable(self, value: str, key: str, *where: str | int) -> bool:
+        """Control characters (NUL, VT, U+001F …) cannot be stored the same way in a
+        PDF's Info dictionary and its XMP metadata (PDF/A): refused, said where."""
+        bad = next((c for c in value if unicodedata.category(c) == "Cc" and c not in "\t\n\r"), "")
+        if bad:
+            self.error(
+                (*where, key),
+                f"'{_path(where, key)}' contains the control character U+{ord(bad):04X}; remove it",
+            )
+        return not bad
 
     def strings(self, table: dict[str, Any], key: str, *where: str | int) -> tuple[str, ...]:
         value = table.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             self.error((*where, key), f"'{_path(where, key)}' must be a list of strings")
+            return ()
+        if not all(self.printable(v, key, *where) for v in value):
             return ()
         return tuple(v.strip() for v in value)
 
@@ -194,9 +236,13 @@ def _path(where: tuple[str | int, ...], key: str) -> str:
 
 def load_reference(project: Project, problems: Problems) -> Reference:
     """Read ``data/organisations.toml``, ``indicators.toml`` and ``regions.toml``:
-    each from the project's data/ when it has one, else rmr-gen's default."""
+    each from the project's data/ when it has one, else rmr-gen's default; each
+    read only from inside its folder."""
     files = tuple(project.reference_file(name) for name in REFERENCE_FILES)
-    docs = [read_toml(path, project.shown(path), problems) for path in files]
+    docs = [
+        read_toml(path, project.shown(path), problems, (path.parent, project.root))
+        for path in files
+    ]
     organisations: dict[str, Organisation] = {}
     indicators: dict[str, Indicator] = {}
     healthcare_regions: dict[str, tuple[str, ...]] = {}
@@ -286,7 +332,8 @@ def load_report(
             "missing: every folder in reports/ is a report and needs its report.toml",
         )
         return None
-    if not REPORT_ID.match(report_id) or not (folder / "report.toml").is_file():
+    toml = folder / "report.toml"
+    if not REPORT_ID.match(report_id) or not (toml.exists() or toml.is_symlink()):
         known = project.report_ids()
         hint = suggest(report_id, known) or f" (known: {', '.join(known) or 'none'})"
         problems.error(
@@ -296,7 +343,7 @@ def load_report(
         return None
     path = folder / "report.toml"
     before = len(problems.errors)
-    doc = read_toml(path, project.shown(path), problems)
+    doc = read_toml(path, project.shown(path), problems, (folder, project.root))
     if doc is None:
         return None
     data = doc.data
@@ -304,7 +351,7 @@ def load_report(
     check.unknown_keys(data, REPORT_KEYS)
 
     kind = check.string(data, "kind", required=True)
-    if kind and not project.template_file(f"{kind}/report.html.j2").is_file():
+    if kind and not _template_exists(project, kind):
         kinds = sorted(
             {
                 p.name
@@ -378,22 +425,25 @@ def load_report(
         name, sheet = entry, ""
         if "#" in entry and entry.partition("#")[0].lower().endswith((".xlsx", ".xlsm")):
             name, _, sheet = entry.partition("#")
-        file = (project.data_dir / name).resolve()
-        if not file.is_relative_to(project.data_dir.resolve()):
-            check.error(("data", "files"), f"data file '{name}' is outside data/")
-        elif "#" in name and not file.is_file():
+        file, why = _file_in(project.data_dir, name, project.root)
+        shown = name if len(name) <= 200 else name[:200] + "…"
+        if file is None and why.startswith("is outside"):
+            check.error(("data", "files"), f"data file '{shown}' is outside data/")
+        elif file is None and "#" in name:
             check.error(
                 ("data", "files"),
-                f"data file '{name}': a sheet is named only for .xlsx files (file.xlsx#Sheet)",
+                f"data file '{shown}': a sheet is named only for .xlsx files (file.xlsx#Sheet)",
             )
-        elif file.suffix.lower() in OTHER_FORMATS:
+        elif Path(name).suffix.lower() in OTHER_FORMATS:
             check.error(
                 ("data", "files"),
-                f"data file '{name}' is {OTHER_FORMATS[file.suffix.lower()]}"
+                f"data file '{shown}' is {OTHER_FORMATS[Path(name).suffix.lower()]}"
                 " and name that file here",
             )
-        elif not file.is_file():
-            check.error(("data", "files"), f"data file '{name}' not found in data/")
+        elif file is None and why == "not found":
+            check.error(("data", "files"), f"data file '{shown}' not found in data/")
+        elif file is None:
+            check.error(("data", "files"), f"data file '{shown}': {why}")
         elif file.suffix.lower() not in DATA_SUFFIXES:
             check.error(
                 ("data", "files"),
@@ -523,8 +573,15 @@ def _limits(check: _Checker, data: dict[str, Any]) -> Limits:
     values = {}
     for key in LIMIT_KEYS & set(table):
         value = check.integer(table, key, "limits")
+        ceiling = getattr(CEILING, key)
         if value is not None and value <= 0:
             check.error(("limits", key), f"'limits.{key}' must be greater than 0")
+        elif value is not None and value > ceiling:
+            check.error(
+                ("limits", key),
+                f"'limits.{key}' = {value} is above the ceiling {ceiling}:"
+                " a report may lower a limit, not raise it",
+            )
         elif value is not None:
             values[key] = value
     return Limits(**values)
@@ -573,11 +630,20 @@ def _previous(
         return "", ()
     report_id, version = match.groups()
     folder = project.output_dir / report_id / version / "source" / "data"
-    files = (
-        tuple(sorted(p for p in folder.iterdir() if p.suffix.lower() in DATA_SUFFIXES))
-        if folder.is_dir() and not folder.is_symlink()
-        else ()
-    )
+    try:  # a release's snapshot: no link anywhere on the way, nor inside
+        root = real_root(folder, project.root) if folder.is_dir() else None
+        files = (
+            tuple(
+                regular_file(p, (root,))
+                for p in sorted(folder.iterdir())
+                if p.suffix.lower() in DATA_SUFFIXES
+            )
+            if root is not None
+            else ()
+        )
+    except Refused as exc:
+        check.error(("previous",), f"the data of release {value} cannot be read: {exc}")
+        return "", ()
     if not files:
         check.error(
             ("previous",),
@@ -837,11 +903,14 @@ def _contents(
                 continue
             items.append(ContentItem(kind, ref))
         elif entry.endswith(".md"):
-            file = (folder / entry).resolve()
-            if not file.is_relative_to(folder.resolve()):
-                check.error(("contents",), f"text '{entry}' is outside the report folder")
-            elif not file.is_file():
-                check.error(("contents",), f"text '{entry}' not found in {folder.name}/")
+            file, why = _file_in(folder, entry, folder.parent.parent)
+            shown = entry if len(entry) <= 200 else entry[:200] + "…"
+            if file is None and why.startswith("is outside"):
+                check.error(("contents",), f"text '{shown}' is outside the report folder")
+            elif file is None and why == "not found":
+                check.error(("contents",), f"text '{shown}' not found in {folder.name}/")
+            elif file is None:
+                check.error(("contents",), f"text '{shown}': {why}")
             else:
                 items.append(ContentItem("text", entry))
         else:

@@ -7,7 +7,7 @@ single run shows the editor everything that needs fixing.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 
@@ -53,6 +53,10 @@ def cell_name(row: int, column: int | None) -> str:
     return f"{column_letters(column)}{row}"
 
 
+#: A message longer than this is cut: a 50 MB cell is not echoed whole.
+MAX_MESSAGE = 1000
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with the input."""
@@ -60,6 +64,14 @@ class Problem:
     location: Location
     message: str
     severity: str = "error"  # "error" stops the build; "note" is only printed
+
+    def __post_init__(self) -> None:
+        if len(self.message) > MAX_MESSAGE:
+            cut = self.message[:MAX_MESSAGE] + f"… ({len(self.message)} characters)"
+            object.__setattr__(self, "message", cut)
+        if len(self.location.path) > MAX_MESSAGE:
+            path = self.location.path[:200] + "…"
+            object.__setattr__(self, "location", replace(self.location, path=path))
 
     def __str__(self) -> str:
         return f"{self.location}: {self.severity}: {self.message}"
@@ -71,6 +83,9 @@ class InputError(Exception):
     def __init__(self, problems: Iterable[Problem]) -> None:
         self.problems = tuple(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+    def __reduce__(self) -> tuple[Any, ...]:  # carried from a child process
+        return (InputError, (self.problems,))
 
 
 class Problems:

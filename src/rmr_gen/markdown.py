@@ -58,26 +58,39 @@ def _parser() -> MarkdownIt:
     return md
 
 
-def _check_image(src: str, folder: Path, max_bytes: int) -> tuple[str | None, str]:
+def _check_image(
+    src: str, folder: Path, max_bytes: int, max_pixels: int = 50_000_000
+) -> tuple[str | None, str]:
     """The image's file URL, or None and why it is refused."""
+    from rmr_gen.confine import Refused, regular_file
+    from rmr_gen.limits import LimitExceeded, check_image
+
+    shown = src if len(src) <= 200 else src[:200] + "…"
     parts = urlsplit(src)
     if parts.scheme or parts.netloc or src.startswith("/"):
-        return None, f"image '{src}' must be a file in the report folder"
-    path = (folder / unquote(parts.path)).resolve()  # follows symlinks and '..'
-    if not path.is_relative_to(folder.resolve()):
-        return None, f"image '{src}' is outside the report folder"
-    if not path.is_file():
-        return None, f"image '{src}' not found"
+        return None, f"image '{shown}' must be a file in the report folder"
+    try:  # follows symlinks and '..': the file itself must be in the folder
+        real = folder.resolve()
+        path = regular_file(folder / unquote(parts.path), (real,))
+    except Refused as exc:
+        if str(exc).startswith("is outside"):
+            return None, f"image '{shown}' is outside the report folder"
+        joint = " " if str(exc).startswith(("is ", "not ")) else ": "
+        return None, f"image '{shown}'{joint}{exc}"
     if path.suffix.lower() not in IMAGE_TYPES:
-        return None, f"image '{src}' is not an image ({', '.join(IMAGE_TYPES)})"
+        return None, f"image '{shown}' is not an image ({', '.join(IMAGE_TYPES)})"
     size = path.stat().st_size
     if size > max_bytes:
-        return None, f"image '{src}' is {size / 1e6:.1f} MB, more than limits.max_image_mb"
+        return None, f"image '{shown}' is {size / 1e6:.1f} MB, more than limits.max_image_mb"
+    try:
+        check_image(path, max_pixels)
+    except LimitExceeded as exc:
+        return None, f"image '{shown}': {exc}"
     return path.as_uri(), ""
 
 
 def render_markdown(
-    text: str, folder: Path, max_image_bytes: int = 10_000_000
+    text: str, folder: Path, max_image_bytes: int = 10_000_000, max_image_pixels: int = 50_000_000
 ) -> tuple[str, list[MarkdownProblem]]:
     """Render Markdown; the HTML is safe to insert into a template unescaped."""
     md = _parser()
@@ -89,7 +102,9 @@ def render_markdown(
             children[-1].meta["last"] = True  # the paragraph's (or list item's) end
         for token in _images(block.children or []):
             line = block.map[0] + 1 if block.map else None
-            uri, why = _check_image(str(token.attrGet("src") or ""), folder, max_image_bytes)
+            uri, why = _check_image(
+                str(token.attrGet("src") or ""), folder, max_image_bytes, max_image_pixels
+            )
             if uri is None:
                 problems.append(MarkdownProblem(line, why))
                 token.attrSet("src", "")

@@ -93,13 +93,19 @@ class ContentItem:
 
 @dataclass(frozen=True)
 class Limits:
-    """Bounds on what one report may consume; ``[limits]`` in report.toml overrides them."""
+    """Bounds on what one report may consume. These defaults are also the ceiling:
+    ``[limits]`` in report.toml may lower them, never raise them."""
 
     max_pages: int = 500
-    max_seconds: int = 300  # rendering time of one PDF
-    max_data_mb: int = 200  # size of one data file
+    max_seconds: int = 300  # reading the data of a report, and rendering one PDF
+    max_data_mb: int = 200  # size of one data file (a workbook: unpacked)
     max_rows: int = 2_000_000  # rows of one data file
     max_image_mb: int = 10  # size of one image in a text
+    max_image_pixels: int = 50_000_000  # pixels of one image, counted before decoding
+
+
+#: The most a report may ask for.
+CEILING = Limits()
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rmr_gen.config import normalise_period
+from rmr_gen.confine import Refused, read_bytes, real_root
 from rmr_gen.errors import InputError, Location, Problem
-from rmr_gen.files import files_below
+from rmr_gen.files import MAX_FILE_BYTES, files_below
 from rmr_gen.project import REPORT_ID, Project
 from rmr_gen.release import check_intact, snapshot, versions
 
@@ -66,6 +67,21 @@ def _refuse(where: str, message: str) -> InputError:
     return InputError([Problem(Location(where), message)])
 
 
+def _snapshot_files(project: Project, folder: Path) -> dict[Path, bytes]:
+    """The files of a release's report folder; a release holds no links, so one is refused
+    (its target, wherever it leads, is never read), and so is anything not a regular file."""
+    try:
+        root = real_root(folder, project.root)
+        found = {}
+        for path in files_below(folder):
+            if path.is_symlink():
+                raise Refused(f"'{project.shown(path)}' is a symbolic link; a release holds none")
+            found[path] = read_bytes(path, (root,), MAX_FILE_BYTES)
+    except Refused as exc:
+        raise _refuse(project.shown(folder), f"cannot carry over the release: {exc}") from None
+    return found
+
+
 def new_report(project: Project, new_id: str, from_id: str) -> NewReport:
     """Create ``reports/<new_id>/`` from the latest release of ``from_id``."""
     if not REPORT_ID.match(new_id):
@@ -85,7 +101,13 @@ def new_report(project: Project, new_id: str, from_id: str) -> NewReport:
     latest = released[-1]
     check_intact(project, from_id, latest)  # carry over what was published, nothing else
     source_folder = snapshot(project, from_id, latest).reports_dir / from_id
-    toml = (source_folder / "report.toml").read_text(encoding="utf-8")
+    contents = _snapshot_files(project, source_folder)
+    try:
+        toml = contents[source_folder / "report.toml"].decode("utf-8")
+    except (KeyError, UnicodeDecodeError):
+        raise _refuse(
+            project.shown(source_folder), "no readable report.toml in the release"
+        ) from None
 
     period = normalise_period(_get(toml, "period")) or ""
     new_period = next_period(period) if period else ""
@@ -105,10 +127,10 @@ def new_report(project: Project, new_id: str, from_id: str) -> NewReport:
 
     staging = Path(tempfile.mkdtemp(prefix=f".new-{new_id}-", dir=project.reports_dir))
     try:
-        for path in files_below(source_folder):
+        for path, content in contents.items():
             copy = staging / path.relative_to(source_folder)
             copy.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, copy)
+            copy.write_bytes(content)  # a new regular file in our own staging folder
             copy.chmod(0o644)
         (staging / "report.toml").write_text(toml, encoding="utf-8")
         staging.chmod(0o755)

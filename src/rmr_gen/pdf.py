@@ -11,6 +11,7 @@ into a file that is also PDF/UA-1, with its source files embedded.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -20,8 +21,11 @@ from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
 from rmr_gen.archive import Attachment, DocumentInfo
+from rmr_gen.confine import Refused, read_bytes, real_root
 from rmr_gen.errors import InputError, Location, Problem
-from rmr_gen.guard import TimeLimitExceeded, has_foreign_attachment, time_limit
+from rmr_gen.guard import TimeLimitExceeded, WorkDied, run_with_deadline, time_limit
+from rmr_gen.limits import LimitExceeded, image_bytes_pixels
+from rmr_gen.markdown import is_allowed_link
 from rmr_gen.models import Limits
 from rmr_gen.pdfua import NODE_KEY, Node, finish
 
@@ -34,32 +38,54 @@ class ResourceRefused(Exception):
     """A document asked for a resource outside the project."""
 
 
-def resolve_local(url: str, roots: Sequence[Path]) -> Path:
-    """The file behind a ``file:`` URL, if it lies inside ``roots``; else raise."""
+def real_roots(roots: Sequence[Path]) -> tuple[Path, ...]:
+    """The readable folders, each itself reached without a symbolic link (else dropped)."""
+    found = []
+    for root in roots:
+        try:
+            found.append(real_root(root, root.parent))
+        except Refused:
+            continue
+    return tuple(found)
+
+
+def read_local(url: str, roots: Sequence[Path], max_bytes: int) -> tuple[Path, bytes]:
+    """The real path and content of the file behind a ``file:`` URL inside ``roots``."""
+    import os
+
     parts = urlsplit(url)
     if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
         raise ResourceRefused(f"'{url}' is not a file inside the project")
-    path = Path(url2pathname(unquote(parts.path))).resolve()  # follows symlinks, '..'
-    if not any(path.is_relative_to(root.resolve()) for root in roots):
+    try:  # follows symlinks, '..' and '%2e%2e'
+        real = Path(os.path.realpath(url2pathname(unquote(parts.path)), strict=True))
+    except (OSError, ValueError):
+        raise ResourceRefused(f"'{url}' does not exist") from None
+    if not any(real.is_relative_to(root) for root in roots):
         raise ResourceRefused(f"'{url}' is outside the project's reports/, templates/ and data/")
-    if not path.is_file():
-        raise ResourceRefused(f"'{url}' does not exist")
-    return path
+    try:
+        return real, read_bytes(real, roots, max_bytes, "the size limit of a resource")
+    except Refused as exc:
+        raise ResourceRefused(f"'{url}' {exc}") from None
 
 
-def _fetcher(roots: Sequence[Path], refused: list[tuple[str, str]]) -> Any:
+def _fetcher(roots: Sequence[Path], refused: list[tuple[str, str]], limits: Limits) -> Any:
     from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+    readable = real_roots(roots)
+    max_bytes = max(limits.max_image_mb, limits.max_data_mb) * 1_000_000
 
     class ProjectFetcher(URLFetcher):  # type: ignore[misc]
         def fetch(self, url: str, headers: Any = None) -> Any:
             if url.startswith("data:"):
                 return super().fetch(url, headers)
             try:
-                path = resolve_local(url, roots)
-            except ResourceRefused as exc:
-                refused.append((url, str(exc)))
-                raise FatalURLFetchingError(str(exc)) from exc
-            return URLFetcherResponse(path.as_uri(), path.read_bytes())
+                real, content = read_local(url, readable, max_bytes)
+                image_bytes_pixels(content, limits.max_image_pixels)
+            except (ResourceRefused, LimitExceeded) as exc:
+                message = str(exc) if isinstance(exc, ResourceRefused) else f"'{url}': {exc}"
+                refused.append((url, message))
+                raise FatalURLFetchingError(message) from exc
+            return URLFetcherResponse(real.as_uri(), content)
 
     return ProjectFetcher(allowed_protocols=("data", "file"), allow_redirects=False)
 
@@ -77,6 +103,36 @@ def _per_process() -> tuple[Any, dict[str, Any]]:
         _shared["fonts"] = FontConfiguration()
         _shared["images"] = {}
     return _shared["fonts"], _shared["images"]
+
+
+def warm_up(
+    stylesheets: Sequence[str] = (), base_dir: Path | None = None, roots: Sequence[Path] = ()
+) -> None:
+    """Load the fonts of ``stylesheets`` before forking, so that every child process
+    starts with them (WeasyPrint loads each @font-face once per configuration)."""
+    import hashlib
+
+    fonts, _ = _per_process()
+    if not stylesheets or base_dir is None:
+        return
+    key = hashlib.sha256("\0".join(stylesheets).encode()).hexdigest()
+    done = _shared.setdefault("warm", set())
+    if key in done:
+        return
+    done.add(key)
+    from weasyprint import HTML
+    from weasyprint.urls import FatalURLFetchingError
+
+    css = "".join(f"<style>{sheet}</style>" for sheet in stylesheets)
+    try:
+        with time_limit(10):
+            HTML(
+                string=f"<html><head>{css}</head><body><p>x</p></body></html>",
+                base_url=base_dir.as_uri() + "/",
+                url_fetcher=_fetcher(roots, [], Limits()),
+            ).render(font_config=fonts)
+    except (Exception, FatalURLFetchingError):  # only a speed-up: the real render reports
+        return
 
 
 def forget_images() -> None:
@@ -192,18 +248,84 @@ def html_to_pdf(
     finds the text or template that asked for a refused resource.
     ``document`` is the metadata, ``attachments`` the files to embed; with
     ``variant=None`` the PDF is plain (untagged, not archival), for comparison.
+    Runs in a child process killed at ``limits.max_seconds`` (see :mod:`rmr_gen.guard`).
     """
+    limits = limits or Limits()
+    args = (html, base_dir, roots, source, variant, document, attachments, limits, origin)
+    try:
+        return run_with_deadline(hard_deadline(limits.max_seconds), _render_pdf, *args)
+    except TimeLimitExceeded:
+        message = f"rendering took longer than limits.max_seconds = {limits.max_seconds} s"
+        raise InputError([Problem(Location(source), message)]) from None
+    except (WorkDied, MemoryError):
+        message = "rendering ran out of memory (or was killed); the input is too large"
+        raise InputError([Problem(Location(source), message)]) from None
+
+
+_FAILED_URL = re.compile(r"'(file:[^']+)'")
+
+
+def _failed(message: str, source: str, origin: Callable[[str], str] | None) -> Problem:
+    """A resource WeasyPrint could not use, named, at the text or template that uses it."""
+    match = _FAILED_URL.search(message)
+    if match is None:
+        return Problem(Location(source), f"resource failed: {message}")
+    url = match.group(1)
+    path = Path(url2pathname(unquote(urlsplit(url).path)))
+    reason = message[match.end() :].strip(" :")
+    where = origin(url) if origin else ""
+    shown = path.name
+    for parent in path.parents:
+        if (parent / "reports").is_dir() and (parent / "templates").is_dir():
+            shown = path.relative_to(parent).as_posix()
+            break
+    text = f"'{shown}' could not be used" + (f": {reason}" if reason else " (is it broken?)")
+    return Problem(Location(where) if where else Location(source), text)
+
+
+def hard_deadline(seconds: float) -> float:
+    """When the child is killed: a little after the soft limit that gives a clean message."""
+    return seconds * 1.25 + 0.5
+
+
+def foreign_links(rendered: Any) -> list[str]:
+    """Links and attachments in the laid-out document that rmr-gen does not allow.
+
+    Decided on what WeasyPrint will write (its link annotations and attachment
+    list), not on the HTML text: ``rel="&#97;ttachment"`` or ``title=">"`` tricks
+    change nothing here.
+    """
+    found = []
+    for attachment in getattr(rendered.metadata, "attachments", None) or ():
+        found.append(f"<link rel=attachment> '{attachment.name or attachment.description or ''}'")
+    for page in rendered.pages:
+        for link in page.links:
+            kind, target = link[0], str(link[1])
+            if kind == "attachment":
+                found.append(f"attachment '{target}'")
+            elif kind == "external" and not is_allowed_link(target):
+                found.append(f"link '{target}'")
+    return found
+
+
+def _render_pdf(
+    html: str,
+    base_dir: Path,
+    roots: Sequence[Path],
+    source: str,
+    variant: str | None,
+    document: DocumentInfo | None,
+    attachments: Sequence[Attachment],
+    limits: Limits,
+    origin: Callable[[str], str] | None,
+) -> tuple[bytes, int]:
     from weasyprint import HTML, __version__
     from weasyprint.urls import FatalURLFetchingError
-
-    limits = limits or Limits()
 
     def fail(message: str, where: str = "") -> InputError:
         location = Location(where) if where else Location(source)
         return InputError([Problem(location, message)])
 
-    if has_foreign_attachment(html):
-        raise fail("rel=attachment is not allowed: rmr-gen attaches the source data itself")
     refused: list[tuple[str, str]] = []
     nodes: list[Node] = []
     collector = _WarningCollector()
@@ -215,8 +337,17 @@ def html_to_pdf(
             rendered = HTML(
                 string=html,
                 base_url=base_dir.as_uri() + "/",
-                url_fetcher=_fetcher(roots, refused),
+                url_fetcher=_fetcher(roots, refused, limits),
             ).render(pdf_variant=variant, font_config=fonts)
+            foreign = foreign_links(rendered)
+            if foreign:
+                target = foreign[0].split("'")[1]
+                where = origin(target) if origin and target else ""
+                raise fail(
+                    f"{foreign[0]} is not allowed: links may be http, https, mailto or"
+                    " #anchors, and only rmr-gen attaches files",
+                    where,
+                )
             pages = len(rendered.pages)
             if pages > limits.max_pages:
                 raise fail(f"{pages} pages is more than limits.max_pages = {limits.max_pages}")
@@ -240,6 +371,9 @@ def html_to_pdf(
         raise fail(
             f"rendering took longer than limits.max_seconds = {limits.max_seconds} s"
         ) from None
+    except (MemoryError, RecursionError) as exc:
+        what = "ran out of memory" if isinstance(exc, MemoryError) else "nested too deeply"
+        raise fail(f"rendering {what}; the input is too large") from None
     finally:
         logger.removeHandler(collector)
     if refused:  # WeasyPrint swallows some fatal fetch errors (e.g. images inside SVG)
@@ -247,9 +381,7 @@ def html_to_pdf(
         where = origin(url) if origin else ""
         raise fail(f"resource refused: {reason}", where)
     if collector.messages:
-        raise InputError(
-            [Problem(Location(source), f"resource failed: {m}") for m in collector.messages]
-        )
+        raise InputError([_failed(m, source, origin) for m in collector.messages])
     if variant is None:
         return bytes(pdf), pages
     if document is None:

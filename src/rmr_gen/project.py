@@ -103,9 +103,11 @@ class Project:
 
     def shown(self, path: Path) -> str:
         """``path`` as printed in messages: relative to the project when inside it."""
+        if path.is_absolute() and path.is_relative_to(self.root):
+            return str(path.relative_to(self.root))  # as named, not where a link leads
         try:
             return str(path.resolve().relative_to(self.root))
-        except ValueError:
+        except (ValueError, OSError, RuntimeError):
             return str(path)
 
     def origin(self, path: Path) -> str:

@@ -32,7 +32,7 @@ from rmr_gen.build import Prepared, cache_for, prepare
 from rmr_gen.cache import Cache
 from rmr_gen.config import Reference, load_reference
 from rmr_gen.errors import InputError, Location, Problem, Problems
-from rmr_gen.files import files_below, refuse_links
+from rmr_gen.files import chmod_tree, file_digest, files_below, refuse_links
 from rmr_gen.models import Report
 from rmr_gen.pdf import html_to_pdf
 from rmr_gen.project import REPORT_ID, Project
@@ -88,7 +88,7 @@ def input_files(project: Project, report: Report, reference: Reference) -> list[
 
 
 def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    return file_digest(path).hex()  # in chunks; a device or FIFO is refused
 
 
 def source_hashes(project: Project, paths: Iterable[Path]) -> dict[str, str]:
@@ -295,14 +295,11 @@ def _documents(
 
 
 def _make_read_only(folder: Path) -> None:
-    for path in sorted(folder.rglob("*"), reverse=True):
-        path.chmod(0o555 if path.is_dir() else 0o444)
+    chmod_tree(folder, 0o555, 0o444)  # never through a symbolic link
 
 
 def _make_writable(folder: Path) -> None:
-    folder.chmod(0o755)
-    for path in folder.rglob("*"):
-        path.chmod(0o755 if path.is_dir() else 0o644)
+    chmod_tree(folder, 0o755, 0o644)
 
 
 def release(project: Project, report_id: str, version: str) -> Released:
@@ -338,7 +335,14 @@ def release(project: Project, report_id: str, version: str) -> Released:
     lock = folder / f".release-{version}.lock"
     # flock, not a file that exists: the kernel drops it when the process dies, so a
     # release that was killed never blocks the next one.
-    descriptor = os.open(lock, os.O_CREAT | os.O_WRONLY, 0o644)
+    try:  # O_NOFOLLOW: a planted link must not create or open its target
+        descriptor = os.open(lock, os.O_CREAT | os.O_WRONLY | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+    except OSError as exc:
+        for made in reversed(created):
+            with contextlib.suppress(OSError):
+                made.rmdir()
+        why = "is a symbolic link" if lock.is_symlink() else f"cannot be opened: {exc.strerror}"
+        raise _refuse(project.shown(lock), f"{why}; releases refuse links") from None
     try:
         fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
@@ -350,8 +354,11 @@ def release(project: Project, report_id: str, version: str) -> Released:
             project.shown(lock), f"another release of {report_id} {version} is in progress"
         ) from None
     for stale in folder.glob(f".release-{version}-*"):  # staging left by a killed release
+        if stale.is_symlink() or not stale.is_dir():
+            stale.unlink(missing_ok=True)  # the link itself, never its target
+            continue
         _make_writable(stale)
-        shutil.rmtree(stale, ignore_errors=True)
+        shutil.rmtree(stale, ignore_errors=True)  # does not follow links inside
     staging = Path(tempfile.mkdtemp(prefix=f".release-{version}-", dir=folder))
     try:
         _check_new_version(project, report_id, version)  # again, now that we hold the lock

@@ -1,7 +1,8 @@
 """Jinja templates + Markdown texts + computed rows → one HTML string.
 
-Templates are loaded in a sandbox with autoescaping and StrictUndefined; data
-and Markdown are only ever passed *into* templates, never compiled as one, so
+Templates are loaded in a sandbox with autoescaping and StrictUndefined, only
+from templates/, and see plain values only (:mod:`rmr_gen.sandbox`); data and
+Markdown are only ever passed *into* templates, never compiled as one, so
 ``{{ 1234*5 }}`` in a text prints literally.
 """
 
@@ -16,9 +17,14 @@ from pathlib import Path
 from typing import Any
 
 from rmr_gen import formatting
+from rmr_gen.confine import Refused, read_bytes, real_root
 from rmr_gen.errors import InputError, Location, Problem
 from rmr_gen.markdown import render_markdown
 from rmr_gen.models import Report
+from rmr_gen.sandbox import ConfinedLoader, TemplateRefused, plain_context, report_view
+
+#: Texts and stylesheets larger than this are refused before they are read.
+MAX_TEXT_BYTES = 20_000_000
 
 
 @dataclass(frozen=True)
@@ -48,14 +54,14 @@ def _keep_together(text: str) -> Any:
 
 
 @lru_cache(maxsize=4)
-def _environment(templates_dir: Path | tuple[Path, ...]) -> Any:
+def _environment(templates_dir: Path | tuple[Path, ...], project_root: Path) -> Any:
     """One sandboxed environment per templates search path (the project's own folder,
     then the package's defaults): compiled templates are reused."""
-    from jinja2 import FileSystemLoader, StrictUndefined, select_autoescape
+    from jinja2 import StrictUndefined, select_autoescape
     from jinja2.sandbox import SandboxedEnvironment
 
     env = SandboxedEnvironment(
-        loader=FileSystemLoader([str(p) for p in _folders(templates_dir)]),
+        loader=ConfinedLoader(_folders(templates_dir), project_root),
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -99,9 +105,18 @@ def _template_location(
     return Location(shown, lineno)
 
 
-def read_text(path: Path, project_root: Path) -> str:
-    """A text file an editor wrote; not UTF-8 is their error, said where, not a crash."""
-    raw = path.read_bytes()
+def _shown(path: Path, project_root: Path) -> str:
+    return str(path.relative_to(project_root)) if path.is_relative_to(project_root) else str(path)
+
+
+def read_text(path: Path, project_root: Path, folder: Path | None = None) -> str:
+    """A text file an editor wrote, read only from inside ``folder`` (a regular file,
+    not too large); not UTF-8 is their error, said where, not a crash."""
+    try:
+        root = real_root(folder or path.parent, project_root)
+        raw = read_bytes(path, (root,), MAX_TEXT_BYTES, "the size limit of a text")
+    except Refused as exc:
+        raise InputError([Problem(Location(_shown(path, project_root)), str(exc))]) from None
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -120,13 +135,18 @@ def read_text(path: Path, project_root: Path) -> str:
         ) from None
 
 
-def read_stylesheets(templates_dir: Path | tuple[Path, ...], kind: str) -> list[str]:
-    """``base.css`` and ``<kind>/style.css``, each from the first folder that has it."""
+def read_stylesheets(
+    templates_dir: Path | tuple[Path, ...], kind: str, project_root: Path
+) -> list[str]:
+    """``base.css`` and ``<kind>/style.css``, each from the first folder that has it,
+    read only from inside that folder."""
     sheets = []
     for name in ("base.css", f"{kind}/style.css"):
-        found = [folder / name for folder in _folders(templates_dir) if (folder / name).is_file()]
-        if found:
-            sheets.append(read_text(found[0], found[0].parent))
+        for folder in _folders(templates_dir):
+            path = folder / name
+            if path.exists() or path.is_symlink():
+                sheets.append(read_text(path, project_root, folder))
+                break
     return sheets
 
 
@@ -142,39 +162,62 @@ def render_report(
     from jinja2 import TemplateError
     from markupsafe import Markup
 
-    env = _environment(templates_dir)
-    context = {
-        "report": report,
-        "organisation": report.organisation,
-        "blocks": blocks,
-        "stylesheets": [Markup(css) for css in read_stylesheets(templates_dir, report.kind)],
-        **(extra or {}),
-    }
+    env = _environment(templates_dir, project_root)
+    stylesheets = read_stylesheets(templates_dir, report.kind, project_root)
+    context = plain_context(
+        {
+            "report": report_view(report, lambda p: _shown(p, project_root)),
+            "organisation": report.organisation,
+            "blocks": list(blocks),
+            "stylesheets": [Markup(css) for css in stylesheets],
+            **(extra or {}),
+        }
+    )
     try:
         page = env.get_template(template or f"{report.kind}/report.html.j2")
         return str(page.render(context))
     except InputError:
         raise
+    except TemplateRefused as exc:
+        where = Location(_shown(Path(exc.path), project_root), exc.line)
+        raise InputError([Problem(where, exc.reason)]) from None
+    except (MemoryError, RecursionError) as exc:
+        location = _template_location(exc, templates_dir, project_root)
+        what = "too much memory" if isinstance(exc, MemoryError) else "recursion too deep"
+        raise InputError([Problem(location, f"template error: {what}")]) from None
     except TemplateError as exc:
         location = _template_location(exc, templates_dir, project_root)
         message = getattr(exc, "message", None) or str(exc)
         raise InputError([Problem(location, f"template error: {message}")]) from exc
     except Exception as exc:
-        # {{ 1/0 }} or {{ name + 1 }} fail in the template's own code: its author's
-        # error (exit 2). A failure inside rmr-gen's filters is a bug (exit 1).
+        # {{ 1/0 }}, {{ name + 1 }} or {{ range(10**10) }} fail in the template's own
+        # code or in Jinja on its behalf: its author's error (exit 2). A failure
+        # inside rmr-gen's own filters is a bug (exit 1).
         frames = traceback.extract_tb(exc.__traceback__)
-        if not frames or not frames[-1].filename.endswith(".j2"):
+        if not any(f.filename.endswith(".j2") for f in frames) or _in_own_code(frames):
             raise
         location = _template_location(exc, templates_dir, project_root)
         message = f"template error: {type(exc).__name__}: {exc}"
         raise InputError([Problem(location, message)]) from exc
 
 
+def _in_own_code(frames: traceback.StackSummary) -> bool:
+    """Whether the innermost frame after the template's is in rmr-gen's own code."""
+    package = str(Path(__file__).parent)
+    last_template = max(i for i, f in enumerate(frames) if f.filename.endswith(".j2"))
+    return any(f.filename.startswith(package) for f in frames[last_template + 1 :])
+
+
 def check_templates(templates_dir: Path | tuple[Path, ...], project_root: Path) -> list[Problem]:
     """Compile every template, so syntax errors show even when the data is also wrong."""
-    from jinja2 import TemplateSyntaxError
+    from jinja2 import TemplateNotFound, TemplateSyntaxError
 
-    env = _environment(templates_dir)
+    try:
+        for folder in _folders(templates_dir):
+            real_root(folder, project_root)
+    except Refused as exc:
+        return [Problem(Location(_shown(_folders(templates_dir)[0], project_root)), str(exc))]
+    env = _environment(templates_dir, project_root)
     problems = []
     for name in env.list_templates(filter_func=lambda name: name.endswith(".j2")):
         try:
@@ -182,21 +225,30 @@ def check_templates(templates_dir: Path | tuple[Path, ...], project_root: Path) 
         except TemplateSyntaxError as exc:
             location = _template_location(exc, templates_dir, project_root)
             problems.append(Problem(location, f"template error: {exc.message}"))
-        except UnicodeDecodeError:
-            path = next(f / name for f in _folders(templates_dir) if (f / name).is_file())
-            try:
-                read_text(path, project_root)
-            except InputError as exc:
-                problems.extend(exc.problems)
+        except TemplateRefused as exc:
+            where = Location(_shown(Path(exc.path), project_root), exc.line)
+            problems.append(Problem(where, exc.reason))
+        except TemplateNotFound:
+            where = Location(f"templates/{name}")
+            problems.append(Problem(where, "not found (a symbolic link to nothing?)"))
     return problems
 
 
-def text_block(path: Path, project_root: Path, max_image_mb: int = 10) -> Block:
+def text_block(
+    path: Path,
+    project_root: Path,
+    max_image_mb: int = 10,
+    folder: Path | None = None,
+    max_image_pixels: int = 50_000_000,
+) -> Block:
     """A Markdown text as a block; a refused image or link is an error at its line."""
     from markupsafe import Markup
 
     html, problems = render_markdown(
-        read_text(path, project_root), path.parent, max_image_mb * 1_000_000
+        read_text(path, project_root, folder or path.parent),
+        path.parent,
+        max_image_mb * 1_000_000,
+        max_image_pixels,
     )
     if problems:
         try:

@@ -78,10 +78,30 @@ def _index_lines(source: str) -> dict[str, int]:
     return lines
 
 
-def read_toml(path: Path, shown: str, problems: Problems) -> TomlDocument | None:
-    """Parse ``path``; on a syntax error record it with its line and column."""
+#: A settings file larger than this is refused before it is read.
+MAX_TOML_BYTES = 5_000_000
+
+
+def read_toml(
+    path: Path, shown: str, problems: Problems, folder: tuple[Path, Path] | None = None
+) -> TomlDocument | None:
+    """Parse ``path``; on a syntax error record it with its line and column.
+
+    With ``folder`` (the folder and the project root) the file is read only if it
+    is a regular file inside that folder (see :mod:`rmr_gen.confine`).
+    """
+    from rmr_gen.confine import Refused, read_bytes, real_root
+
     try:
-        source = path.read_bytes().decode("utf-8-sig")
+        if folder is None:
+            raw = path.read_bytes()
+        else:
+            root = real_root(folder[0], folder[1])
+            raw = read_bytes(path, (root,), MAX_TOML_BYTES, "the size limit of a settings file")
+        source = raw.decode("utf-8-sig")
+    except Refused as exc:
+        problems.error(shown, "file not found" if str(exc) == "not found" else str(exc))
+        return None
     except FileNotFoundError:
         problems.error(shown, "file not found")
         return None
@@ -93,6 +113,9 @@ def read_toml(path: Path, shown: str, problems: Problems) -> TomlDocument | None
         return None
     try:
         data = tomllib.loads(source)
+    except RecursionError:
+        problems.error(shown, "invalid TOML: nested too deeply")
+        return None
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         position = _DECODE_POSITION.search(message)

@@ -30,7 +30,7 @@ from rmr_gen.compute import summary_groups
 from rmr_gen.config import Reference
 from rmr_gen.errors import InputError, Location, Problem
 from rmr_gen.files import atomic_write
-from rmr_gen.models import Measurement, Report, SummaryGroup
+from rmr_gen.models import Limits, Measurement, Report, SummaryGroup
 from rmr_gen.project import Project
 from rmr_gen.render import Block, read_text, render_report
 from rmr_gen.webfonts import WebFont, font_face_css
@@ -173,33 +173,49 @@ def is_current(project: Project, report: Report, key: str) -> bool:
         return False
 
 
-def _embed_images(block: Block, roots: Sequence[Path]) -> Block:
-    """A text's images as data: URLs, read only from inside the project's folders."""
+def _embed_images(block: Block, roots: Sequence[Path], limits: Limits) -> Block:
+    """A text's images as data: URLs, read only from inside the project's folders, under
+    the same size and pixel limits as the PDF's images."""
     from markupsafe import Markup
 
-    from rmr_gen.pdf import ResourceRefused, resolve_local
+    from rmr_gen.limits import LimitExceeded, image_bytes_pixels
+    from rmr_gen.pdf import ResourceRefused, read_local, real_roots
 
     if block.kind != "text" or "file:" not in block.html:
         return block
+    readable = real_roots(roots)
+    max_bytes = limits.max_image_mb * 1_000_000
 
     def embed(match: re.Match[str]) -> str:
         url = html.unescape(match.group(2))
         try:
-            path = resolve_local(url, roots)
+            path, content = read_local(url, readable, max_bytes)
+            image_bytes_pixels(content, limits.max_image_pixels)
         except ResourceRefused as exc:
             raise InputError([Problem(Location(url), str(exc))]) from None
+        except LimitExceeded as exc:
+            raise InputError([Problem(Location(url), f"'{url}': {exc}")]) from None
         kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        data = base64.b64encode(path.read_bytes()).decode("ascii")
+        data = base64.b64encode(content).decode("ascii")
         return f"{match.group(1)}data:{kind};base64,{data}{match.group(3)}"
 
     return Block("text", html=Markup(_FILE_IMAGE.sub(embed, block.html)))
 
 
-def _title_block(report: Report, templates_dir: tuple[Path, ...], context: dict[str, Any]) -> str:
-    """The kind's own title block (the one the PDF's first page has), rendered alone."""
+def _title_block(project: Project, report: Report, blocks: Sequence[Block]) -> str:
+    """The kind's own title block (the one the PDF's first page has), rendered alone,
+    with the same plain values the PDF's templates get."""
     from rmr_gen.render import _environment
+    from rmr_gen.sandbox import plain_context, report_view
 
-    env = _environment(templates_dir)
+    context = plain_context(
+        {
+            "report": report_view(report, project.shown),
+            "organisation": report.organisation,
+            "blocks": list(blocks),
+        }
+    )
+    env = _environment(project.template_dirs, project.root)
     template = env.get_template(f"{report.kind}/report.html.j2")
     if "title_block" not in template.blocks:  # the kind keeps the plain <h1>
         template = env.get_template("base.html.j2")
@@ -219,10 +235,9 @@ def render_page(
     from markupsafe import Markup
 
     templates = project.template_dirs
-    blocks = [_embed_images(b, project.readable_roots) for b in blocks]
+    blocks = [_embed_images(b, project.readable_roots, report.limits) for b in blocks]
     groups = summary_groups(report, data) if report.indicators and data else ()
-    context = {"report": report, "organisation": report.organisation, "blocks": blocks}
-    title = _title_block(report, templates, context)
+    title = _title_block(project, report, blocks)
     css = read_text(project.template_file(f"{WEB}/screen.css"), project.root)
     page = render_report(
         report,
@@ -360,17 +375,21 @@ def _render_shell(
     from markupsafe import Markup
 
     from rmr_gen.render import _environment
+    from rmr_gen.sandbox import plain_context
 
     css = read_text(project.template_file(f"{WEB}/screen.css"), project.root)
-    page = (
-        _environment(project.template_dirs)
-        .get_template(f"{WEB}/{template}")
-        .render(
-            heading=heading,
-            home=home,
-            screen_css=Markup(font_face_css(list(fonts), fonts_at) + "\n" + css),
+    values = plain_context(
+        {
+            "heading": heading,
+            "home": home,
+            "screen_css": Markup(font_face_css(list(fonts), fonts_at) + "\n" + css),
             **context,
-        )
+        }
+    )
+    page = (
+        _environment(project.template_dirs, project.root)
+        .get_template(f"{WEB}/{template}")
+        .render(values)
     )
     refuse_outside_resources(page, project.shown(project.template_file(f"{WEB}/{template}")))
     return str(page)

@@ -1,0 +1,123 @@
+"""Limits checked *before* the expensive work, so that they bind.
+
+A compressed workbook or a small PNG can decode to gigabytes; a CSV file is
+parsed whole. These checks stream over the file (counting lines, summing a
+workbook's declared sizes, reading an image's header) and refuse it before
+pandas, openpyxl or the image decoder see it.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+from xml.parsers import expat
+
+CHUNK = 1 << 20
+
+
+class LimitExceeded(Exception):
+    """An input over a limit; the message names the limit."""
+
+
+def check_image(path: Path, max_pixels: int) -> None:
+    """Refuse a raster image with more than ``max_pixels`` pixels, from its header only."""
+    if path.suffix.lower() == ".svg":
+        return
+    from PIL import Image
+
+    try:
+        with Image.open(path) as image:  # reads the header, decodes nothing
+            width, height = image.size
+    except Image.DecompressionBombError:
+        raise LimitExceeded(f"more than limits.max_image_pixels = {max_pixels}") from None
+    except (OSError, ValueError, SyntaxError):
+        raise LimitExceeded("not an image that can be read") from None
+    if width * height > max_pixels:
+        raise LimitExceeded(
+            f"{width} × {height} pixels, more than limits.max_image_pixels = {max_pixels}"
+        )
+
+
+def image_bytes_pixels(data: bytes, max_pixels: int) -> None:
+    """:func:`check_image` for an image already in memory (from the URL fetcher)."""
+    import io
+
+    from PIL import Image
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            width, height = image.size
+    except Image.DecompressionBombError:
+        raise LimitExceeded(f"more than limits.max_image_pixels = {max_pixels}") from None
+    except (OSError, ValueError, SyntaxError):
+        return  # not a raster image (SVG, CSS, font): no pixels to count
+    if width * height > max_pixels:
+        raise LimitExceeded(
+            f"{width} × {height} pixels, more than limits.max_image_pixels = {max_pixels}"
+        )
+
+
+def check_csv_rows(path: Path, max_rows: int) -> None:
+    """Count line ends while streaming; stop at the first one past the limit."""
+    lines = 0
+    with open(path, "rb") as handle:
+        while chunk := handle.read(CHUNK):
+            lines += chunk.count(b"\n")
+            if lines > max_rows + 1:  # the header line is not a row
+                raise LimitExceeded(f"more than limits.max_rows = {max_rows} rows")
+
+
+def check_xlsx(path: Path, max_bytes: int, max_rows: int) -> None:
+    """Refuse a workbook that unpacks to more than ``max_bytes``, has a sheet with more
+    than ``max_rows`` rows, or declares a DTD or entities (entity expansion).
+
+    zipfile never inflates a member past its declared size, so the declared sizes
+    bound what openpyxl will read; each XML part is then streamed through expat.
+    """
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # the reader says it is not a workbook, with its own message
+    with archive:
+        members = archive.infolist()
+        total = sum(m.file_size for m in members)
+        if total > max_bytes:
+            raise LimitExceeded(
+                f"unpacks to {total / 1e6:.0f} MB, more than limits.max_data_mb"
+                f" = {max_bytes // 1_000_000}"
+            )
+        for member in members:
+            if member.filename.lower().endswith((".xml", ".rels", ".vml")):
+                _check_xml(archive, member, max_rows)
+
+
+def _check_xml(archive: zipfile.ZipFile, member: zipfile.ZipInfo, max_rows: int) -> None:
+    is_sheet = member.filename.startswith("xl/worksheets/")
+    rows = 0
+
+    def refuse_dtd(*args: object) -> None:
+        raise LimitExceeded(f"{member.filename}: a DTD or entity declaration is not allowed")
+
+    def start(name: str, attributes: object) -> None:
+        nonlocal rows
+        if is_sheet and (name == "row" or name.endswith(":row") or name.endswith(" row")):
+            rows += 1
+            if rows > max_rows:
+                raise LimitExceeded(f"more than limits.max_rows = {max_rows} rows")
+
+    parser = expat.ParserCreate(namespace_separator=" ")
+    parser.StartDoctypeDeclHandler = refuse_dtd
+    parser.EntityDeclHandler = refuse_dtd
+    parser.StartElementHandler = start
+    try:
+        with archive.open(member) as handle:
+            while chunk := handle.read(CHUNK):
+                parser.Parse(chunk, False)
+            parser.Parse(b"", True)
+    except expat.ExpatError as exc:
+        raise LimitExceeded(
+            f"{member.filename}: not well-formed XML ({expat.errors.messages[exc.code]},"
+            f" line {exc.lineno}, column {exc.offset + 1}); save the workbook again in Excel"
+        ) from None
+    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError):
+        return
