@@ -222,7 +222,9 @@ def single(project: Path, report: str, runs: int) -> None:
             return r["cpu"]["total"] - counted
         return float(r["cpu"].get(phase, 0.0))
 
-    names = list(dict.fromkeys(k for r in results["rmr-gen"] for k in r["phases"]))
+    # Phases of either side: rmr-gen renders in a child process (killed at the report's
+    # time limit), whose phases its parent does not see; WeasyPrint's own still count.
+    names = list(dict.fromkeys(k for side in results.values() for r in side for k in r["phases"]))
     names.remove("build()")
     labels = {
         "start-up": "interpreter start-up",

@@ -144,7 +144,8 @@ def test_tagging_overhead_renders_one_pdf(report: subprocess.CompletedProcess[st
     [row] = table(tables(report.stdout), "Archival PDF over plain PDF")
     assert row["report"].startswith("liten-")
     plain, archival = positive(row["plain CPU s"]), positive(row["archival CPU s"])
-    assert abs(positive(row["ratio"]) - archival / plain) < 0.01 + 0.02 * archival / plain
+    ratio = archival / plain  # of the printed values, each rounded to 0.0005 s
+    assert abs(positive(row["ratio"]) - ratio) < 0.01 + ratio * (0.0005 / plain + 0.0005 / archival)
 
 
 def test_validate_national_compares_with_pandas(report: subprocess.CompletedProcess[str]) -> None:
@@ -171,9 +172,12 @@ def test_phases_add_up_to_the_whole_process(report: subprocess.CompletedProcess[
             float(row[side]) for name, row in rows.items() if row[side] and "whole" not in name
         ]
         assert abs(sum(parts) - whole) < 0.002 + 0.01 * whole
-    for phase in ("lay out", "draw, tag, write PDF", "import weasyprint", "interpreter start-up"):
+    for phase in ("lay out", "import weasyprint", "interpreter start-up"):
         [name] = [name for name in rows if phase in name]
         positive(rows[name]["rmr-gen s"]), positive(rows[name]["weasyprint s"])
+    # rmr-gen draws and writes the PDF in its deadline child, whose phases the parent
+    # counts as the rest; WeasyPrint's own side still shows the phase.
+    positive(rows["draw, tag, write PDF"]["weasyprint s"])
     positive(rows["plan: configuration, data, hashing"]["rmr-gen s"])
     assert rows["plan: configuration, data, hashing"]["weasyprint s"] == ""
 
