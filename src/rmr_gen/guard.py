@@ -142,15 +142,7 @@ def _serve(requests: int, replies: int) -> None:
             if not data:
                 break
             function, args = pickle.loads(data)
-            try:
-                result: tuple[str, object] = ("ok", function(*args))
-            except BaseException as exc:  # carried to the parent, which decides
-                result = ("error", exc)
-            try:
-                reply = pickle.dumps(result)
-            except Exception as exc:  # an exception that does not pickle
-                reply = pickle.dumps(("error", RuntimeError(f"{type(exc).__name__}: {exc}")))
-            _write_message(replies, reply)
+            _write_message(replies, _outcome(function, args))
     except BaseException:
         code = 1
     finally:
@@ -202,6 +194,18 @@ def _read_until(fd: int, deadline: float) -> bytes | None:
         chunks.append(chunk)
 
 
+def _outcome(function: Callable[..., object], args: tuple) -> bytes:
+    """``function(*args)``'s result or exception, pickled for the parent, which decides."""
+    try:
+        result: tuple[str, object] = ("ok", function(*args))
+    except BaseException as exc:
+        result = ("error", exc)
+    try:
+        return pickle.dumps(result)
+    except Exception as exc:  # an exception that does not pickle
+        return pickle.dumps(("error", RuntimeError(f"{type(exc).__name__}: {exc}")))
+
+
 def _child(reader: int, writer: int, function: Callable[..., object], args: tuple) -> None:
     global _in_child
     _in_child = True
@@ -209,15 +213,7 @@ def _child(reader: int, writer: int, function: Callable[..., object], args: tupl
     try:
         os.close(reader)
         signal.signal(signal.SIGINT, signal.SIG_DFL)
-        try:
-            result: tuple[str, object] = ("ok", function(*args))
-        except BaseException as exc:  # carried to the parent, which decides
-            result = ("error", exc)
-        try:
-            data = pickle.dumps(result)
-        except Exception as exc:  # an exception that does not pickle
-            data = pickle.dumps(("error", RuntimeError(f"{type(exc).__name__}: {exc}")))
-        view = memoryview(data)
+        view = memoryview(_outcome(function, args))
         while view:
             view = view[os.write(writer, view) :]
     except BaseException:
