@@ -38,7 +38,7 @@ from rmr_gen.files import (
 from rmr_gen.guard import origin_of
 from rmr_gen.models import Limits, Measurement, Report, SummaryGroup
 from rmr_gen.params import expand
-from rmr_gen.pdf import forget_images, html_to_pdf
+from rmr_gen.pdf import forget_images, html_to_pdf, preload
 from rmr_gen.project import REPORT_ID, Project
 from rmr_gen.render import Block, check_templates, render_report, svg_data_uri, text_block
 
@@ -381,7 +381,7 @@ def _render_all(project: Project, jobs: list[Job], workers: int) -> Iterator[Ren
     # not once per worker); the main process is single-threaded at this point.
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     if method == "fork":
-        import weasyprint  # noqa: F401
+        preload()
     context = multiprocessing.get_context(method)
     with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context) as pool:
         futures = [pool.submit(render_job, project.root, job) for job in jobs]

@@ -7,7 +7,6 @@ Heavy libraries are imported only inside commands, so ``--help`` stays instant.
 
 from __future__ import annotations
 
-import sys
 import traceback
 from collections.abc import Callable
 from enum import StrEnum
@@ -457,8 +456,4 @@ def preview(
 
 def main() -> None:
     """Entry point of the ``rmr-gen`` script."""
-    try:
-        app()
-    except SystemExit:
-        raise
-    sys.exit(0)
+    app()

@@ -117,8 +117,3 @@ def _swedish_text(tokens: Sequence[Any], index: int, options: Any, env: Any) -> 
     from markdown_it.common.utils import escapeHtml
 
     return escapeHtml(prose(tokens[index].content))
-
-
-def to_html(text: str) -> str:
-    """Render Markdown that has no images (e.g. a short note); problems are ignored."""
-    return render_markdown(text, Path("/nonexistent"))[0]

@@ -22,7 +22,7 @@ sRGB output intent. What it gets wrong is fixed here, each in its own step:
 - the XMP has ``pdfaid`` but not ``pdfuaid`` (which PDF/A needs declared in an
   extension schema), and no language, identifier or version (:func:`xmp`).
 
-pdf.py marks every structure element WeasyPrint makes with the HTML element it
+tagging.py marks every structure element WeasyPrint makes with the HTML element it
 came from (:data:`NODE_KEY`, an index into ``nodes``); the key is removed here.
 """
 
@@ -381,6 +381,9 @@ def _rewrite_marks(pdf: Any, page: Any, mcids: dict[int, str]) -> None:
     streams = list(contents) if isinstance(contents, pikepdf.Array) else [contents]
     data = b"\n".join(stream.read_bytes() for stream in streams)
     page.obj.Contents = pdf.make_stream(_MARK.sub(artifact, data))
+    missing = set(mcids) - {int(m) for m in _MARK.findall(data)}
+    if missing:  # pydyf wrote marks another way: a header would stay tagged content
+        raise RuntimeError(f"marked content {sorted(missing)} not found in the page stream")
 
 
 def _links(pdf: Any) -> None:

@@ -25,7 +25,7 @@ from rmr_gen.models import Report
 class Block:
     """One rendered piece of the body, in reading order."""
 
-    kind: str  # "text" | "table" | "chart"
+    kind: str  # "text" | "table" | "chart" | "changes" | "history" (ContentItem.kind)
     html: str = ""
     spec: Any = None
     rows: Any = None
