@@ -26,7 +26,7 @@ from rmr_gen.cache import key as cache_key
 from rmr_gen.charts import Chart, change_chart
 from rmr_gen.compute import is_suppressed, summary_groups
 from rmr_gen.config import Reference, load_reference, load_report
-from rmr_gen.data import Key, from_cache, load_report_data, read_measurements, to_cache
+from rmr_gen.data import from_cache, load_report_data, read_measurements, to_cache
 from rmr_gen.errors import InputError, Problem, Problems
 from rmr_gen.files import (
     atomic_write,
@@ -36,7 +36,7 @@ from rmr_gen.files import (
     remove_stale_temporaries,
 )
 from rmr_gen.guard import origin_of
-from rmr_gen.models import Limits, Measurement, Report, SummaryGroup
+from rmr_gen.models import Key, Limits, Measurement, Report, SummaryGroup
 from rmr_gen.params import expand
 from rmr_gen.pdf import forget_images, html_to_pdf, preload
 from rmr_gen.project import REPORT_ID, Project
@@ -433,14 +433,14 @@ def build(
 
     if planned:
         planned(len(the_plan.jobs) + len(the_plan.failed))
-    for report_id, problems in the_plan.failed.items():
+    for report_id, failed in the_plan.failed.items():
         report(
             Outcome(
                 report_id,
                 report_id,
                 "failed",
                 pdf_path(project, report_id),
-                problems=tuple(problems),
+                problems=tuple(failed),
             )
         )
     todo = []

@@ -144,7 +144,7 @@ def change_chart(
         "ytick.color": INK,
         "text.parse_math": False,
     }
-    with matplotlib.rc_context(rc):
+    with matplotlib.rc_context(rc):  # type: ignore[arg-type]  # keys typed as literals
         columns = 2 if len(groups) > 1 else 1
         rows = -(-len(groups) // columns)
         regions = max((len(g.rows) for g in groups), default=1)

@@ -495,6 +495,7 @@ def _period(check: _Checker, table: dict[str, Any], key: str) -> str:
 def _target(check: _Checker, value: Any, *where: str | int) -> Target | None:
     if isinstance(value, bool):
         value = None
+    level: Any
     if isinstance(value, int | float):
         level, operator = float(value), "≥"
     elif isinstance(value, dict):

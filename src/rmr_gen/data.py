@@ -16,9 +16,9 @@ from pathlib import Path
 
 from rmr_gen.config import Reference
 from rmr_gen.errors import Location, Problem, Problems
-from rmr_gen.models import Measurement, Report
+from rmr_gen.models import Key, Measurement, Report
 from rmr_gen.readers import read_table
-from rmr_gen.validation import KNOWN, Key, Valid, validate
+from rmr_gen.validation import KNOWN, Valid, validate
 
 
 def validate_file(
@@ -94,7 +94,7 @@ def from_cache(content: bytes, shown: str) -> tuple[list[Measurement], list[Prob
     """What :func:`to_cache` stored: measurements and notes."""
     stored = json.loads(content)
     measurements = [
-        Measurement(*row[:4], row[4], shown, row[5], *row[6:])  # type: ignore[arg-type]
+        Measurement(*row[:4], row[4], shown, row[5], *row[6:])  # type: ignore[call-arg]
         for row in stored["rows"]
     ]
     notes = [

@@ -13,6 +13,7 @@ from __future__ import annotations
 import difflib
 import html as htmlmod
 import re
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -203,10 +204,10 @@ def _pair_sections(
     changes = []
     old_titles = [t for t, _ in old]
     new_titles = [t for t, _ in new]
-    old_by = {}
+    old_by: dict[str, list[str]] = {}
     for title, words in old:
         old_by.setdefault(title, []).extend(words)
-    new_by = {}
+    new_by: dict[str, list[str]] = {}
     for title, words in new:
         new_by.setdefault(title, []).extend(words)
     for title in dict.fromkeys(new_titles):
@@ -395,7 +396,7 @@ def _figures(gone: list[str], came: list[str], labels: tuple[str, str]) -> list[
 
 
 def _align(
-    old: list[str], new: list[str], opcodes: list[tuple[str, int, int, int, int]]
+    old: list[str], new: list[str], opcodes: Sequence[tuple[str, int, int, int, int]]
 ) -> list[tuple[str, int, int, int, int]]:
     """Slide pure deletions and insertions left until their tags balance.
 
@@ -403,7 +404,7 @@ def _align(
     ``A</p><p>``; the same edit read as deleting ``<p>A</p>`` keeps the
     paragraph whole, so a removed paragraph or row shows as one.
     """
-    ops = [list(op) for op in opcodes]
+    ops: list[list[Any]] = [list(op) for op in opcodes]
     for k, op in enumerate(ops):
         if op[0] not in ("delete", "insert") or k == 0 or ops[k - 1][0] != "equal":
             continue

@@ -52,8 +52,9 @@ def _parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.enable("table")
     md.validateLink = _is_allowed  # type: ignore[method-assign]
-    md.normalizeLinkText = str  # print a URL as written, "%20" and all  # type: ignore[method-assign]
-    md.renderer.rules["text"] = _swedish_text
+    # print a URL as written, "%20" and all
+    md.normalizeLinkText = str  # type: ignore[method-assign,assignment]
+    md.renderer.rules["text"] = _swedish_text  # type: ignore[attr-defined]
     return md
 
 

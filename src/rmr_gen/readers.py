@@ -300,7 +300,7 @@ def _cell_text(value: Any, number_format: str) -> str:
             return str(int(value))
         return repr(value) if isinstance(value, float) else str(value)
     if hasattr(value, "isoformat"):
-        return value.isoformat()
+        return str(value.isoformat())
     return str(value)
 
 

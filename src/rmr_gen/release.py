@@ -389,5 +389,7 @@ def draft_differs(project: Project, report: Report, reference: Reference, versio
         manifest = read_manifest(project, report.id, version)
     except InputError:
         return True
-    released = {k: v for k, v in manifest["files"].items() if k.startswith(f"{SOURCE}/")}  # type: ignore[union-attr]
+    files = manifest["files"]
+    assert isinstance(files, dict)  # read_manifest checked it
+    released = {k: v for k, v in files.items() if k.startswith(f"{SOURCE}/")}
     return released != source_hashes(project, input_files(project, report, reference))

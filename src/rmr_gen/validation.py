@@ -24,14 +24,13 @@ from typing import TYPE_CHECKING, Any
 
 from rmr_gen.config import Reference, normalise_period, suggest
 from rmr_gen.errors import Problems
-from rmr_gen.models import POPULATIONS
+from rmr_gen.models import POPULATIONS, Key
 from rmr_gen.readers import Table, codes_and_texts
 
 if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
-Key = tuple[str, str, str, str]
 REQUIRED = ("indicator", "region", "period", "population")
 OPTIONAL = ("value", "numerator", "denominator")
 KNOWN = REQUIRED + OPTIONAL
@@ -183,6 +182,9 @@ class _Cells:
     def value(self, row: int) -> Any:
         return self.parsed[self.codes[row]]
 
+    def message(self, row: int) -> str:
+        return str(self.messages[self.codes[row]])
+
 
 def _apply(series: pd.Series, column: Column) -> _Cells:
     """Parse every distinct text once, then spread the results back over the rows."""
@@ -229,7 +231,7 @@ def _columns(table: Table, problems: Problems) -> dict[str, int] | None:
     found: dict[str, int] = {}
     ok = True
     unknown: list[tuple[str, int]] = []
-    at = {"line": table.header_line, "sheet": table.sheet}
+    at: dict[str, Any] = {"line": table.header_line, "sheet": table.sheet}
     for position, header in enumerate(table.headers, start=table.first_column):
         name = header.strip().lower()
         if name in KNOWN:
@@ -327,13 +329,15 @@ def validate(table: Table, reference: Reference, problems: Problems) -> Valid | 
 
     for name, cell in cells.items():
         if cell.bad.any():
-            report(cell.bad, name, lambda row, c=cell: str(c.messages[c.codes[row]]), cell.codes)
+            report(cell.bad, name, cell.message, cell.codes)
 
     def text(name: str, row: int) -> str:
         cell = cells[name]
         return str(cell.texts[cell.codes[row]]).strip()
 
     value, numerator, denominator = cells["value"], cells["numerator"], cells["denominator"]
+    assert value.values is not None and numerator.values is not None  # numeric columns
+    assert denominator.values is not None
     nothing = value.empty & numerator.empty & denominator.empty
     where = "value" if "value" in positions else "numerator"
     report(nothing, where, lambda row: "no value (empty cell)")
@@ -399,6 +403,6 @@ def validate(table: Table, reference: Reference, problems: Problems) -> Valid | 
     failed = key_ok & ~value_ok
     for row in np.flatnonzero(failed):
         invalid.add(tuple(str(cells[name].value(row)) for name in REQUIRED))  # type: ignore[arg-type]
-    for line, column, message in sorted(found):
-        problems.error(table.shown, message, line, column or None, table.sheet)
+    for line, position, message in sorted(found):
+        problems.error(table.shown, message, line, position or None, table.sheet)
     return Valid(result, invalid, table.sheet)
