@@ -85,3 +85,11 @@ def pdf_pages_text(pdf: Path) -> list[str]:
 
     with pdfplumber.open(pdf) as document:
         return [page.extract_text() or "" for page in document.pages]
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--refresh-golden",
+        action="store_true",
+        help="Rewrite tests/golden/ from the example reports instead of comparing.",
+    )
