@@ -314,7 +314,7 @@ def is_current(
     if want_html and not pdf.with_suffix(".html").is_file():
         return False
     try:
-        return json.loads(stamp.read_text()).get("inputs") == inputs
+        return bool(json.loads(stamp.read_text()).get("inputs") == inputs)
     except (OSError, ValueError, AttributeError):  # unreadable or not ours: rebuild
         return False
 

@@ -28,6 +28,7 @@ came from (:data:`NODE_KEY`, an index into ``nodes``); the key is removed here.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 import re
@@ -53,11 +54,11 @@ class Node:
     margin: str = ""  # the page-margin box it was drawn in ("@top-center"), if any
 
 
-def pdf_date(value: Any) -> str:
+def pdf_date(value: dt.datetime) -> str:
     return value.strftime("D:%Y%m%d%H%M%SZ")
 
 
-def xmp_date(value: Any) -> str:
+def xmp_date(value: dt.datetime) -> str:
     return value.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
