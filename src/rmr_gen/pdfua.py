@@ -384,7 +384,10 @@ def _rewrite_marks(pdf: Any, page: Any, mcids: dict[int, str]) -> None:
     page.obj.Contents = pdf.make_stream(_MARK.sub(artifact, data))
     missing = set(mcids) - {int(m) for m in _MARK.findall(data)}
     if missing:  # pydyf wrote marks another way: a header would stay tagged content
-        raise RuntimeError(f"marked content {sorted(missing)} not found in the page stream")
+        raise RuntimeError(
+            f"marked content {sorted(missing)} not found in the page stream: the PDF writer"
+            " changed how it marks content (see rmr_gen.tagging for the versions supported)"
+        )
 
 
 def _links(pdf: Any) -> None:
