@@ -91,5 +91,5 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--refresh-golden",
         action="store_true",
-        help="Rewrite tests/golden/ from the example reports instead of comparing.",
+        help="Rewrite tests/golden/ from the fixture project's reports instead of comparing.",
     )

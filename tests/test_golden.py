@@ -1,4 +1,5 @@
-"""The HTML of every example report equals its copy in tests/golden/.
+"""The HTML of every report of the fixture project (tests/fixtures/project, the
+examples of reports/ as the tests keep them) equals its copy in tests/golden/.
 
 A template, stylesheet or formatting change shows up as a reviewable diff of
 those files. After an intended change, refresh them with one command and commit
@@ -30,7 +31,7 @@ def portable(html: str, project: Path) -> str:
 
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    """Every example report's HTML, by output name, from a throw-away copy."""
+    """Every fixture report's HTML, by output name, from a throw-away copy."""
     root = copy_project(tmp_path_factory.mktemp("golden"))
     project = Project(root)
     problems = Problems()
