@@ -11,9 +11,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rmr_gen.config import load_reference
-from rmr_gen.data import parse_number, read_measurements
+from rmr_gen.data import read_measurements
 from rmr_gen.errors import Problems
 from rmr_gen.project import Project
+from rmr_gen.validation import parse_number
 from tests.conftest import ROOT
 
 SPACES = ["", " ", "\u00a0", "\u202f"]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pdfplumber
 
-from rmr_gen.markdown import to_html
+from rmr_gen.markdown import render_markdown
 from rmr_gen.project import PACKAGE_TEMPLATES
 from tests.test_charts import REPORT, make_project
 
@@ -75,8 +75,10 @@ def test_the_small_numbers_note_is_on_the_page_of_the_dash(tmp_path: Path, run) 
     assert any("färre än 5 fall" in line for line in pages[dash_pages[0]])
 
 
-def test_a_paragraph_never_ends_in_a_hyphenated_fragment() -> None:
-    html = to_html("## Huvudbudskap\n\nDet gäller hela vårdförloppet.\n\n- i sjukvårdsregionen\n")
+def test_a_paragraph_never_ends_in_a_hyphenated_fragment(tmp_path: Path) -> None:
+    text = "## Huvudbudskap\n\nDet gäller hela vårdförloppet.\n\n- i sjukvårdsregionen\n"
+    html, problems = render_markdown(text, tmp_path)
+    assert problems == []
     assert '<p>Det gäller hela <span class="last-word">vårdförloppet.</span></p>' in html
     assert '<li>i <span class="last-word">sjukvårdsregionen</span></li>' in html
     assert "<h2>Huvudbudskap</h2>" in html

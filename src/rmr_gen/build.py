@@ -50,7 +50,7 @@ from rmr_gen.guard import (
 from rmr_gen.limits import LimitExceeded, check_csv_rows, check_xlsx
 from rmr_gen.models import Limits, Measurement, Report, SummaryGroup
 from rmr_gen.params import expand
-from rmr_gen.pdf import forget_images, hard_deadline, html_to_pdf, warm_up
+from rmr_gen.pdf import forget_images, hard_deadline, html_to_pdf, preload, warm_up
 from rmr_gen.project import REPORT_ID, Project
 from rmr_gen.render import (
     Block,
@@ -487,7 +487,7 @@ def is_current(
         return False
     try:
         content = read_bytes(stamp, (stamp.parent.resolve(),), 1_000_000)
-        return json.loads(content).get("inputs") == inputs
+        return bool(json.loads(content).get("inputs") == inputs)
     except (Refused, OSError, ValueError, AttributeError):  # unreadable or not ours: rebuild
         return False
 
@@ -614,7 +614,7 @@ def _render_all(project: Project, jobs: list[Task], workers: int) -> Iterator[Re
     # not once per worker); the main process is single-threaded at this point.
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     if method == "fork":
-        import weasyprint  # noqa: F401
+        preload()
     context = multiprocessing.get_context(method)
     with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context) as pool:
         futures = [pool.submit(render_job, project.root, *task) for task in jobs]
@@ -675,14 +675,14 @@ def build(
         the_plan.jobs = sorted(the_plan.jobs, key=lambda job: job.report.name)[k - 1 :: n]
     if planned:
         planned(len(the_plan.jobs) + len(the_plan.failed))
-    for report_id, problems in the_plan.failed.items():
+    for report_id, failed in the_plan.failed.items():
         report(
             Outcome(
                 report_id,
                 report_id,
                 "failed",
                 pdf_path(project, report_id),
-                problems=tuple(problems),
+                problems=tuple(failed),
             )
         )
     requests = web_requests(project, the_plan, cache) if write_web else {}

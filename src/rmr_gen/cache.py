@@ -13,6 +13,7 @@ import hashlib
 from functools import lru_cache
 from pathlib import Path
 
+import rmr_gen
 from rmr_gen import __version__
 from rmr_gen.confine import Refused, no_links_below, read_bytes
 from rmr_gen.files import atomic_write
@@ -32,10 +33,12 @@ def key(*parts: bytes | str) -> str:
 
 @lru_cache(maxsize=1)
 def code_digest() -> bytes:
-    """The package's own source: a changed chart or parser invalidates its results."""
+    """The package's own source, every module in every subpackage: a changed chart or
+    parser invalidates its results."""
+    package = Path(rmr_gen.__file__).parent
     sha = hashlib.sha256()
-    for path in sorted(Path(__file__).parent.glob("*.py")):
-        sha.update(path.read_bytes())
+    for path in sorted(package.rglob("*.py")):
+        sha.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
     return sha.digest()
 
 

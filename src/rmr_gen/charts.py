@@ -335,7 +335,7 @@ def change_chart(
     ]
     height = legend_h + sum(title_h) + rows * (plot_h + axis_h) + unit_h
     bars = change_scale(_shown_changes(groups))  # one scale: the bars compare across panels
-    with matplotlib.rc_context(rc):
+    with matplotlib.rc_context(rc):  # type: ignore[arg-type]  # keys typed as literals
         fig = Figure(figsize=(FIGURE_WIDTH, height))
         top = height - legend_h
         for r in range(rows):

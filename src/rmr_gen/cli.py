@@ -37,7 +37,7 @@ def _argument_types_hidden() -> None:
     from typer import core
 
     if hasattr(core.TyperArgument, "display_type_rich"):
-        core.TyperArgument.display_type_rich = lambda self, ctx: None
+        core.TyperArgument.display_type_rich = lambda self, ctx: None  # type: ignore[method-assign]
 
 
 _argument_types_hidden()
@@ -492,10 +492,13 @@ def preview(
     rebuilt and reloaded on every saved change to its texts, data, templates or
     report.toml. An error shows on the page; the last good rendering stays. Ctrl-C stops."""
     import threading
+    from http.server import ThreadingHTTPServer
 
     from rmr_gen import preview as previewing
 
-    def start(project: object) -> tuple[object, object]:
+    def start(
+        project: object,
+    ) -> tuple[previewing.Previewer, tuple[ThreadingHTTPServer, threading.Event]]:
         from rmr_gen.project import Project
 
         assert isinstance(project, Project)
@@ -510,7 +513,7 @@ def preview(
             ) from None
         return viewer, (server, stop)
 
-    viewer, (server, stop) = _run(ctx, start)  # type: ignore[misc]
+    viewer, (server, stop) = _run(ctx, start)
 
     def show(problems: list[Problem]) -> None:
         for problem in dict.fromkeys(problems):

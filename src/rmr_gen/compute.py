@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from rmr_gen.models import Measurement, Report, SummaryGroup, SummaryRow, other_population
-
-Key = tuple[str, str, str, str]
+from rmr_gen.models import Key, Measurement, Report, SummaryGroup, SummaryRow, other_population
 
 
 def is_suppressed(measurement: Measurement | None, min_denominator: int) -> bool:

@@ -40,7 +40,9 @@ from rmr_gen.project import REFERENCE_FILES, REPORT_ID, Project
 from rmr_gen.tomlfile import TomlDocument, read_toml
 
 PERIOD = re.compile(r"^(\d{4})(?:\s*[-–—]\s*(\d{4}))?$")
-VERSION = re.compile(r"^\d+\.\d+$")
+#: A document version, major.minor: digits without leading zeros, as releases name their
+#: folders (``output/<id>/<X.Y>/``); the one grammar for report.toml, history and releases.
+VERSION = re.compile(r"(?:0|[1-9][0-9]{0,3})\.(?:0|[1-9][0-9]{0,3})")
 PLACEHOLDER = re.compile(r"\{([A-Za-z_]+)\}")
 OPERATORS = {"≥": "≥", ">=": "≥", "=": "=", "==": "="}
 
@@ -54,7 +56,7 @@ LIMIT_KEYS = {f.name for f in dataclasses.fields(Limits)}
 PARAMETER_KEYS = {"by", "values"}
 PARAMETERS = {"region": "regions", "sjukvardsregion": "sjukvårdsregioner"}
 #: ``previous = "<report-id>@<X.Y>"``: the released plan this one follows on from.
-PREVIOUS = re.compile(r"^([a-z0-9][a-z0-9-]{0,99})@((?:0|[1-9][0-9]{0,3})\.(?:0|[1-9][0-9]{0,3}))$")
+PREVIOUS = re.compile(rf"([a-z0-9][a-z0-9-]{{0,99}})@({VERSION.pattern})")
 DATA_KEYS = {
     "files", "period", "previous_period", "regions", "decimals", "min_denominator",
     "population", "rename", "fractions",
@@ -78,6 +80,14 @@ CHART_TYPES = set(chart_kinds)
 ORGANISATION_KEYS = {
     "name", "postal_address", "visiting_address", "phone", "email", "website",
 }  # fmt: skip
+
+
+def parse_version(text: str) -> tuple[int, int] | None:
+    """``"1.10"`` → ``(1, 10)``; ``None`` when it is not a version (``"01.0"``, ``"1"``)."""
+    if not VERSION.fullmatch(text):
+        return None
+    major, minor = text.split(".")
+    return int(major), int(minor)
 
 
 def suggest(word: str, choices: Any) -> str:
@@ -377,8 +387,11 @@ def load_report(
     version = data.get("version")
     if version is None:
         check.error(("version",), "'version' is required")
-    elif not isinstance(version, str) or not VERSION.match(version):
-        check.error(("version",), "'version' must be a string like \"1.0\" (major.minor)")
+    elif not isinstance(version, str) or parse_version(version) is None:
+        check.error(
+            ("version",),
+            "'version' must be a string like \"1.0\" (major.minor, no leading zeros)",
+        )
         version = None
 
     target_year = check.integer(data, "target_year")
@@ -624,7 +637,7 @@ def _previous(
     value = data.get("previous")
     if value is None:
         return "", ()
-    match = PREVIOUS.match(value) if isinstance(value, str) else None
+    match = PREVIOUS.fullmatch(value) if isinstance(value, str) else None
     if not match:
         check.error(("previous",), "'previous' must name a release like \"report-id@1.0\"")
         return "", ()
@@ -690,7 +703,7 @@ def _history(check: _Checker, data: dict[str, Any]) -> tuple[HistoryEntry, ...]:
         where = ("history", i)
         check.unknown_keys(entry, {"version", "date", "description"}, *where)
         version = check.string(entry, "version", *where, required=True)
-        if version and not VERSION.match(version):
+        if version and parse_version(version) is None:
             check.error((*where, "version"), "a history 'version' is major.minor, e.g. \"1.0\"")
         date = entry.get("date")
         if date is not None and (not isinstance(date, dt.date) or isinstance(date, dt.datetime)):
@@ -725,6 +738,7 @@ def _period(check: _Checker, table: dict[str, Any], key: str) -> str:
 def _target(check: _Checker, value: Any, *where: str | int) -> Target | None:
     if isinstance(value, bool):
         value = None
+    level: Any
     if isinstance(value, int | float):
         level, operator = float(value), "≥"
     elif isinstance(value, dict):

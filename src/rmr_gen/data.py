@@ -17,21 +17,9 @@ from typing import Any
 
 from rmr_gen.config import Reference
 from rmr_gen.errors import Location, Problem, Problems
-from rmr_gen.models import Measurement, Report
+from rmr_gen.models import Key, Measurement, Report
 from rmr_gen.readers import read_table
-from rmr_gen.validation import KNOWN, OPTIONAL, REQUIRED, Key, Valid, parse_number, validate
-
-__all__ = [
-    "KNOWN",
-    "OPTIONAL",
-    "REQUIRED",
-    "Key",
-    "load_report_data",
-    "parse_number",
-    "read_measurements",
-    "report_duplicates",
-    "validate_file",
-]
+from rmr_gen.validation import KNOWN, REQUIRED, Valid, validate
 
 
 def validate_file(

@@ -35,7 +35,7 @@ def number(value: float, decimals: int = 0) -> str:
         rounded = abs(rounded)  # never print "−0"
     sign = MINUS if rounded < 0 else ""
     whole, _, fraction = f"{abs(rounded):f}".partition(".")
-    groups = []
+    groups: list[str] = []
     while len(whole) > 3:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]

@@ -53,8 +53,9 @@ def _parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.enable("table")
     md.validateLink = _is_allowed  # type: ignore[method-assign]
-    md.normalizeLinkText = str  # print a URL as written, "%20" and all  # type: ignore[method-assign]
-    md.renderer.rules["text"] = _swedish_text
+    # print a URL as written, "%20" and all
+    md.normalizeLinkText = str  # type: ignore[method-assign,assignment]
+    md.renderer.rules["text"] = _swedish_text  # type: ignore[attr-defined]
     return md
 
 
@@ -143,8 +144,3 @@ def _swedish_text(tokens: Sequence[Any], index: int, options: Any, env: Any) -> 
     if tokens[index].meta.get("last"):
         text = _LAST_WORD.sub(r'<span class="last-word">\1</span>', text)
     return text
-
-
-def to_html(text: str) -> str:
-    """Render Markdown that has no images (e.g. a short note); problems are ignored."""
-    return render_markdown(text, Path("/nonexistent"))[0]

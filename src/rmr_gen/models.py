@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 POPULATIONS = ("cancer", "all")
+#: A measurement's identity: (indicator, region, period, population).
+Key = tuple[str, str, str, str]
 
 
 def other_population(population: str) -> str:

@@ -14,8 +14,6 @@ import unicodedata
 from rmr_gen.config import Reference
 from rmr_gen.models import Report
 
-PARAMETERS = ("region", "sjukvardsregion")
-
 
 def slugify(value: str) -> str:
     """``Jämtland/Härjedalen`` → ``jamtland-harjedalen``: safe in any file system."""
@@ -23,12 +21,6 @@ def slugify(value: str) -> str:
     text = "".join(c for c in text if not unicodedata.combining(c))
     text = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
     return text or "x"
-
-
-def parameter_values(parameter: str, reference: Reference) -> tuple[str, ...]:
-    if parameter == "region":
-        return reference.regions
-    return tuple(reference.healthcare_regions)
 
 
 def _fill(text: str, value: str) -> str:

@@ -1,20 +1,20 @@
-"""HTML → PDF with WeasyPrint (the only module that imports it).
+"""HTML → PDF with WeasyPrint's public API.
 
 A document may read nothing but ``data:`` URLs and files inside the project's
 reports/, templates/ and data/ folders: rmr-gen's own URL fetcher refuses the
 rest and stops the build, rather than letting WeasyPrint log and carry on.
 
 Every PDF is tagged PDF/A-3a from WeasyPrint, finished by :mod:`rmr_gen.pdfua`
-into a file that is also PDF/UA-1, with its source files embedded.
+into a file that is also PDF/UA-1, with its source files embedded. This module
+and :mod:`rmr_gen.tagging` (WeasyPrint's private internals, version-checked) are
+the only ones that import WeasyPrint.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-import threading
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -27,11 +27,11 @@ from rmr_gen.guard import TimeLimitExceeded, WorkDied, run_with_deadline, time_l
 from rmr_gen.limits import LimitExceeded, image_bytes_pixels
 from rmr_gen.markdown import is_allowed_link
 from rmr_gen.models import Limits
-from rmr_gen.pdfua import NODE_KEY, Node, finish
+from rmr_gen.pdfua import Node, finish
+from rmr_gen.tagging import node_marks
 
 #: Tagged PDF/A-3 (conformance a); pdfua.finish makes it PDF/UA-1 as well.
 ARCHIVAL = "pdf/a-3a"
-_TAGGING = threading.Lock()
 
 
 class ResourceRefused(Exception):
@@ -135,6 +135,11 @@ def warm_up(
         return
 
 
+def preload() -> None:
+    """Import WeasyPrint now: worker processes forked after this share it."""
+    import weasyprint  # noqa: F401
+
+
 def forget_images() -> None:
     """Images are cached by URL; a new build must see files edited since the last."""
     if _shared:
@@ -152,82 +157,6 @@ class _WarningCollector(logging.Handler):
         message = record.getMessage()
         if any(word in message for word in ("Failed to", "Error fetching", "not allowed")):
             self.messages.append(message)
-
-
-@contextmanager
-def _node_marks(nodes: list[Node]) -> Iterator[None]:
-    """Mark each structure element WeasyPrint makes with the HTML element it came from.
-
-    (The only place rmr-gen reaches into WeasyPrint's internals, for as long as a
-    PDF is written, under a lock; tests fail loudly if a new version moves them.)
-
-    WeasyPrint builds the structure tree page by page and forgets where an
-    element came from; pdfua needs it to merge the pieces of an element split
-    by a page break, to read a <th>'s scope and to tell page headers from
-    footers. The mark is an index into ``nodes`` under :data:`NODE_KEY`.
-    """
-    import pydyf
-    from weasyprint.formatting_structure import boxes
-    from weasyprint.layout.absolute import AbsolutePlaceholder
-    from weasyprint.pdf import tags
-
-    original = getattr(tags, "_build_box_tree", None)
-    if original is None:  # another WeasyPrint: tag as it does, pdfua fixes what it can
-        yield
-        return
-    index: dict[int, int] = {}
-    margins: list[str] = []
-
-    def build(box: Any, *args: Any) -> Iterator[Any]:
-        real = box._box if isinstance(box, AbsolutePlaceholder) else box
-        if isinstance(real, boxes.MarginBox):
-            margins.append(real.at_keyword)
-            try:
-                yield from original(box, *args)
-            finally:
-                margins.pop()
-            return
-        for element in original(box, *args):
-            html = real.element
-            if NODE_KEY[1:] in element:
-                pass
-            elif html is None and margins:  # generated content of a margin box
-                element[NODE_KEY[1:]] = len(nodes)
-                nodes.append(Node("", "", margins[-1]))
-            elif html is not None:
-                key = id(html)
-                if key not in index:
-                    index[key] = len(nodes)
-                    nodes.append(
-                        Node(
-                            real.element_tag or "",
-                            html.get("scope", "") if real.element_tag == "th" else "",
-                            margins[-1] if margins else "",
-                        )
-                    )
-                element[NODE_KEY[1:]] = index[key]
-            yield element
-
-    # WeasyPrint asks pydyf for a page's reference once per structure element, and
-    # pydyf rebuilds the list of all pages each time: remembered here, tagging a
-    # six-page document costs a tenth of what it did.
-    page_references = pydyf.PDF.page_references
-
-    def remembered(pdf: Any) -> Any:
-        count = len(pdf.pages["Kids"])
-        cached = pdf.__dict__.get("_rmr_gen_pages")
-        if cached is None or cached[0] != count:
-            cached = pdf.__dict__["_rmr_gen_pages"] = (count, page_references.fget(pdf))
-        return cached[1]
-
-    with _TAGGING:
-        tags._build_box_tree = build
-        pydyf.PDF.page_references = property(remembered)
-        try:
-            yield
-        finally:
-            tags._build_box_tree = original
-            pydyf.PDF.page_references = page_references
 
 
 def html_to_pdf(
@@ -356,7 +285,7 @@ def _render_pdf(
             else:
                 # Uncompressed and without /ID: pdfua.finish compresses every stream once
                 # and derives /ID from the content (pydyf would compress all twice).
-                with _node_marks(nodes):
+                with node_marks(nodes):
                     pdf = rendered.write_pdf(
                         pdf_variant=variant,
                         pdf_identifier=False,

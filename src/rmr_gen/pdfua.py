@@ -22,23 +22,27 @@ sRGB output intent. What it gets wrong is fixed here, each in its own step:
 - the XMP has ``pdfaid`` but not ``pdfuaid`` (which PDF/A needs declared in an
   extension schema), and no language, identifier or version (:func:`xmp`).
 
-pdf.py marks every structure element WeasyPrint makes with the HTML element it
+tagging.py marks every structure element WeasyPrint makes with the HTML element it
 came from (:data:`NODE_KEY`, an index into ``nodes``); the key is removed here.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 import re
 import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
 from rmr_gen import __version__
 from rmr_gen.archive import Attachment, DocumentInfo
+
+if TYPE_CHECKING:
+    from pikepdf import Object, Page, Pdf
 
 NODE_KEY = "/RmrGenNode"
 PX = 0.75  # PDF points per CSS pixel
@@ -53,15 +57,15 @@ class Node:
     margin: str = ""  # the page-margin box it was drawn in ("@top-center"), if any
 
 
-def pdf_date(value: Any) -> str:
+def pdf_date(value: dt.datetime) -> str:
     return value.strftime("D:%Y%m%d%H%M%SZ")
 
 
-def xmp_date(value: Any) -> str:
+def xmp_date(value: dt.datetime) -> str:
     return value.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _kids(elem: Any) -> list[Any]:
+def _kids(elem: Object) -> list[Object]:
     import pikepdf
 
     kids = elem.get("/K")
@@ -72,18 +76,18 @@ def _kids(elem: Any) -> list[Any]:
     return [kids]
 
 
-def _is_elem(obj: Any) -> bool:
+def _is_elem(obj: Object) -> bool:
     import pikepdf
 
     return isinstance(obj, pikepdf.Dictionary) and "/S" in obj
 
 
-def _node(elem: Any) -> int | None:
+def _node(elem: Object) -> int | None:
     value = elem.get(NODE_KEY)
     return None if value is None else int(value)
 
 
-def _same_page(a: Any, b: Any) -> bool:
+def _same_page(a: Object, b: Object) -> bool:
     pa, pb = a.get("/Pg"), b.get("/Pg")
     return pa is not None and pb is not None and pa.objgen == pb.objgen
 
@@ -91,14 +95,14 @@ def _same_page(a: Any, b: Any) -> bool:
 class _Structure:
     """The structure tree, fixed in place."""
 
-    def __init__(self, pdf: Any, nodes: Sequence[Node]) -> None:
+    def __init__(self, pdf: Pdf, nodes: Sequence[Node]) -> None:
         self.pdf = pdf
         self.nodes = nodes
         self.root = pdf.Root.StructTreeRoot
-        self.survivor: dict[tuple[int, int], Any] = {}  # merged-away element -> the one kept
-        self.tree: list[Any] = []  # every element in reading order, once merged
+        self.survivor: dict[tuple[int, int], Object] = {}  # merged-away element -> the one kept
+        self.tree: list[Object] = []  # every element in reading order, once merged
 
-    def walk(self) -> Iterator[Any]:
+    def walk(self) -> Iterator[Object]:
         stack = list(reversed(_kids(self.root)))
         while stack:
             elem = stack.pop()
@@ -106,7 +110,7 @@ class _Structure:
                 yield elem
                 stack.extend(reversed(_kids(elem)))
 
-    def _adopt(self, target: Any, kids: list[Any], page: Any) -> list[Any]:
+    def _adopt(self, target: Object, kids: list[Object], page: Object | None) -> list[Object]:
         """``kids`` of another element, as kids of ``target``: MCIDs keep their page."""
         import pikepdf
 
@@ -121,7 +125,7 @@ class _Structure:
             adopted.append(kid)
         return adopted
 
-    def _merge(self, elem: Any, artifacts: list[Any]) -> None:
+    def _merge(self, elem: Object, artifacts: list[Object]) -> None:
         """Merge the per-page pieces of one HTML element back into one element.
 
         Two neighbours from the same HTML element with the same type on different
@@ -133,7 +137,7 @@ class _Structure:
         import pikepdf
 
         queue = _kids(elem)
-        out: list[Any] = []
+        out: list[Object] = []
         seen_heads: set[tuple[int, str]] = set()
         i = 0
         while i < len(queue):
@@ -219,7 +223,7 @@ class _Structure:
                 [round(v, 3) for v in (x1 * PX, height - y2 * PX, x2 * PX, height - y1 * PX)]
             )
 
-    def _margin(self, elem: Any) -> str:
+    def _margin(self, elem: Object | None) -> str:
         """``Header`` or ``Footer`` for an element drawn in a page-margin box."""
         seen = 0
         while elem is not None and _is_elem(elem) and seen < 64:
@@ -230,7 +234,7 @@ class _Structure:
             seen += 1
         return ""
 
-    def _artifacts(self, repeated: list[Any]) -> None:
+    def _artifacts(self, repeated: list[Object]) -> None:
         """Content that is marked but not in the tree becomes an artifact.
 
         The page header and footer (margin boxes), and table headers repeated on
@@ -268,7 +272,7 @@ class _Structure:
         for page_index, mcids in changes.items():
             _rewrite_marks(self.pdf, pages[page_index], mcids)
 
-    def _kept(self, elem: Any) -> Any:
+    def _kept(self, elem: Object) -> Any:
         seen = 0
         while elem is not None and _is_elem(elem) and elem.objgen in self.survivor and seen < 64:
             elem = self.survivor[elem.objgen]
@@ -276,7 +280,7 @@ class _Structure:
         return elem
 
     def fix(self) -> None:
-        repeated: list[Any] = []
+        repeated: list[Object] = []
         for top in _kids(self.root):
             if _is_elem(top):
                 self._merge(top, repeated)
@@ -291,7 +295,7 @@ class _Structure:
 
 @dataclass
 class _Cell:
-    elem: Any
+    elem: Object
     row: int
     col: int
     rows: int
@@ -301,7 +305,7 @@ class _Cell:
     scope: str = ""
 
 
-def _attributes(elem: Any) -> Any:
+def _attributes(elem: Object) -> Any:
     import pikepdf
 
     attributes = elem.get("/A")
@@ -311,9 +315,9 @@ def _attributes(elem: Any) -> Any:
     return attributes
 
 
-def _table_cells(table: Any) -> list[_Cell]:
+def _table_cells(table: Object) -> list[_Cell]:
     """Every TH/TD of a table with its row, column and spans, as on an HTML grid."""
-    sections: list[tuple[str, list[Any]]] = []
+    sections: list[tuple[str, list[Object]]] = []
     for kid in _kids(table):
         if not _is_elem(kid):
             continue
@@ -332,7 +336,7 @@ def _table_cells(table: Any) -> list[_Cell]:
                     continue
                 while (row, col) in taken:
                     col += 1
-                attributes = cell.get("/A") or {}
+                attributes: Any = cell.get("/A") or {}
                 rows_spanned = int(attributes.get("/RowSpan", 1))
                 cols_spanned = int(attributes.get("/ColSpan", 1))
                 for dr in range(rows_spanned):
@@ -360,7 +364,7 @@ def _heads(header: _Cell, cell: _Cell) -> bool:
 _MARK = re.compile(rb"/[A-Za-z0-9]+\s+<</MCID (\d+)>>\s*BDC")
 
 
-def _rewrite_marks(pdf: Any, page: Any, mcids: dict[int, str]) -> None:
+def _rewrite_marks(pdf: Pdf, page: Page, mcids: dict[int, str]) -> None:
     """Turn the marked content with these MCIDs into pagination artifacts.
 
     WeasyPrint (pydyf) writes each mark as ``/Tag <</MCID n>> BDC`` (and text as hex
@@ -381,9 +385,15 @@ def _rewrite_marks(pdf: Any, page: Any, mcids: dict[int, str]) -> None:
     streams = list(contents) if isinstance(contents, pikepdf.Array) else [contents]
     data = b"\n".join(stream.read_bytes() for stream in streams)
     page.obj.Contents = pdf.make_stream(_MARK.sub(artifact, data))
+    missing = set(mcids) - {int(m) for m in _MARK.findall(data)}
+    if missing:  # pydyf wrote marks another way: a header would stay tagged content
+        raise RuntimeError(
+            f"marked content {sorted(missing)} not found in the page stream: the PDF writer"
+            " changed how it marks content (see rmr_gen.tagging for the versions supported)"
+        )
 
 
-def _links(pdf: Any) -> None:
+def _links(pdf: Pdf) -> None:
     """PDF/UA wants every link annotation described by /Contents."""
     import pikepdf
 
@@ -476,7 +486,7 @@ def xmp(info: DocumentInfo, producer: str, instance: str) -> bytes:
     ).encode()
 
 
-def _metadata(pdf: Any, info: DocumentInfo, producer: str, instance: str) -> None:
+def _metadata(pdf: Pdf, info: DocumentInfo, producer: str, instance: str) -> None:
     """Info dictionary and XMP, saying the same things (as PDF/A requires)."""
     import pikepdf
 
@@ -502,7 +512,7 @@ def _metadata(pdf: Any, info: DocumentInfo, producer: str, instance: str) -> Non
     pdf.Root.MarkInfo = pikepdf.Dictionary(Marked=True)
 
 
-def _attach(pdf: Any, attachments: Sequence[Attachment], date: str) -> None:
+def _attach(pdf: Pdf, attachments: Sequence[Attachment], date: str) -> None:
     """Embed the source files as associated files of the document (/AF)."""
     import pikepdf
 

@@ -6,15 +6,18 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import rmr_gen
 from rmr_gen.errors import InputError, Location, Problem
 from rmr_gen.files import files_below
 
 #: Report ids become folder and file names, so they are kept to a safe alphabet.
 REPORT_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
 
+#: The package's own folder (whichever subfolder a module lives in).
+PACKAGE = Path(rmr_gen.__file__).resolve().parent
 #: The defaults every project falls back to: templates, CSS, fonts and reference data.
-PACKAGE_TEMPLATES = Path(__file__).resolve().parent / "templates"
-PACKAGE_DATA = Path(__file__).resolve().parent / "data"
+PACKAGE_TEMPLATES = PACKAGE / "templates"
+PACKAGE_DATA = PACKAGE / "data"
 REFERENCE_FILES = ("organisations.toml", "indicators.toml", "regions.toml")
 
 

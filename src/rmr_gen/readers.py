@@ -374,7 +374,7 @@ def _cell_text(value: Any, number_format: str) -> str:
     if hasattr(value, "isoformat"):
         if hasattr(value, "hour") and not (value.hour or value.minute or value.second):
             value = value.date()  # a date cell: as Excel shows it, without 00:00:00
-        return value.isoformat()
+        return str(value.isoformat())
     return str(value)
 
 

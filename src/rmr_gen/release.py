@@ -30,23 +30,15 @@ from pathlib import Path
 from rmr_gen import __version__, ledger
 from rmr_gen.build import Prepared, cache_for, prepare
 from rmr_gen.cache import Cache
-from rmr_gen.config import Reference, load_reference
+from rmr_gen.config import Reference, load_reference, parse_version
 from rmr_gen.errors import InputError, Location, Problem, Problems
 from rmr_gen.files import chmod_tree, file_digest, files_below, refuse_links
 from rmr_gen.models import Report
 from rmr_gen.pdf import html_to_pdf
 from rmr_gen.project import REPORT_ID, Project
 
-#: Versions become folder names: digits only, no leading zeros, major.minor.
-VERSION = re.compile(r"^(0|[1-9][0-9]{0,3})\.(0|[1-9][0-9]{0,3})$")
 MANIFEST = "manifest.json"
 SOURCE = "source"
-
-
-def parse_version(text: str) -> tuple[int, int] | None:
-    """``"1.10"`` → ``(1, 10)``; ``None`` when it is not a release version."""
-    match = VERSION.match(text)
-    return (int(match.group(1)), int(match.group(2))) if match else None
 
 
 def release_folder(project: Project, report_id: str, version: str) -> Path:
@@ -76,7 +68,9 @@ def versions(project: Project, report_id: str) -> list[str]:
 
 
 def input_files(project: Project, report: Report, reference: Reference) -> list[Path]:
-    """Exactly what a build of ``report`` reads: the same list as the build's input hash."""
+    """The files a release snapshots: the report folder, its data files whole (and the
+    previous release's), the reference data and the templates. The build's input hash
+    covers the same files except the data, of which it hashes only the rows it uses."""
     paths = {
         *files_below(report.folder),
         *report.data_files,
@@ -670,5 +664,7 @@ def draft_differs(project: Project, report: Report, reference: Reference, versio
         manifest = read_manifest(project, report.id, version)
     except InputError:
         return True
-    released = {k: v for k, v in manifest["files"].items() if k.startswith(f"{SOURCE}/")}  # type: ignore[union-attr]
+    files = manifest["files"]
+    assert isinstance(files, dict)  # read_manifest checked it
+    released = {k: v for k, v in files.items() if k.startswith(f"{SOURCE}/")}
     return released != source_hashes(project, input_files(project, report, reference))

@@ -31,7 +31,7 @@ MAX_TEXT_BYTES = 20_000_000
 class Block:
     """One rendered piece of the body, in reading order."""
 
-    kind: str  # "text" | "table" | "chart"
+    kind: str  # "text" | "table" | "chart" | "changes" | "history" (ContentItem.kind)
     html: str = ""
     spec: Any = None
     rows: Any = None

@@ -15,9 +15,9 @@ from pathlib import Path
 
 from rmr_gen.config import Reference, load_reference, suggest
 from rmr_gen.errors import InputError, Location, Problem, Problems
-from rmr_gen.project import REPORT_ID, Project
+from rmr_gen.project import PACKAGE, REPORT_ID, Project
 
-STARTERS = Path(__file__).resolve().parent / "starters"
+STARTERS = PACKAGE / "starters"
 KINDS = ("processmal", "rmr")
 
 

@@ -31,6 +31,7 @@ class ReportStatus:
 
 def report_statuses(project: Project) -> list[ReportStatus]:
     the_plan = plan(project, project.report_ids(), cache_for(project))
+    assert the_plan.reference is not None  # plan() always loads it
     by_report: dict[str, list[Job]] = {}
     for job in the_plan.jobs:
         by_report.setdefault(job.report.id, []).append(job)

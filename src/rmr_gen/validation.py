@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from rmr_gen.config import Reference, normalise_period
 from rmr_gen.errors import Problems
-from rmr_gen.models import POPULATIONS
+from rmr_gen.models import POPULATIONS, Key
 from rmr_gen.names import Names
 from rmr_gen.names import key as name_key
 from rmr_gen.readers import Table, codes_and_texts
@@ -37,7 +37,6 @@ if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
-Key = tuple[str, str, str, str]
 REQUIRED = ("indicator", "region", "period", "population")
 OPTIONAL = ("value", "numerator", "denominator")
 KNOWN = REQUIRED + OPTIONAL
@@ -269,6 +268,9 @@ class _Cells:
     def value(self, row: int) -> Any:
         return self.parsed[self.codes[row]]
 
+    def message(self, row: int) -> str:
+        return str(self.messages[self.codes[row]])
+
 
 def _apply(series: pd.Series, column: Column) -> _Cells:
     """Parse every distinct text once, then spread the results back over the rows."""
@@ -315,7 +317,7 @@ def _columns(table: Table, problems: Problems) -> dict[str, int] | None:
     found: dict[str, int] = {}
     ok = True
     unknown: list[tuple[str, int]] = []
-    at = {"line": table.header_line, "sheet": table.sheet}
+    at: dict[str, Any] = {"line": table.header_line, "sheet": table.sheet}
     for position, header in enumerate(table.headers, start=table.first_column):
         name = header.strip().lower()
         if name in KNOWN:
@@ -570,6 +572,8 @@ def validate(
     value, numerator, denominator = cells["value"], cells["numerator"], cells["denominator"]
     if "value" in positions and not fractions:
         value.bad = value.bad | _fractions(table, cells, positions, found)
+    assert value.values is not None and numerator.values is not None  # numeric columns
+    assert denominator.values is not None
     nothing = value.empty & numerator.empty & denominator.empty
     where = "value" if "value" in positions else "numerator"
     found.rows(nothing, where, lambda row: "no value (empty cell)", "no value")

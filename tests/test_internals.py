@@ -1,0 +1,56 @@
+"""The rules that have one home: the version grammar, WeasyPrint's internals."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from rmr_gen import tagging
+from tests.conftest import NORR
+from tests.test_cli import assert_refused, line_of, replace_in
+
+TOML = Path("reports") / NORR / "report.toml"
+
+
+@pytest.mark.parametrize("version", ["01.0", "1.00", "12345.6", "1", "1.0.0"])
+def test_a_version_that_could_never_be_released_is_refused_in_report_toml(
+    project: Path, run, version: str
+) -> None:
+    replace_in(project / TOML, 'version = "1.0"', f'version = "{version}"')
+    result = run(project, "check", NORR)
+    line = line_of(project / TOML, "version")
+    assert_refused(
+        result,
+        f"{TOML}:{line}: error: 'version' must be a string like \"1.0\""
+        " (major.minor, no leading zeros)",
+    )
+
+
+def test_the_release_grammar_is_the_report_grammar(project: Path, run) -> None:
+    replace_in(project / TOML, 'version = "1.0"', 'version = "10.12"')
+    assert run(project, "check", NORR).exit_code == 0
+    result = run(project, "release", NORR, "--version", "10.12")
+    assert result.exit_code == 0, result.output
+    assert (project / "output" / NORR / "10.12" / f"{NORR}-10.12.pdf").is_file()
+
+
+@pytest.mark.parametrize("installed", ["71.0", "69.1", "7.0"])
+def test_another_weasyprint_is_refused_by_name(installed: str) -> None:
+    with pytest.raises(tagging.UnsupportedWeasyPrint, match=r"written for WeasyPrint 70\.x"):
+        tagging.check_version(installed)
+    tagging.check_version("70.0")
+    tagging.check_version("70.2")
+
+
+def test_moved_internals_stop_the_build_loudly(
+    project: Path, run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from weasyprint.pdf import tags
+
+    monkeypatch.delattr(tags, "_build_box_tree")
+    result = run(project, "build", "--jobs", "1", NORR)
+    assert result.exit_code == 1
+    assert "internal error" in result.stderr
+    assert "has moved weasyprint.pdf.tags._build_box_tree" in result.stderr
+    assert not (project / "output" / NORR / f"{NORR}.pdf").exists()
