@@ -203,7 +203,9 @@ def render_report(
 
 def _in_own_code(frames: traceback.StackSummary) -> bool:
     """Whether the innermost frame after the template's is in rmr-gen's own code."""
-    package = str(Path(__file__).parent)
+    import rmr_gen  # the whole package, wherever this module sits in it
+
+    package = str(Path(rmr_gen.__file__).resolve().parent)
     last_template = max(i for i, f in enumerate(frames) if f.filename.endswith(".j2"))
     return any(f.filename.startswith(package) for f in frames[last_template + 1 :])
 
