@@ -52,6 +52,7 @@ from rmr_gen.models import Limits, Measurement, Report, SummaryGroup
 from rmr_gen.params import expand
 from rmr_gen.pdf import forget_images, hard_deadline, html_to_pdf, preload, warm_up
 from rmr_gen.project import REPORT_ID, Project
+from rmr_gen.releases import MANIFEST, draft_differs, release_pdf, untrusted_previous, versions
 from rmr_gen.render import (
     Block,
     check_templates,
@@ -346,9 +347,9 @@ class _Work:
                     )
                 )
             elif item.kind == "table":
-                spec = report.tables[item.ref]
-                rows = groups if spec.type == "indicator-summary" else spec.rows
-                blocks.append(Block("table", spec=spec, rows=rows))
+                table = report.tables[item.ref]
+                rows = groups if table.type == "indicator-summary" else table.rows
+                blocks.append(Block("table", spec=table, rows=rows))
             elif item.kind in ("changes", "history"):
                 blocks.append(Block(item.kind))
             else:
@@ -456,6 +457,9 @@ def plan(project: Project, report_ids: Sequence[str], cache: Cache) -> Plan:
         for report_id in report_ids:
             report_problems = Problems()
             report = load_report(project, report_id, reference, report_problems)
+            if report is not None and (untrusted := untrusted_previous(project, report)):
+                report_problems.extend(untrusted)
+                report = None
             jobs = []
             if report is not None:
                 for variant in expand(report, reference):
@@ -745,6 +749,19 @@ def _stamped_pages(project: Project, report: Report) -> int:
         return 0
 
 
+def edition(project: Project, report: Report, reference: Reference) -> Edition:
+    """The draft is "released" only when its inputs are exactly those of the release
+    of its own version; otherwise it is a draft, linking to the latest release."""
+    released = [] if report.parameter else versions(project, report.id)
+    if not released:
+        return Edition(report.version, draft=True)
+    latest = released[-1]
+    pdf = release_pdf(project, report.id, latest).name
+    same = report.version == latest and not draft_differs(project, report, reference, latest)
+    folder = f"../{latest}"
+    return Edition(report.version, not same, latest, f"{folder}/{pdf}", f"{folder}/{MANIFEST}")
+
+
 def web_requests(project: Project, the_plan: Plan, cache: Cache) -> dict[str, WebRequest]:
     """Each job's web request (by output name): its release state and the fonts."""
     assert the_plan.reference is not None
@@ -760,7 +777,7 @@ def web_requests(project: Project, the_plan: Plan, cache: Cache) -> dict[str, We
     requests = {}
     for job in the_plan.jobs:
         if job.report.id not in editions:
-            editions[job.report.id] = web_page.edition(project, job.report, the_plan.reference)
+            editions[job.report.id] = edition(project, job.report, the_plan.reference)
         the_edition = editions[job.report.id]
         key = web_page.web_key(job.inputs, the_edition, fonts)
         requests[job.report.name] = WebRequest(the_edition, fonts, key)
@@ -775,8 +792,6 @@ def write_indexes(
     complete: bool,
 ) -> None:
     """A parameterised report's list of pages; with every report built, the project's."""
-    from rmr_gen.release import versions
-
     failed = {o.report_id for o in summary.outcomes if o.status == "failed"}
     by_report: dict[str, list[Job]] = {}
     for job in the_plan.jobs:

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from rmr_gen import formatting
-from rmr_gen.models import SummaryGroup, SummaryRow
+from rmr_gen.models import CHART_TYPES, SummaryGroup, SummaryRow
 
 # A blue/orange pair, the pair that stays apart for every common colour-vision
 # deficiency. Simulated (Machado et al. 2009, full severity) current and target
@@ -40,7 +40,7 @@ LINE = "#8c8c8c"  # grid, zero line and the text of a suppressed point
 CURRENT = "#0b4f8a"  # dark blue, filled circle: distinct from black in grey-scale too
 TARGET = "#b35806"  # dark orange, dashed line with its own legend entry
 FONT_FAMILY = "Carlito"
-KINDS = ("change", "change-bars")
+KINDS = CHART_TYPES
 
 FIGURE_WIDTH = 6.3  # inches: the text width of an A4 page with the templates' margins
 FONT_PT = 8.5

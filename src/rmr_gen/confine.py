@@ -39,7 +39,7 @@ def real_root(root: Path, base: Path | None = None) -> Path:
         current = current / part
         if current.is_symlink():
             raise Refused(f"'{current.name}' is a symbolic link; a folder that is read must not be")
-    if current is None:  # not below base: rmr-gen's own defaults, taken as installed
+    if current is None or base is None:  # not below base: rmr-gen's defaults, as installed
         return root.resolve()
     return base.resolve().joinpath(*parts)
 

@@ -14,6 +14,7 @@ import dataclasses
 import difflib
 import html as htmlmod
 import re
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -41,13 +42,14 @@ from rmr_gen.models import Target
 from rmr_gen.pdf import html_to_pdf
 from rmr_gen.project import Project
 from rmr_gen.redline import mark_up, number_changes, tokens  # noqa: F401  (tokens: public)
-from rmr_gen.release import (
+from rmr_gen.release import single
+from rmr_gen.releases import (
     SOURCE,
     check_intact,
     check_names,
     input_files,
+    manifest_files,
     read_manifest,
-    single,
     snapshot,
     source_hashes,
 )
@@ -685,8 +687,8 @@ def _summary_html(d: Differences) -> str:
             f"<li>Målnivå, {esc(t.table)}, {esc(t.indicator)}: "
             f"<del>{esc(t.old)}</del> → <ins>{esc(t.new)}</ins></li>"
         )
-    for f in d.figures:
-        items.append(f"<li>{esc(f)} har ritats om med de nya värdena.</li>")
+    for figure in d.figures:
+        items.append(f"<li>{esc(figure)} har ritats om med de nya värdena.</li>")
     listing = "<ul>" + "".join(items) + "</ul>" if items else "<p>Inga skillnader.</p>"
     draft = "".join(f"<p>{esc(line)}</p>" for line in d.changelog)
     return (
@@ -820,14 +822,15 @@ def _changed_sources(
     project: Project, report_id: str, old: str, new: str, after: Prepared
 ) -> tuple[str, ...]:
     """The snapshot paths whose content differs between the two sides."""
-    before = {k: v for k, v in read_manifest(project, report_id, old)["files"].items()}  # type: ignore[union-attr]
+    before = manifest_files(read_manifest(project, report_id, old))
+    now: Mapping[str, object]
     if new == DRAFT:
         problems = Problems()
         reference = load_reference(project, problems)
         problems.raise_if_any()
         now = source_hashes(project, input_files(project, after.report, reference))
     else:
-        now = dict(read_manifest(project, report_id, new)["files"].items())  # type: ignore[union-attr]
+        now = manifest_files(read_manifest(project, report_id, new))
     names = {k for k in [*before, *now] if k.startswith(f"{SOURCE}/")}
     return tuple(sorted(n.removeprefix(f"{SOURCE}/") for n in names if before.get(n) != now.get(n)))
 

@@ -180,7 +180,7 @@ def _read_message(fd: int, deadline: float | None) -> bytes | None:
 
 def _read_until(fd: int, deadline: float) -> bytes | None:
     """Everything the child writes, or None when the deadline passes first."""
-    chunks = []
+    chunks: list[bytes] = []
     while True:
         left = deadline - time.monotonic()
         if left <= 0:

@@ -7,6 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 POPULATIONS = ("cancer", "all")
+#: The table and chart types a report may name (``[tables.ID] type``, ``[charts.ID] type``).
+TABLE_TYPES = ("indicator-summary", "targets")
+CHART_TYPES = ("change", "change-bars")
 #: A measurement's identity: (indicator, region, period, population).
 Key = tuple[str, str, str, str]
 
@@ -146,6 +149,7 @@ class Report:
     data_files: tuple[Path, ...] = ()
     previous: str = ""  # "<report-id>@<X.Y>": the previous plan's release
     previous_data_files: tuple[Path, ...] = ()  # its data snapshot: the previous period's rows
+    previous_line: int | None = None  # where report.toml names it, for a message about it
     data_sheets: tuple[str, ...] = ()  # per data file: a sheet of a workbook, "" for the first
     min_denominator: int = 5  # fewer cases than this: the cell is suppressed
     population: str = "cancer"  # Tabell 1's first column and the chart; the other is second

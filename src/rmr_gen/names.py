@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 
@@ -33,6 +33,8 @@ class Names:
 
     canonical: tuple[str, ...]
     aliases: Mapping[str, str] = field(default_factory=dict)
+    _exact: dict[str, str] = field(init=False, repr=False, compare=False)
+    _loose: dict[str, str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         exact: dict[str, str] = {}
@@ -47,7 +49,7 @@ class Names:
     def __contains__(self, name: object) -> bool:
         return name in self.canonical
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[str]:
         return iter(self.canonical)
 
     def __len__(self) -> int:
@@ -55,9 +57,9 @@ class Names:
 
     def find(self, text: str) -> str | None:
         """The canonical name ``text`` stands for, or ``None``."""
-        found = self._exact.get(key(text))  # type: ignore[attr-defined]
+        found = self._exact.get(key(text))
         if found is None:
-            found = self._loose.get(bare(text))  # type: ignore[attr-defined]
+            found = self._loose.get(bare(text))
         return found
 
     def clashes(self) -> list[tuple[str, str, str]]:

@@ -21,7 +21,7 @@ from rmr_gen.confine import Refused, read_bytes, real_root
 from rmr_gen.errors import InputError, Location, Problem
 from rmr_gen.files import MAX_FILE_BYTES, files_below
 from rmr_gen.project import REPORT_ID, Project
-from rmr_gen.release import check_intact, snapshot, versions
+from rmr_gen.releases import check_intact, snapshot, versions
 
 
 @dataclass(frozen=True)

@@ -491,7 +491,7 @@ def _first_visible(workbook: Any, shown: str, problems: Problems) -> str | None:
             f" {', '.join(others)} (name a sheet with file.xlsx#Sheet in data.files)",
             sheet=name,
         )
-    return name
+    return str(name)
 
 
 def _unsaved_formulas(

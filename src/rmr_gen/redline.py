@@ -14,6 +14,8 @@ from __future__ import annotations
 import difflib
 import html as htmlmod
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 
 def _plain(fragment: str) -> str:
@@ -253,40 +255,56 @@ def _figures(gone: list[str], came: list[str], labels: tuple[str, str]) -> list[
     ]
 
 
-def _align(
-    old: list[str], new: list[str], opcodes: list[tuple[str, int, int, int, int]]
-) -> list[tuple[str, int, int, int, int]]:
+#: A difflib opcode: tag, old start and end, new start and end.
+Opcode = tuple[str, int, int, int, int]
+
+
+@dataclass
+class _Op:
+    """An opcode that can be moved while the edits are regrouped."""
+
+    tag: str
+    i1: int
+    i2: int
+    j1: int
+    j2: int
+
+    def tuple(self) -> Opcode:
+        return (self.tag, self.i1, self.i2, self.j1, self.j2)
+
+
+def _align(old: list[str], new: list[str], opcodes: Sequence[Opcode]) -> list[Opcode]:
     """Slide pure deletions and insertions left until their tags balance.
 
     ``<p>A</p><p>B</p>`` → ``<p>B</p>`` may be matched as deleting
     ``A</p><p>``; the same edit read as deleting ``<p>A</p>`` keeps the
     paragraph whole, so a removed paragraph or row shows as one.
     """
-    ops = [list(op) for op in opcodes]
+    ops = [_Op(*op) for op in opcodes]
     for k, op in enumerate(ops):
-        if op[0] not in ("delete", "insert") or k == 0 or ops[k - 1][0] != "equal":
+        if op.tag not in ("delete", "insert") or k == 0 or ops[k - 1].tag != "equal":
             continue
-        side = old if op[0] == "delete" else new
-        lo, hi = (1, 2) if op[0] == "delete" else (3, 4)
+        deleting = op.tag == "delete"
+        side = old if deleting else new
         for _ in range(64):
-            start, end = op[lo], op[hi]
+            start, end = (op.i1, op.i2) if deleting else (op.j1, op.j2)
             before = ops[k - 1]
-            if _balanced(side[start:end]) or before[2] <= before[1]:
+            if _balanced(side[start:end]) or before.i2 <= before.i1:
                 break
             if side[start - 1] != side[end - 1]:
                 break
-            before[2] -= 1
-            before[4] -= 1
-            op[1] -= 1
-            op[2] -= 1
-            op[3] -= 1
-            op[4] -= 1
-            if k + 1 < len(ops) and ops[k + 1][0] == "equal":
-                ops[k + 1][1] -= 1
-                ops[k + 1][3] -= 1
+            before.i2 -= 1
+            before.j2 -= 1
+            op.i1 -= 1
+            op.i2 -= 1
+            op.j1 -= 1
+            op.j2 -= 1
+            if k + 1 < len(ops) and ops[k + 1].tag == "equal":
+                ops[k + 1].i1 -= 1
+                ops[k + 1].j1 -= 1
             else:
-                ops.insert(k + 1, ["equal", op[2], op[2] + 1, op[4], op[4] + 1])
-    return [(str(o[0]), int(o[1]), int(o[2]), int(o[3]), int(o[4])) for o in ops]
+                ops.insert(k + 1, _Op("equal", op.i2, op.i2 + 1, op.j2, op.j2 + 1))
+    return [op.tuple() for op in ops]
 
 
 _HREF = re.compile(r'^<a\b[^>]*?\bhref="([^"]*)"')
@@ -297,9 +315,7 @@ def _link_targets(parts: list[str]) -> list[str]:
     return [m.group(1) for p in parts if (m := _HREF.match(p))]
 
 
-def _moves(
-    old: list[str], new: list[str], opcodes: list[tuple[str, int, int, int, int]]
-) -> dict[int, tuple[int, str]]:
+def _moves(old: list[str], new: list[str], opcodes: Sequence[Opcode]) -> dict[int, tuple[int, str]]:
     """Deleted text that reappears, unchanged, as inserted text elsewhere: a move.
 
     ``{op index: (move number, "härifrån" | "hit")}``; at least six words, so a
@@ -333,9 +349,7 @@ def _words_in(parts: list[str]) -> int:
     return sum(1 for p in parts if p.strip())
 
 
-def _sentences(
-    old: list[str], new: list[str], opcodes: list[tuple[str, int, int, int, int]]
-) -> list[tuple[str, int, int, int, int]]:
+def _sentences(old: list[str], new: list[str], opcodes: Sequence[Opcode]) -> list[Opcode]:
     """Read a rewritten sentence as one replacement, keep word-level marks for small edits.
 
     An unchanged run of words between two edits that are each at least as long
@@ -343,27 +357,27 @@ def _sentences(
     is folded into one replacement: the old words struck, the new underlined,
     instead of interleaving them word by word.
     """
-    ops = [list(op) for op in opcodes]
+    ops = [_Op(*op) for op in opcodes]
     changed = True
     while changed:
         changed = False
         for k in range(1, len(ops) - 1):
             left, equal, right = ops[k - 1], ops[k], ops[k + 1]
-            if equal[0] != "equal" or left[0] == "equal" or right[0] == "equal":
+            if equal.tag != "equal" or left.tag == "equal" or right.tag == "equal":
                 continue
-            span_old, span_new = old[left[1] : right[2]], new[left[3] : right[4]]
+            span_old, span_new = old[left.i1 : right.i2], new[left.j1 : right.j2]
             if not (_is_text(span_old) and _is_text(span_new)):
                 continue
-            kept = _words_in(old[equal[1] : equal[2]])
-            left_size = max(_words_in(old[left[1] : left[2]]), _words_in(new[left[3] : left[4]]))
+            kept = _words_in(old[equal.i1 : equal.i2])
+            left_size = max(_words_in(old[left.i1 : left.i2]), _words_in(new[left.j1 : left.j2]))
             right_size = max(
-                _words_in(old[right[1] : right[2]]), _words_in(new[right[3] : right[4]])
+                _words_in(old[right.i1 : right.i2]), _words_in(new[right.j1 : right.j2])
             )
             if kept <= min(left_size, right_size):
-                ops[k - 1 : k + 2] = [["replace", left[1], right[2], left[3], right[4]]]
+                ops[k - 1 : k + 2] = [_Op("replace", left.i1, right.i2, left.j1, right.j2)]
                 changed = True
                 break
-    return [(str(o[0]), int(o[1]), int(o[2]), int(o[3]), int(o[4])) for o in ops]
+    return [op.tuple() for op in ops]
 
 
 def mark_up(

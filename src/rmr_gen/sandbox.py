@@ -64,14 +64,15 @@ def _own_frozen(kind: type) -> bool:
 
 
 def report_view(report: Report, shown: Callable[[Path], str]) -> Report:
-    """``report`` with every path replaced by its name relative to the project."""
-    return dataclasses.replace(
-        report,
-        folder=shown(report.folder),  # type: ignore[arg-type]
-        data_files=tuple(shown(p) for p in report.data_files),  # type: ignore[arg-type]
-        previous_data_files=tuple(shown(p) for p in report.previous_data_files),  # type: ignore[arg-type]
-        fraction_files=tuple(shown(p) for p in report.fraction_files),  # type: ignore[arg-type]
-    )
+    """``report`` with every path replaced by its name relative to the project: the
+    templates see text, never a ``Path`` (so the fields typed ``Path`` hold ``str`` here)."""
+    names: dict[str, Any] = {
+        "folder": shown(report.folder),
+        "data_files": tuple(shown(p) for p in report.data_files),
+        "previous_data_files": tuple(shown(p) for p in report.previous_data_files),
+        "fraction_files": tuple(shown(p) for p in report.fraction_files),
+    }
+    return dataclasses.replace(report, **names)
 
 
 def plain_context(context: Mapping[str, Any]) -> dict[str, Any]:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from rmr_gen.build import Job, cache_for, is_current, pdf_path, plan
 from rmr_gen.project import Project
-from rmr_gen.release import draft_differs, versions
+from rmr_gen.releases import draft_differs, versions
 
 
 @dataclass(frozen=True)

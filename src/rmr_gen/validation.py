@@ -271,6 +271,11 @@ class _Cells:
     def message(self, row: int) -> str:
         return str(self.messages[self.codes[row]])
 
+    def numbers(self) -> np.ndarray:
+        """``values`` of a column of numbers (only those have them)."""
+        assert self.values is not None, "not a column of numbers"
+        return self.values
+
 
 def _apply(series: pd.Series, column: Column) -> _Cells:
     """Parse every distinct text once, then spread the results back over the rows."""
@@ -430,7 +435,7 @@ class _Found:
             self.rows(
                 cell.bad & (row_kinds == kind),
                 name,
-                lambda row, c=cell: str(c.messages[c.codes[row]]),
+                cell.message,
                 kind,
             )
 
@@ -456,7 +461,7 @@ def _thousands_notes(
         if not len(rows):
             continue
         example = str(cell.texts[cell.codes[rows[0]]]).strip()
-        reading = f"'{example}' as {int(cell.values[rows[0]])}"
+        reading = f"'{example}' as {int(cell.numbers()[rows[0]])}"
         if len(rows) == 1:
             message = f"{name} {reading}: a thousands separator (counts are whole numbers)"
         else:
@@ -492,10 +497,10 @@ def _fractions(
     value = cells["value"]
     n = len(value.codes)
     percent = np.array([str(t).strip().endswith("%") for t in value.texts] + [False])
-    plain = ~(value.empty | value.bad) & ~percent[value.codes]
+    plain: np.ndarray = ~(value.empty | value.bad) & ~percent[value.codes]
     if not plain.any():
         return np.zeros(n, dtype=bool)
-    values = value.values
+    values = value.numbers()
     small = plain & (values > 0) & (values < 1)
     if not small.any():
         return np.zeros(n, dtype=bool)
@@ -520,7 +525,9 @@ def _fractions(
     low = spans["min"].reindex(ids).to_numpy(dtype=float)
     high = spans["max"].reindex(ids).to_numpy(dtype=float)
     with np.errstate(invalid="ignore"):
-        looks = small & (values * 10 < low) & (values * 100 >= low / 2) & (values * 100 <= high * 2)
+        looks: np.ndarray = (
+            small & (values * 10 < low) & (values * 100 >= low / 2) & (values * 100 <= high * 2)
+        )
     found.rows(
         looks,
         "value",

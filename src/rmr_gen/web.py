@@ -27,7 +27,6 @@ from typing import Any
 from rmr_gen import formatting
 from rmr_gen.charts import _alt_row
 from rmr_gen.compute import summary_groups
-from rmr_gen.config import Reference
 from rmr_gen.errors import InputError, Location, Problem
 from rmr_gen.files import atomic_write
 from rmr_gen.models import Limits, Measurement, Report, SummaryGroup
@@ -139,21 +138,6 @@ def page_path(project: Project, report: Report) -> Path:
 
 def stamp_path(project: Project, report: Report) -> Path:
     return web_folder(project, report.id) / f".build-{report.name}.json"
-
-
-def edition(project: Project, report: Report, reference: Reference) -> Edition:
-    """The draft is "released" only when its inputs are exactly those of the release
-    of its own version; otherwise it is a draft, linking to the latest release."""
-    from rmr_gen.release import MANIFEST, draft_differs, release_pdf, versions
-
-    released = [] if report.parameter else versions(project, report.id)
-    if not released:
-        return Edition(report.version, draft=True)
-    latest = released[-1]
-    pdf = release_pdf(project, report.id, latest).name
-    same = report.version == latest and not draft_differs(project, report, reference, latest)
-    folder = f"../{latest}"
-    return Edition(report.version, not same, latest, f"{folder}/{pdf}", f"{folder}/{MANIFEST}")
 
 
 def web_key(inputs: str, the_edition: Edition, fonts: Sequence[WebFont]) -> str:
