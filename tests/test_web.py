@@ -264,13 +264,13 @@ def test_a_value_taken_out_of_the_report_loses_its_page(web_project: Path, run) 
 
 
 def test_a_redline_body_fits_in_the_same_screen_layout(web_project: Path) -> None:
-    from rmr_gen.build import cache_for, font_files
+    from rmr_gen.planning import cache_for
     from rmr_gen.project import Project
     from rmr_gen.web import screen_page
     from rmr_gen.webfonts import web_fonts
 
     project = Project.open(web_project)
-    fonts = [f for f in web_fonts(font_files(project), cache_for(project)) if f.style == "normal"]
+    fonts = [f for f in web_fonts(project.font_files(), cache_for(project)) if f.style == "normal"]
     body = "<h1>Jämförelse: version 1.0 → utkastet</h1><p>Mål <del>80 %</del> <ins>90 %</ins></p>"
     page = screen_page(project, "Jämförelse", body, fonts)
     assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in page

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -156,27 +156,50 @@ def report_duplicates(measurements: Iterable[Measurement], problems: Problems) -
             first[key] = m
 
 
+#: What reading one data file (or sheet) gave: its valid measurements and the keys of
+#: its invalid rows (readable key, unreadable value: reported once, not again as missing).
+Read = tuple[list[Measurement], set[Key]]
+
+
+def data_sources(report: Report) -> tuple[tuple[Path, str], ...]:
+    """The files (and sheets) a report's data is read from, in order: its own data files,
+    then, with ``previous`` set, the previous plan's released data."""
+    own = report.data_sources
+    return own + tuple((path, "") for path in report.previous_data_files)
+
+
+def _period_rows(report: Report, path: Path, read: Read) -> Read:
+    """With ``previous`` set, the previous period comes only from the release's snapshot,
+    the current one only from the report's own data files."""
+    if not report.previous_data_files:
+        return read
+    rows, invalid = read
+    from_release = path in report.previous_data_files
+    keep = [m for m in rows if (m.period == report.previous_period) == from_release]
+    return keep, {k for k in invalid if (k[2] == report.previous_period) == from_release}
+
+
 def load_report_data(
     report: Report,
-    read: Callable[[Path, str], tuple[list[Measurement], set[Key]]],
+    reads: Sequence[Read],
     where: str,
     problems: Problems,
+    read_errors: bool = False,
 ) -> dict[Key, Measurement]:
     """The measurements the report uses, keyed by (indicator, region, period, population).
 
-    ``read`` gives a file's (or sheet's) valid measurements and the keys of its
-    invalid rows;
-    ``where`` is the file that missing cells are reported against.
+    ``reads`` holds what each of :func:`data_sources` gave, in that order;
+    ``read_errors`` says whether reading them found errors (then missing cells are
+    counted, not listed); ``where`` is the file that missing cells are reported against.
     Reports in words every cell a table or chart needs but the data lacks.
     """
     measurements: list[Measurement] = []
     invalid: set[Key] = set()
-    errors_before = len(problems.errors)
-    for path, sheet in report.data_sources:
-        found_here, invalid_here = read(path, sheet)
+    for (path, _), read in zip(data_sources(report), reads, strict=True):
+        found_here, invalid_here = _period_rows(report, path, read)
         measurements.extend(found_here)
         invalid |= invalid_here
-    file_errors = len(problems.errors) > errors_before
+    file_errors = read_errors
     report_duplicates(measurements, problems)
     found = {(m.indicator, m.region, m.period, m.population): m for m in measurements}
     used: dict[Key, Measurement] = {}

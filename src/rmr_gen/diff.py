@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from rmr_gen import formatting
-from rmr_gen.build import Prepared, cache_for, prepare
+from rmr_gen.build import Prepared, prepare
 from rmr_gen.cache import Cache
 from rmr_gen.config import load_reference
 from rmr_gen.diffmeta import (
@@ -40,6 +40,7 @@ from rmr_gen.errors import InputError, Location, Problem, Problems
 from rmr_gen.files import atomic_write
 from rmr_gen.models import Target
 from rmr_gen.pdf import html_to_pdf
+from rmr_gen.planning import cache_for
 from rmr_gen.project import Project
 from rmr_gen.redline import mark_up, number_changes, tokens  # noqa: F401  (tokens: public)
 from rmr_gen.release import single

@@ -76,7 +76,8 @@ class Previewer:
     def rebuild(self) -> list[Problem]:
         """Render again; on success replace the page, else keep it and show the problems."""
         from rmr_gen.archive import document_info
-        from rmr_gen.build import cache_for, plan, sources_of
+        from rmr_gen.planning import cache_for, plan
+        from rmr_gen.renderpool import sources_of
 
         problems = Problems()
         result = None
@@ -84,9 +85,9 @@ class Previewer:
             the_plan = plan(self.project, [self.report_id], cache_for(self.project))
             for failed in the_plan.failed.values():
                 problems.extend(failed)
-            if the_plan.jobs and the_plan.work is not None and not problems.errors:
+            if the_plan.jobs and the_plan.assembler is not None and not problems.errors:
                 job = the_plan.jobs[0]
-                html, _ = the_plan.work.render(job)
+                html, _ = the_plan.assembler.render(job.report, job.data)
                 result = (
                     html,
                     job.report,

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 if TYPE_CHECKING:
-    from rmr_gen.build import Outcome, Summary
+    from rmr_gen.drafts import Outcome, Summary
 
 
 def interactive() -> bool:

@@ -73,6 +73,14 @@ class Project:
                 found[path.relative_to(folder).as_posix()] = path
         return dict(sorted(found.items()))
 
+    def font_files(self) -> list[Path]:
+        """``templates/fonts/*.ttf``, the fonts the documents use (the project's own win)."""
+        return sorted(
+            p
+            for name, p in self.template_files().items()
+            if name.startswith("fonts/") and name.endswith(".ttf")
+        )
+
     def reference_file(self, name: str) -> Path:
         """``data/<name>`` of the project when it has one, else the package's."""
         own = self.data_dir / name

@@ -27,13 +27,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rmr_gen import __version__, ledger
-from rmr_gen.build import Prepared, cache_for, prepare
+from rmr_gen.build import Prepared, prepare
 from rmr_gen.cache import Cache
 from rmr_gen.config import load_reference, parse_version
 from rmr_gen.errors import InputError, Location, Problem, Problems
 from rmr_gen.files import chmod_tree
 from rmr_gen.models import Report
 from rmr_gen.pdf import html_to_pdf
+from rmr_gen.planning import cache_for
 from rmr_gen.project import Project
 from rmr_gen.releases import (
     MANIFEST,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rmr_gen.build import Job, cache_for, is_current, pdf_path, plan
+from rmr_gen.drafts import is_current, pdf_path
+from rmr_gen.planning import Job, cache_for, plan
 from rmr_gen.project import Project
 from rmr_gen.releases import draft_differs, versions
 
