@@ -129,7 +129,7 @@ def decode_used(content: bytes) -> tuple[dict[Key, Measurement], list[Problem]]:
     used = {}
     for row in stored["rows"]:
         m = Measurement(*row)
-        used[(m.indicator, m.region, m.period, m.population)] = m
+        used[m.key] = m
     notes = [
         Problem(Location(path, line, column, sheet), message, "note")
         for path, line, column, sheet, message in stored["notes"]
@@ -141,7 +141,7 @@ def report_duplicates(measurements: Iterable[Measurement], problems: Problems) -
     """Two rows for the same cell: both are named, the later one as the error."""
     first: dict[Key, Measurement] = {}
     for m in measurements:
-        key = (m.indicator, m.region, m.period, m.population)
+        key = m.key
         if key in first:
             earlier = first[key]
             also = Location(earlier.path, earlier.line, None, earlier.sheet)
@@ -201,7 +201,7 @@ def load_report_data(
         invalid |= invalid_here
     file_errors = read_errors
     report_duplicates(measurements, problems)
-    found = {(m.indicator, m.region, m.period, m.population): m for m in measurements}
+    found = {m.key: m for m in measurements}
     used: dict[Key, Measurement] = {}
     missing: list[tuple[Key, str]] = []
     needed = 0

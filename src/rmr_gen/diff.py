@@ -36,6 +36,7 @@ from rmr_gen.diffmeta import (
     metadata_changes,
     normalise_images,
 )
+from rmr_gen.digests import input_files
 from rmr_gen.errors import InputError, Location, Problem, Problems
 from rmr_gen.files import atomic_write
 from rmr_gen.models import Target
@@ -48,7 +49,6 @@ from rmr_gen.releases import (
     SOURCE,
     check_intact,
     check_names,
-    input_files,
     manifest_files,
     read_manifest,
     snapshot,

@@ -1,4 +1,5 @@
-"""What goes into a PDF, hashed: a job whose hash is unchanged is not rendered again."""
+"""What goes into a PDF: the one list of a build's input files, and its hash (a job whose
+hash is unchanged is not rendered again)."""
 
 from __future__ import annotations
 
@@ -15,13 +16,33 @@ from rmr_gen.models import Key, Measurement, Report
 from rmr_gen.project import Project
 
 
+def shared_files(project: Project, reference: Reference) -> list[Path]:
+    """The inputs every report shares: the reference data and the templates (the
+    project's own and the defaults it uses)."""
+    return [*reference.files, *project.template_files().values()]
+
+
+def input_files(project: Project, report: Report, reference: Reference) -> list[Path]:
+    """Every file a PDF is made from, which a release snapshots: the report folder, its
+    data files whole (and those of the release ``previous`` names, kept at their path
+    output/<prev>/<X.Y>/source/data/) and the shared files. :class:`InputDigests` hashes
+    the same files, except that of the data it hashes only the rows a PDF uses."""
+    paths = {
+        *files_below(report.folder),
+        *report.data_files,
+        *report.previous_data_files,
+        *shared_files(project, reference),
+    }
+    return sorted(paths)
+
+
 class InputDigests:
     """Hashes of the inputs shared by many jobs, computed once per build."""
 
     def __init__(self, project: Project, reference: Reference) -> None:
         self.project = project
         self.shared = digest_files(
-            [*reference.files, *project.template_files().values()],
+            shared_files(project, reference),
             project.root,
             roots=project.readable_roots,
             # SOURCE_DATE_EPOCH dates a report that has no date of its own

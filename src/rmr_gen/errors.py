@@ -88,6 +88,11 @@ class InputError(Exception):
         return (InputError, (self.problems,))
 
 
+def refusal(where: str, message: str) -> InputError:
+    """One problem at ``where`` (a path, or an option such as ``--version``), to raise."""
+    return InputError([Problem(Location(where), message)])
+
+
 class Problems:
     """A collector that loaders append to; raises once, with everything found."""
 

@@ -13,6 +13,17 @@ TEMP_SUFFIX = ".tmp"
 _TEMP = re.compile(r"^\..+\.(\d+)\.[^.]+\.tmp$")
 
 
+def shown(path: Path, root: Path) -> str:
+    """``path`` as messages print it: relative to ``root`` when inside it, as named (not
+    where a link leads), else where it resolves to, else as given."""
+    if path.is_absolute() and path.is_relative_to(root):
+        return str(path.relative_to(root))
+    try:
+        return str(path.resolve().relative_to(root))
+    except (ValueError, OSError, RuntimeError):
+        return str(path)
+
+
 def remove_stale_temporaries(folder: Path) -> None:
     """Delete temporary files left by a build that was killed (its process is gone)."""
     if not folder.is_dir():
@@ -125,8 +136,7 @@ def refuse_links(paths: Iterable[Path], root: Path, what: str) -> None:
     problems = Problems()
     for path in paths:
         if path.is_symlink():  # shown as named, not where the link leads
-            shown = path.relative_to(root) if path.is_relative_to(root) else path
-            problems.error(str(shown), f"is a symbolic link; {what} refuse links")
+            problems.error(shown(path, root), f"is a symbolic link; {what} refuse links")
     problems.raise_if_any()
 
 

@@ -20,6 +20,8 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TypeVar
 
+from rmr_gen.files import shown
+
 T = TypeVar("T")
 
 
@@ -250,11 +252,7 @@ def _first_mention(files: list[Path], needles: set[str], root: Path) -> str:
             continue
         for number, line in enumerate(lines, start=1):
             if any(needle in line for needle in here):
-                try:
-                    shown = path.resolve().relative_to(root)
-                except ValueError:
-                    shown = path
-                return f"{shown}:{number}"
+                return f"{shown(path, root)}:{number}"
     return ""
 
 

@@ -198,6 +198,11 @@ class Measurement:
     denominator: int | None = None
     sheet: str | None = None  # in a workbook: the sheet, and ``line`` is its row
 
+    @property
+    def key(self) -> Key:
+        """The cell this row gives: (indicator, region, period, population)."""
+        return (self.indicator, self.region, self.period, self.population)
+
 
 @dataclass(frozen=True)
 class SummaryRow:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from rmr_gen.config import normalise_period
 from rmr_gen.confine import Refused, read_bytes, real_root
-from rmr_gen.errors import InputError, Location, Problem
+from rmr_gen.errors import refusal
 from rmr_gen.files import MAX_FILE_BYTES, files_below
 from rmr_gen.project import REPORT_ID, Project
 from rmr_gen.releases import check_intact, snapshot, versions
@@ -63,10 +63,6 @@ def _get_number(text: str, key: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def _refuse(where: str, message: str) -> InputError:
-    return InputError([Problem(Location(where), message)])
-
-
 def _snapshot_files(project: Project, folder: Path) -> dict[Path, bytes]:
     """The files of a release's report folder; a release holds no links, so one is refused
     (its target, wherever it leads, is never read), and so is anything not a regular file."""
@@ -78,22 +74,22 @@ def _snapshot_files(project: Project, folder: Path) -> dict[Path, bytes]:
                 raise Refused(f"'{project.shown(path)}' is a symbolic link; a release holds none")
             found[path] = read_bytes(path, (root,), MAX_FILE_BYTES)
     except Refused as exc:
-        raise _refuse(project.shown(folder), f"cannot carry over the release: {exc}") from None
+        raise refusal(project.shown(folder), f"cannot carry over the release: {exc}") from None
     return found
 
 
 def new_report(project: Project, new_id: str, from_id: str) -> NewReport:
     """Create ``reports/<new_id>/`` from the latest release of ``from_id``."""
     if not REPORT_ID.match(new_id):
-        raise _refuse("reports", f"'{new_id}' is not a report id (lowercase letters, digits, '-')")
+        raise refusal("reports", f"'{new_id}' is not a report id (lowercase letters, digits, '-')")
     if not REPORT_ID.match(from_id):
-        raise _refuse("--from", f"'{from_id}' is not a report id")
+        raise refusal("--from", f"'{from_id}' is not a report id")
     target = project.reports_dir / new_id
     if target.exists() or target.is_symlink():
-        raise _refuse(project.shown(target), f"report '{new_id}' exists")
+        raise refusal(project.shown(target), f"report '{new_id}' exists")
     released = versions(project, from_id)
     if not released:
-        raise _refuse(
+        raise refusal(
             f"output/{from_id}",
             f"'{from_id}' has no release to carry over"
             f" (release it first: rmr-gen release {from_id} --version X.Y)",
@@ -105,7 +101,7 @@ def new_report(project: Project, new_id: str, from_id: str) -> NewReport:
     try:
         toml = contents[source_folder / "report.toml"].decode("utf-8")
     except (KeyError, UnicodeDecodeError):
-        raise _refuse(
+        raise refusal(
             project.shown(source_folder), "no readable report.toml in the release"
         ) from None
 

@@ -26,8 +26,9 @@ from rmr_gen.errors import InputError, Location, Problem
 from rmr_gen.guard import TimeLimitExceeded, WorkDied, run_with_deadline, time_limit
 from rmr_gen.limits import LimitExceeded, image_bytes_pixels
 from rmr_gen.markdown import is_allowed_link
-from rmr_gen.models import Limits
+from rmr_gen.models import Limits, Report
 from rmr_gen.pdfua import Node, finish
+from rmr_gen.project import Project
 from rmr_gen.tagging import node_marks
 
 #: Tagged PDF/A-3 (conformance a); pdfua.finish makes it PDF/UA-1 as well.
@@ -192,6 +193,28 @@ def html_to_pdf(
 
 
 _FAILED_URL = re.compile(r"'(file:[^']+)'")
+
+
+def report_pdf(
+    project: Project,
+    report: Report,
+    html: str,
+    document: DocumentInfo | None,
+    attachments: Sequence[Attachment],
+    origin: Callable[[str], str] | None = None,
+) -> tuple[bytes, int]:
+    """A report's archival PDF: :func:`html_to_pdf` with the project's templates as the
+    base, its readable folders, the report's limits and its report.toml named in errors."""
+    return html_to_pdf(
+        html,
+        project.templates_dir,
+        project.readable_roots,
+        project.shown(report.folder / "report.toml"),
+        document=document,
+        attachments=attachments,
+        limits=report.limits,
+        origin=origin,
+    )
 
 
 def _failed(message: str, source: str, origin: Callable[[str], str] | None) -> Problem:

@@ -18,10 +18,15 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
 from rmr_gen.errors import InputError, Location, Problem, Problems
 from rmr_gen.project import Project
+
+if TYPE_CHECKING:
+    from rmr_gen.archive import Attachment, DocumentInfo
+    from rmr_gen.models import Report
 
 EMPTY_PAGE = "<!doctype html><html><head><title>rmr-gen preview</title></head><body></body></html>"
 RELOAD_SCRIPT = """<script>
@@ -35,9 +40,9 @@ class Rendering:
 
     generation: int = 0
     html: str = ""  # as for the PDF
-    report: object = None
-    info: object = None
-    attachments: tuple[object, ...] = ()
+    report: Report | None = None
+    info: DocumentInfo | None = None
+    attachments: tuple[Attachment, ...] = ()
     problems: list[Problem] = field(default_factory=list)
     changed: threading.Condition = field(default_factory=threading.Condition)
 
@@ -133,7 +138,7 @@ class Previewer:
         return html.replace("</head>", RELOAD_SCRIPT + "</head>", 1)
 
     def pdf(self) -> bytes:
-        from rmr_gen.pdf import forget_images, html_to_pdf
+        from rmr_gen.pdf import forget_images, report_pdf
 
         with self.state.changed:
             html, report = self.state.html, self.state.report
@@ -141,15 +146,7 @@ class Previewer:
         if report is None:
             raise InputError(self.state.problems)
         forget_images()
-        pdf, _ = html_to_pdf(
-            html,
-            self.project.templates_dir,
-            self.project.readable_roots,
-            self.project.shown(report.folder / "report.toml"),  # type: ignore[attr-defined]
-            document=info,  # type: ignore[arg-type]
-            attachments=attachments,  # type: ignore[arg-type]
-            limits=report.limits,  # type: ignore[attr-defined]
-        )
+        pdf, _ = report_pdf(self.project, report, html, info, attachments)
         return pdf
 
     def static_file(self, url_path: str) -> Path | None:

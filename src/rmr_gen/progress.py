@@ -61,10 +61,9 @@ class Reporter:
         self.task = self.bar.add_task("", total=total)
 
     def _shown(self, path: Path) -> str:
-        try:
-            return str(path.relative_to(self.root))
-        except ValueError:
-            return str(path)
+        from rmr_gen.files import shown
+
+        return shown(path, self.root)
 
     def outcome(self, outcome: Outcome) -> None:
         if self.bar is not None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import rmr_gen
 from rmr_gen.errors import InputError, Location, Problem
-from rmr_gen.files import files_below
+from rmr_gen.files import files_below, shown
 
 #: Report ids become folder and file names, so they are kept to a safe alphabet.
 REPORT_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
@@ -114,12 +114,7 @@ class Project:
 
     def shown(self, path: Path) -> str:
         """``path`` as printed in messages: relative to the project when inside it."""
-        if path.is_absolute() and path.is_relative_to(self.root):
-            return str(path.relative_to(self.root))  # as named, not where a link leads
-        try:
-            return str(path.resolve().relative_to(self.root))
-        except (ValueError, OSError, RuntimeError):
-            return str(path)
+        return shown(path, self.root)
 
     def origin(self, path: Path) -> str:
         """Where a template or reference file came from, for ``list`` and ``check``."""

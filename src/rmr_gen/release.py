@@ -30,10 +30,11 @@ from rmr_gen import __version__, ledger
 from rmr_gen.build import Prepared, prepare
 from rmr_gen.cache import Cache
 from rmr_gen.config import load_reference, parse_version
-from rmr_gen.errors import InputError, Location, Problem, Problems
+from rmr_gen.digests import input_files
+from rmr_gen.errors import InputError, Location, Problem, Problems, refusal
 from rmr_gen.files import chmod_tree
 from rmr_gen.models import Report
-from rmr_gen.pdf import html_to_pdf
+from rmr_gen.pdf import report_pdf
 from rmr_gen.planning import cache_for
 from rmr_gen.project import Project
 from rmr_gen.releases import (
@@ -41,11 +42,9 @@ from rmr_gen.releases import (
     SOURCE,
     check_names,
     files_check,
-    input_files,
     ledger_check,
     manifest_files,
     output_path_links,
-    refuse,
     refuse_symlinks,
     release_folder,
     snapshot,
@@ -79,7 +78,7 @@ def single(prepared: list[Prepared], project: Project) -> Prepared:
     """The one document of a report that is not parameterised; an error for one that is."""
     item = prepared[0]
     if len(prepared) > 1 or item.report.parameter:
-        raise refuse(
+        raise refusal(
             project.shown(item.report.folder / "report.toml"),
             f"a parameterised report renders {len(prepared)} documents, not one:"
             " they are released, verified and compared together (rmr-gen release/verify/diff)",
@@ -98,10 +97,10 @@ def _check_new_version(project: Project, report_id: str, version: str) -> None:
     existing = versions(project, report_id)
     where = project.shown(release_folder(project, report_id, version))
     if version in existing or release_folder(project, report_id, version).exists():
-        raise refuse(where, f"version {version} of {report_id} exists; releases never change")
+        raise refusal(where, f"version {version} of {report_id} exists; releases never change")
     new = parse_version(version) or (0, 0)
     if existing and new <= (parse_version(existing[-1]) or (0, 0)):
-        raise refuse(
+        raise refusal(
             where,
             f"version {version} is not greater than the latest release {existing[-1]}",
         )
@@ -123,13 +122,13 @@ def _check_not_released_before(project: Project, report_id: str, version: str) -
     entries, broken = ledger.read(project)
     shown = project.shown(ledger.ledger_path(project))
     if broken:
-        raise refuse(shown, broken)
+        raise refusal(shown, broken)
     entry = ledger.find(entries, report_id, version)
     past = ledger.history(project, report_id, version)
     if entry is None and past and past.others:
         entry = ledger.Entry(report_id, version, "", past.others[0][1])
     if entry is not None:
-        raise refuse(
+        raise refusal(
             shown,
             f"version {version} of {report_id} was released before"
             + (f" ({entry.released})" if entry.released else " (in the ledger's git history)")
@@ -192,15 +191,7 @@ def render_documents(
     documents = []
     for item in prepared:
         assert item.html is not None
-        pdf, pages = html_to_pdf(
-            item.html,
-            source.templates_dir,
-            source.readable_roots,
-            source.shown(item.report.folder / "report.toml"),
-            document=item.info,
-            attachments=item.attachments,
-            limits=item.report.limits,
-        )
+        pdf, pages = report_pdf(source, item.report, item.html, item.info, item.attachments)
         documents.append((pdf, pages, item))
     return documents
 
@@ -272,7 +263,7 @@ def release(project: Project, report_id: str, version: str) -> Released:
             with contextlib.suppress(OSError):
                 made.rmdir()
         why = "is a symbolic link" if lock.is_symlink() else f"cannot be opened: {exc.strerror}"
-        raise refuse(project.shown(lock), f"{why}; releases refuse links") from None
+        raise refusal(project.shown(lock), f"{why}; releases refuse links") from None
     try:
         fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
@@ -280,7 +271,7 @@ def release(project: Project, report_id: str, version: str) -> Released:
         for made in reversed(created):
             with contextlib.suppress(OSError):
                 made.rmdir()
-        raise refuse(
+        raise refusal(
             project.shown(lock), f"another release of {report_id} {version} is in progress"
         ) from None
     for stale in folder.glob(f".release-{version}-*"):  # staging left by a killed release
@@ -323,7 +314,7 @@ def release(project: Project, report_id: str, version: str) -> Released:
         try:
             os.rename(staging, folder / version)  # fails if a release got there first
         except OSError:
-            raise refuse(
+            raise refusal(
                 project.shown(folder / version),
                 f"version {version} of {report_id} exists; releases never change",
             ) from None

@@ -17,8 +17,9 @@ from pathlib import Path
 
 from rmr_gen import ledger
 from rmr_gen.config import Reference, parse_version
-from rmr_gen.errors import InputError, Location, Problem, Problems
-from rmr_gen.files import file_digest, files_below, refuse_links
+from rmr_gen.digests import input_files
+from rmr_gen.errors import InputError, Location, Problem, Problems, refusal
+from rmr_gen.files import file_digest, refuse_links
 from rmr_gen.models import Report
 from rmr_gen.project import REPORT_ID, Project
 
@@ -54,20 +55,6 @@ def versions(project: Project, report_id: str) -> list[str]:
     return sorted(found, key=lambda v: parse_version(v) or (0, 0))
 
 
-def input_files(project: Project, report: Report, reference: Reference) -> list[Path]:
-    """The files a release snapshots: the report folder, its data files whole (and the
-    previous release's), the reference data and the templates. The build's input hash
-    covers the same files except the data, of which it hashes only the rows it uses."""
-    paths = {
-        *files_below(report.folder),
-        *report.data_files,
-        *report.previous_data_files,  # output/<prev>/<X.Y>/source/data/: kept at that path
-        *reference.files,
-        *project.template_files().values(),  # the project's own and the defaults it uses
-    }
-    return sorted(paths)
-
-
 def sha256(path: Path) -> str:
     return file_digest(path).hex()  # in chunks; a device or FIFO is refused
 
@@ -75,10 +62,6 @@ def sha256(path: Path) -> str:
 def source_hashes(project: Project, paths: Iterable[Path]) -> dict[str, str]:
     """``{"source/<path in project>": sha256}`` for the snapshot of ``paths``."""
     return {f"{SOURCE}/{project.source_name(path)}": sha256(path) for path in paths}
-
-
-def refuse(where: str, message: str) -> InputError:
-    return InputError([Problem(Location(where), message)])
 
 
 def check_names(project: Project, report_id: str, version: str) -> None:
@@ -112,16 +95,16 @@ def read_manifest(project: Project, report_id: str, version: str) -> dict[str, o
     path = release_folder(project, report_id, version) / MANIFEST
     if not path.is_file():
         known = ", ".join(versions(project, report_id)) or "none"
-        raise refuse(
+        raise refusal(
             project.shown(path.parent),
             f"no release {version} of {report_id} (released: {known})",
         )
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
     except ValueError as exc:
-        raise refuse(project.shown(path), f"not a valid manifest: {exc}") from None
+        raise refusal(project.shown(path), f"not a valid manifest: {exc}") from None
     if not isinstance(manifest, dict) or not isinstance(manifest.get("files"), dict):
-        raise refuse(project.shown(path), "not a valid manifest: no 'files'")
+        raise refusal(project.shown(path), "not a valid manifest: no 'files'")
     return manifest
 
 

@@ -19,6 +19,7 @@ from typing import Any
 from rmr_gen import formatting
 from rmr_gen.confine import Refused, read_bytes, real_root
 from rmr_gen.errors import InputError, Location, Problem
+from rmr_gen.files import shown
 from rmr_gen.markdown import render_markdown
 from rmr_gen.models import Report
 from rmr_gen.sandbox import ConfinedLoader, TemplateRefused, plain_context, report_view
@@ -94,19 +95,8 @@ def _template_location(
                 filename, lineno = frame.filename, frame.lineno
                 break
     if not filename:
-        first = _folders(templates_dir)[0]
-        inside = first.is_relative_to(shown_root)
-        return Location(str(first.relative_to(shown_root) if inside else first))
-    path = Path(filename)
-    try:
-        shown = str(path.resolve().relative_to(shown_root))
-    except ValueError:
-        shown = str(path)
-    return Location(shown, lineno)
-
-
-def _shown(path: Path, project_root: Path) -> str:
-    return str(path.relative_to(project_root)) if path.is_relative_to(project_root) else str(path)
+        return Location(shown(_folders(templates_dir)[0], shown_root))
+    return Location(shown(Path(filename), shown_root), lineno)
 
 
 def read_text(path: Path, project_root: Path, folder: Path | None = None) -> str:
@@ -116,19 +106,15 @@ def read_text(path: Path, project_root: Path, folder: Path | None = None) -> str
         root = real_root(folder or path.parent, project_root)
         raw = read_bytes(path, (root,), MAX_TEXT_BYTES, "the size limit of a text")
     except Refused as exc:
-        raise InputError([Problem(Location(_shown(path, project_root)), str(exc))]) from None
+        raise InputError([Problem(Location(shown(path, project_root)), str(exc))]) from None
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        try:
-            shown = str(path.resolve().relative_to(project_root))
-        except ValueError:
-            shown = str(path)
         line = raw[: exc.start].count(b"\n") + 1
         raise InputError(
             [
                 Problem(
-                    Location(shown, line),
+                    Location(shown(path, project_root), line),
                     f"not UTF-8 text (byte 0x{raw[exc.start]:02X}); save the file as UTF-8",
                 )
             ]
@@ -166,7 +152,7 @@ def render_report(
     stylesheets = read_stylesheets(templates_dir, report.kind, project_root)
     context = plain_context(
         {
-            "report": report_view(report, lambda p: _shown(p, project_root)),
+            "report": report_view(report, lambda p: shown(p, project_root)),
             "organisation": report.organisation,
             "blocks": list(blocks),
             "stylesheets": [Markup(css) for css in stylesheets],
@@ -179,7 +165,7 @@ def render_report(
     except InputError:
         raise
     except TemplateRefused as exc:
-        where = Location(_shown(Path(exc.path), project_root), exc.line)
+        where = Location(shown(Path(exc.path), project_root), exc.line)
         raise InputError([Problem(where, exc.reason)]) from None
     except (MemoryError, RecursionError) as exc:
         location = _template_location(exc, templates_dir, project_root)
@@ -218,7 +204,7 @@ def check_templates(templates_dir: Path | tuple[Path, ...], project_root: Path) 
         for folder in _folders(templates_dir):
             real_root(folder, project_root)
     except Refused as exc:
-        return [Problem(Location(_shown(_folders(templates_dir)[0], project_root)), str(exc))]
+        return [Problem(Location(shown(_folders(templates_dir)[0], project_root)), str(exc))]
     env = _environment(templates_dir, project_root)
     problems = []
     for name in env.list_templates(filter_func=lambda name: name.endswith(".j2")):
@@ -228,7 +214,7 @@ def check_templates(templates_dir: Path | tuple[Path, ...], project_root: Path) 
             location = _template_location(exc, templates_dir, project_root)
             problems.append(Problem(location, f"template error: {exc.message}"))
         except TemplateRefused as exc:
-            where = Location(_shown(Path(exc.path), project_root), exc.line)
+            where = Location(shown(Path(exc.path), project_root), exc.line)
             problems.append(Problem(where, exc.reason))
         except TemplateNotFound:
             where = Location(f"templates/{name}")
@@ -253,9 +239,6 @@ def text_block(
         max_image_pixels,
     )
     if problems:
-        try:
-            shown = str(path.resolve().relative_to(project_root))
-        except ValueError:
-            shown = str(path)
-        raise InputError([Problem(Location(shown, p.line), p.message) for p in problems])
+        where = shown(path, project_root)
+        raise InputError([Problem(Location(where, p.line), p.message) for p in problems])
     return Block("text", html=Markup(html))

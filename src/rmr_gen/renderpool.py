@@ -15,7 +15,7 @@ from rmr_gen.assemble import Assembler
 from rmr_gen.compute import is_suppressed
 from rmr_gen.errors import InputError, Location, Problem
 from rmr_gen.guard import DeadlineWorker, TimeLimitExceeded, WorkDied, origin_of, run_with_deadline
-from rmr_gen.pdf import hard_deadline, html_to_pdf, preload, warm_up
+from rmr_gen.pdf import hard_deadline, preload, report_pdf, warm_up
 from rmr_gen.planning import Job, cache_for
 from rmr_gen.project import Project
 from rmr_gen.render import Block, read_stylesheets
@@ -112,14 +112,12 @@ def _render_in_child(
             *sorted(job.report.folder.rglob("*")),
             *(p for p in project.template_files().values() if p.suffix in (".j2", ".css")),
         ]
-        pdf, pages = html_to_pdf(
+        pdf, pages = report_pdf(
+            project,
+            job.report,
             html,
-            project.templates_dir,
-            project.readable_roots,
-            project.shown(job.report.folder / "report.toml"),
-            document=document_info(job.report),
-            attachments=sources_of(job, project),
-            limits=job.report.limits,
+            document_info(job.report),
+            sources_of(job, project),
             origin=lambda url: origin_of(url, (p for p in sources if p.is_file()), project.root),
         )
     except InputError as exc:

@@ -14,23 +14,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rmr_gen.config import Reference, load_reference, suggest
-from rmr_gen.errors import InputError, Location, Problem, Problems
+from rmr_gen.errors import Problems, refusal
 from rmr_gen.project import PACKAGE, REPORT_ID, Project
 
 STARTERS = PACKAGE / "starters"
 KINDS = ("processmal", "rmr")
 
 
-def _refuse(where: str, message: str) -> InputError:
-    return InputError([Problem(Location(where), message)])
-
-
 def init_project(target: Path) -> list[Path]:
     """Make ``target`` a project with one example report that builds; return what was written."""
     if (target / "reports").exists():
-        raise _refuse(str(target), "is already an rmr-gen project (it has reports/)")
+        raise refusal(str(target), "is already an rmr-gen project (it has reports/)")
     if target.exists() and not target.is_dir():
-        raise _refuse(str(target), "exists and is not a folder")
+        raise refusal(str(target), "exists and is not a folder")
     source = STARTERS / "project"
     if not (source / "reports").is_dir():  # a broken installation, not the user's mistake
         raise RuntimeError(f"rmr-gen's starter project is missing: {source}")
@@ -65,9 +61,9 @@ def _organisation(reference: Reference, organisation: str | None) -> str:
     if organisation is None:
         if len(known) == 1:
             return known[0]
-        raise _refuse("--organisation", f"required; one of: {', '.join(known)}")
+        raise refusal("--organisation", f"required; one of: {', '.join(known)}")
     if organisation not in reference.organisations:
-        raise _refuse(
+        raise refusal(
             "--organisation",
             f"unknown organisation '{organisation}'{suggest(organisation, known)}"
             f" (one of: {', '.join(known)})",
@@ -144,14 +140,14 @@ def start_report(
 ) -> Started:
     """Create ``reports/<report_id>/`` for ``kind``: a report.toml and texts that build."""
     if not REPORT_ID.match(report_id):
-        raise _refuse(
+        raise refusal(
             "reports", f"'{report_id}' is not a report id (lowercase letters, digits, '-')"
         )
     if kind not in KINDS:
-        raise _refuse("--kind", f"'{kind}' is not one of: {', '.join(KINDS)}{suggest(kind, KINDS)}")
+        raise refusal("--kind", f"'{kind}' is not one of: {', '.join(KINDS)}{suggest(kind, KINDS)}")
     target = project.reports_dir / report_id
     if target.exists() or target.is_symlink():
-        raise _refuse(project.shown(target), f"report '{report_id}' exists")
+        raise refusal(project.shown(target), f"report '{report_id}' exists")
     problems = Problems()
     reference = load_reference(project, problems)
     problems.raise_if_any()
