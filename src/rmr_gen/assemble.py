@@ -4,15 +4,17 @@ of ``contents``, charts drawn once and cached by content, and the HTML they rend
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 
 from rmr_gen.cache import Cache
 from rmr_gen.cache import key as cache_key
 from rmr_gen.charts import Chart, change_chart
 from rmr_gen.compute import summary_groups
 from rmr_gen.files import digest_files
-from rmr_gen.models import Key, Measurement, Report, SummaryGroup
+from rmr_gen.models import ContentItem, Key, Measurement, Report, SummaryGroup
 from rmr_gen.project import Project
 from rmr_gen.render import Block, render_report, svg_data_uri, text_block
+from rmr_gen.tabletypes import TABLES
 
 
 class Assembler:
@@ -38,40 +40,47 @@ class Assembler:
         return chart
 
     def blocks(self, report: Report, data: dict[Key, Measurement]) -> list[Block]:
+        """One block per entry of ``contents``, made by its kind's entry in :data:`KINDS`."""
         groups = summary_groups(report, data) if report.indicators and data else ()
-        blocks = []
-        for item in report.contents:
-            if item.kind == "text":
-                blocks.append(
-                    text_block(
-                        report.folder / item.ref,
-                        self.project.root,
-                        report.limits.max_image_mb,
-                        report.folder,
-                        report.limits.max_image_pixels,
-                    )
-                )
-            elif item.kind == "table":
-                table = report.tables[item.ref]
-                rows = groups if table.type == "indicator-summary" else table.rows
-                blocks.append(Block("table", spec=table, rows=rows))
-            elif item.kind in ("changes", "history"):
-                blocks.append(Block(item.kind))
-            else:
-                spec = report.charts[item.ref]
-                chart = self.chart(report, groups, spec.type)
-                blocks.append(
-                    Block(
-                        "chart",
-                        spec=spec,
-                        image=svg_data_uri(chart.svg),
-                        alt=chart.alt,
-                    )
-                )
-        return blocks
+        return [KINDS[item.kind](self, report, item, groups) for item in report.contents]
+
+    def text(self, report: Report, item: ContentItem, groups: Groups) -> Block:
+        """An editor's Markdown text, made safe, its images checked."""
+        limits = report.limits
+        path = report.folder / item.ref
+        root = self.project.root
+        return text_block(path, root, limits.max_image_mb, report.folder, limits.max_image_pixels)
+
+    def table(self, report: Report, item: ContentItem, groups: Groups) -> Block:
+        """A table: its rows as its type (:data:`rmr_gen.tabletypes.TABLES`) makes them."""
+        spec = report.tables[item.ref]
+        return Block("table", spec=spec, rows=TABLES[spec.type].rows(spec, groups))
+
+    def figure(self, report: Report, item: ContentItem, groups: Groups) -> Block:
+        """A chart of Tabell 1's values, drawn as its type says, with its alt text."""
+        spec = report.charts[item.ref]
+        chart = self.chart(report, groups, spec.type)
+        return Block("chart", spec=spec, image=svg_data_uri(chart.svg), alt=chart.alt)
+
+    def furniture(self, report: Report, item: ContentItem, groups: Groups) -> Block:
+        """The list of changes or the version history: the template reads the report."""
+        return Block(item.kind)
 
     def render(self, report: Report, data: dict[Key, Measurement]) -> tuple[str, list[Block]]:
         """The report's HTML and the computed blocks it was made from."""
         blocks = self.blocks(report, data)
         html = render_report(report, blocks, self.project.template_dirs, self.project.root)
         return html, blocks
+
+
+Groups = tuple[SummaryGroup, ...]
+
+#: Each kind of ``contents`` entry (``ContentItem.kind``) and how its block is made; the
+#: base template includes ``templates/partials/<kind>.html.j2`` for it.
+KINDS: dict[str, Callable[[Assembler, Report, ContentItem, Groups], Block]] = {
+    "text": Assembler.text,
+    "table": Assembler.table,
+    "chart": Assembler.figure,
+    "changes": Assembler.furniture,
+    "history": Assembler.furniture,
+}

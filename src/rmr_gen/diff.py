@@ -19,7 +19,6 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rmr_gen import formatting
 from rmr_gen.build import Prepared, prepare
 from rmr_gen.cache import Cache
 from rmr_gen.config import load_reference
@@ -39,7 +38,6 @@ from rmr_gen.diffmeta import (
 from rmr_gen.digests import input_files
 from rmr_gen.errors import InputError, Location, Problem, Problems
 from rmr_gen.files import atomic_write
-from rmr_gen.models import Target
 from rmr_gen.pdf import html_to_pdf
 from rmr_gen.planning import cache_for
 from rmr_gen.project import Project
@@ -54,6 +52,7 @@ from rmr_gen.releases import (
     snapshot,
     source_hashes,
 )
+from rmr_gen.tabletypes import TABLES
 
 DRAFT = "draft"
 FIRST_TEXT = "Inledning (före första rubriken)"
@@ -183,42 +182,19 @@ def table_name(caption: str, table_id: str, kind: str = "tabellen") -> str:
     return f"{kind} ”{short}”"
 
 
-def _target_text(target: Target | None, decimals: int) -> str:
-    if target is None:
-        return "-"
-    return formatting.target(target.level, target.operator, decimals)
-
-
 def _tables(item: Prepared) -> dict[str, dict[str, Any]]:
     """Per table: its cells ``{(row, column): text}`` and targets ``{indicator: text}``."""
-    report = item.report
     tables: dict[str, dict[str, Any]] = {}
     for block in item.blocks:
         if block.kind != "table":
             continue
         spec = block.spec
-        cells: dict[tuple[str, str], str] = {}
-        targets: dict[str, str] = {}
-        rows: list[tuple[str, str]] = []  # (row, region)
-        if spec.type == "indicator-summary":
-            for group in block.rows:
-                label = group.indicator.label
-                targets[label] = _target_text(group.indicator.target, report.decimals)
-                for row in group.rows:
-                    rows.append((f"{row.region}, {label}", row.region))
-                    cells[(row.region, label)] = formatting.summary_cell(row, report.decimals)
-                    cells[(row.region, f"{label} (alla diagnoser)")] = (
-                        formatting.all_diagnoses_cell(row, report.decimals)
-                    )
-        else:
-            for row in block.rows:
-                rows.append((row.label, ""))
-                targets[row.label] = _target_text(row.target, report.decimals)
+        found = TABLES[spec.type].cells(block.rows, item.report.decimals)
         tables[spec.id] = {
             "name": table_name(spec.caption, spec.id),
-            "cells": cells,
-            "targets": targets,
-            "rows": rows,
+            "cells": found.cells,
+            "targets": found.targets,
+            "rows": found.rows,
         }
     return tables
 
