@@ -58,10 +58,6 @@ PARAMETER_KEYS = {"by", "values"}
 PARAMETERS = {"region": "regions", "sjukvardsregion": "sjukvårdsregioner"}
 #: ``previous = "<report-id>@<X.Y>"``: the released plan this one follows on from.
 PREVIOUS = re.compile(rf"([a-z0-9][a-z0-9-]{{0,99}})@({VERSION.pattern})")
-DATA_KEYS = {
-    "files", "period", "previous_period", "regions", "decimals", "min_denominator",
-    "population", "rename", "fractions",
-}  # fmt: skip
 REGION_KEYS = {"official", "county", "code", "aliases"}
 #: Formats a data file may arrive in that are not read: what to do instead.
 OTHER_FORMATS = {
@@ -70,7 +66,6 @@ OTHER_FORMATS = {
     ".ods": "a LibreOffice/OpenDocument spreadsheet (.ods): save it as Excel 2007–365 (.xlsx)",
     ".numbers": "a Numbers spreadsheet: export it as Excel (.xlsx)",
 }
-DATA_KEYS |= {"previous_period_assumed"}  # why the previous period is not from the source
 DATA_SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm")
 INDICATOR_KEYS = {"id", "label", "target", "populations"}
 TABLE_KEYS = {"type", "caption", "note", "rows"}
@@ -330,10 +325,27 @@ def _region_aliases(check: _Checker, regions: tuple[str, ...]) -> dict[str, str]
     return aliases
 
 
-def load_report(
-    project: Project, report_id: str, reference: Reference, problems: Problems
-) -> Report | None:
-    """Validate ``reports/<report_id>/report.toml``; ``None`` if it has errors."""
+@dataclass(frozen=True)
+class _Data:
+    """report.toml's ``[data]`` table, typed: its fields are the keys it may hold."""
+
+    files: tuple[str, ...] = ()  # as written: "file.csv", "book.xlsx#Sheet"
+    period: str = ""
+    previous_period: str = ""
+    previous_period_assumed: str = ""  # why the previous period is not from the source
+    regions: tuple[str, ...] = ()
+    decimals: int | None = None
+    min_denominator: int | None = None
+    population: str = "cancer"
+    rename: tuple[tuple[str, str], ...] = ()
+    fractions: tuple[str, ...] = ()  # read after the indicators, see _fractions
+
+
+DATA_KEYS = {f.name for f in dataclasses.fields(_Data)}
+
+
+def _report_toml(project: Project, report_id: str, problems: Problems) -> Path | None:
+    """``reports/<report_id>/report.toml``, or ``None`` with the problem why there is none."""
     folder = project.reports_dir / report_id
     if REPORT_ID.match(report_id) and folder.is_dir() and not (folder / "report.toml").exists():
         problems.error(
@@ -350,15 +362,10 @@ def load_report(
             f"unknown report '{report_id}'{hint}",
         )
         return None
-    path = folder / "report.toml"
-    before = len(problems.errors)
-    doc = read_toml(path, project.shown(path), problems, (folder, project.root))
-    if doc is None:
-        return None
-    data = doc.data
-    check = _Checker(doc, problems)
-    check.unknown_keys(data, REPORT_KEYS)
+    return toml
 
+
+def _kind(check: _Checker, data: dict[str, Any], project: Project) -> str:
     kind = check.string(data, "kind", required=True)
     if kind and not _template_exists(project, kind):
         kinds = sorted(
@@ -370,7 +377,12 @@ def load_report(
             }
         )
         check.error(("kind",), f"unknown document kind '{kind}'{suggest(kind, kinds)}")
+    return kind
 
+
+def _organisation(
+    check: _Checker, data: dict[str, Any], reference: Reference
+) -> Organisation | None:
     org_id = check.string(data, "organisation", required=True)
     organisation = reference.organisations.get(org_id)
     if org_id and organisation is None:
@@ -379,10 +391,10 @@ def load_report(
             f"unknown organisation '{org_id}'{suggest(org_id, reference.organisations)}"
             " (organisations are defined in data/organisations.toml)",
         )
+    return organisation
 
-    date = _date(check, data, "date")
-    valid_until = _date(check, data, "valid_until")
 
+def _version(check: _Checker, data: dict[str, Any]) -> str:
     version = data.get("version")
     if version is None:
         check.error(("version",), "'version' is required")
@@ -391,21 +403,26 @@ def load_report(
             ("version",),
             "'version' must be a string like \"1.0\" (major.minor, no leading zeros)",
         )
-        version = None
+        return ""
+    return version or ""
 
-    target_year = check.integer(data, "target_year")
-    data_table = check.table(data, "data")
-    check.unknown_keys(data_table, DATA_KEYS, "data")
-    period = _period(check, data_table, "period")
-    previous_period = _period(check, data_table, "previous_period")
-    assumed = check.string(data_table, "previous_period_assumed", "data")
+
+def _data(
+    check: _Checker, data: dict[str, Any], reference: Reference
+) -> tuple[_Data, dict[str, Any]]:
+    """``[data]`` as read (but its fractions, read after the indicators), and the table."""
+    table = check.table(data, "data")
+    check.unknown_keys(table, DATA_KEYS, "data")
+    period = _period(check, table, "period")
+    previous_period = _period(check, table, "previous_period")
+    assumed = check.string(table, "previous_period_assumed", "data")
     if assumed and previous_period:
         check.note(
             ("data", "previous_period_assumed"),
             f"the previous period '{previous_period}' is an assumption, not from the source:"
             f" {assumed}",
         )
-    regions = check.strings(data_table, "regions", "data")
+    regions = check.strings(table, "regions", "data")
     for i, region in enumerate(regions):
         if region not in reference.regions:
             meant = reference.region_names.find(region)
@@ -417,23 +434,34 @@ def load_report(
             check.error(
                 ("data", "regions"), f"unknown region '{region}' in data.regions[{i + 1}]{hint}"
             )
-    decimals = check.integer(data_table, "decimals", "data")
+    decimals = check.integer(table, "decimals", "data")
     if decimals is not None and not 0 <= decimals <= 3:
         check.error(("data", "decimals"), "'data.decimals' must be between 0 and 3")
-    min_denominator = check.integer(data_table, "min_denominator", "data")
+    min_denominator = check.integer(table, "min_denominator", "data")
     if min_denominator is not None and min_denominator < 1:
         check.error(("data", "min_denominator"), "'data.min_denominator' must be at least 1")
-    population = check.string(data_table, "population", "data") or "cancer"
+    population = check.string(table, "population", "data") or "cancer"
     if population not in POPULATIONS:
         check.error(
             ("data", "population"),
             f"'data.population' must be 'cancer' or 'all'{suggest(population, POPULATIONS)}",
         )
         population = "cancer"
-    renames = _renames(check, data_table, reference)
+    renames = _renames(check, table, reference)
+    files = check.strings(table, "files", "data")
+    settings = _Data(
+        files, period, previous_period, assumed, regions, decimals, min_denominator,
+        population, renames,
+    )  # fmt: skip
+    return settings, table
+
+
+def _data_files(
+    check: _Checker, entries: tuple[str, ...], project: Project
+) -> tuple[list[Path], list[str]]:
+    """Each entry of ``data.files`` as a file inside data/ and its sheet ("" for none)."""
     data_files, data_sheets = [], []
-    file_entries = check.strings(data_table, "files", "data")
-    for entry in file_entries:
+    for entry in entries:
         name, sheet = entry, ""
         if "#" in entry and entry.partition("#")[0].lower().endswith((".xlsx", ".xlsm")):
             name, _, sheet = entry.partition("#")
@@ -464,12 +492,55 @@ def load_report(
         else:
             data_files.append(file)
             data_sheets.append(sheet)
+    return data_files, data_sheets
 
+
+def _data_needed(
+    check: _Checker,
+    settings: _Data,
+    parameter: str,
+    indicators: tuple[ReportIndicator, ...],
+) -> None:
+    """Tables and charts of data need the periods, files, regions and indicators."""
+    for key, value in (("period", settings.period), ("previous_period", settings.previous_period)):
+        if not value:
+            check.error(("data",), f"'data.{key}' is required for tables and charts of data")
+    if not settings.files:
+        check.error(("data",), "'data.files' is required for tables and charts of data")
+    if not settings.regions and not parameter:
+        check.error(("data",), "'data.regions' is required for tables and charts of data")
+    if not indicators:
+        check.error((), "at least one [[indicators]] is required for tables of data")
+
+
+def load_report(
+    project: Project, report_id: str, reference: Reference, problems: Problems
+) -> Report | None:
+    """Validate ``reports/<report_id>/report.toml``; ``None`` if it has errors."""
+    path = _report_toml(project, report_id, problems)
+    if path is None:
+        return None
+    folder = path.parent
+    before = len(problems.errors)
+    doc = read_toml(path, project.shown(path), problems, (folder, project.root))
+    if doc is None:
+        return None
+    data = doc.data
+    check = _Checker(doc, problems)
+    check.unknown_keys(data, REPORT_KEYS)
+    kind = _kind(check, data, project)
+    organisation = _organisation(check, data, reference)
+    date = _date(check, data, "date")
+    valid_until = _date(check, data, "valid_until")
+    version = _version(check, data)
+    target_year = check.integer(data, "target_year")
+    settings, data_table = _data(check, data, reference)
+    data_files, data_sheets = _data_files(check, settings.files, project)
     parameter, parameter_values = _parameter(check, data, reference)
     previous, previous_files = _previous(check, data, project)
     substitutions = {
-        "period": period,
-        "previous_period": previous_period,
+        "period": settings.period,
+        "previous_period": settings.previous_period,
         "target_year": "" if target_year is None else str(target_year),
     }
     if parameter:
@@ -479,24 +550,13 @@ def load_report(
     if not isinstance(example_data, bool):
         check.error(("example_data",), "'example_data' must be true or false")
         example_data = False
-    indicators = _indicators(check, data, reference, population)
-    fractions = _fractions(check, data_table, file_entries)
+    indicators = _indicators(check, data, reference, settings.population)
+    fractions = _fractions(check, data_table, settings.files)
     tables = _tables(check, data, reference, substitutions)
     charts = _charts(check, data, substitutions)
     contents = _contents(check, data, folder, tables, charts)
-
-    needs_data = any(t.type == "indicator-summary" for t in tables.values()) or bool(charts)
-    if needs_data:
-        for key, value in (("period", period), ("previous_period", previous_period)):
-            if not value:
-                check.error(("data",), f"'data.{key}' is required for tables and charts of data")
-        if not file_entries:
-            check.error(("data",), "'data.files' is required for tables and charts of data")
-        if not regions and not parameter:
-            check.error(("data",), "'data.regions' is required for tables and charts of data")
-        if not indicators:
-            check.error((), "at least one [[indicators]] is required for tables of data")
-
+    if any(t.type == "indicator-summary" for t in tables.values()) or charts:
+        _data_needed(check, settings, parameter, indicators)
     title = _substitute(check, check.string(data, "title", required=True), substitutions, "title")
     if len(problems.errors) > before or organisation is None or not version:
         return None
@@ -520,10 +580,10 @@ def load_report(
         approved_by=check.string(data, "approved_by"),
         content_owner=check.string(data, "content_owner"),
         valid_until=valid_until,
-        period=period,
-        previous_period=previous_period,
+        period=settings.period,
+        previous_period=settings.previous_period,
         target_year=target_year,
-        regions=regions,
+        regions=settings.regions,
         indicators=indicators,
         data_files=tuple(data_files),
         previous=previous,
@@ -532,11 +592,11 @@ def load_report(
         changes=check.strings(data, "changes"),
         history=_history(check, data),
         data_sheets=tuple(data_sheets),
-        population=population,
-        renames=renames,
+        population=settings.population,
+        renames=settings.rename,
         fraction_files=tuple(f for f in (*data_files, *previous_files) if f.name in fractions),
-        min_denominator=5 if min_denominator is None else min_denominator,
-        decimals=decimals or 0,
+        min_denominator=5 if settings.min_denominator is None else settings.min_denominator,
+        decimals=settings.decimals or 0,
         tables=tables,
         charts=charts,
     )
