@@ -513,6 +513,26 @@ def _data_needed(
         check.error((), "at least one [[indicators]] is required for tables of data")
 
 
+def _substitutions(settings: _Data, target_year: int | None, parameter: str) -> dict[str, str]:
+    """What ``{period}``, ``{previous_period}``, ``{target_year}`` (and ``{value}``) stand for."""
+    substitutions = {
+        "period": settings.period,
+        "previous_period": settings.previous_period,
+        "target_year": "" if target_year is None else str(target_year),
+    }
+    if parameter:
+        substitutions["value"] = "{value}"  # filled in per value when the report is expanded
+    return substitutions
+
+
+def _example_data(check: _Checker, data: dict[str, Any]) -> bool:
+    example_data = data.get("example_data", False)
+    if not isinstance(example_data, bool):
+        check.error(("example_data",), "'example_data' must be true or false")
+        return False
+    return example_data
+
+
 def load_report(
     project: Project, report_id: str, reference: Reference, problems: Problems
 ) -> Report | None:
@@ -538,18 +558,9 @@ def load_report(
     data_files, data_sheets = _data_files(check, settings.files, project)
     parameter, parameter_values = _parameter(check, data, reference)
     previous, previous_files = _previous(check, data, project)
-    substitutions = {
-        "period": settings.period,
-        "previous_period": settings.previous_period,
-        "target_year": "" if target_year is None else str(target_year),
-    }
-    if parameter:
-        substitutions["value"] = "{value}"  # filled in per value when the report is expanded
+    substitutions = _substitutions(settings, target_year, parameter)
     limits = _limits(check, data)
-    example_data = data.get("example_data", False)
-    if not isinstance(example_data, bool):
-        check.error(("example_data",), "'example_data' must be true or false")
-        example_data = False
+    example_data = _example_data(check, data)
     indicators = _indicators(check, data, reference, settings.population)
     fractions = _fractions(check, data_table, settings.files)
     tables = _tables(check, data, reference, substitutions)

@@ -223,15 +223,9 @@ def _make_writable(folder: Path) -> None:
     chmod_tree(folder, 0o755, 0o644)
 
 
-def release(project: Project, report_id: str, version: str) -> Released:
-    """Release ``report_id`` as ``version``; refuse (nothing touched) if it may not be."""
-    check_names(project, report_id, version)
-    refuse_symlinks(project, output_path_links(project, report_id, version))
-    _check_new_version(project, report_id, version)
-    _check_not_released_before(project, report_id, version)
-
+def _prepared_report(project: Project, report_id: str, version: str, cache: Cache) -> Report:
+    """The report, rendered once to prove it renders, and its version is ``version``."""
     problems = Problems()
-    cache = cache_for(project)
     prepared = prepare(project, [report_id], problems, cache)
     problems.raise_if_any()
     report = prepared[0].report  # every value of a parameterised report shares report.toml
@@ -245,6 +239,106 @@ def release(project: Project, report_id: str, version: str) -> Released:
                 )
             ]
         )
+    return report
+
+
+def _remove(created: list[Path]) -> None:
+    """The folders a refused release made: it leaves no empty folders behind."""
+    for made in reversed(created):
+        with contextlib.suppress(OSError):
+            made.rmdir()
+
+
+def _lock(project: Project, lock: Path, created: list[Path], report_id: str, version: str) -> int:
+    """An exclusive ``flock`` on ``lock``: one release of a version at a time. An flock,
+    not a file that exists: the kernel drops it when the process dies, so a release
+    that was killed never blocks the next one."""
+    try:  # O_NOFOLLOW: a planted link must not create or open its target
+        descriptor = os.open(lock, os.O_CREAT | os.O_WRONLY | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+    except OSError as exc:
+        _remove(created)
+        why = "is a symbolic link" if lock.is_symlink() else f"cannot be opened: {exc.strerror}"
+        raise refusal(project.shown(lock), f"{why}; releases refuse links") from None
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(descriptor)
+        _remove(created)
+        raise refusal(
+            project.shown(lock), f"another release of {report_id} {version} is in progress"
+        ) from None
+    return descriptor
+
+
+def _remove_stale_staging(folder: Path, version: str) -> None:
+    """Staging folders left by a killed release of ``version``."""
+    for stale in folder.glob(f".release-{version}-*"):
+        if stale.is_symlink() or not stale.is_dir():
+            stale.unlink(missing_ok=True)  # the link itself, never its target
+            continue
+        _make_writable(stale)
+        shutil.rmtree(stale, ignore_errors=True)  # does not follow links inside
+
+
+@dataclass(frozen=True)
+class _Staged:
+    manifest: dict[str, object]
+    text: str  # the manifest as written
+    pages: int
+    files: int
+    documents: int
+    first: Report  # the first document's report, which names its PDF
+
+
+def _stage(
+    project: Project,
+    staging: Path,
+    inputs: list[Path],
+    report: Report,
+    version: str,
+    cache: Cache,
+) -> _Staged:
+    """Snapshot ``inputs`` into ``staging``, render every PDF from that snapshot, and
+    write the manifest beside them."""
+    for path in inputs:
+        copy = staging / SOURCE / project.source_name(path)
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, copy)
+    documents = render_documents(Project(staging / SOURCE), report.id, cache)
+    files = source_hashes(project, inputs)
+    for pdf, _, item in documents:
+        (staging / pdf_name(item.report, version)).write_bytes(pdf)
+        files[pdf_name(item.report, version)] = hashlib.sha256(pdf).hexdigest()
+    pages = sum(p for _, p, _ in documents)
+    first = documents[0][2].report
+    manifest: dict[str, object] = {
+        "report": report.id,
+        "version": version,
+        "title": _title(first),
+        "date": report.date.isoformat() if report.date else None,
+        "released": release_time(),
+        "rmr_gen": __version__,
+        "git": _git(project),
+        "pdf": None if report.parameter else pdf_name(report, version),
+        "pages": pages,
+        "files": dict(sorted(files.items())),
+    }
+    if report.parameter:
+        manifest["documents"] = _documents(documents, version)
+    text = json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
+    (staging / MANIFEST).write_text(text, encoding="utf-8")
+    return _Staged(manifest, text, pages, len(files), len(documents), first)
+
+
+def release(project: Project, report_id: str, version: str) -> Released:
+    """Release ``report_id`` as ``version``; refuse (nothing touched) if it may not be."""
+    check_names(project, report_id, version)
+    refuse_symlinks(project, output_path_links(project, report_id, version))
+    _check_new_version(project, report_id, version)
+    _check_not_released_before(project, report_id, version)
+    cache = cache_for(project)
+    report = _prepared_report(project, report_id, version, cache)
+    problems = Problems()
     reference = load_reference(project, problems)
     problems.raise_if_any()
     inputs = input_files(project, report, reference)
@@ -254,62 +348,12 @@ def release(project: Project, report_id: str, version: str) -> Released:
     created = [p for p in (project.output_dir, folder) if not p.exists()]
     folder.mkdir(parents=True, exist_ok=True)
     lock = folder / f".release-{version}.lock"
-    # flock, not a file that exists: the kernel drops it when the process dies, so a
-    # release that was killed never blocks the next one.
-    try:  # O_NOFOLLOW: a planted link must not create or open its target
-        descriptor = os.open(lock, os.O_CREAT | os.O_WRONLY | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
-    except OSError as exc:
-        for made in reversed(created):
-            with contextlib.suppress(OSError):
-                made.rmdir()
-        why = "is a symbolic link" if lock.is_symlink() else f"cannot be opened: {exc.strerror}"
-        raise refusal(project.shown(lock), f"{why}; releases refuse links") from None
-    try:
-        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        os.close(descriptor)
-        for made in reversed(created):
-            with contextlib.suppress(OSError):
-                made.rmdir()
-        raise refusal(
-            project.shown(lock), f"another release of {report_id} {version} is in progress"
-        ) from None
-    for stale in folder.glob(f".release-{version}-*"):  # staging left by a killed release
-        if stale.is_symlink() or not stale.is_dir():
-            stale.unlink(missing_ok=True)  # the link itself, never its target
-            continue
-        _make_writable(stale)
-        shutil.rmtree(stale, ignore_errors=True)  # does not follow links inside
+    descriptor = _lock(project, lock, created, report_id, version)
+    _remove_stale_staging(folder, version)
     staging = Path(tempfile.mkdtemp(prefix=f".release-{version}-", dir=folder))
     try:
         _check_new_version(project, report_id, version)  # again, now that we hold the lock
-        for path in inputs:
-            copy = staging / SOURCE / project.source_name(path)
-            copy.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, copy)
-        documents = render_documents(Project(staging / SOURCE), report_id, cache)
-        files = source_hashes(project, inputs)
-        for pdf, _, item in documents:
-            (staging / pdf_name(item.report, version)).write_bytes(pdf)
-            files[pdf_name(item.report, version)] = hashlib.sha256(pdf).hexdigest()
-        pages = sum(p for _, p, _ in documents)
-        first = documents[0][2].report
-        manifest: dict[str, object] = {
-            "report": report_id,
-            "version": version,
-            "title": _title(first),
-            "date": report.date.isoformat() if report.date else None,
-            "released": release_time(),
-            "rmr_gen": __version__,
-            "git": _git(project),
-            "pdf": None if report.parameter else pdf_name(report, version),
-            "pages": pages,
-            "files": dict(sorted(files.items())),
-        }
-        if report.parameter:
-            manifest["documents"] = _documents(documents, version)
-        text = json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
-        (staging / MANIFEST).write_text(text, encoding="utf-8")
+        staged = _stage(project, staging, inputs, report, version, cache)
         _make_read_only(staging)
         try:
             os.rename(staging, folder / version)  # fails if a release got there first
@@ -319,9 +363,9 @@ def release(project: Project, report_id: str, version: str) -> Released:
                 f"version {version} of {report_id} exists; releases never change",
             ) from None
         (folder / version).chmod(0o555)
+        released = str(staged.manifest["released"])
         ledger.append(
-            project,
-            ledger.Entry(report_id, version, str(manifest["released"]), _sha256_text(text)),
+            project, ledger.Entry(report_id, version, released, _sha256_text(staged.text))
         )
     except BaseException:
         if staging.exists():
@@ -329,23 +373,14 @@ def release(project: Project, report_id: str, version: str) -> Released:
             shutil.rmtree(staging, ignore_errors=True)
         lock.unlink(missing_ok=True)
         os.close(descriptor)
-        for made in reversed(created):  # a refused release leaves no empty folders either
-            with contextlib.suppress(OSError):
-                made.rmdir()
+        _remove(created)
         raise
     lock.unlink(missing_ok=True)
     os.close(descriptor)
     cache.flush()
     target = folder / version
-    return Released(
-        report_id,
-        version,
-        target,
-        target / pdf_name(first, version),
-        pages,
-        len(files),
-        len(documents),
-    )
+    pdf = target / pdf_name(staged.first, version)
+    return Released(report_id, version, target, pdf, staged.pages, staged.files, staged.documents)
 
 
 def _git_commit_known(project: Project, commit: object) -> bool | None:

@@ -542,6 +542,60 @@ def _fractions(
     return looks
 
 
+def _half(numerator: _Cells, denominator: _Cells, found: _Found) -> np.ndarray:
+    """Rows with one count but not the other."""
+    half: np.ndarray = numerator.empty != denominator.empty
+    found.rows(
+        half & numerator.empty,
+        "numerator",
+        lambda row: f"numerator is empty (denominator {_text(denominator, row)} given)",
+        "half",
+    )
+    found.rows(
+        half & denominator.empty,
+        "denominator",
+        lambda row: f"denominator is empty (numerator {_text(numerator, row)} given)",
+        "half",
+    )
+    return half
+
+
+def _disagreeing(
+    value: _Cells,
+    both: np.ndarray,
+    from_counts: np.ndarray,
+    cells: dict[str, _Cells],
+    found: _Found,
+    fractions: bool,
+) -> np.ndarray:
+    """Rows whose value and counts are both given and do not agree within the value's
+    own precision (the last decimal written, as a percentage or a fraction)."""
+    import numpy as np
+
+    if not both.any():
+        return np.zeros(len(both), dtype=bool)
+    n_, d_ = cells["numerator"].numbers(), cells["denominator"].numbers()
+    shift = 2 if fractions else 0
+    tolerance = np.array(
+        [
+            0.5 * 10.0 ** -(decimals_of(str(t)) - (0 if "%" in str(t) else shift)) + 1e-9
+            for t in value.texts
+        ]
+        + [0.0]
+    )[value.codes]
+    disagree: np.ndarray = both & (np.abs(value.numbers() - from_counts) > tolerance)
+    found.rows(
+        disagree,
+        "value",
+        lambda row: (
+            f"value {_text(value, row)} does not match numerator/denominator"
+            f" {n_[row]:g}/{d_[row]:g} = {from_counts[row]:.1f} %"
+        ),
+        "disagree",
+    )
+    return disagree
+
+
 def validate(
     table: Table, reference: Reference, problems: Problems, fractions: bool = False
 ) -> Valid | None:
@@ -554,16 +608,15 @@ def validate(
     positions = _columns(table, problems)
     if positions is None:
         return None
-    frame = table.frame
-    n = len(frame)
-    lines = frame["_line"].to_numpy()
-    cells: dict[str, _Cells] = {}
+    n = len(table.frame)
+    lines = table.frame["_line"].to_numpy()
     columns = schema(reference, fractions)
-    for column in columns:
-        if column.name in positions:
-            cells[column.name] = _apply(frame[f"c{positions[column.name]}"], column)
-        else:
-            cells[column.name] = _absent(n)
+    cells = {
+        column.name: _apply(table.frame[f"c{positions[column.name]}"], column)
+        if column.name in positions
+        else _absent(n)
+        for column in columns
+    }
     headers = {
         name: table.headers[position - table.first_column] for name, position in positions.items()
     }
@@ -571,10 +624,6 @@ def validate(
     for name, cell in cells.items():
         found.cells(name, cell)
     _thousands_notes(table, cells, positions, problems)
-
-    def text(name: str, row: int) -> str:
-        cell = cells[name]
-        return str(cell.texts[cell.codes[row]]).strip()
 
     value, numerator, denominator = cells["value"], cells["numerator"], cells["denominator"]
     if "value" in positions and not fractions:
@@ -584,19 +633,7 @@ def validate(
     nothing = value.empty & numerator.empty & denominator.empty
     where = "value" if "value" in positions else "numerator"
     found.rows(nothing, where, lambda row: "no value (empty cell)", "no value")
-    half = numerator.empty != denominator.empty
-    found.rows(
-        half & numerator.empty,
-        "numerator",
-        lambda row: f"numerator is empty (denominator {text('denominator', row)} given)",
-        "half",
-    )
-    found.rows(
-        half & denominator.empty,
-        "denominator",
-        lambda row: f"denominator is empty (numerator {text('numerator', row)} given)",
-        "half",
-    )
+    half = _half(numerator, denominator, found)
     counts = ~(numerator.empty | numerator.bad | denominator.empty | denominator.bad)
     n_, d_ = numerator.values, denominator.values
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -612,28 +649,7 @@ def validate(
         usable = counts & ~zero & ~over
         from_counts = np.where(usable, 100.0 * n_ / np.where(usable, d_, 1.0), np.nan)
         given = ~(value.empty | value.bad)
-        both = given & usable
-        if both.any():
-            shift = 2 if fractions else 0
-            tolerance = np.array(
-                [
-                    0.5 * 10.0 ** -(decimals_of(str(t)) - (0 if "%" in str(t) else shift)) + 1e-9
-                    for t in value.texts
-                ]
-                + [0.0]
-            )[value.codes]
-            disagree = both & (np.abs(value.values - from_counts) > tolerance)
-            found.rows(
-                disagree,
-                "value",
-                lambda row: (
-                    f"value {text('value', row)} does not match numerator/denominator"
-                    f" {n_[row]:g}/{d_[row]:g} = {from_counts[row]:.1f} %"
-                ),
-                "disagree",
-            )
-        else:
-            disagree = np.zeros(n, dtype=bool)
+        disagree = _disagreeing(value, given & usable, from_counts, cells, found, fractions)
 
     key_ok = ~(
         cells["indicator"].bad | cells["region"].bad | cells["period"].bad | cells["population"].bad
