@@ -280,6 +280,67 @@ def _title(group: SummaryGroup, decimals: int) -> str:
     return title
 
 
+#: matplotlib's settings for every chart.
+_RC = {
+    "svg.fonttype": "none",  # text stays text: searchable, tagged, selectable
+    "svg.hashsalt": "rmr-gen",  # stable ids: same inputs, same bytes
+    "font.family": [FONT_FAMILY, "DejaVu Sans"],
+    "font.size": FONT_PT,
+    "axes.edgecolor": INK,
+    "axes.labelcolor": INK,
+    "xtick.color": INK,
+    "ytick.color": INK,
+    "text.parse_math": False,
+    "axes.unicode_minus": True,
+}
+
+
+def _legend(
+    fig: Any, kind: str, period: str, previous_period: str, target_year: int | None
+) -> None:
+    """The legend above the panels: what the marks of this kind of chart mean."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    number = "±n = förändring i procentenheter"
+    legend: list[Any]
+    if kind == "change-bars":
+        legend = [
+            Patch(
+                facecolor=CURRENT,
+                edgecolor=INK,
+                label=f"Förändring {previous_period} → {period}",
+            ),
+            Line2D([], [], ls="", label=number),
+        ]
+    else:
+        goal = f"Målnivå {target_year}" if target_year else "Målnivå"
+        legend = [
+            Line2D(
+                [],
+                [],
+                marker="o",
+                ls="",
+                mfc="white",
+                mec=INK,
+                label=f"Föregående plan ({previous_period})",
+            ),
+            Line2D([], [], marker="o", ls="", color=CURRENT, mec=INK, label=f"Nuläge ({period})"),
+            Line2D([], [], color=TARGET, ls="--", label=goal),
+            Line2D([], [], ls="", label=number),
+        ]
+    fig.legend(
+        handles=legend,
+        loc="upper center",
+        ncol=len(legend),
+        frameon=False,
+        bbox_to_anchor=(0.5, 1.0),
+        handlelength=1.6,
+        columnspacing=1.2,
+        fontsize=8,
+    )
+
+
 def change_chart(
     groups: Sequence[SummaryGroup],
     period: str,
@@ -297,23 +358,9 @@ def change_chart(
     import matplotlib
     from matplotlib import font_manager
     from matplotlib.figure import Figure  # no pyplot: no global state, no GUI backend
-    from matplotlib.lines import Line2D
-    from matplotlib.patches import Patch
 
     for font in font_files:
         font_manager.fontManager.addfont(str(font))
-    rc = {
-        "svg.fonttype": "none",  # text stays text: searchable, tagged, selectable
-        "svg.hashsalt": "rmr-gen",  # stable ids: same inputs, same bytes
-        "font.family": [FONT_FAMILY, "DejaVu Sans"],
-        "font.size": FONT_PT,
-        "axes.edgecolor": INK,
-        "axes.labelcolor": INK,
-        "xtick.color": INK,
-        "ytick.color": INK,
-        "text.parse_math": False,
-        "axes.unicode_minus": True,
-    }
     columns = 2 if len(groups) > 1 else 1
     rows = -(-len(groups) // columns)
     regions = max((len(g.rows) for g in groups), default=1)
@@ -335,7 +382,7 @@ def change_chart(
     ]
     height = legend_h + sum(title_h) + rows * (plot_h + axis_h) + unit_h
     bars = change_scale(_shown_changes(groups))  # one scale: the bars compare across panels
-    with matplotlib.rc_context(rc):  # type: ignore[arg-type]  # keys typed as literals
+    with matplotlib.rc_context(_RC):  # type: ignore[arg-type]  # keys typed as literals
         fig = Figure(figsize=(FIGURE_WIDTH, height))
         top = height - legend_h
         for r in range(rows):
@@ -363,44 +410,7 @@ def change_chart(
                     linespacing=1.15,
                 )
             top = bottom - axis_h
-        number = "±n = förändring i procentenheter"
-        if kind == "change-bars":
-            legend = [
-                Patch(
-                    facecolor=CURRENT,
-                    edgecolor=INK,
-                    label=f"Förändring {previous_period} → {period}",
-                ),
-                Line2D([], [], ls="", label=number),
-            ]
-        else:
-            goal = f"Målnivå {target_year}" if target_year else "Målnivå"
-            legend = [
-                Line2D(
-                    [],
-                    [],
-                    marker="o",
-                    ls="",
-                    mfc="white",
-                    mec=INK,
-                    label=f"Föregående plan ({previous_period})",
-                ),
-                Line2D(
-                    [], [], marker="o", ls="", color=CURRENT, mec=INK, label=f"Nuläge ({period})"
-                ),
-                Line2D([], [], color=TARGET, ls="--", label=goal),
-                Line2D([], [], ls="", label=number),
-            ]
-        fig.legend(
-            handles=legend,
-            loc="upper center",
-            ncol=len(legend),
-            frameon=False,
-            bbox_to_anchor=(0.5, 1.0),
-            handlelength=1.6,
-            columnspacing=1.2,
-            fontsize=8,
-        )
+        _legend(fig, kind, period, previous_period, target_year)
         buffer = io.BytesIO()
         fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     alt = change_alt_text(groups, period, previous_period, decimals, min_denominator, population)

@@ -336,13 +336,17 @@ def _render_pdf(
         raise InputError([_failed(m, source, origin) for m in collector.messages])
     if variant is None:
         return bytes(pdf), pages
-    if document is None:
-        metadata = rendered.metadata
-        document = DocumentInfo(
-            title=metadata.title or "",
-            author=", ".join(metadata.authors),
-            subject=metadata.description or "",
-            keywords=tuple(metadata.keywords),
-            language=metadata.lang or "sv-SE",
-        )
+    document = document or _document_of(rendered)
     return finish(bytes(pdf), nodes, document, attachments, f"WeasyPrint {__version__}"), pages
+
+
+def _document_of(rendered: Any) -> DocumentInfo:
+    """The metadata the HTML itself gives (a PDF made without rmr-gen's own)."""
+    metadata = rendered.metadata
+    return DocumentInfo(
+        title=metadata.title or "",
+        author=", ".join(metadata.authors),
+        subject=metadata.description or "",
+        keywords=tuple(metadata.keywords),
+        language=metadata.lang or "sv-SE",
+    )
