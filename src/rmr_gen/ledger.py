@@ -19,7 +19,6 @@ The file is TOML, one ``[[release]]`` table per release::
 
 from __future__ import annotations
 
-import contextlib
 import fcntl
 import os
 import shutil
@@ -111,20 +110,27 @@ def append(project: Project, entry: Entry) -> None:
 # ---------------------------------------------------------------- the ledger's git history
 
 
-def _git(project: Project, *args: str) -> str | None:
+def run_git(
+    project: Project, *args: str, timeout: float = 30
+) -> subprocess.CompletedProcess[str] | None:
+    """``git -C <project> args``; ``None`` when there is no git or it did not run."""
     if shutil.which("git") is None:
         return None
-    with contextlib.suppress(OSError, subprocess.SubprocessError):
-        done = subprocess.run(
+    try:
+        return subprocess.run(
             ["git", "-C", str(project.root), *args],
             capture_output=True,
             text=True,
-            timeout=30,
+            timeout=timeout,
             check=False,
         )
-        if done.returncode == 0:
-            return done.stdout
-    return None
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
+def _git(project: Project, *args: str) -> str | None:
+    done = run_git(project, *args)
+    return done.stdout if done is not None and done.returncode == 0 else None
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,6 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -139,21 +138,10 @@ def _check_not_released_before(project: Project, report_id: str, version: str) -
 
 def _git(project: Project) -> dict[str, object] | None:
     """The commit the project is at, and whether its inputs have uncommitted changes."""
-    if shutil.which("git") is None:
-        return None
 
     def git(*args: str) -> str | None:
-        try:
-            done = subprocess.run(
-                ["git", "-C", str(project.root), *args],
-                capture_output=True,
-                text=True,
-                timeout=20,
-                check=False,
-            )
-        except (OSError, subprocess.SubprocessError):
-            return None
-        return done.stdout.strip() if done.returncode == 0 else None
+        done = ledger.run_git(project, *args, timeout=20)
+        return done.stdout.strip() if done is not None and done.returncode == 0 else None
 
     top = git("rev-parse", "--show-toplevel")
     commit = git("rev-parse", "HEAD")
@@ -385,28 +373,13 @@ def release(project: Project, report_id: str, version: str) -> Released:
 
 def _git_commit_known(project: Project, commit: object) -> bool | None:
     """Whether the manifest's commit is in this repository (``None``: cannot tell)."""
-    if not isinstance(commit, str) or shutil.which("git") is None:
+    if not isinstance(commit, str):
         return None
-    try:
-        inside = subprocess.run(
-            ["git", "-C", str(project.root), "rev-parse", "--is-inside-work-tree"],
-            capture_output=True,
-            text=True,
-            timeout=20,
-            check=False,
-        )
-        if inside.returncode != 0:
-            return None
-        known = subprocess.run(
-            ["git", "-C", str(project.root), "cat-file", "-e", f"{commit}^{{commit}}"],
-            capture_output=True,
-            text=True,
-            timeout=20,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
+    inside = ledger.run_git(project, "rev-parse", "--is-inside-work-tree", timeout=20)
+    if inside is None or inside.returncode != 0:
         return None
-    return known.returncode == 0
+    known = ledger.run_git(project, "cat-file", "-e", f"{commit}^{{commit}}", timeout=20)
+    return None if known is None else known.returncode == 0
 
 
 def verify(project: Project, report_id: str, version: str) -> Verified:
