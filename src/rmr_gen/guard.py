@@ -196,7 +196,7 @@ def _read_until(fd: int, deadline: float) -> bytes | None:
         chunks.append(chunk)
 
 
-def _outcome(function: Callable[..., object], args: tuple) -> bytes:
+def _outcome(function: Callable[..., object], args: tuple[object, ...]) -> bytes:
     """``function(*args)``'s result or exception, pickled for the parent, which decides."""
     try:
         result: tuple[str, object] = ("ok", function(*args))
@@ -208,7 +208,9 @@ def _outcome(function: Callable[..., object], args: tuple) -> bytes:
         return pickle.dumps(("error", RuntimeError(f"{type(exc).__name__}: {exc}")))
 
 
-def _child(reader: int, writer: int, function: Callable[..., object], args: tuple) -> None:
+def _child(
+    reader: int, writer: int, function: Callable[..., object], args: tuple[object, ...]
+) -> None:
     global _in_child
     _in_child = True
     code = 0

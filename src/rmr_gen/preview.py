@@ -117,7 +117,7 @@ class Previewer:
         with self.state.changed:
             html, problems, report = self.state.html, self.state.problems, self.state.report
         if report is not None:
-            folder = report.folder.resolve().as_uri() + "/"  # type: ignore[attr-defined]
+            folder = report.folder.resolve().as_uri() + "/"
             html = html.replace(folder, "/report-files/")
         banner = ""
         if problems:

@@ -152,7 +152,7 @@ def is_current(project: Project, report: Report, key: str) -> bool:
     if not (stamp.is_file() and page_path(project, report).is_file()):
         return False
     try:
-        return json.loads(stamp.read_text()).get("inputs") == key
+        return bool(json.loads(stamp.read_text()).get("inputs") == key)
     except (OSError, ValueError, AttributeError):
         return False
 
