@@ -36,13 +36,13 @@ from common import ENV, base_url, build, check_args, fail, parser, rounds, table
 #: (module, attribute) wrapped in a child, and the phase its time counts as.
 PHASES = (
     ("rmr_gen.build", "plan", "plan: configuration, data, hashing"),
-    ("rmr_gen.build._Work", "render", "HTML: texts, table, chart, template"),
+    ("rmr_gen.assemble.Assembler", "render", "HTML: texts, table, chart, template"),
     ("rmr_gen.pdf", "_per_process", "font configuration"),
     ("weasyprint.HTML", "__init__", "parse HTML and CSS"),
     ("weasyprint.HTML", "render", "style and lay out"),
     ("weasyprint.document.Document", "write_pdf", "draw, tag, write PDF"),
     ("rmr_gen.pdf", "finish", "pikepdf: PDF/A-3a, PDF/UA-1, attachments, compress"),
-    ("rmr_gen.build", "atomic_write", "write files"),
+    ("rmr_gen.drafts", "atomic_write", "write files"),
 )
 #: What each side imports (rmr-gen imports WeasyPrint and pikepdf lazily: timed here).
 IMPORTS = {
@@ -108,10 +108,10 @@ def child(mode: str, spawned: float, target: str, arguments: list[str]) -> None:
     jobs: list[tuple[float, float, int, float]] = []
     log = Path(target)
     if mode == "rmr-gen":
-        from rmr_gen import build as builder
+        from rmr_gen import renderpool
         from rmr_gen.cli import main
 
-        render_job = builder.render_job
+        render_job = renderpool.render_job
 
         def logged(*args: Any, **kwargs: Any) -> Any:
             started, cpu = time.perf_counter(), time.process_time()
@@ -123,8 +123,8 @@ def child(mode: str, spawned: float, target: str, arguments: list[str]) -> None:
                     out.write(f"{started} {time.perf_counter()} {os.getpid()} {cpu}\n")
 
         logged.__name__ = logged.__qualname__ = "render_job"
-        logged.__module__ = "rmr_gen.build"
-        builder.render_job = logged
+        logged.__module__ = "rmr_gen.renderpool"
+        renderpool.render_job = logged
         started = time.perf_counter()
 
         def report() -> None:  # an exit handler: runs however main() ends the process
