@@ -65,10 +65,25 @@ def _resolve(dotted: str) -> Any:
     return found
 
 
+#: The process that runs ``main()``; its forked children log their phases to a file.
+_MAIN_PID = [0]
+_LOG: list[Path] = []
+
+
+def _log(line: str) -> None:
+    """Append one line to the log: each process (workers, deadline children) its own."""
+    with _LOG[0].open("a") as out:
+        out.write(line + "\n")
+
+
 def _wrap(
     owner: Any, name: str, phase: str, totals: dict[str, float], cpu: dict[str, float]
 ) -> None:
-    """Count the wall and CPU time spent in ``owner.name`` (outermost calls) as ``phase``."""
+    """Count the wall and CPU time spent in ``owner.name`` (outermost calls) as ``phase``.
+
+    rmr-gen renders in forked children (its deadline child, pool workers): there the
+    time is logged to a file, which the main process adds up at exit, so that every
+    phase counts the CPU of every process that did it."""
     try:
         original = getattr(owner, name)
     except AttributeError:
@@ -83,8 +98,12 @@ def _wrap(
         finally:
             depth[0] -= 1
             if depth[0] == 0:
-                totals[phase] += time.perf_counter() - started
-                cpu[phase] += time.process_time() - used
+                wall, used = time.perf_counter() - started, time.process_time() - used
+                if os.getpid() == _MAIN_PID[0]:
+                    totals[phase] += wall
+                    cpu[phase] += used
+                else:
+                    _log(f"phase\t{os.getpid()}\t{wall}\t{used}\t{phase}")
 
     timed.__name__ = timed.__qualname__ = getattr(original, "__qualname__", name)
     timed.__module__ = getattr(original, "__module__", None)
@@ -97,42 +116,74 @@ def child(mode: str, spawned: float, target: str, arguments: list[str]) -> None:
     totals: dict[str, float] = defaultdict(float)
     cpu: dict[str, float] = defaultdict(float)
     cpu["start-up"] = time.process_time()
+    _MAIN_PID[0] = os.getpid()
+    _LOG[:] = [Path(target)]
     for module in IMPORTS[mode]:
-        started, used = time.perf_counter(), time.process_time()
+        started, used = time.perf_counter(), _tree_cpu()  # ctypes runs ldconfig: a child
         __import__(module)
         totals[f"import {module}"] = time.perf_counter() - started
-        cpu[f"import {module}"] = time.process_time() - used
+        cpu[f"import {module}"] = _tree_cpu() - used
     for owner, name, phase in PHASES:
         if mode == "rmr-gen" or owner.startswith("weasyprint"):
             _wrap(_resolve(owner), name, phase, totals, cpu)
-    jobs: list[tuple[float, float, int, float]] = []
+    jobs: list[list[Any]] = []
     log = Path(target)
     if mode == "rmr-gen":
+        from rmr_gen import build as builder
         from rmr_gen import renderpool
         from rmr_gen.cli import main
 
-        render_job = renderpool.render_job
+        render_job, in_child = renderpool.render_job, renderpool._render_in_child
 
         def logged(*args: Any, **kwargs: Any) -> Any:
-            started, cpu = time.perf_counter(), time.process_time()
+            started, used = time.perf_counter(), time.process_time()
             try:
                 return render_job(*args, **kwargs)
             finally:
-                cpu = time.process_time() - cpu
-                with log.open("a") as out:  # workers: one line per job, appended
-                    out.write(f"{started} {time.perf_counter()} {os.getpid()} {cpu}\n")
+                used = time.process_time() - used
+                name = args[1].report.name
+                _log(f"job\t{os.getpid()}\t{started}\t{time.perf_counter()}\t{used}\t{name}")
 
-        logged.__name__ = logged.__qualname__ = "render_job"
-        logged.__module__ = "rmr_gen.renderpool"
-        renderpool.render_job = logged
+        def rendered(*args: Any, **kwargs: Any) -> Any:  # in the deadline child
+            used = time.process_time()
+            try:
+                return in_child(*args, **kwargs)
+            finally:
+                name = args[1].report.name
+                _log(f"child\t{os.getpid()}\t{time.process_time() - used}\t{name}")
+
+        render_all, serial = builder.render_all, [0.0]
+
+        def first_pdf(*args: Any) -> Any:  # the main process's CPU before the first PDF
+            serial[0] = _tree_cpu()
+            yield from render_all(*args)
+
+        builder.render_all = first_pdf
+        # found by name when pickled to a worker or the deadline child, so named alike
+        for function, original in ((logged, render_job), (rendered, in_child)):
+            function.__name__ = function.__qualname__ = original.__name__
+            function.__module__ = "rmr_gen.renderpool"
+            setattr(renderpool, original.__name__, function)
         started = time.perf_counter()
 
         def report() -> None:  # an exit handler: runs however main() ends the process
             totals["build()"] = time.perf_counter() - started
-            for line in log.read_text().splitlines():
-                start, end, pid, used = line.split()
-                jobs.append((float(start), float(end), int(pid), float(used)))
-            _print_result(spawned, entered, totals, cpu, jobs)
+            in_children: dict[str, float] = defaultdict(float)
+            lines = log.read_text().splitlines() if log.exists() else []
+            for line in lines:
+                kind, pid, *rest = line.split("\t")
+                if kind == "job":
+                    start, end, used = map(float, rest[:3])
+                    jobs.append([start, end, int(pid), used, rest[3]])
+                elif kind == "child":
+                    in_children[rest[1]] += float(rest[0])
+                else:
+                    wall, used, phase = float(rest[0]), float(rest[1]), rest[2]
+                    totals[phase] += wall
+                    cpu[phase] += used
+            for job in jobs:  # a job's CPU: its worker's and its deadline child's
+                job[3] += in_children[job[4]]
+            _print_result(spawned, entered, totals, cpu, jobs, serial[0])
 
         atexit.register(report)
         sys.argv = ["rmr-gen", *arguments]
@@ -145,15 +196,24 @@ def child(mode: str, spawned: float, target: str, arguments: list[str]) -> None:
         _print_result(spawned, entered, totals, cpu, jobs)
 
 
+def _tree_cpu() -> float:
+    """CPU seconds of this process and of the children it has waited for (the reading
+    and rendering children, pool workers): the exit shows only the shut-down."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
+
+
 def _print_result(
     spawned: float,
     entered: float,
     totals: dict[str, float],
     cpu: dict[str, float],
     jobs: list[Any],
+    serial: float = 0.0,
 ) -> None:
-    cpu["done"] = time.process_time()
+    cpu["done"] = _tree_cpu()
     result = {
+        "serial cpu": serial,
         "start-up": entered - spawned,
         "phases": totals,
         "cpu": cpu,
@@ -289,6 +349,10 @@ def parallel(project: Path, runs: int) -> None:
                         "after the last PDF (write, shut down, exit)": r["total"]
                         - (last - spawned),
                         "**whole process**": r["total"],
+                        "CPU: main process until the first PDF (serial)": r["serial cpu"],
+                        "CPU: every process (workers, deadline children)": r["cpu"]["total"],
+                        "CPU critical path (serial + busiest process, model)": r["serial cpu"]
+                        + makespan(r["jobs"], workers),
                     }
                 )
     keys = list(results[1][0])
@@ -305,7 +369,25 @@ def parallel(project: Path, runs: int) -> None:
     )
     print(f"### Parallel build, phase by phase: every report, {rounds(runs)}\n")
     print(table(["", "`--jobs 1` s", "`--jobs 2` s"], rows))
-    print(f"\nspeed-up of `--jobs 2` = {speedup:.2f}×")
+    path = "CPU critical path (serial + busiest process, model)"
+    model = statistics.median(
+        a[path] / b[path] for a, b in zip(results[1], results[2], strict=True)
+    )
+    print(f"\nspeed-up of `--jobs 2` = {speedup:.2f}× wall, {model:.2f}× CPU critical path")
+    print(
+        "\n(The model: what two idle cores would take, from CPU times that other load"
+        " leaves alone: the main process's CPU until the first PDF, plus the PDFs' CPU"
+        " times dealt, in the order they started, to whichever process is free first.)"
+    )
+
+
+def makespan(jobs: list[Any], workers: int) -> float:
+    """CPU seconds of the busiest process when ``jobs`` (in the order they started) go to
+    whichever of ``workers`` processes is free first."""
+    free = [0.0] * workers
+    for job in sorted(jobs, key=lambda job: job[0]):
+        free[free.index(min(free))] += job[3]
+    return max(free)
 
 
 def main() -> None:

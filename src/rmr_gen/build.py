@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from rmr_gen import web as web_page
 from rmr_gen.archive import Attachment, DocumentInfo, document_info
 from rmr_gen.cache import Cache
-from rmr_gen.drafts import Outcome, Summary, is_current, pdf_path, write
+from rmr_gen.drafts import Outcome, Summary, is_current, pdf_path, stamped, write
 from rmr_gen.errors import InputError, Problems
 from rmr_gen.files import refuse_links, remove_stale_temporaries
 from rmr_gen.models import Report
@@ -119,7 +119,10 @@ def build(
         for folder in {pdf_path(project, job.report).parent for job, _, _ in todo}:
             remove_stale_temporaries(folder)
             remove_stale_temporaries(folder / web_page.WEB)
-        for rendered in render_all(project, todo, jobs or default_jobs()):
+        workers = jobs or default_jobs()
+        if workers > 1:  # the slowest first: the last PDF to finish is then a short one
+            todo.sort(key=lambda task: -stamped(project, task[0].report, "seconds", float))
+        for rendered in render_all(project, todo, workers):
             report(write(project, rendered, write_html, requests.get(rendered.job.report.name)))
     if write_web:
         write_indexes(project, the_plan, summary, requests, complete=not report_ids)

@@ -4,8 +4,10 @@ made from, and putting a rendered job's files in place atomically."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 from rmr_gen import __version__
 from rmr_gen import web as web_page
@@ -15,6 +17,8 @@ from rmr_gen.files import atomic_write
 from rmr_gen.models import Report
 from rmr_gen.project import Project
 from rmr_gen.renderpool import Rendered, WebRequest
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -82,10 +86,15 @@ def write(
             atomic_write(target.with_suffix(".html"), rendered.html.encode("utf-8"))
         else:  # an older HTML beside it would no longer be the one this PDF came from
             target.with_suffix(".html").unlink(missing_ok=True)
-        stamp = {"inputs": job.inputs, "rmr_gen": __version__, "pages": pages}
+        stamp = {
+            "inputs": job.inputs,
+            "rmr_gen": __version__,
+            "pages": pages,
+            "seconds": round(rendered.seconds, 3),  # the order of the next parallel build
+        }
         atomic_write(stamp_path(project, job.report), json.dumps(stamp).encode())
     else:
-        pages = _stamped_pages(project, job.report)
+        pages = stamped(project, job.report, "pages", int)
     if rendered.web and web is not None:
         folder = web_page.web_folder(project, job.report.id)
         web_page.write_fonts(folder, web.fonts, project.template_file("fonts/OFL.txt"))
@@ -95,8 +104,9 @@ def write(
     return Outcome(job.report.id, job.report.name, "built", target, pages, rendered.seconds)
 
 
-def _stamped_pages(project: Project, report: Report) -> int:
+def stamped(project: Project, report: Report, name: str, kind: Callable[[Any], T]) -> T:
+    """A figure from the report's last stamp (its pages, its render seconds), else 0."""
     try:
-        return int(json.loads(stamp_path(project, report).read_text()).get("pages", 0))
+        return kind(json.loads(stamp_path(project, report).read_text()).get(name, 0))
     except (OSError, ValueError, AttributeError, TypeError):
-        return 0
+        return kind(0)

@@ -68,7 +68,12 @@ def render_job(
     ``limits.max_seconds`` (whatever the template or WeasyPrint does, the limit binds)."""
     if worker is None:  # in a pool's worker process: one child for its lifetime
         if not _PROCESS_WORKER:
+            from multiprocessing import util
+
             _PROCESS_WORKER.append(DeadlineWorker())
+            # ended and waited for when the worker process ends: no orphan, and its
+            # CPU time counts in the build's (resource.RUSAGE_CHILDREN)
+            util.Finalize(_PROCESS_WORKER[0], _PROCESS_WORKER[0].close, exitpriority=10)
         worker = _PROCESS_WORKER[0]
     project = Project(project_root)
     if project_root not in _WORKER_WORK:  # made before the fork: children share it

@@ -175,9 +175,10 @@ def test_phases_add_up_to_the_whole_process(report: subprocess.CompletedProcess[
     for phase in ("lay out", "import weasyprint", "interpreter start-up"):
         [name] = [name for name in rows if phase in name]
         positive(rows[name]["rmr-gen s"]), positive(rows[name]["weasyprint s"])
-    # rmr-gen draws and writes the PDF in its deadline child, whose phases the parent
-    # counts as the rest; WeasyPrint's own side still shows the phase.
-    positive(rows["draw, tag, write PDF"]["weasyprint s"])
+    # rmr-gen draws and writes the PDF in its deadline child, whose phases count too
+    for side in ("rmr-gen s", "rmr-gen CPU s", "weasyprint s", "weasyprint CPU s"):
+        positive(rows["draw, tag, write PDF"][side])
+        positive(rows["style and lay out"][side])
     positive(rows["plan: configuration, data, hashing"]["rmr-gen s"])
     assert rows["plan: configuration, data, hashing"]["weasyprint s"] == ""
 
@@ -189,7 +190,17 @@ def test_phases_add_up_to_the_whole_process(report: subprocess.CompletedProcess[
         assert all(
             NUMBER.match(row[c]) or row[c].isdigit() for c in ("`--jobs 1` s", "`--jobs 2` s")
         )
-    assert re.search(r"^speed-up of `--jobs 2` = \d+\.\d\d×$", report.stdout, re.M)
+    assert re.search(
+        r"^speed-up of `--jobs 2` = \d+\.\d\d× wall, \d+\.\d\d× CPU critical path$",
+        report.stdout,
+        re.M,
+    )
+    for side in ("`--jobs 1` s", "`--jobs 2` s"):
+        whole = positive(jobs["CPU: every process (workers, deadline children)"][side])
+        rendering = positive(jobs["CPU time of rendering, summed over PDFs"][side])
+        serial = positive(jobs["CPU: main process until the first PDF (serial)"][side])
+        assert rendering + serial <= whole * 1.05 + 0.05  # counted once, not twice
+        assert rendering > serial / 10  # the deadline children's work is counted
 
 
 def test_a_failing_build_stops_the_benchmark(tmp_path: Path) -> None:
