@@ -36,7 +36,7 @@ from rmr_gen.models import (
     Target,
     TargetRow,
 )
-from rmr_gen.names import Names
+from rmr_gen.names import Names, clashes
 from rmr_gen.project import REFERENCE_FILES, REPORT_ID, Project
 from rmr_gen.tomlfile import TomlDocument, read_toml
 
@@ -147,8 +147,12 @@ class Reference:
     @cached_property
     def indicator_names(self) -> Names:
         """The indicator ids, and their labels and aliases."""
+        return Names(tuple(self.indicators), self.indicator_words())
+
+    def indicator_words(self) -> dict[str, str]:
+        """Each indicator's label and aliases, to its id."""
         labels = {i.label: i.id for i in self.indicators.values()}
-        return Names(tuple(self.indicators), {**labels, **self.indicator_aliases})
+        return {**labels, **self.indicator_aliases}
 
     def with_renames(self, renames: Iterable[tuple[str, str]]) -> Reference:
         """This reference data and a report's ``[data.rename]`` on top of it."""
@@ -290,11 +294,11 @@ def load_reference(project: Project, problems: Problems) -> Reference:
         organisations, indicators, regions, healthcare_regions, files,
         region_aliases, indicator_aliases,
     )  # fmt: skip
-    for doc, names, noun in (
-        (reg_doc, reference.region_names, "region"),
-        (ind_doc, reference.indicator_names, "indicator"),
+    for doc, canonical, aliases, noun in (
+        (reg_doc, reference.regions, reference.region_aliases, "region"),
+        (ind_doc, tuple(reference.indicators), reference.indicator_words(), "indicator"),
     ):
-        for alias, one, other in names.clashes():
+        for alias, one, other in clashes(canonical, aliases):
             if doc:
                 problems.error(doc.shown, f"'{alias}' names two {noun}s: '{one}' and '{other}'")
     return reference

@@ -64,13 +64,7 @@ class Names:
 
     def clashes(self) -> list[tuple[str, str, str]]:
         """Aliases that stand for two names: (alias, name, other name)."""
-        seen: dict[str, str] = {key(c): c for c in self.canonical}
-        found = []
-        for alias, target in self.aliases.items():
-            other = seen.setdefault(key(alias), target)
-            if other != target:
-                found.append((alias, other, target))
-        return found
+        return clashes(self.canonical, self.aliases)
 
     def suggest(self, text: str) -> str:
         """`` (did you mean 'x'?)`` with the canonical name closest to ``text``."""
@@ -88,3 +82,15 @@ class Names:
         if not extra:
             return self
         return Names(self.canonical, {**extra, **self.aliases})
+
+
+def clashes(canonical: Iterable[str], aliases: Mapping[str, str]) -> list[tuple[str, str, str]]:
+    """Aliases that stand for two names: (alias, name, other name). Without making
+    :class:`Names`, whose loose matching is costly for thousands of names."""
+    seen: dict[str, str] = {key(c): c for c in canonical}
+    found = []
+    for alias, target in aliases.items():
+        other = seen.setdefault(key(alias), target)
+        if other != target:
+            found.append((alias, other, target))
+    return found

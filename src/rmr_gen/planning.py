@@ -8,15 +8,17 @@ from dataclasses import dataclass, field
 
 from rmr_gen.assemble import Assembler
 from rmr_gen.cache import Cache
+from rmr_gen.cache import key as cache_key
 from rmr_gen.config import Reference, load_reference, load_report
 from rmr_gen.datacache import DataReader
 from rmr_gen.digests import InputDigests
 from rmr_gen.errors import InputError, Problem, Problems
+from rmr_gen.files import digest_files
 from rmr_gen.models import Key, Measurement, Report
 from rmr_gen.params import expand
 from rmr_gen.project import Project
 from rmr_gen.releases import untrusted_previous
-from rmr_gen.render import check_templates
+from rmr_gen.render import check_templates, engine_version
 
 
 @dataclass(frozen=True)
@@ -46,7 +48,7 @@ def plan(project: Project, report_ids: Sequence[str], cache: Cache) -> Plan:
     (reference data, templates) fail everything; a report's own fail only it."""
     problems = Problems()
     reference = load_reference(project, problems)
-    problems.extend(check_templates(project.template_dirs, project.root))
+    problems.extend(_check_templates(project, cache))
     problems.raise_if_any()
     reader = DataReader(project, cache, reference)
     inputs = InputDigests(project, reference)
@@ -75,3 +77,22 @@ def plan(project: Project, report_ids: Sequence[str], cache: Cache) -> Plan:
     finally:
         reader.forget_files()  # the jobs hold the rows they use; the reading child can go
     return result
+
+
+def _check_templates(project: Project, cache: Cache) -> list[Problem]:
+    """:func:`check_templates`, skipped when the same template files (names and bytes)
+    compiled without a problem before: compiling every template is most of the time of
+    a build with nothing to do."""
+    try:
+        files = digest_files(
+            project.template_files().values(), project.root, roots=project.template_dirs
+        )
+    except InputError:  # unreadable: the check says why
+        return check_templates(project.template_dirs, project.root)
+    digest = cache_key("templates-ok", files, engine_version(), *map(str, project.template_dirs))
+    if cache.get("templates-ok", digest) == b"ok":
+        return []
+    problems = check_templates(project.template_dirs, project.root)
+    if not problems:
+        cache.put("templates-ok", digest, b"ok")
+    return problems

@@ -196,6 +196,13 @@ def _in_own_code(frames: traceback.StackSummary) -> bool:
     return any(f.filename.startswith(package) for f in frames[last_template + 1 :])
 
 
+def engine_version() -> str:
+    """The template engine's version: a template that compiled with one may not with another."""
+    import jinja2
+
+    return jinja2.__version__
+
+
 def check_templates(templates_dir: Path | tuple[Path, ...], project_root: Path) -> list[Problem]:
     """Compile every template, so syntax errors show even when the data is also wrong."""
     from jinja2 import TemplateNotFound, TemplateSyntaxError

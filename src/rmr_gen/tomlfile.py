@@ -33,10 +33,13 @@ class TomlDocument:
     path: Path
     shown: str
     data: dict[str, Any]
-    lines: dict[str, int] = field(default_factory=dict)
+    lines: dict[str, int] | None = None  # found in ``source`` when first asked for
+    source: str = field(default="", repr=False)
 
     def line(self, *keys: str | int) -> int | None:
         """The line of the deepest known prefix of ``keys``."""
+        if self.lines is None:  # most files have no problem: scanning them costs time
+            self.lines = _index_lines(self.source)
         parts = list(keys)
         while parts:
             found = self.lines.get(_key_path(parts))
@@ -125,4 +128,4 @@ def read_toml(
             message = message[: position.start()].strip()
         problems.error(shown, f"invalid TOML: {message}", line, column)
         return None
-    return TomlDocument(path, shown, data, _index_lines(source))
+    return TomlDocument(path, shown, data, source=source)
