@@ -196,3 +196,17 @@ def machine() -> str:
         f"WeasyPrint {_version('weasyprint')}, pikepdf {_version('pikepdf')}, "
         f"rmr-gen {_version('rmr-gen')}"
     )
+
+
+def tree(pid: int) -> list[int]:
+    """``pid`` and its running descendants (Linux /proc), parents first."""
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        for children in Path(f"/proc/{current}/task").glob("*/children"):
+            try:
+                todo += [int(child) for child in children.read_text().split()]
+            except OSError:
+                continue
+    return found

@@ -6,7 +6,10 @@ Runs, one after the other, each a separate process:
 - ``build_vs_weasyprint.py``: one report against ``weasyprint``;
 - ``tagging_overhead.py``: archival PDF against a plain one;
 - ``validate_national.py --skip-large``: validating indicator data against pandas;
-- ``phases.py``: where one build's time goes, and where ``--jobs 2`` loses time.
+- ``phases.py``: where one build's time goes, and where ``--jobs 2`` loses time;
+- ``editor_loop.py``: from saving a text to the page and the PDF in ``rmr-gen preview``;
+- ``national_year.py``: 21 regions × 30 diagnoses' reports (``--regions``/``--diagnoses``
+  make it smaller), sharded builds compared byte for byte.
 
 and prints their Markdown tables under one line saying when, on what machine and
 with which versions they were measured. A benchmark that fails stops the report
@@ -33,6 +36,7 @@ SCRIPTS = (
     ("tagging_overhead.py",),
     ("validate_national.py", "--skip-large"),
     ("phases.py",),
+    ("editor_loop.py",),
 )
 
 

@@ -69,8 +69,14 @@ class Cache:
         return True
 
     def get(self, kind: str, digest: str) -> bytes | None:
+        """The entry, also one put but not yet flushed (a long-lived process, such as the
+        preview, reuses its own results without writing them)."""
         path = self._path(kind, digest)
-        if not self.trusted or not self._safe(path):
+        if not self.trusted:
+            return None
+        if path in self._pending:
+            return self._pending[path]
+        if not self._safe(path):
             return None
         try:
             return read_bytes(path, (self.folder.parent.resolve(),), MAX_ENTRY)

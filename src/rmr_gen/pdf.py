@@ -23,7 +23,13 @@ from urllib.request import url2pathname
 from rmr_gen.archive import Attachment, DocumentInfo
 from rmr_gen.confine import Refused, read_bytes, real_root
 from rmr_gen.errors import InputError, Location, Problem
-from rmr_gen.guard import TimeLimitExceeded, WorkDied, run_with_deadline, time_limit
+from rmr_gen.guard import (
+    DeadlineWorker,
+    TimeLimitExceeded,
+    WorkDied,
+    run_with_deadline,
+    time_limit,
+)
 from rmr_gen.limits import LimitExceeded, image_bytes_pixels
 from rmr_gen.markdown import is_allowed_link
 from rmr_gen.models import Limits, Report
@@ -171,6 +177,7 @@ def html_to_pdf(
     attachments: Sequence[Attachment] = (),
     limits: Limits | None = None,
     origin: Callable[[str], str] | None = None,
+    worker: DeadlineWorker | None = None,
 ) -> tuple[bytes, int]:
     """Render ``html`` to PDF bytes and a page count; resources resolve against ``base_dir``.
 
@@ -178,11 +185,15 @@ def html_to_pdf(
     finds the text or template that asked for a refused resource.
     ``document`` is the metadata, ``attachments`` the files to embed; with
     ``variant=None`` the PDF is plain (untagged, not archival), for comparison.
-    Runs in a child process killed at ``limits.max_seconds`` (see :mod:`rmr_gen.guard`).
+    Runs in a child process killed at ``limits.max_seconds`` (see :mod:`rmr_gen.guard`):
+    a fresh one, or ``worker``'s, which keeps WeasyPrint and the fonts loaded from one
+    PDF to the next (``origin`` must then be None: it is sent pickled).
     """
     limits = limits or Limits()
     args = (html, base_dir, roots, source, variant, document, attachments, limits, origin)
     try:
+        if worker is not None:
+            return worker.call(hard_deadline(limits.max_seconds), _render_fresh, *args)
         return run_with_deadline(hard_deadline(limits.max_seconds), _render_pdf, *args)
     except TimeLimitExceeded:
         message = f"rendering took longer than limits.max_seconds = {limits.max_seconds} s"
@@ -190,6 +201,13 @@ def html_to_pdf(
     except (WorkDied, MemoryError):
         message = "rendering ran out of memory (or was killed); the input is too large"
         raise InputError([Problem(Location(source), message)]) from None
+
+
+def _render_fresh(*args: Any) -> tuple[bytes, int]:
+    """:func:`_render_pdf` in a reused child: images are read again (they may have been
+    edited since), fonts are kept."""
+    forget_images()
+    return _render_pdf(*args)
 
 
 _FAILED_URL = re.compile(r"'(file:[^']+)'")
@@ -202,9 +220,11 @@ def report_pdf(
     document: DocumentInfo | None,
     attachments: Sequence[Attachment],
     origin: Callable[[str], str] | None = None,
+    worker: DeadlineWorker | None = None,
 ) -> tuple[bytes, int]:
     """A report's archival PDF: :func:`html_to_pdf` with the project's templates as the
-    base, its readable folders, the report's limits and its report.toml named in errors."""
+    base, its readable folders, the report's limits and its report.toml named in errors
+    (``worker``: see :func:`html_to_pdf`)."""
     return html_to_pdf(
         html,
         project.templates_dir,
@@ -214,6 +234,7 @@ def report_pdf(
         attachments=attachments,
         limits=report.limits,
         origin=origin,
+        worker=worker,
     )
 
 

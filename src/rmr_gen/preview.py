@@ -9,6 +9,7 @@ Linux, debounced). Nothing is written to the project: the PDF is made in memory.
 
 from __future__ import annotations
 
+import contextlib
 import html as html_escape
 import re
 import sys
@@ -65,9 +66,20 @@ class Previewer:
     """Renders one report (its first document, for a parameterised one) on demand."""
 
     def __init__(self, project: Project, report_id: str) -> None:
+        from rmr_gen.guard import DeadlineWorker
+        from rmr_gen.planning import cache_for
+
         self.project = project
         self.report_id = report_id
         self.state = Rendering()
+        # Kept for the session, in memory (the preview writes nothing): parsed data,
+        # drawn charts and checked templates are reused while their inputs are the same.
+        self.cache = cache_for(project)
+        # The PDF is made in a child that keeps WeasyPrint and the fonts loaded; one
+        # PDF at a time, the last one kept for its generation.
+        self._pdf_worker = DeadlineWorker()
+        self._pdf_lock = threading.Lock()
+        self._pdf: tuple[int, bytes] | None = None
 
     def watched(self) -> list[Path]:
         """The report folder, the project's data/ and templates/ (what an editor saves)."""
@@ -81,13 +93,13 @@ class Previewer:
     def rebuild(self) -> list[Problem]:
         """Render again; on success replace the page, else keep it and show the problems."""
         from rmr_gen.archive import document_info
-        from rmr_gen.planning import cache_for, plan
+        from rmr_gen.planning import plan
         from rmr_gen.renderpool import sources_of
 
         problems = Problems()
         result = None
         try:
-            the_plan = plan(self.project, [self.report_id], cache_for(self.project))
+            the_plan = plan(self.project, [self.report_id], self.cache)
             for failed in the_plan.failed.values():
                 problems.extend(failed)
             if the_plan.jobs and the_plan.assembler is not None and not problems.errors:
@@ -138,16 +150,44 @@ class Previewer:
         return html.replace("</head>", RELOAD_SCRIPT + "</head>", 1)
 
     def pdf(self) -> bytes:
-        from rmr_gen.pdf import forget_images, report_pdf
+        """The PDF of the page now shown: made once per rendering (see :meth:`prerender`)."""
+        from rmr_gen.pdf import report_pdf
 
-        with self.state.changed:
-            html, report = self.state.html, self.state.report
-            info, attachments = self.state.info, self.state.attachments
-        if report is None:
-            raise InputError(self.state.problems)
-        forget_images()
-        pdf, _ = report_pdf(self.project, report, html, info, attachments)
-        return pdf
+        with self._pdf_lock:
+            with self.state.changed:
+                html, report = self.state.html, self.state.report
+                info, attachments = self.state.info, self.state.attachments
+                generation, problems = self.state.generation, self.state.problems
+            if report is None:
+                raise InputError(problems)
+            if self._pdf is not None and self._pdf[0] == generation:
+                return self._pdf[1]
+            pdf, _ = report_pdf(
+                self.project,
+                report,  # type: ignore[arg-type]
+                html,
+                info,  # type: ignore[arg-type]
+                attachments,  # type: ignore[arg-type]
+                worker=self._pdf_worker,
+            )
+            self._pdf = (generation, pdf)
+            return pdf
+
+    def prerender(self) -> None:
+        """Make the PDF of the page just rendered, in the background: the page shows
+        first, and ``/pdf`` is then ready (or waits for this one instead of starting
+        another). A problem is left for ``/pdf`` to show."""
+
+        def make() -> None:
+            with contextlib.suppress(InputError):
+                self.pdf()
+
+        threading.Thread(target=make, daemon=True).start()
+
+    def close(self) -> None:
+        """End the PDF child."""
+        with self._pdf_lock:
+            self._pdf_worker.close()
 
     def static_file(self, url_path: str) -> Path | None:
         """A font or CSS resource of the templates, or a file of the report folder."""
@@ -239,7 +279,10 @@ def watch_and_rebuild(
 
     for _changes in watch(*previewer.watched(), stop_event=stop, debounce=200, step=50):
         try:
-            report(previewer.rebuild())
+            problems = previewer.rebuild()
+            report(problems)
+            if not problems:
+                previewer.prerender()
         except Exception as exc:  # a bug in rmr-gen: say so, keep watching
             import traceback
 

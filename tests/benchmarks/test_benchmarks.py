@@ -79,6 +79,7 @@ def test_report_prints_machine_date_and_every_table(
         "Validating indicator data",
         "One build",
         "Parallel build",
+        "The editor's loop",
     ]
     for script in (
         "workflow",
@@ -86,6 +87,7 @@ def test_report_prints_machine_date_and_every_table(
         "tagging_overhead",
         "validate_national",
         "phases",
+        "editor_loop",
     ):
         assert re.search(rf"^`\S+ benchmarks/{script}\.py .*--quick.*`$", report.stdout, re.M)
 
@@ -201,6 +203,24 @@ def test_phases_add_up_to_the_whole_process(report: subprocess.CompletedProcess[
         serial = positive(jobs["CPU: main process until the first PDF (serial)"][side])
         assert rendering + serial <= whole * 1.05 + 0.05  # counted once, not twice
         assert rendering > serial / 10  # the deadline children's work is counted
+
+
+def test_editor_loop_times_a_real_edit(report: subprocess.CompletedProcess[str]) -> None:
+    assert "### The editor's loop: liten-processmal, 1 edit" in report.stdout
+    rows = {row["step"]: row for row in table(tables(report.stdout), "The editor's loop")}
+    assert list(rows) == [
+        "saved → reload event received",
+        "saved → page shows the change (HTML)",
+        "saved → `/pdf` shows the change",
+    ]
+    event, page, pdf = (positive(row["median s"]) for row in rows.values())
+    assert event <= page <= pdf
+    positive(rows["saved → `/pdf` shows the change"]["preview CPU s"])
+    assert re.search(
+        r"^saved → page = \d+\.\d\d s \(goal ≤ 1 s: (not )?met\); preview ready in \d+\.\d\d s$",
+        report.stdout,
+        re.M,
+    )
 
 
 def test_a_failing_build_stops_the_benchmark(tmp_path: Path) -> None:
