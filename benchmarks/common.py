@@ -53,7 +53,7 @@ def parser(doc: str | None, runs: int | None, project: bool = True) -> argparse.
     result.add_argument(
         "--project",
         type=Path,
-        default=ROOT,
+        default=ROOT if project else None,
         help="the rmr-gen project to build (default: this repository)"
         if project
         else argparse.SUPPRESS,
@@ -67,7 +67,7 @@ def check_args(args: argparse.Namespace) -> None:
         args.runs = 1
     if args.runs is not None and args.runs < 1:
         fail(f"--runs must be at least 1, not {args.runs}")
-    if hasattr(args, "project"):
+    if getattr(args, "project", None) is not None:
         args.project = args.project.resolve()
         if not (args.project / "reports").is_dir():
             fail(f"{args.project}: not an rmr-gen project (no reports/ folder)")

@@ -4,6 +4,7 @@ one that fails says so and exits 1, printing no figures."""
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -80,6 +81,7 @@ def test_report_prints_machine_date_and_every_table(
         "One build",
         "Parallel build",
         "The editor's loop",
+        "A national year",
     ]
     for script in (
         "workflow",
@@ -88,6 +90,7 @@ def test_report_prints_machine_date_and_every_table(
         "validate_national",
         "phases",
         "editor_loop",
+        "national_year",
     ):
         assert re.search(rf"^`\S+ benchmarks/{script}\.py .*--quick.*`$", report.stdout, re.M)
 
@@ -221,6 +224,52 @@ def test_editor_loop_times_a_real_edit(report: subprocess.CompletedProcess[str])
         report.stdout,
         re.M,
     )
+
+
+def test_national_year_builds_shards_and_compares_bytes(
+    report: subprocess.CompletedProcess[str],
+) -> None:
+    assert "### A national year: 2 regions × 2 diagnoses = 4 PDFs" in report.stdout
+    rows = {row["build"]: row for row in table(tables(report.stdout), "A national year")}
+    assert list(rows) == [
+        "first build (cold: data parsed, charts drawn)",
+        "`--force` build (warm)",
+        "`--shard 1/2` (a second machine: cold)",
+        "`--shard 2/2` (a third machine: cold)",
+    ]
+    for row in rows.values():
+        positive(row["wall s"]), positive(row["CPU s"])
+        assert float(row["peak MiB (process tree, PSS)"]) > 50
+    assert re.search(
+        r"^per PDF, warm: \d+\.\d{3} s CPU = \d+\.\d\d× raw WeasyPrint ", report.stdout, re.M
+    )
+    assert "2 + 2 PDFs, every one byte-identical to the one-machine build" in report.stdout
+
+
+def test_national_year_refuses_a_shard_that_differs(tmp_path: Path) -> None:
+    """A second machine whose PDFs differ (here: one text edited there) stops it."""
+    script = tmp_path / "national_year_changed.py"
+    text = (BENCHMARKS / "national_year.py").read_text(encoding="utf-8")
+    copy = '            machine = copy_inputs(project, Path(scratch) / f"machine-{k}")\n'
+    assert copy in text
+    edit = (
+        "            for md in machine.glob('reports/*/inledning.md'):\n"
+        "                md.write_text(md.read_text() + '\\nEn annan mening.\\n')\n"
+    )
+    script.write_text(text.replace(copy, copy + edit), encoding="utf-8")
+    shutil.copyfile(BENCHMARKS / "common.py", tmp_path / "common.py")
+    result = subprocess.run(
+        [sys.executable, str(script), "--quick"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode == 1, result.stdout
+    assert "national_year_changed.py: error: 4 PDFs differ between one build and two shards" in (
+        result.stderr
+    )
+    assert result.stdout == ""
 
 
 def test_a_failing_build_stops_the_benchmark(tmp_path: Path) -> None:
