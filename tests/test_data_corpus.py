@@ -370,8 +370,7 @@ CASES = [
     ),
     (
         "names-as-registers-write-them.csv",
-        [
-        ],
+        [],
     ),
     (
         "unknown-name-in-many-rows.csv",
@@ -388,7 +387,7 @@ CASES = [
     (
         "unclosed-quote.csv",
         [
-            "unclosed-quote.csv:3: error: a quote (\") opened on this line is not closed on it (the field runs on to line 4): close it or remove it",
+            'unclosed-quote.csv:3: error: a quote (") opened on this line is not closed on it (the field runs on to line 4): close it or remove it',
         ],
     ),
     (
@@ -400,7 +399,7 @@ CASES = [
     (
         "mac-roman.csv",
         [
-            "mac-roman.csv: note: read as Mac Roman text (Excel for Mac's \"CSV (Macintosh)\"); save as CSV UTF-8 to be sure of å, ä and ö",
+            'mac-roman.csv: note: read as Mac Roman text (Excel for Mac\'s "CSV (Macintosh)"); save as CSV UTF-8 to be sure of å, ä and ö',
             "mac-roman.csv:4:5: error: value '5x' is not a number",
         ],
     ),

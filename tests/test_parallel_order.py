@@ -37,13 +37,13 @@ def test_the_slowest_pdf_renders_first_and_bytes_do_not_change(
         path = next(project.output_dir.glob(f"*/.build-{name}.json"))
         path.write_text(json.dumps({**found[name], "seconds": float(rank + 1)}))
     started: list[str] = []
-    render_all = builder._render_all
+    render_all = builder.render_all
 
     def recorded(project_: Project, jobs: list, workers: int):  # type: ignore[no-untyped-def]
         started.extend(job.report.name for job, _, _ in jobs)
         yield from render_all(project_, jobs, workers)
 
-    monkeypatch.setattr(builder, "_render_all", recorded)
+    monkeypatch.setattr(builder, "render_all", recorded)
     summary = builder.build(project, force=True, jobs=2)
     assert summary.count("built") == 3
     assert started == names[::-1]

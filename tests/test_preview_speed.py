@@ -10,7 +10,7 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
-from rmr_gen import build as builder
+from rmr_gen import assemble
 from rmr_gen.project import Project
 from tests.small_project import small_project
 
@@ -35,8 +35,8 @@ def test_an_edit_reaches_page_and_pdf_without_redrawing_unchanged_data(
     previewer, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]
     drawn = []
-    draw = builder.change_chart
-    monkeypatch.setattr(builder, "change_chart", lambda *a: drawn.append(1) or draw(*a))
+    draw = assemble.change_chart
+    monkeypatch.setattr(assemble, "change_chart", lambda *a: drawn.append(1) or draw(*a))
     assert previewer.rebuild() == []
     first = previewer.pdf()
     assert "Ändrad mening ett." not in pdf_text(first)

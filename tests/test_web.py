@@ -201,7 +201,7 @@ def test_prose_that_looks_like_a_resource_is_only_text(web_project: Path, run) -
     assert result.exit_code == 0, result.output
     page = (web_project / "output/rmr-webb/web/index.html").read_text()
     assert "Skriv url(https://example.org/a.css) eller &lt;img" in page
-    assert 'src=&quot;https://x/y&quot;&gt;' in page
+    assert "src=&quot;https://x/y&quot;&gt;" in page
 
 
 @pytest.mark.parametrize(
