@@ -434,3 +434,85 @@ def test_report_toml_names_regions_as_tables_print_them(tmp_path: Path, run) -> 
         " data.regions[3] (did you mean 'Norrbotten'? report.toml names regions as tables"
         " print them)",
     )
+
+
+# Settings that used to pass and print a wrong document.
+
+
+@pytest.mark.parametrize(
+    ("edit", "line"),
+    [
+        (
+            ('previous_period = "2021–2022"', 'previous_period = "2022–2023"'),
+            "reports/test-rapport/report.toml:10: error: 'data.previous_period' = 2022–2023 must"
+            " come before 'data.period' = 2022–2023 (the change is computed from it)",
+        ),
+        (
+            ('previous_period = "2021–2022"', 'previous_period = "2023"'),
+            "reports/test-rapport/report.toml:10: error: 'data.previous_period' = 2023 must"
+            " come before 'data.period' = 2022–2023 (the change is computed from it)",
+        ),
+        (
+            ('"Västernorrland"]', '"Västernorrland", "Norrbotten"]'),
+            "reports/test-rapport/report.toml:11: error: region 'Norrbotten' is listed twice in"
+            " data.regions (3 and 5): Tabell 1 would print it twice",
+        ),
+        (
+            ('files = ["register.csv"]', 'files = ["register.csv", "register.csv"]'),
+            "reports/test-rapport/report.toml:8: error: data file 'register.csv' is listed twice"
+            " in data.files: each row would be read twice",
+        ),
+        (
+            ("[data]\n", '[data]\nrename = {"Norrbotten" = "Västerbotten"}\n'),
+            "reports/test-rapport/report.toml:8: error: 'Norrbotten' in data.rename already"
+            " stands for 'Norrbotten' (data/regions.toml, data/indicators.toml): a rename cannot"
+            " change what a known name means",
+        ),
+        (
+            ("[data]\n", '[data]\nrename = {"Region Norrbotten" = "Västerbotten"}\n'),
+            "reports/test-rapport/report.toml:8: error: 'Region Norrbotten' in data.rename"
+            " already stands for 'Norrbotten' (data/regions.toml, data/indicators.toml): a rename"
+            " cannot change what a known name means",
+        ),
+        (
+            ("[data]\n", '[data]\nrename = {"" = "Västerbotten"}\n'),
+            "reports/test-rapport/report.toml:8: error: a name in data.rename must not be empty",
+        ),
+        (
+            ("[data]\n", '[data]\nrename = ["Västerbotten"]\n'),
+            "reports/test-rapport/report.toml:8: error: 'data.rename' must be a table of names",
+        ),
+    ],
+    ids=[
+        "same-period",
+        "later-period",
+        "region-twice",
+        "file-twice",
+        "rename-region",
+        "rename-alias",
+        "rename-empty",
+        "rename-list",
+    ],
+)
+def test_a_setting_that_would_print_a_wrong_table_is_refused(
+    tmp_path: Path, run, edit: tuple[str, str], line: str
+) -> None:
+    root = make_project(tmp_path, values(["51", "58", "55", "45"]))
+    toml = root / "reports" / REPORT / "report.toml"
+    text = toml.read_text(encoding="utf-8")
+    assert edit[0] in text
+    toml.write_text(text.replace(edit[0], edit[1], 1), encoding="utf-8")
+    result = run(root, "check")
+    assert result.stderr.splitlines() == [line, "rmr-gen: 1 error; nothing written"]
+    refused(run(root, "build"), line)
+    assert not pdf(root).exists()
+
+
+def test_regions_typed_in_decomposed_unicode_are_the_regions(tmp_path: Path, run) -> None:
+    root = make_project(tmp_path, values(["51", "58", "55", "45"]))
+    toml = root / "reports" / REPORT / "report.toml"
+    decomposed = toml.read_text(encoding="utf-8").replace('"Västerbotten"', '"Va\u0308sterbotten"')
+    toml.write_text(decomposed, encoding="utf-8")
+    result = run(root, "build")
+    assert result.exit_code == 0, result.output
+    assert table_rows(root)["Västerbotten"] == "58 (+8)"

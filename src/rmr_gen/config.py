@@ -426,9 +426,19 @@ def _data(
             f"the previous period '{previous_period}' is an assumption, not from the source:"
             f" {assumed}",
         )
-    regions = check.strings(table, "regions", "data")
+    _period_order(check, period, previous_period)
+    # NFC: a name typed on macOS (decomposed ä) is the same name
+    regions = tuple(
+        unicodedata.normalize("NFC", r) for r in check.strings(table, "regions", "data")
+    )
     for i, region in enumerate(regions):
-        if region not in reference.regions:
+        if region in regions[:i]:
+            check.error(
+                ("data", "regions"),
+                f"region '{region}' is listed twice in data.regions ({regions.index(region) + 1}"
+                f" and {i + 1}): Tabell 1 would print it twice",
+            )
+        elif region not in reference.regions:
             meant = reference.region_names.find(region)
             hint = (
                 f" (did you mean '{meant}'? report.toml names regions as tables print them)"
@@ -465,7 +475,13 @@ def _data_files(
 ) -> tuple[list[Path], list[str]]:
     """Each entry of ``data.files`` as a file inside data/ and its sheet ("" for none)."""
     data_files, data_sheets = [], []
-    for entry in entries:
+    for i, entry in enumerate(entries):
+        if entry in entries[:i]:
+            check.error(
+                ("data", "files"),
+                f"data file '{entry}' is listed twice in data.files: each row would be read twice",
+            )
+            continue
         name, sheet = entry, ""
         if "#" in entry and entry.partition("#")[0].lower().endswith((".xlsx", ".xlsm")):
             name, _, sheet = entry.partition("#")
@@ -621,12 +637,27 @@ def _renames(
     check: _Checker, table: dict[str, Any], reference: Reference
 ) -> tuple[tuple[str, str], ...]:
     """``[data.rename]``: a name as the data files write it = the region or indicator."""
-    renames = check.table(table, "rename") if "rename" in table else {}
+    renames = table.get("rename", {})
+    if not isinstance(renames, dict):
+        check.error(("data", "rename"), "'data.rename' must be a table of names")
+        return ()
     result = []
     for written, name in renames.items():
         where = ("data", "rename", written)
+        known = reference.region_names.find(written) or reference.indicator_names.find(written)
         if not isinstance(name, str) or not name.strip():
             check.error(where, f"'data.rename.{written}' must name a region or an indicator")
+        elif not written.strip():
+            check.error(where, "a name in data.rename must not be empty")
+        elif known is not None and known not in (
+            reference.region_names.find(name),
+            reference.indicator_names.find(name),
+        ):
+            check.error(
+                where,
+                f"'{written}' in data.rename already stands for '{known}' (data/regions.toml,"
+                " data/indicators.toml): a rename cannot change what a known name means",
+            )
         elif (
             reference.region_names.find(name) is None
             and reference.indicator_names.find(name) is None
@@ -640,6 +671,19 @@ def _renames(
         else:
             result.append((written, name.strip()))
     return tuple(result)
+
+
+def _period_order(check: _Checker, period: str, previous_period: str) -> None:
+    """The previous period must come before the period: else every change is 0 or reversed."""
+    if not (period and previous_period):
+        return
+    now, then = period.split("–"), previous_period.split("–")
+    if not (int(then[0]) < int(now[0]) and int(then[-1]) < int(now[-1])):
+        check.error(
+            ("data", "previous_period"),
+            f"'data.previous_period' = {previous_period} must come before 'data.period' ="
+            f" {period} (the change is computed from it)",
+        )
 
 
 def _fractions(check: _Checker, table: dict[str, Any], files: tuple[str, ...]) -> set[str]:
