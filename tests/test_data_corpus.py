@@ -416,6 +416,24 @@ CASES = [
             "many-values-outside.csv:2:5: error: 15 values outside 0–100 in column 'value', lines 2–16; first: value 101 is outside 0–100 (a percentage)",
         ],
     ),
+    (
+        "fraction-one-indicator.csv",
+        [
+            "fraction-one-indicator.csv:2:5: error: every value of tackningsgrad in column 'value' is between 0 and 1 (4 rows, lines 2–5), while other indicators' values are percentages: fractions of 1 (0,514 is 51,4 %)? Write them as percentages (a value really below 1 % is written 0,5 %)",
+        ],
+    ),
+    (
+        "fraction-far-below.csv",
+        [
+            "fraction-far-below.csv:4:5: error: value 0,05 looks like a fraction of 1 (5 %?): the other values of tackningsgrad in this file are 45–58; write the percentage (0,05 % if below 1 % is meant)",
+        ],
+    ),
+    (
+        "fraction-among-percent-cells.xlsx",
+        [
+            "fraction-among-percent-cells.xlsx:Blad1!E4: error: value 0.55 looks like a fraction of 1 (55 %?): the other values of tackningsgrad in this file are 45–58; write the percentage (0.55 % if below 1 % is meant)",
+        ],
+    ),
 ]
 
 
@@ -477,3 +495,25 @@ def test_counts_with_thousands_separators_are_thousands(reference) -> None:
         (2500, 5000, 50.0),
         (1500, 3000, 50.0),
     ]
+
+
+#: Files that once printed a wrong number with exit 0: through the CLI, they must
+#: stop the build (exit 2, the corpus line on stderr, no PDF).
+SILENT_ONCE = [
+    "fraction-one-value.csv",
+    "fraction-column.csv",
+    "fraction-column-general.xlsx",
+    "fraction-one-indicator.csv",
+    "fraction-far-below.csv",
+    "fraction-among-percent-cells.xlsx",
+]
+
+
+@pytest.mark.parametrize("name", SILENT_ONCE)
+def test_a_file_that_printed_a_wrong_number_stops_the_build(name: str, tmp_path: Path, run) -> None:
+    from tests.test_data_trust import make_project, pdf, refused
+
+    root = make_project(tmp_path, (CORPUS / name).read_bytes(), file=name)
+    result = run(root, "build")
+    refused(result, *(f"data/{line}" for line in dict(CASES)[name]))
+    assert not pdf(root).exists()

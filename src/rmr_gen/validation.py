@@ -489,15 +489,18 @@ def _fractions(
     table: Table, cells: dict[str, _Cells], positions: dict[str, int], found: _Found
 ) -> np.ndarray:
     """Rows whose value looks like a fraction of 1 (0,514 for 51,4 %): the whole column
-    (every value between 0 and 1, some with decimals), or a value far below the other
-    values of its indicator in the file whose hundredfold fits among them."""
+    (every value between 0 and 1, some with decimals); every value of one indicator
+    while other indicators' values are percentages; or a value more than ten times
+    below the other values of its indicator in the file (values written with ``%``,
+    or in cells formatted as percent, are percentages and count among the others)."""
     import numpy as np
     import pandas as pd
 
     value = cells["value"]
     n = len(value.codes)
     percent = np.array([str(t).strip().endswith("%") for t in value.texts] + [False])
-    plain: np.ndarray = ~(value.empty | value.bad) & ~percent[value.codes]
+    given: np.ndarray = ~(value.empty | value.bad)
+    plain: np.ndarray = given & ~percent[value.codes]
     if not plain.any():
         return np.zeros(n, dtype=bool)
     values = value.numbers()
@@ -506,28 +509,45 @@ def _fractions(
         return np.zeros(n, dtype=bool)
     column = positions["value"]
     header = table.headers[column - table.first_column]
-    if (values[plain] <= 1).all():
+    advice = (
+        "fractions of 1, not percentages (0,514 is 51,4 %)? Write percentages, or list the"
+        " file in data.fractions in report.toml (a value really below 1 % is written 0,5 %)"
+    )
+    if (values[plain] <= 1).all() and not (given & ~plain).any():
         found.single.append(
             (
                 table.header_line,
                 column,
-                f"every value in column '{header}' is between 0 and 1: fractions of 1, not"
-                " percentages (0,514 is 51,4 %)? Write percentages, or list the file in"
-                " data.fractions in report.toml (a value really below 1 % is written 0,5 %)",
+                f"every value in column '{header}' is between 0 and 1: {advice}",
             )
         )
         return plain
     indicator = cells["indicator"]
     ids = pd.Series([*indicator.parsed, None], dtype=object).to_numpy()[indicator.codes]
-    whole = plain & (values >= 1)
-    frame = pd.DataFrame({"id": ids[whole], "value": values[whole]})
+    # percentages to compare with: above 1, or written as percentages
+    others = given & ~(plain & (values <= 1))
+    frame = pd.DataFrame({"id": ids[others], "value": values[others]})
     spans = frame.groupby("id", sort=False)["value"].agg(["min", "max"])
     low = spans["min"].reindex(ids).to_numpy(dtype=float)
     high = spans["max"].reindex(ids).to_numpy(dtype=float)
-    with np.errstate(invalid="ignore"):
-        looks: np.ndarray = (
-            small & (values * 10 < low) & (values * 100 >= low / 2) & (values * 100 <= high * 2)
+    alone = plain & np.isnan(low)  # an indicator whose every value is between 0 and 1
+    lines = found.lines
+    for name in dict.fromkeys(ids[alone & small]):
+        rows = np.flatnonzero(alone & (ids == name))
+        first, last = int(lines[rows[0]]), int(lines[rows[-1]])
+        where = f"line {first}" if len(rows) == 1 else f"{len(rows)} rows, lines {first}–{last}"
+        found.single.append(
+            (
+                first,
+                column,
+                f"every value of {name} in column '{header}' is between 0 and 1 ({where}),"
+                f" while other indicators' values are percentages: fractions of 1 (0,514 is"
+                " 51,4 %)? Write them as percentages (a value really below 1 % is written 0,5 %)",
+            )
         )
+    flagged = alone & np.isin(ids, ids[alone & small])
+    with np.errstate(invalid="ignore"):
+        looks: np.ndarray = small & ~alone & (values * 10 < low)
     found.rows(
         looks,
         "value",
@@ -539,7 +559,7 @@ def _fractions(
         ),
         "fraction",
     )
-    return looks
+    return looks | flagged
 
 
 def _half(numerator: _Cells, denominator: _Cells, found: _Found) -> np.ndarray:
