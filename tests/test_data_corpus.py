@@ -434,6 +434,19 @@ CASES = [
             "fraction-among-percent-cells.xlsx:Blad1!E4: error: value 0.55 looks like a fraction of 1 (55 %?): the other values of tackningsgrad in this file are 45–58; write the percentage (0.55 % if below 1 % is meant)",
         ],
     ),
+    (
+        "two-data-sheets.xlsx",
+        [
+            "two-data-sheets.xlsx: error: sheets 'Preliminärt' and 'Slutligt' both have the data columns: name the sheet to read in data.files (\"two-data-sheets.xlsx#Slutligt\"; list each one to read several)",
+        ],
+    ),
+    (
+        "info-sheet-first.xlsx",
+        [
+            "info-sheet-first.xlsx:Data: note: read sheet 'Data', the visible one with the data columns; the workbook also has 'Info' (name a sheet with file.xlsx#Sheet in data.files)",
+            "info-sheet-first.xlsx:Data!E5: error: value '5x' is not a number",
+        ],
+    ),
 ]
 
 
@@ -506,6 +519,7 @@ SILENT_ONCE = [
     "fraction-one-indicator.csv",
     "fraction-far-below.csv",
     "fraction-among-percent-cells.xlsx",
+    "two-data-sheets.xlsx",
 ]
 
 

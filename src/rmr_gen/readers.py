@@ -425,7 +425,7 @@ def read_xlsx(
                 f" sheets: {', '.join(names)}",
             )
             return None
-        name = sheet or _first_visible(workbook, shown, problems)
+        name = sheet or _first_visible(workbook, shown, problems, known)
         if name is None:
             return None
         rows = _sheet_rows(workbook[name])
@@ -469,16 +469,45 @@ def read_xlsx(
     return Table(frame, headers, shown, name, header_row, first)
 
 
-def _first_visible(workbook: Any, shown: str, problems: Problems) -> str | None:
-    """The sheet read when none is named: the first visible one (a hidden sheet holds
-    what the editor does not see, such as last year's numbers), said in a note when
-    the workbook has other sheets."""
+HEADER_ROWS = 20  # rows of a sheet looked at for the header row
+
+
+def _has_header(worksheet: Any, known: Collection[str]) -> bool:
+    """Whether one of the sheet's first rows has two or more of the ``known`` column names."""
+    for cells in worksheet.iter_rows(max_row=HEADER_ROWS, values_only=True):
+        if sum(isinstance(v, str) and v.strip().lower() in known for v in cells) >= 2:
+            return True
+    return False
+
+
+def _first_visible(
+    workbook: Any, shown: str, problems: Problems, known: Collection[str] = ()
+) -> str | None:
+    """The sheet read when none is named: the visible sheet with the data columns, else
+    the first visible one (a hidden sheet holds what the editor does not see, such as
+    last year's numbers), said in a note when the workbook has other sheets. Two
+    visible sheets with the data columns (preliminary and final numbers, one sheet a
+    year) are refused: which one the document prints is the editor's choice."""
     sheets = workbook.worksheets
     visible = [ws.title for ws in sheets if getattr(ws, "sheet_state", "visible") == "visible"]
     if not visible:
         problems.error(shown, "every sheet of the workbook is hidden: name one (file.xlsx#Sheet)")
         return None
-    name = visible[0]
+    with_data = [ws.title for ws in sheets if ws.title in visible and _has_header(ws, known)]
+    if len(with_data) > 1:
+        quoted = [f"'{title}'" for title in with_data]
+        listed = f"{', '.join(quoted[:-1])} and {quoted[-1]}"
+        problems.error(
+            shown,
+            f"sheets {listed} {'both' if len(quoted) == 2 else 'all'} have the data columns:"
+            " name the sheet to read in data.files"
+            f' ("{Path(shown).name}#{with_data[-1]}"; list each one to read several)',
+        )
+        return None
+    name = with_data[0] if with_data else visible[0]
+    which = (
+        "the first visible one" if name == visible[0] else "the visible one with the data columns"
+    )
     others = [
         f"'{ws.title}'" + ("" if ws.title in visible else " (hidden)")
         for ws in sheets
@@ -487,7 +516,7 @@ def _first_visible(workbook: Any, shown: str, problems: Problems) -> str | None:
     if others:
         problems.note(
             shown,
-            f"read sheet '{name}', the first visible one; the workbook also has"
+            f"read sheet '{name}', {which}; the workbook also has"
             f" {', '.join(others)} (name a sheet with file.xlsx#Sheet in data.files)",
             sheet=name,
         )
