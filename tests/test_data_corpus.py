@@ -35,7 +35,7 @@ CASES = [
     (
         "blank-first-line.csv",
         [
-            "blank-first-line.csv:1: error: the first line is empty (a header line is expected)",
+            "blank-first-line.csv:2: note: lines above the header (line 2) were skipped",
         ],
     ),
     (
@@ -445,6 +445,13 @@ CASES = [
         [
             "info-sheet-first.xlsx:Data: note: read sheet 'Data', the visible one with the data columns; the workbook also has 'Info' (name a sheet with file.xlsx#Sheet in data.files)",
             "info-sheet-first.xlsx:Data!E5: error: value '5x' is not a number",
+        ],
+    ),
+    (
+        "title-lines-above-header.csv",
+        [
+            "title-lines-above-header.csv:3: note: lines above the header (line 3) were skipped",
+            "title-lines-above-header.csv:6:5: error: value '5x' is not a number",
         ],
     ),
 ]

@@ -58,7 +58,7 @@ def read_table(
     """
     if path.suffix.lower() in EXCEL_SUFFIXES:
         return read_xlsx(path, shown, problems, sheet, known)
-    return read_csv(path, shown, problems)
+    return read_csv(path, shown, problems, known)
 
 
 def _separator(header: str) -> str:
@@ -79,8 +79,13 @@ def _scan(raw: bytes) -> tuple[bool, int]:
     return other > 0, newlines
 
 
-def read_csv(path: Path, shown: str, problems: Problems) -> Table | None:
-    """A CSV file's cells, or ``None`` with the reason it cannot be read."""
+def read_csv(
+    path: Path, shown: str, problems: Problems, known: Collection[str] = ()
+) -> Table | None:
+    """A CSV file's cells, or ``None`` with the reason it cannot be read.
+
+    Title lines above the header (a register's name and date of the export) are
+    skipped, with a note, when a line below them has the ``known`` column names."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -118,6 +123,17 @@ def read_csv(path: Path, shown: str, problems: Problems) -> Table | None:
         if not raw.strip():
             problems.error(shown, "no header line below the 'sep=' line", 2)
             return None
+    titles = _title_lines(raw, known)
+    if titles:
+        offset = 0
+        for _ in range(titles):
+            offset = raw.index(b"\n", offset) + 1
+        raw = raw[offset:]
+        newlines -= titles
+        skipped += titles
+        problems.note(
+            shown, f"lines above the header (line {skipped + 1}) were skipped", skipped + 1
+        )
     end = raw.find(b"\n")
     header_text = decode_lenient(raw[: end if end >= 0 else len(raw)])
     if not header_text.strip():
@@ -137,6 +153,21 @@ def read_csv(path: Path, shown: str, problems: Problems) -> Table | None:
         problems.error(shown, "no data rows below the header", 1 + skipped)
         return None
     return table
+
+
+def _title_lines(raw: bytes, known: Collection[str]) -> int:
+    """How many lines stand above the header: 0 when the first line has two or more of
+    the ``known`` column names, or when none of the first lines has."""
+
+    def is_header(line: bytes) -> bool:
+        text = decode_lenient(line).strip("\r")
+        fields = text.split(_separator(text))
+        return sum(f.strip().strip('"').lower() in known for f in fields) >= 2
+
+    lines = raw.split(b"\n", HEADER_ROWS)[:HEADER_ROWS]
+    if not known or is_header(lines[0]):
+        return 0
+    return next((i for i, line in enumerate(lines) if is_header(line)), 0)
 
 
 _SEP_LINE = re.compile(rb"^(?:\xef\xbb\xbf)?sep=([;,\t|])[ \t]*\r?\n", re.IGNORECASE)
