@@ -454,6 +454,12 @@ CASES = [
             "title-lines-above-header.csv:6:5: error: value '5x' is not a number",
         ],
     ),
+    (
+        "decimal-comma-in-comma-file.csv",
+        [
+            "decimal-comma-in-comma-file.csv:2: error: 12 lines with another number of fields than the header's 5, lines 2–13; first: expected 5 fields, found 6 (a decimal comma in a file separated by commas? Save it as CSV separated by semicolons, or put the numbers in quotes)",
+        ],
+    ),
 ]
 
 

@@ -14,6 +14,7 @@ quotes or with broken rows is read row by row, to name every broken line.
 from __future__ import annotations
 
 import io
+import itertools
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -325,6 +326,7 @@ def _read_rows(
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
     rows: list[list[str]] = []
     lines: list[int] = []
+    broken: list[tuple[int, str]] = []
     headers: tuple[str, ...] = ()
     start = 1
     try:
@@ -345,17 +347,46 @@ def _read_rows(
             if not record or (len(record) == 1 and not record[0].strip()):
                 continue
             if len(record) != len(headers):
-                problems.error(shown, f"expected {len(headers)} fields, found {len(record)}", line)
+                broken.append((line, _field_count(record, len(headers), sep)))
                 continue
             rows.append(record)
             lines.append(line)
     except csv.Error as exc:
         problems.error(shown, f"cannot read CSV: {exc}", reader.line_num + skipped)
         return None
+    if len(broken) > NAMED_ROWS:
+        (first, message), last = broken[0], broken[-1][0]
+        problems.error(
+            shown,
+            f"{len(broken)} lines with another number of fields than the header's"
+            f" {len(headers)}, lines {first}–{last}; first: {message}",
+            first,
+        )
+    else:
+        for line, message in broken:
+            problems.error(shown, message, line)
+    if broken and not rows:
+        return None  # every row is broken: that is the cause, not "no data rows"
     names = [f"c{i}" for i in range(1, len(headers) + 1)]
     frame = pd.DataFrame(rows, columns=names, dtype=str) if rows else pd.DataFrame(columns=names)
     frame["_line"] = lines
     return Table(_drop_empty_rows(frame), headers, shown, header_line=1 + skipped)
+
+
+NAMED_ROWS = 10  # broken lines named one by one; more are one line
+
+
+def _field_count(record: list[str], expected: int, sep: str) -> str:
+    """``expected 5 fields, found 6``, and the likely cause when a number with a decimal
+    comma was split in two by the separator."""
+    message = f"expected {expected} fields, found {len(record)}"
+    split = any(a.strip().isdigit() and b.strip().isdigit() for a, b in itertools.pairwise(record))
+    if sep == "," and len(record) > expected and split:
+        message += (
+            " (a decimal comma in a file separated by commas? Save it as CSV separated by"
+            " semicolons, or put the numbers in quotes)"
+        )
+    return message
 
 
 def codes_and_texts(series: pd.Series) -> tuple[Any, Any]:
