@@ -516,3 +516,33 @@ def test_regions_typed_in_decomposed_unicode_are_the_regions(tmp_path: Path, run
     result = run(root, "build")
     assert result.exit_code == 0, result.output
     assert table_rows(root)["Västerbotten"] == "58 (+8)"
+
+
+def test_a_population_the_data_lacks_is_one_line(tmp_path: Path, run) -> None:
+    root = make_project(tmp_path, values(["51", "58", "55", "45"]).replace(";cancer;", ";Alla;"))
+    result = run(root, "check")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        "data/register.csv: error: no valid row has the population cancer: 8 values the report"
+        " needs are missing; the data has all",
+        "rmr-gen: 1 error; nothing written",
+    ]
+
+
+def test_an_indicator_the_data_lacks_is_one_line(tmp_path: Path, run) -> None:
+    root = make_project(tmp_path, values(["51", "58", "55", "45"]))
+    toml = root / "reports" / REPORT / "report.toml"
+    text = toml.read_text(encoding="utf-8")
+    toml.write_text(
+        text.replace(
+            "[tables", '[[indicators]]\nid = "munhalsa"\npopulations = ["cancer"]\n\n[tables'
+        ),
+        encoding="utf-8",
+    )
+    result = run(root, "check")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        "data/register.csv: error: no valid row has the indicator munhalsa: 8 values the report"
+        " needs are missing",
+        "rmr-gen: 1 error; nothing written",
+    ]

@@ -250,6 +250,8 @@ def _report_missing(
         )
     rest = [(k, text) for k, text in missing if k[2] not in {p for _, p in absent}]
     if not file_errors:
+        for position, kind in ((0, "indicator"), (1, "region"), (3, "population")):
+            rest = _absent_names(rest, measurements, position, kind, where, problems)
         for _, text in rest:
             problems.error(where, f"{text}: missing")
         return
@@ -259,3 +261,27 @@ def _report_missing(
             f"{len(rest)} of the {needed} values the report needs are missing"
             f" as a consequence of the errors above",
         )
+
+
+def _absent_names(
+    missing: list[tuple[Key, str]],
+    measurements: list[Measurement],
+    position: int,
+    kind: str,
+    where: str,
+    problems: Problems,
+) -> list[tuple[Key, str]]:
+    """An indicator, region or population that no row of the data has: one line for it
+    (with the populations the data has), not a line per cell; the cells left."""
+    if not measurements:
+        return missing
+    present = {(m.indicator, m.region, m.period, m.population)[position] for m in measurements}
+    absent = list(dict.fromkeys(k[position] for k, _ in missing if k[position] not in present))
+    for name in absent:
+        count = sum(k[position] == name for k, _ in missing)
+        has = f"; the data has {', '.join(sorted(present))}" if kind == "population" else ""
+        problems.error(
+            where,
+            f"no valid row has the {kind} {name}: {count} values the report needs are missing{has}",
+        )
+    return [(k, text) for k, text in missing if k[position] not in absent]
