@@ -460,6 +460,12 @@ CASES = [
             "decimal-comma-in-comma-file.csv:2: error: 12 lines with another number of fields than the header's 5, lines 2–13; first: expected 5 fields, found 6 (a decimal comma in a file separated by commas? Save it as CSV separated by semicolons, or put the numbers in quotes)",
         ],
     ),
+    (
+        "thousands-or-decimal-count.csv",
+        [
+            "thousands-or-decimal-count.csv:3:5: error: numerator '1,000' may be 1000 or 1: this column also has '12,0', with ',' as the decimal mark (write counts without separators)",
+        ],
+    ),
 ]
 
 
@@ -533,6 +539,7 @@ SILENT_ONCE = [
     "fraction-far-below.csv",
     "fraction-among-percent-cells.xlsx",
     "two-data-sheets.xlsx",
+    "thousands-or-decimal-count.csv",
 ]
 
 

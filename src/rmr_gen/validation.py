@@ -444,6 +444,39 @@ class _Found:
             problems.error(shown, message, line, column or None, sheet)
 
 
+def _ambiguous_thousands(name: str, cell: _Cells) -> None:
+    """``1,000`` is 1000 unless the column also writes ``,`` as a decimal mark (``12,0``):
+    then it may be 1, and the count is refused rather than guessed."""
+    import numpy as np
+
+    decimal = {
+        mark
+        for text in map(str, cell.texts)
+        if not parse_count(text)[1]
+        for mark in ",."
+        if mark in text and parse_count(text)[0] is not None
+    }
+    if not decimal:
+        return
+    example = next(
+        str(t).strip() for t in cell.texts if not parse_count(str(t))[1] and decimal & set(str(t))
+    )
+    for code, text in enumerate(map(str, cell.texts)):
+        mark = next((m for m in ",." if m in text), "")
+        if parse_count(text)[1] and mark in decimal:
+            cell.messages[code] = Flaw(
+                f"{name} '{text.strip()}' may be {text.strip().replace(mark, '')} or"
+                f" {_comma(parse_count(text)[0] / 1000)}: this column also has '{example}', with"
+                f" '{mark}' as the decimal mark (write counts without separators)",
+                "count",
+            )
+            cell.parsed[code] = math.nan
+    bad = np.array([m is not None for m in cell.messages], dtype=bool)
+    cell.bad = bad[cell.codes]
+    if cell.values is not None:
+        cell.values = np.where(cell.bad, np.nan, cell.values)
+
+
 def _thousands_notes(
     table: Table, cells: dict[str, _Cells], positions: dict[str, int], problems: Problems
 ) -> None:
@@ -641,6 +674,8 @@ def validate(
         name: table.headers[position - table.first_column] for name, position in positions.items()
     }
     found = _Found(lines, positions, headers, {c.name for c in columns if c.named})
+    for name in ("numerator", "denominator"):
+        _ambiguous_thousands(name, cells[name])
     for name, cell in cells.items():
         found.cells(name, cell)
     _thousands_notes(table, cells, positions, problems)
