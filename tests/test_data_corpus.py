@@ -466,6 +466,19 @@ CASES = [
             "thousands-or-decimal-count.csv:3:5: error: numerator '1,000' may be 1000 or 1: this column also has '12,0', with ',' as the decimal mark (write counts without separators)",
         ],
     ),
+    (
+        "merged-header-two-rows.xlsx",
+        [
+            "merged-header-two-rows.xlsx:Data!2:2: note: row 2 is read as part of the header (the names below a merged cell)",
+            "merged-header-two-rows.xlsx:Data!F5: error: denominator '10x' must be a whole number ≥ 0",
+        ],
+    ),
+    (
+        "cells-without-header-many.xlsx",
+        [
+            "cells-without-header-many.xlsx:Data!F2: error: value 'kommentar 0' is in a column without a header, and 11 more cells of this column (rows 2–13)",
+        ],
+    ),
 ]
 
 

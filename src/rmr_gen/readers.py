@@ -506,20 +506,39 @@ def read_xlsx(
         problems.note(
             shown, f"rows above the header (row {header_row}) were skipped", header_row, sheet=name
         )
+    body = rows[at + 1 :]
+    if body and _sub_header(body[0], header_row, header_cells, known):
+        header_cells = {**header_cells, **body[0][1]}
+        problems.note(
+            shown,
+            f"row {body[0][0]} is read as part of the header (the names below a merged cell)",
+            body[0][0],
+            sheet=name,
+        )
+        body = body[1:]
     first, last = min(header_cells), max(header_cells)
     headers = tuple(header_cells.get(c, "").strip() for c in range(first, last + 1))
     data: list[list[str]] = []
     lines: list[int] = []
-    for number, texts in rows[at + 1 :]:
+    outside: dict[int, list[tuple[int, str]]] = {}
+    for number, texts in body:
         for column, text in sorted(texts.items()):
             if not first <= column <= last:
-                problems.error(
-                    shown, f"value '{text}' is in a column without a header", number, column, name
-                )
+                outside.setdefault(column, []).append((number, text))
         data.append([texts.get(c, "") for c in range(first, last + 1)])
         lines.append(number)
-    if any(len(texts) < last - first + 1 for _, texts in rows[at + 1 :]) and _unsaved_formulas(
-        path, name, {n for n, _ in rows[at + 1 :]}, rows, first, last, shown, problems
+    for column, cells in sorted(outside.items()):
+        (number, text), more = cells[0], len(cells) - 1
+        rest = f", and {more} more cells of this column (rows {number}–{cells[-1][0]})"
+        problems.error(
+            shown,
+            f"value '{text}' is in a column without a header{rest if more else ''}",
+            number,
+            column,
+            name,
+        )
+    if any(len(texts) < last - first + 1 for _, texts in body) and _unsaved_formulas(
+        path, name, {n for n, _ in body}, rows, first, last, shown, problems
     ):
         return None
     columns = [f"c{c}" for c in range(first, last + 1)]
@@ -540,6 +559,23 @@ def _has_header(worksheet: Any, known: Collection[str]) -> bool:
         if sum(isinstance(v, str) and v.strip().lower() in known for v in cells) >= 2:
             return True
     return False
+
+
+def _sub_header(
+    row: tuple[int, dict[int, str]],
+    header_row: int,
+    header_cells: dict[int, str],
+    known: Collection[str],
+) -> bool:
+    """Whether the row right below the header holds only column names, under cells of
+    the header that are blank or not column names (``Antal`` merged over
+    ``numerator`` and ``denominator``)."""
+    number, texts = row
+    return (
+        number == header_row + 1
+        and all(t.strip().lower() in known for t in texts.values())
+        and all(header_cells.get(c, "").strip().lower() not in known for c in texts)
+    )
 
 
 def _first_visible(
