@@ -328,12 +328,56 @@ settings_strategy = st.fixed_dictionaries(
         "regions": st.lists(st.sampled_from(REGIONS), min_size=1, max_size=4, unique=True),
         "chart": st.booleans(),
         "counts": st.booleans(),
+        # every other [data] key and the indicator's, with odd but plausible values
+        "fractions": st.sampled_from(["", "fraction data", "percent data", "unlisted", "[]"]),
+        "rename": st.sampled_from(
+            [
+                "",
+                '"Region Norrbotten" = "Norrbotten"',  # an alias to its own region
+                '"NB" = "Norrbotten"',
+                '"Norrbotten" = "Västerbotten"',  # a region's own name: refused
+                '"" = "Gotland"',
+                '"Täckningsgrad PR" = "Täckningsgrad"',  # an indicator's alias
+                '"Ünïcødé ✓" = "Skåne"',
+            ]
+        ),
+        "periods": st.sampled_from(
+            [
+                ("2022–2023", "2021–2022"),
+                ("2022-2023", "2021 - 2022"),
+                ("2022–2023", "2022–2023"),
+                ("2021–2022", "2022–2023"),
+                ("2023", "2022"),
+            ]
+        ),
+        "assumed": st.sampled_from(["", "antagen", "  "]),
+        "target": st.sampled_from(
+            [
+                "80",
+                "{ level = 90, operator = '≥' }",
+                "{ level = 100, operator = '=' }",
+                "100.5",
+                "0",
+            ]
+        ),
+        "label": st.sampled_from(["", "Täckning", "Ünïcødé ✓ " * 20]),
+        "files": st.sampled_from(["once", "twice"]),
+        "twice": st.booleans(),  # a region listed twice
+        "limits": st.sampled_from(["", "max_rows = 1", "max_rows = 2000000", "max_data_mb = 1"]),
     }
 )
 
 
+def _as_fraction(line: str) -> str:
+    """A data line with its value as a fraction of 1 (``51,9`` → ``0,519``)."""
+    fields = line.split(";")
+    if fields[4] and fields[4] != "value":
+        fields[4] = f"{float(fields[4]) / 100:.4f}".replace(".", ",")
+    return ";".join(fields)
+
+
 @settings(
-    max_examples=5,
+    max_examples=12,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
@@ -350,9 +394,21 @@ def test_generated_reports_build_or_are_refused(tmp_path_factory, run, choice) -
                 lines.append(
                     f"tackningsgrad;{region};{period};{population};{value};{counts[0]};{counts[1]}"
                 )
+    if choice["fractions"] == "fraction data":  # values as fractions of 1, and said so
+        lines = [_as_fraction(line) for line in lines]
     data = f"decimals = {choice['decimals']}\nmin_denominator = {choice['min_denominator']}\n"
     if choice["population"]:
         data += f'population = "{choice["population"]}"\n'
+    if choice["fractions"] in ("fraction data", "percent data"):
+        data += 'fractions = ["register.csv"]\n'
+    elif choice["fractions"] == "unlisted":
+        data += 'fractions = ["andra.csv"]\n'
+    elif choice["fractions"] == "[]":
+        data += "fractions = []\n"
+    if choice["assumed"]:
+        data += f'previous_period_assumed = "{choice["assumed"]}"\n'
+    if choice["rename"]:
+        data += f"rename = {{ {choice['rename']} }}\n"
     root = make_project(
         root,
         "\n".join(lines) + "\n",
@@ -365,12 +421,23 @@ def test_generated_reports_build_or_are_refused(tmp_path_factory, run, choice) -
     toml = root / "reports" / REPORT / "report.toml"
     text = toml.read_text(encoding="utf-8")
     text = text.replace('populations = ["cancer"]', f"populations = {choice['populations']!r}")
-    text = text.replace(f"regions = {REGIONS!r}", f"regions = {choice['regions']!r}")
+    regions = choice["regions"] + choice["regions"][:1] * choice["twice"]
+    text = text.replace(f"regions = {REGIONS!r}", f"regions = {regions!r}")
+    now, before = choice["periods"]
+    text = text.replace('period = "2022–2023"', f'period = "{now}"')
+    text = text.replace('previous_period = "2021–2022"', f'previous_period = "{before}"')
+    text = text.replace("target = 80", f"target = {choice['target']}")
+    if choice["label"]:
+        text = text.replace("target = ", f'label = "{choice["label"]}"\ntarget = ', 1)
+    if choice["files"] == "twice":
+        text = text.replace('files = ["register.csv"]', 'files = ["register.csv", "register.csv"]')
+    if choice["limits"]:
+        text = text.replace("[data]", f"[limits]\n{choice['limits']}\n\n[data]", 1)
     if choice["chart"]:
         text = text.replace(
             'contents = ["table:tabell-1"]', 'contents = ["table:tabell-1", "chart:figur-1"]'
         )
-    toml.write_text(text.replace("'", '"'), encoding="utf-8")
+    toml.write_text(text, encoding="utf-8")
     result = run(root, "build")
     assert result.exit_code in (0, 2), result.output
     assert "Traceback" not in result.output
