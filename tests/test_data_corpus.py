@@ -479,6 +479,14 @@ CASES = [
             "cells-without-header-many.xlsx:Data!F2: error: value 'kommentar 0' is in a column without a header, and 11 more cells of this column (rows 2–13)",
         ],
     ),
+    (
+        "total-rows.csv",
+        [
+            "total-rows.csv:6:2: note: 'Riket' is a total, not a region: its 2 rows (lines 6–7) are left out",
+            "total-rows.csv:8:2: note: 'Totalt' is a total, not a region: its row is left out",
+            "total-rows.csv:4:5: error: value '5x' is not a number",
+        ],
+    ),
 ]
 
 

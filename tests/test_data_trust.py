@@ -613,3 +613,15 @@ def test_an_indicator_the_data_lacks_is_one_line(tmp_path: Path, run) -> None:
         " needs are missing",
         "rmr-gen: 1 error; nothing written",
     ]
+
+
+def test_a_total_row_is_left_out_and_the_regions_print(tmp_path: Path, run) -> None:
+    text = values(["51", "58", "55", "45"]) + "tackningsgrad;Riket;2022–2023;cancer;0,523\n"
+    root = make_project(tmp_path, text)
+    result = run(root, "build")
+    assert result.exit_code == 0, result.output
+    assert (
+        "data/register.csv:10:2: note: 'Riket' is a total, not a region: its row is left out"
+        in result.stderr.splitlines()
+    )
+    assert table_rows(root)["Norrbotten"] == "55 (+5)"

@@ -649,6 +649,38 @@ def _disagreeing(
     return disagree
 
 
+#: What registers call the row of the whole country (or of all regions): not a region.
+TOTALS = frozenset(
+    {"riket", "totalt", "total", "summa", "sverige", "hela riket", "hela landet",
+     "samtliga regioner", "alla regioner"}
+)  # fmt: skip
+
+
+def _without_totals(table: Table, position: int, problems: Problems) -> pd.DataFrame:
+    """The rows of ``table`` but the totals (``Riket``, ``Totalt``): a register's row for the
+    whole country is not a region, so it is left out, with a note per name."""
+    import numpy as np
+
+    frame = table.frame
+    codes, texts = codes_and_texts(frame[f"c{position}"])
+    totals = [i for i, text in enumerate(texts) if name_key(str(text)) in TOTALS]
+    if not totals:
+        return frame
+    lines = frame["_line"].to_numpy()
+    for code in totals:
+        rows = np.flatnonzero(codes == code)
+        first, last = int(lines[rows[0]]), int(lines[rows[-1]])
+        where = "row is" if len(rows) == 1 else f"{len(rows)} rows (lines {first}–{last}) are"
+        problems.note(
+            table.shown,
+            f"'{str(texts[code]).strip()}' is a total, not a region: its {where} left out",
+            first,
+            position,
+            table.sheet,
+        )
+    return frame[~np.isin(codes, totals)].reset_index(drop=True)
+
+
 def validate(
     table: Table, reference: Reference, problems: Problems, fractions: bool = False
 ) -> Valid | None:
@@ -663,6 +695,11 @@ def validate(
         return None
     n = len(table.frame)
     lines = table.frame["_line"].to_numpy()
+
+    frame = _without_totals(table, positions["region"], problems)
+    n = len(frame)
+    lines = frame["_line"].to_numpy()
+    cells: dict[str, _Cells] = {}
     columns = schema(reference, fractions)
     cells = {
         column.name: _apply(table.frame[f"c{positions[column.name]}"], column)
