@@ -487,6 +487,25 @@ CASES = [
             "total-rows.csv:4:5: error: value '5x' is not a number",
         ],
     ),
+    (
+        "invisible-characters.csv",
+        [],
+    ),
+    (
+        "header-repeated.csv",
+        [
+            "header-repeated.csv:4: note: the header again (files pasted together?): left out",
+            "header-repeated.csv:7: note: the header again (files pasted together?): left out",
+        ],
+    ),
+    (
+        "text-below-table.csv",
+        [
+            "text-below-table.csv:7: note: text, not a row of the table ('Källa: Svenska palliativregistret, uttag 2024-03-01 (alla re…'): left out",
+            "text-below-table.csv:8: note: text, not a row of the table ('Nästa rad'): left out",
+            "text-below-table.csv:5:5: error: value '4x' is not a number",
+        ],
+    ),
 ]
 
 
@@ -528,6 +547,17 @@ def test_names_as_registers_write_them_are_the_regions_they_name(reference) -> N
         (10, "Västernorrland", "smartskattning"),  # NFD-decomposed
         (11, "Skåne", "vb-opioid"),  # two spaces
         (12, "Gävleborg", "tackningsgrad"),  # lower case; the indicator's label
+    ]
+
+
+def test_invisible_characters_are_not_read(reference) -> None:
+    problems = Problems()
+    name = "invisible-characters.csv"
+    found = read_measurements(CORPUS / name, name, reference, problems)
+    assert [(m.line, m.region, m.period, m.value) for m in found] == [
+        (2, "Norrbotten", "2022–2023", 55.0),  # zero-width spaces in the name and the value
+        (3, "Västerbotten", "2022–2023", 58.0),  # a soft hyphen; a direction mark in the period
+        (4, "Gotland", "2022–2023", 61.0),  # a word joiner and a byte order mark
     ]
 
 

@@ -14,9 +14,18 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 
+def visible(text: str) -> str:
+    """``text`` without invisible format characters (zero-width space, soft hyphen,
+    byte order mark, direction marks) that copying from web pages and PDFs leaves in
+    a cell: the text the editor sees."""
+    if text.isascii():
+        return text
+    return "".join(c for c in text if unicodedata.category(c) != "Cf")
+
+
 def key(text: str) -> str:
     """``"  region  ÖREBRO län"`` → ``"region örebro län"``: NFC, one space, no case."""
-    return " ".join(unicodedata.normalize("NFC", text).split()).casefold()
+    return " ".join(unicodedata.normalize("NFC", visible(text)).split()).casefold()
 
 
 def bare(text: str) -> str:

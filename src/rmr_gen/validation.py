@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 from rmr_gen.config import Reference, normalise_period
 from rmr_gen.errors import Problems
 from rmr_gen.models import POPULATIONS, Key
-from rmr_gen.names import Names
+from rmr_gen.names import Names, visible
 from rmr_gen.names import key as name_key
 from rmr_gen.readers import Table, codes_and_texts
 
@@ -282,7 +282,7 @@ def _apply(series: pd.Series, column: Column) -> _Cells:
     import numpy as np
 
     codes, texts = codes_and_texts(series)
-    results = [column.parse(str(text)) for text in texts]
+    results = [column.parse(visible(str(text))) for text in texts]
     parsed = [r[0] for r in results]
     messages = np.array([r[1] for r in results] + [None], dtype=object)
     bad_u = np.array([r[1] is not None for r in results] + [False], dtype=bool)
@@ -681,6 +681,53 @@ def _without_totals(table: Table, position: int, problems: Problems) -> pd.DataF
     return frame[~np.isin(codes, totals)].reset_index(drop=True)
 
 
+def _without_text_rows(
+    table: Table,
+    frame: pd.DataFrame,
+    positions: dict[str, int],
+    reference: Reference,
+    problems: Problems,
+) -> pd.DataFrame:
+    """The rows of ``frame`` but the header repeated (two exports pasted together) and
+    text below or inside the table with nothing in the other cells (``Källa: …``): each
+    is left out with a note, so that it is not one error per cell."""
+    import numpy as np
+
+    columns = [c for c in frame.columns if c != "_line"]
+    same = np.ones(len(frame), dtype=bool)
+    for name in REQUIRED:
+        codes, texts = codes_and_texts(frame[f"c{positions[name]}"])
+        same &= np.array([name_key(str(t)) == name for t in texts] + [False])[codes]
+    others_blank = np.ones(len(frame), dtype=bool)
+    for column in columns[1:]:
+        codes, texts = codes_and_texts(frame[column])
+        others_blank &= np.array([not visible(str(t)).strip() for t in texts] + [True])[codes]
+    codes, texts = codes_and_texts(frame[columns[0]])
+    is_indicator = f"c{positions['indicator']}" == columns[0]
+    text_only = np.array(
+        [
+            bool(visible(str(t)).strip())
+            and not (is_indicator and reference.indicator_names.find(str(t)) is not None)
+            for t in texts
+        ]
+        + [False]
+    )[codes]
+    lines = frame["_line"].to_numpy()
+    for row in np.flatnonzero(same | (others_blank & text_only)):
+        text = visible(str(texts[codes[row]])).strip()
+        problems.note(
+            table.shown,
+            "the header again (files pasted together?): left out"
+            if same[row]
+            else f"text, not a row of the table ('{text[:60]}"
+            f"{'…' if len(text) > 60 else ''}'): left out",
+            int(lines[row]),
+            sheet=table.sheet,
+        )
+    keep = ~(same | (others_blank & text_only))
+    return frame if keep.all() else frame[keep].reset_index(drop=True)
+
+
 def validate(
     table: Table, reference: Reference, problems: Problems, fractions: bool = False
 ) -> Valid | None:
@@ -697,6 +744,7 @@ def validate(
     lines = table.frame["_line"].to_numpy()
 
     frame = _without_totals(table, positions["region"], problems)
+    frame = _without_text_rows(table, frame, positions, reference, problems)
     n = len(frame)
     lines = frame["_line"].to_numpy()
     cells: dict[str, _Cells] = {}
