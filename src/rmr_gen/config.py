@@ -644,18 +644,18 @@ def _renames(
     result = []
     for written, name in renames.items():
         where = ("data", "rename", written)
-        known = reference.region_names.find(written) or reference.indicator_names.find(written)
+        meant = reference.region_names.find(written) or reference.indicator_names.find(written)
         if not isinstance(name, str) or not name.strip():
             check.error(where, f"'data.rename.{written}' must name a region or an indicator")
         elif not written.strip():
             check.error(where, "a name in data.rename must not be empty")
-        elif known is not None and known not in (
+        elif meant is not None and meant not in (
             reference.region_names.find(name),
             reference.indicator_names.find(name),
         ):
             check.error(
                 where,
-                f"'{written}' in data.rename already stands for '{known}' (data/regions.toml,"
+                f"'{written}' in data.rename already stands for '{meant}' (data/regions.toml,"
                 " data/indicators.toml): a rename cannot change what a known name means",
             )
         elif (

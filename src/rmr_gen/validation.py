@@ -463,10 +463,11 @@ def _ambiguous_thousands(name: str, cell: _Cells) -> None:
     )
     for code, text in enumerate(map(str, cell.texts)):
         mark = next((m for m in ",." if m in text), "")
-        if parse_count(text)[1] and mark in decimal:
+        number, separated = parse_count(text)
+        if separated and number is not None and mark in decimal:
             cell.messages[code] = Flaw(
                 f"{name} '{text.strip()}' may be {text.strip().replace(mark, '')} or"
-                f" {_comma(parse_count(text)[0] / 1000)}: this column also has '{example}', with"
+                f" {_comma(number / 1000)}: this column also has '{example}', with"
                 f" '{mark}' as the decimal mark (write counts without separators)",
                 "count",
             )
@@ -592,7 +593,8 @@ def _fractions(
         ),
         "fraction",
     )
-    return looks | flagged
+    result: np.ndarray = looks | flagged
+    return result
 
 
 def _half(numerator: _Cells, denominator: _Cells, found: _Found) -> np.ndarray:
