@@ -506,6 +506,15 @@ CASES = [
             "text-below-table.csv:5:5: error: value '4x' is not a number",
         ],
     ),
+    (
+        "wide-format.csv",
+        [
+            "wide-format.csv:1: error: missing column 'period': the periods are columns here (2021–2022, 2022–2023); rmr-gen reads one row per measurement, with its period in a column 'period' and its number in 'value'",
+            "wide-format.csv:1: error: missing column 'value' (or 'numerator' and 'denominator')",
+            "wide-format.csv:1:4: note: column '2021–2022' is not used and was ignored",
+            "wide-format.csv:1:5: note: column '2022–2023' is not used and was ignored",
+        ],
+    ),
 ]
 
 

@@ -345,8 +345,18 @@ def _columns(table: Table, problems: Problems) -> dict[str, int] | None:
         suggested.update(close)
         return f" (did you mean '{close[0]}'?)" if close else ""
 
+    periods = [name for name, _ in unknown if normalise_period(name)]
     for name in REQUIRED:
-        if name not in found:
+        if name == "period" and name not in found and periods:
+            problems.error(
+                table.shown,
+                f"missing column 'period': the periods are columns here"
+                f" ({', '.join(periods)}); rmr-gen reads one row per measurement, with"
+                " its period in a column 'period' and its number in 'value'",
+                **at,
+            )
+            ok = False
+        elif name not in found:
             problems.error(table.shown, f"missing column '{name}'{hint(name)}", **at)
             ok = False
     if "value" not in found and not {"numerator", "denominator"} <= set(found):
