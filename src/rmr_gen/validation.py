@@ -752,17 +752,13 @@ def validate(
     positions = _columns(table, problems)
     if positions is None:
         return None
-    n = len(table.frame)
-    lines = table.frame["_line"].to_numpy()
-
     frame = _without_totals(table, positions["region"], problems)
     frame = _without_text_rows(table, frame, positions, reference, problems)
     n = len(frame)
     lines = frame["_line"].to_numpy()
-    cells: dict[str, _Cells] = {}
     columns = schema(reference, fractions)
-    cells = {
-        column.name: _apply(table.frame[f"c{positions[column.name]}"], column)
+    cells: dict[str, _Cells] = {
+        column.name: _apply(frame[f"c{positions[column.name]}"], column)
         if column.name in positions
         else _absent(n)
         for column in columns
