@@ -1,0 +1,188 @@
+"""Where a Swedish word may break at a line end: at a compound's joint first.
+
+WeasyPrint's automatic hyphenation (pyphen's Swedish patterns) knows syllables, not
+compounds, so it breaks "vårdför-loppet" and "implemen-teras" wherever the line ends.
+Here each long word of running text gets soft hyphens (U+00AD) where it may break,
+and the stylesheet uses ``hyphens: manual`` so WeasyPrint breaks only there:
+
+- a compound breaks only at its joints ("vård-förloppet", "sjukvårds-regionen"); the
+  joints come from word frequencies (wordfreq's Swedish list): a split into known
+  words, a linking ``s`` allowed, is taken when the parts are together more common
+  than the whole word (the frequency method of Koehn & Knight, 2003);
+- any other long word breaks at pyphen's Swedish syllables;
+- every fragment has at least four letters, and the caller leaves a paragraph's last
+  word whole, so a paragraph never ends in a lone fragment.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from functools import lru_cache
+from typing import Any
+
+SOFT_HYPHEN = "\u00ad"
+MIN_WORD = 8  # shorter words never break
+MIN_PART = 4  # letters on either side of a break
+LONG_PART = 13  # a compound's part this long may break at its syllables too
+_KNOWN = 2.2  # Zipf frequency of a word that may begin a compound
+_WHOLE = 1.5  # Zipf frequency of a word that may end one
+_CAP = 4.0  # common short words count no more than this
+_PART_COST = 0.25  # fewer, longer parts: "skattnings", not "s|katt|nings"
+_WHOLE_BONUS = 0.3  # a known word stays whole unless splitting is clearly better
+#: Endings that are words of their own too ("heter", "arna"): never a compound's last part.
+_ENDINGS = frozenset(
+    {
+        "erna",
+        "arna",
+        "orna",
+        "heter",
+        "heten",
+        "ning",
+        "ningen",
+        "ningar",
+        "ningarna",
+        "erat",
+        "rade",
+        "ande",
+        "ende",
+        "ella",
+        "else",
+        "elser",
+        "ering",
+        "eringen",
+        "eringar",
+        "isk",
+        "iska",
+        "iskt",
+        "anden",
+        "ares",
+        "ens",
+        "ets",
+        "ade",
+        "are",
+        "ska",
+        "nde",
+        "het",
+        "lig",
+        "ing",
+        "ars",
+        "ers",
+        "ors",
+        "ten",
+        "nas",
+        "ter",
+        "era",
+        "eras",
+        "erar",
+        "erade",
+    }
+)
+_WORD = re.compile(rf"[^\W\d_]{{{MIN_WORD},}}")
+_SKIP = re.compile(r"[/@:]|www\.|\.\w")  # URLs, addresses, file names stay as written
+
+
+@lru_cache(maxsize=1)
+def _zipf() -> dict[str, float]:
+    from wordfreq import get_frequency_dict
+
+    return {w: math.log10(f) + 9 for w, f in get_frequency_dict("sv").items() if f > 0}
+
+
+def _frequency(word: str) -> float:
+    """Zipf frequency, capped: "för" or "upp" must not outweigh the word they begin."""
+    return min(_zipf().get(word, 0.0), _CAP)
+
+
+def _head(head: str) -> float:
+    """How well ``head`` stands for a word at the start of a compound: as it is, or with
+    a linking form undone ("sjukvårds" → "sjukvård", "vårdgivar" → "vårdgivare",
+    "hälso" → "hälsa")."""
+    if head in _ENDINGS or head[:-1] in _ENDINGS:
+        return 0.0
+    score = _frequency(head)
+    if score < _KNOWN and len(head) > MIN_PART:
+        if head.endswith("s"):
+            score = max(score, _frequency(head[:-1]))
+        if head.endswith(("o", "u")):
+            score = max(score, _frequency(head[:-1] + "a"))
+        score = max(score, _frequency(head + "e"))
+    return score
+
+
+@lru_cache(maxsize=65536)
+def _parts(word: str, first: bool = True) -> tuple[float, tuple[str, ...]] | None:
+    """The best split of a lower-case word into known words, with their mean frequency.
+
+    A part has four letters or more, except the first and the last may have three
+    ("vid|behovs|ordination", "process|mål"): a joint next to them is no break point,
+    but knowing them keeps syllable breaks out of the compound."""
+    options: list[tuple[float, tuple[str, ...]]] = []
+    whole = _frequency(word)
+    if whole >= _WHOLE and word not in _ENDINGS:
+        options.append((whole + _WHOLE_BONUS, (word,)))
+    if len(word) == 3 and not first:
+        return options[0] if options and whole >= _KNOWN else None
+    shortest = 3 if first else MIN_PART
+    for cut in range(shortest, len(word) - 2):
+        score = _head(word[:cut])
+        if score < _KNOWN:
+            continue
+        tail = _parts(word[cut:], False)
+        if tail is None:
+            continue
+        count = len(tail[1]) + 1
+        mean = (score + (tail[0] + _PART_COST) * (count - 1)) / count  # undo the tail's cost
+        options.append((mean - _PART_COST * (count - 1), (word[:cut], *tail[1])))
+    return max(options) if options else None
+
+
+def compound_parts(word: str) -> tuple[str, ...]:
+    """``word`` split at its compound joints, as written ("Vård", "förloppet")."""
+    found = _parts(word.lower())
+    if found is None or len(found[1]) == 1:
+        return (word,)
+    parts, start = [], 0
+    for part in found[1]:
+        parts.append(word[start : start + len(part)])
+        start += len(part)
+    return tuple(parts)
+
+
+@lru_cache(maxsize=1)
+def _syllables() -> Any:
+    import pyphen
+
+    return pyphen.Pyphen(lang="sv", left=MIN_PART, right=MIN_PART)
+
+
+def break_points(word: str) -> tuple[int, ...]:
+    """Offsets in ``word`` where a line may end with a hyphen, joints preferred."""
+    if len(word) < MIN_WORD or (word[1:] != word[1:].lower()):
+        return ()  # short, an acronym or a name like "RmrGen": as written
+    parts = compound_parts(word)
+    points: set[int] = set()
+    start = 0
+    for part in parts:
+        if len(parts) == 1 or len(part) >= LONG_PART:
+            points.update(start + p for p in _syllables().positions(part))
+        start += len(part)
+        points.add(start)
+    return tuple(p for p in sorted(points) if MIN_PART <= p <= len(word) - MIN_PART)
+
+
+def _mark(word: str) -> str:
+    points = break_points(word)
+    pieces = [word[a:b] for a, b in zip((0, *points), (*points, len(word)), strict=True)]
+    return SOFT_HYPHEN.join(pieces)
+
+
+def soft_hyphenate(text: str, *, keep_last: bool = False) -> str:
+    """``text`` with soft hyphens where its long words may break; with ``keep_last``
+    its last word stays whole (the end of a paragraph)."""
+    chunks = re.split(r"(\s+)", text)
+    last = max((i for i, c in enumerate(chunks) if c.strip()), default=-1) if keep_last else -1
+    for i, chunk in enumerate(chunks):
+        if i != last and chunk.strip() and not _SKIP.search(chunk):
+            chunks[i] = _WORD.sub(lambda m: _mark(m.group(0)), chunk)
+    return "".join(chunks)
