@@ -11,7 +11,14 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
-from rmr_gen.hyphenation import SOFT_HYPHEN, break_points, compound_parts, soft_hyphenate
+from rmr_gen.hyphenation import (
+    SOFT_HYPHEN,
+    break_points,
+    compound_parts,
+    hyphenate_html,
+    soft_hyphenate,
+)
+from rmr_gen.markdown import render_markdown
 from tests.test_charts import REPORT, make_project
 from tests.test_layout import set_in_toml
 
@@ -65,6 +72,34 @@ def test_soft_hyphens_leave_urls_numbers_and_the_last_word_alone() -> None:
     assert marked == text
     assert soft_hyphenate("vårdförloppet 2025–2028") == f"vård{SOFT_HYPHEN}förloppet 2025–2028"
     assert soft_hyphenate("info@regionvasterbotten.se") == "info@regionvasterbotten.se"
+
+
+def test_only_running_text_gets_soft_hyphens(tmp_path: Path) -> None:
+    text = (
+        "## Vårdförloppet\n\n"
+        "Det gäller vårdförloppet i [sjukvårdsregionen](https://example.org) och `kvalitetsregistret`,"
+        " GAP-analys, hälso- och **sjukvårdsregionen**\n\n"
+        "- sjukvårdsregionen och vårdförloppet\n\n"
+        "| Indikator |\n|---|\n| Brytpunktssamtal |\n"
+    )
+    html, problems = render_markdown(text, tmp_path)
+    assert problems == []
+    marked = hyphenate_html(html)
+    S = SOFT_HYPHEN
+    assert "<h2>Vårdförloppet</h2>" in marked  # headings as written
+    assert f"Det gäller vård{S}förloppet i " in marked
+    assert '">sjukvårdsregionen</a>' in marked  # link text as written
+    assert "<code>kvalitetsregistret</code>" in marked
+    assert '<span class="nobr">GAP-analys,</span>' in marked  # no line ends at a hard hyphen
+    assert '<span class="nobr">hälso- och</span>' in marked
+    assert "<strong>sjukvårdsregionen</strong>" in marked  # the paragraph's last word whole
+    assert f'<li>sjuk{S}vårds{S}regionen och <span class="last-word">vårdförloppet</span>' in marked
+    assert "<td>Brytpunktssamtal</td>" in marked  # table cells as written
+
+    def unmarked(h: str) -> str:
+        return re.sub(r"</?span[^>]*>", "", h.replace(S, ""))
+
+    assert unmarked(marked) == unmarked(html)  # nothing else changes
 
 
 def _hyphenated_ends(pdf: Path) -> list[tuple[str, str]]:

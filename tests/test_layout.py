@@ -8,6 +8,7 @@ from pathlib import Path
 import pdfplumber
 
 from rmr_gen.markdown import render_markdown
+from rmr_gen.project import PACKAGE_TEMPLATES
 from tests.test_charts import REPORT, make_project
 
 LONG_TITLE = "Processmål för palliativ vård – Sjukvårdsregion Mellansverige – 2025–2028"
@@ -57,7 +58,7 @@ def test_the_small_numbers_note_is_on_the_page_of_the_dash(tmp_path: Path, run) 
     ]
     csv.write_text("\n".join(rows) + "\n", encoding="utf-8")
     # A text long enough that Tabell 1 starts at the foot of page 1 and runs over.
-    filler = "\n\n".join(["Ett stycke text som fyller sidan. " * 12] * 5)
+    filler = "\n\n".join(["Ett stycke text som fyller sidan. " * 12] * 6)
     (project / "reports" / REPORT / "text.md").write_text(filler + "\n", encoding="utf-8")
     set_in_toml(project, 'contents = ["table', 'contents = ["text.md", "table')
     result = run(project, "build", REPORT)
@@ -75,11 +76,11 @@ def test_the_small_numbers_note_is_on_the_page_of_the_dash(tmp_path: Path, run) 
 
 
 def test_a_paragraph_never_ends_in_a_hyphenated_fragment(tmp_path: Path) -> None:
-    text = (
-        "## Huvudbudskap\n\nDet gäller hela vårdförloppet.\n\n- vårdförloppet i sjukvårdsregionen\n"
-    )
+    text = "## Huvudbudskap\n\nDet gäller hela vårdförloppet.\n\n- i sjukvårdsregionen\n"
     html, problems = render_markdown(text, tmp_path)
     assert problems == []
-    assert "<p>Det gäller hela vårdförloppet.</p>" in html  # the last word: no soft hyphen
-    assert "<li>vård\u00adförloppet i sjukvårdsregionen</li>" in html
-    assert "<h2>Huvudbudskap</h2>" in html  # headings never break inside a word
+    assert '<p>Det gäller hela <span class="last-word">vårdförloppet.</span></p>' in html
+    assert '<li>i <span class="last-word">sjukvårdsregionen</span></li>' in html
+    assert "<h2>Huvudbudskap</h2>" in html
+    css = (PACKAGE_TEMPLATES / "base.css").read_text(encoding="utf-8")
+    assert ".last-word { hyphens: manual; }" in css

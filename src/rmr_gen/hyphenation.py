@@ -186,3 +186,57 @@ def soft_hyphenate(text: str, *, keep_last: bool = False) -> str:
         if i != last and chunk.strip() and not _SKIP.search(chunk):
             chunks[i] = _WORD.sub(lambda m: _mark(m.group(0)), chunk)
     return "".join(chunks)
+
+
+#: A hard hyphen that ends a word ("hälso- och", "GAP-analys"): no line ends there, so a
+#: hyphen at a line end is always one that hyphenation added, and text extraction that
+#: joins such lines (poppler's) never joins two words.
+_HARD_HYPHEN = re.compile(r"\S*\w-(?:\w\S*| \S+)")
+_TAG = re.compile(r"(<[^>]*>)")
+_TAG_NAME = re.compile(r"</?([a-zA-Z0-9]+)")
+_PROSE = frozenset({"p", "li"})
+_KEEP = frozenset(
+    {"a", "code", "pre", "kbd", "samp", "h1", "h2", "h3", "h4", "h5", "h6", "th", "td"}
+)
+_BLOCKS = frozenset({"p", "li", "ul", "ol", "blockquote", "div", "section", "table", "figure"})
+
+
+def hyphenate_html(html: str) -> str:
+    """Rendered Markdown with soft hyphens in its running text (paragraphs and list
+    items; not headings, table cells, links or code), each paragraph's last word whole,
+    and hard hyphens bound to their word."""
+    parts = _TAG.split(html)  # text, tag, text, tag, ...
+    prose = keep = 0
+    spans: list[bool] = []  # open <span>s: True for one whose words stay as written
+    eligible: list[int] = []
+    last: set[int] = set()
+    latest: int | None = None
+    for i, part in enumerate(parts):
+        if i % 2 == 0:
+            if part.strip() and prose and not keep and not any(spans):
+                eligible.append(i)
+            if part.strip():
+                latest = i
+            continue
+        match = _TAG_NAME.match(part)
+        if match is None:
+            continue
+        name, closing = match.group(1).lower(), part.startswith("</")
+        if name in _BLOCKS:
+            if closing and latest is not None:
+                last.add(latest)  # the last words of a paragraph or list item
+            latest = None
+        if name in _PROSE:
+            prose += -1 if closing else 1
+        elif name in _KEEP:
+            keep += -1 if closing else 1
+        elif name == "span":
+            if closing:
+                if spans:
+                    spans.pop()
+            else:
+                spans.append("nobr" in part or "last-word" in part)
+    for i in eligible:
+        text = soft_hyphenate(parts[i], keep_last=i in last)
+        parts[i] = _HARD_HYPHEN.sub(lambda m: f'<span class="nobr">{m.group(0)}</span>', text)
+    return "".join(parts)

@@ -100,8 +100,6 @@ def render_markdown(
     for previous, block in zip([None, *tokens], tokens, strict=False):
         children = block.children or []
         if previous is not None and previous.type == "paragraph_open" and children:
-            for child in children:  # running text, not headings or table cells
-                child.meta["prose"] = True
             children[-1].meta["last"] = True  # the paragraph's (or list item's) end
         for token in _images(block.children or []):
             line = block.map[0] + 1 if block.map else None
@@ -134,23 +132,15 @@ def _images(tokens: list[Token]) -> list[Token]:
     return found
 
 
-#: A hard hyphen that ends a word ("hälso- och", "GAP-analys"): no line ends there, so a
-#: hyphen at a line end is always one that hyphenation added (and text extraction
-#: that joins such lines, like poppler's, never joins two words).
-_HARD_HYPHEN = re.compile(r"\S*\w-(?:\w\S*| \S+)")
+_LAST_WORD = re.compile(r"(\S{8,})$")  # long enough to be hyphenated (base.css)
 
 
 def _swedish_text(tokens: Sequence[Any], index: int, options: Any, env: Any) -> str:
-    """Text runs (not code, not URLs) with Swedish number typography. Running text gets
-    soft hyphens where its long words may break (compound joints first); the last word
-    of a paragraph or list item stays whole, so its last line is never a fragment."""
+    """Text runs (not code, not URLs) with Swedish number typography. The last word of
+    a paragraph or list item is never hyphenated: its last line is never a fragment."""
     from markdown_it.common.utils import escapeHtml
 
-    from rmr_gen.hyphenation import soft_hyphenate
-
-    token = tokens[index]
-    text = prose(token.content)
-    if not token.meta.get("prose"):
-        return escapeHtml(text)
-    text = escapeHtml(soft_hyphenate(text, keep_last=bool(token.meta.get("last"))))
-    return _HARD_HYPHEN.sub(lambda m: f'<span class="nobr">{m.group(0)}</span>', text)
+    text = escapeHtml(prose(tokens[index].content))
+    if tokens[index].meta.get("last"):
+        text = _LAST_WORD.sub(r'<span class="last-word">\1</span>', text)
+    return text
