@@ -91,7 +91,7 @@ def test_only_running_text_gets_soft_hyphens(tmp_path: Path) -> None:
     assert '">sjukvårdsregionen</a>' in marked  # link text as written
     assert "<code>kvalitetsregistret</code>" in marked
     assert '<span class="nobr">GAP-analys,</span>' in marked  # no line ends at a hard hyphen
-    assert '<span class="nobr">hälso- och</span>' in marked
+    assert '<span class="nobr">hälso- och </span><strong>' in marked  # the space drawn
     assert "<strong>sjukvårdsregionen</strong>" in marked  # the paragraph's last word whole
     assert f'<li>sjuk{S}vårds{S}regionen och <span class="last-word">vårdförloppet</span>' in marked
     assert "<td>Brytpunktssamtal</td>" in marked  # table cells as written

@@ -214,7 +214,9 @@ def soft_hyphenate(text: str, *, keep_last: bool = False) -> str:
 #: A hard hyphen that ends a word ("hälso- och", "GAP-analys"): no line ends there, so a
 #: hyphen at a line end is always one that hyphenation added, and text extraction that
 #: joins such lines (poppler's) never joins two words.
-_HARD_HYPHEN = re.compile(r"\S*\w-(?:\w\S*| \S+)")
+# A space that ends the text run goes inside the span: WeasyPrint draws no space glyph
+# for a space alone between two spans, and extraction would join the words.
+_HARD_HYPHEN = re.compile(r"\S*\w-(?:\w\S*| \S+)(?:\s+\Z)?")
 _TAG = re.compile(r"(<[^>]*>)")
 _TAG_NAME = re.compile(r"</?([a-zA-Z0-9]+)")
 _PROSE = frozenset({"p", "li"})
