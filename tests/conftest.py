@@ -75,6 +75,7 @@ def built_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def normalise(text: str) -> str:
     """Compare words, not layout: one space, one kind of dash, no soft hyphens."""
     text = text.replace("\u00ad", "").replace("\u2010\n", "")
+    text = re.sub(r"(?<=\w)-\n(?=[a-zåäö])", "", text)  # a hyphenated line end
     text = re.sub(r"[\u2013\u2014\u2212]", "-", text)
     text = text.replace("\u00a0", " ").replace("\u202f", " ")
     return re.sub(r"\s+", " ", text).strip()

@@ -70,7 +70,7 @@ def released(tmp_path_factory: pytest.TempPathFactory) -> Path:
     toml = folder / "report.toml"
     toml.write_text(
         toml.read_text(encoding="utf-8").replace(
-            '    "motivering.md",\n]', '    "motivering.md",\n    "element.md",\n]'
+            '    "chart:figur-1",\n]', '    "chart:figur-1",\n    "element.md",\n]'
         ),
         encoding="utf-8",
     )

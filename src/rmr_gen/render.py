@@ -48,6 +48,14 @@ def _folders(templates: Path | tuple[Path, ...]) -> tuple[Path, ...]:
     return templates if isinstance(templates, tuple) else (templates,)
 
 
+def _hyphenate(html: str) -> Any:
+    from markupsafe import Markup
+
+    from rmr_gen.hyphenation import hyphenate_html
+
+    return Markup(hyphenate_html(str(html)))
+
+
 def _keep_together(text: str) -> Any:
     from markupsafe import Markup
 
@@ -79,6 +87,7 @@ def _environment(templates_dir: Path | tuple[Path, ...], project_root: Path) -> 
         target=formatting.target,
         isodate=formatting.date,
         keep_together=_keep_together,
+        hyphenate=_hyphenate,
     )
     return env
 

@@ -1,0 +1,159 @@
+"""Line-end hyphenation: Swedish compounds break at their joints, no fragment is short,
+and text extraction finds a hyphenated word whole."""
+
+from __future__ import annotations
+
+import itertools
+import re
+import subprocess
+from pathlib import Path
+
+import pdfplumber
+import pytest
+
+from rmr_gen.hyphenation import (
+    SOFT_HYPHEN,
+    break_points,
+    compound_parts,
+    hyphenate_html,
+    soft_hyphenate,
+)
+from rmr_gen.markdown import render_markdown
+from tests.test_charts import REPORT, make_project
+from tests.test_layout import set_in_toml
+
+# Words of the example reports that automatic (syllable) hyphenation broke badly.
+JOINTS = {
+    "vårdförloppet": (("vård", "förloppet"), (4,)),
+    "sjukvårdsregionen": (("sjuk", "vårds", "regionen"), (4, 9)),
+    "personcentrerade": (("person", "centrerade"), (6,)),
+    "symtombehandling": (("symtom", "behandling"), (6,)),
+    "kvalitetsregistret": (("kvalitets", "registret"), (9,)),
+    "tillämpningsdokument": (("tillämpnings", "dokument"), (12,)),
+    "Socialstyrelsens": (("Social", "styrelsens"), (6,)),
+    "brytpunktssamtal": (("bryt", "punkts", "samtal"), (4, 10)),
+    # a joint next to a three-letter part is no break point
+    "Vidbehovsordination": (("Vid", "behovs", "ordination"), (9,)),
+    "procentenheter": (("procent", "enheter"), (7,)),
+}
+
+
+@pytest.mark.parametrize("word", sorted(JOINTS))
+def test_a_compound_breaks_only_at_its_joints(word: str) -> None:
+    parts, points = JOINTS[word]
+    assert compound_parts(word) == parts
+    assert break_points(word) == points
+
+
+@pytest.mark.parametrize(
+    ("word", "points"),
+    [
+        ("implementeras", (5, 8)),  # not a compound: pyphen's syllables, 4+ letters a side
+        ("introduktion", (5, 8)),
+        ("förändring", (6,)),
+        ("Processmål", ()),  # "process|mål": a three-letter end is too short to stand alone
+        ("patienten", (4,)),
+        ("dokumenteras", (4, 7)),  # "-eras" is an ending, not a word of the compound
+        ("sjukvård", (4,)),
+        ("vården", ()),  # too short to break at all
+        ("GAP-analys", ()),
+    ],
+)
+def test_other_words_break_at_syllables_never_leaving_a_short_fragment(
+    word: str, points: tuple[int, ...]
+) -> None:
+    assert break_points(word) == points
+    assert all(4 <= p <= len(word) - 4 for p in break_points(word))
+
+
+def test_soft_hyphens_leave_urls_numbers_and_the_last_word_alone() -> None:
+    text = "Se https://kunskapsbanken.cancercentrum.se/vardforloppet om vårdförloppet"
+    marked = soft_hyphenate(text, keep_last=True)
+    assert marked == text
+    assert soft_hyphenate("vårdförloppet 2025–2028") == f"vård{SOFT_HYPHEN}förloppet 2025–2028"
+    assert soft_hyphenate("info@regionvasterbotten.se") == "info@regionvasterbotten.se"
+
+
+def test_only_running_text_gets_soft_hyphens(tmp_path: Path) -> None:
+    text = (
+        "## Vårdförloppet\n\n"
+        "Det gäller vårdförloppet i [sjukvårdsregionen](https://example.org) och `kvalitetsregistret`,"
+        " GAP-analys, hälso- och **sjukvårdsregionen**\n\n"
+        "- sjukvårdsregionen och vårdförloppet\n\n"
+        "| Indikator |\n|---|\n| Brytpunktssamtal |\n"
+    )
+    html, problems = render_markdown(text, tmp_path)
+    assert problems == []
+    marked = hyphenate_html(html)
+    S = SOFT_HYPHEN
+    assert "<h2>Vårdförloppet</h2>" in marked  # headings as written
+    assert f"Det gäller vård{S}förloppet i " in marked
+    assert '">sjukvårdsregionen</a>' in marked  # link text as written
+    assert "<code>kvalitetsregistret</code>" in marked
+    assert '<span class="nobr">GAP-analys,</span>' in marked  # no line ends at a hard hyphen
+    assert '<span class="nobr">hälso- och </span><strong>' in marked  # the space drawn
+    assert "<strong>sjukvårdsregionen</strong>" in marked  # the paragraph's last word whole
+    assert f'<li>sjuk{S}vårds{S}regionen och <span class="last-word">vårdförloppet</span>' in marked
+    assert "<td>Brytpunktssamtal</td>" in marked  # table cells as written
+
+    def unmarked(h: str) -> str:
+        return re.sub(r"</?span[^>]*>", "", h.replace(S, ""))
+
+    assert unmarked(marked) == unmarked(html)  # nothing else changes
+
+
+def _hyphenated_ends(pdf: Path) -> list[tuple[str, str]]:
+    ends = []
+    with pdfplumber.open(pdf) as document:
+        for page in document.pages:
+            lines = (page.extract_text() or "").splitlines()
+            for line, following in itertools.pairwise(lines):
+                if re.search(r"\w-$", line) and re.match(r"[a-zåäö]", following):
+                    ends.append((line.split()[-1][:-1], re.match(r"\w+", following).group(0)))
+    return ends
+
+
+TEXT = (
+    "Målet är att det personcentrerade och sammanhållna vårdförloppet implementeras i hela "
+    "sjukvårdsregionen, att symtombehandling dokumenteras i kvalitetsregistret och att "
+    "brytpunktssamtal erbjuds. "
+)
+
+
+def test_extraction_finds_a_hyphenated_word_whole(tmp_path: Path, run) -> None:
+    project = make_project(tmp_path / "p")
+    # The same sentence after one more word each time: its long words end lines somewhere.
+    paragraphs = [" ".join(["Så"] * n) + " " + TEXT for n in range(1, 9)]
+    (project / "reports" / REPORT / "text.md").write_text(
+        "\n\n".join(paragraphs) + "\n", encoding="utf-8"
+    )
+    set_in_toml(project, 'contents = ["table', 'contents = ["text.md", "table')
+    assert run(project, "build", REPORT).exit_code == 0
+    pdf = project / "output" / REPORT / f"{REPORT}.pdf"
+
+    ends = _hyphenated_ends(pdf)
+    assert len(ends) >= 4, ends  # the text does get hyphenated
+    for head, tail in ends:  # at a joint or, in a simple word, a syllable; 4+ letters a side
+        assert len(head) in break_points(head + tail), (head, tail)
+
+    # poppler removes the hyphen that hyphenation added (U+002D) and joins the lines
+    text = subprocess.run(
+        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    words = set(re.findall(r"\w+", text))
+    for head, tail in ends:
+        assert head + tail in words, (head, tail)
+    assert not re.search(r"\w-\n[a-zåäö]", text)
+    assert SOFT_HYPHEN not in text
+
+    # PDFium (pypdfium2) marks the same line ends with U+FFFE and keeps the word in one piece
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        text = "".join(page.get_textpage().get_text_range() for page in document)
+    finally:
+        document.close()
+    words = set(re.findall(r"\w+", text.replace("\ufffe", "")))
+    for head, tail in ends:
+        assert head + tail in words, (head, tail)
