@@ -24,7 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT))
-from tests.test_web_a11y import ARGS, AXE, CHROMIUM, WCAG  # noqa: E402
+from tests.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from tests.test_web_a11y import AXE, WCAG  # noqa: E402
 
 
 def build(project: Path, *args: str) -> float:
@@ -60,7 +61,7 @@ def browse(project: Path) -> None:
     total_violations = 0
     print(f"\n{'page':<75} {'axe 1280':>8} {'axe 390':>8} {'overflow 390':>12} {'bytes':>9}")
     with sync_playwright() as driver:
-        browser = driver.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        browser = driver.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         for page in pages:
             row = []
             for width in (1280, 390):

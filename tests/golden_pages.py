@@ -1,4 +1,5 @@
-"""Golden page images: every page of every example PDF, small, next to the code.
+"""Golden page images: every page of every example PDF, small, next to the code
+(and, by the same means, screenshots of the example web pages: test_golden_web.py).
 
 Each page is rendered at 40 dpi in 16 grey levels (a few kB a page) and compared
 with ``tests/golden/<report>/<pdf>-<page>.png`` within a tolerance, so a layout
@@ -45,11 +46,16 @@ def render(pdf: Path) -> list[object]:
         pages = []
         for index in range(len(document)):
             bitmap = document[index].render(scale=DPI / 72, grayscale=True)
-            grey = bitmap.to_pil().convert("L")
-            pages.append(grey.point(lambda v: round(v * (LEVELS - 1) / 255) * 255 // (LEVELS - 1)))
+            pages.append(quantise(bitmap.to_pil()))
         return pages
     finally:
         document.close()
+
+
+def quantise(image: object) -> object:
+    """An image (PIL) in LEVELS grey levels, as the references are kept."""
+    grey = image.convert("L")  # type: ignore[attr-defined]
+    return grey.point(lambda v: round(v * (LEVELS - 1) / 255) * 255 // (LEVELS - 1))
 
 
 def reference_paths(report: str, name: str) -> list[Path]:
@@ -82,9 +88,6 @@ def update(report: str, pdf: Path) -> None:
 
 def compare(report: str, pdf: Path) -> list[Difference]:
     """One Difference per page; a missing page or another page size is ``changed = -1``."""
-    import numpy as np
-    from PIL import Image
-
     pages = render(pdf)
     references = reference_paths(report, pdf.stem)
     result = []
@@ -93,14 +96,23 @@ def compare(report: str, pdf: Path) -> list[Difference]:
         if number > len(pages) or number > len(references):
             result.append(Difference(label, 255.0, -1))
             continue
-        new = np.asarray(pages[number - 1], dtype=np.int16)
-        old = np.asarray(Image.open(references[number - 1]).convert("L"), dtype=np.int16)
-        if new.shape != old.shape:
-            result.append(Difference(label, 255.0, -1))
-            continue
-        delta = np.abs(new - old)
-        result.append(Difference(label, float(delta.mean()), int((delta > STRONG).sum())))
+        result.append(difference(label, pages[number - 1], references[number - 1]))
     return result
+
+
+def difference(label: str, image: object, reference: Path) -> Difference:
+    """How far a quantised image is from its reference; another size is ``changed = -1``."""
+    import numpy as np
+    from PIL import Image
+
+    if not reference.is_file():
+        return Difference(label, 255.0, -1)
+    new = np.asarray(image, dtype=np.int16)
+    old = np.asarray(Image.open(reference).convert("L"), dtype=np.int16)
+    if new.shape != old.shape:
+        return Difference(label, 255.0, -1)
+    delta = np.abs(new - old)
+    return Difference(label, float(delta.mean()), int((delta > STRONG).sum()))
 
 
 def empty_below(image: object, top_mm: float = 32, bottom_mm: float = 34) -> float:

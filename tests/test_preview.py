@@ -59,6 +59,16 @@ def test_preview_reloads_on_save_and_shows_errors_over_the_last_good_page(server
         page.goto(url)
         expect(page.locator("h1").first).to_be_visible()
         assert "Förhandsgranskningsord" not in page.content()
+        # the web page readers get (rmr-gen build --web), not the PDF's print HTML
+        html = page.content()
+        assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in html
+        assert '<a class="skip-link" href="#innehall">' in html
+        assert "<strong>Utkast.</strong>" in html and "OBS! Utskriven" not in html
+        page.evaluate("document.fonts.ready")
+        loaded = page.evaluate(
+            "[...document.fonts].filter(f => f.status === 'loaded').map(f => f.family)"
+        )
+        assert any("Carlito" in family for family in loaded), loaded
 
         text.write_text(
             text.read_text(encoding="utf-8") + "\nFörhandsgranskningsord i en ny mening.\n",
@@ -104,3 +114,25 @@ def test_preview_names_the_report_it_cannot_show(project: Path, run, args, messa
     assert result.exit_code == 2
     assert message in result.stderr
     assert not (project / "output").exists()
+
+
+def test_the_preview_is_the_web_page_build_writes(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
+    from rmr_gen.preview import RELOAD_SCRIPT, Previewer
+    from rmr_gen.project import Project
+    from tests.webproject import make_project
+
+    project = make_project(tmp_path / "project")
+    viewer = Previewer(Project.open(project), "mal-webb")
+    assert viewer.rebuild() == []
+    shown = viewer.page()
+    assert not (project / "output").exists()
+    assert run(project, "build", "--web", "mal-webb").exit_code == 0
+    written = (project / "output/mal-webb/web/index.html").read_text(encoding="utf-8")
+    assert shown == written.replace("</head>", RELOAD_SCRIPT + "</head>", 1)
+    # its fonts are served where the page looks for them
+    for name in ("Carlito-Regular.woff2", "Carlito-Bold.woff2"):
+        assert (
+            viewer.font(f"/fonts/{name}")
+            == (project / "output/mal-webb/web/fonts" / name).read_bytes()
+        )
+    assert viewer.font("/fonts/../report.toml") is None

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from rmr_gen import formatting
-from rmr_gen.models import CHART_TYPES, SummaryGroup, SummaryRow
+from rmr_gen.models import CHART_TYPES, SummaryGroup, SummaryRow, population_name
 
 # A blue/orange pair, the pair that stays apart for every common colour-vision
 # deficiency. Simulated (Machado et al. 2009, full severity) current and target
@@ -86,7 +86,7 @@ def change_alt_text(
     """The chart's content in words: every current value, its change and the target."""
     parts = [
         f"Förändring per indikator och region från {previous_period} till {period}"
-        f" ({'alla diagnoser' if population == 'all' else 'cancerdiagnoser'}):"
+        f" ({population_name(population)}):"
         " nuläge och förändring i procentenheter."
     ]
     for group in groups:

@@ -38,6 +38,7 @@ from rmr_gen.diffmeta import (
 from rmr_gen.digests import input_files
 from rmr_gen.errors import InputError, Location, Problem, Problems
 from rmr_gen.files import atomic_write
+from rmr_gen.models import POPULATION_NAMES
 from rmr_gen.pdf import html_to_pdf
 from rmr_gen.planning import cache_for
 from rmr_gen.project import Project
@@ -189,7 +190,7 @@ def _tables(item: Prepared) -> dict[str, dict[str, Any]]:
         if block.kind != "table":
             continue
         spec = block.spec
-        found = TABLES[spec.type].cells(block.rows, item.report.decimals)
+        found = TABLES[spec.type].cells(block.rows, item.report.decimals, item.report.population)
         tables[spec.id] = {
             "name": table_name(spec.caption, spec.id),
             "cells": found.cells,
@@ -497,6 +498,11 @@ def _field_line(f: FieldChange) -> str:
     return f"{f.label} har tagits bort (var {_quoted(f.old)})."
 
 
+_SECOND_COLUMN = re.compile(
+    r" \((?:" + "|".join(map(re.escape, POPULATION_NAMES.values())) + r")\)$"
+)
+
+
 def draft_changelog(differences: Differences) -> list[str]:
     """Sentences for "Förändringar sedan föregående version", for the editor to accept or edit."""
     lines = []
@@ -521,7 +527,7 @@ def draft_changelog(differences: Differences) -> list[str]:
             lines.append(f"Länken ”{link.text}” ({link.old}) har tagits bort.")
     by_table: dict[str, list[str]] = {}
     for c in differences.cells:
-        indicator = c.indicator.removesuffix(" (alla diagnoser)")
+        indicator = _SECOND_COLUMN.sub("", c.indicator)
         names = by_table.setdefault(c.table, [])
         if indicator not in names:
             names.append(indicator)
@@ -717,6 +723,28 @@ def diff_document(old: Prepared, new: Prepared, differences: Differences) -> str
     return head + summary + marked + tail
 
 
+def redline_page(project: Project, html: str, roots: tuple[Path, ...], new: Prepared) -> str:
+    """The redline as a web page: the mark and the marked-up ``<main>`` in the web
+    edition's screen layout, fonts and images embedded (the PDF keeps ``html``)."""
+    from rmr_gen.web import screen_document
+    from rmr_gen.webfonts import web_fonts
+
+    title = re.search(r"<title>(.*?)</title>", html, re.S)
+    mark = re.search(r'<p class="diff-mark">.*?</p>', html, re.S)
+    _, body, _ = _main(html)
+    cache = cache_for(project)
+    fonts = web_fonts(project.font_files(), cache)
+    cache.flush()  # the subset fonts, made once
+    return screen_document(
+        project,
+        htmlmod.unescape(title.group(1)) if title else "Jämförelse",
+        (mark.group(0) if mark else "") + body,
+        fonts,
+        roots,
+        new.report.limits,
+    )
+
+
 def _images_by_content(html: str, folder: Path, sources: dict[str, str]) -> str:
     def replace(match: re.Match[str]) -> str:
         key = "diff-image:" + image_key(match.group(1), folder)
@@ -832,9 +860,10 @@ def diff_all(
             (*source.readable_roots, old_texts),
             f"diff {report_id} {old} {new}",
         )
+        page = redline_page(project, html, (*source.readable_roots, old_texts), after)
         suffix = after.report.name.removeprefix(report_id)  # "" or "-<value slug>"
         target = project.output_folder(report_id) / f"diff-{old}-{new}{suffix}.pdf"
-        atomic_write(target.with_suffix(".html"), html.encode("utf-8"))
+        atomic_write(target.with_suffix(".html"), page.encode("utf-8"))
         atomic_write(target, pdf)
         results.append(DiffResult(differences, target.with_suffix(".html"), target))
     return results

@@ -19,6 +19,15 @@ def other_population(population: str) -> str:
     return "all" if population == "cancer" else "cancer"
 
 
+#: A population as Tabell 1's column headings, the chart and the diff name it.
+POPULATION_NAMES = {"cancer": "cancerdiagnoser", "all": "alla diagnoser"}
+
+
+def population_name(population: str) -> str:
+    """``all`` → ``alla diagnoser``: the one place a population gets its words."""
+    return POPULATION_NAMES[population]
+
+
 @dataclass(frozen=True)
 class Organisation:
     """Who publishes a document; printed in the page footer."""

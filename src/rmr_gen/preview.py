@@ -1,8 +1,10 @@
-"""``rmr-gen preview``: the report's page in a browser, rebuilt on every saved change.
+"""``rmr-gen preview``: the report's web page in a browser, rebuilt on every saved change.
 
+The page is the one ``rmr-gen build --web`` writes (:mod:`rmr_gen.web`), so an
+editor sees what readers get; the PDF is made from the print HTML on demand.
 The server is the standard library's ``ThreadingHTTPServer`` on 127.0.0.1: one
-editor, one machine, three routes (the page, a server-sent-events stream that
-tells the page to reload, the PDF on demand), so a web framework would add
+editor, one machine, a few routes (the page, its fonts, a server-sent-events
+stream that tells the page to reload, the PDF), so a web framework would add
 dependencies and nothing else. File watching is ``watchfiles`` (inotify on
 Linux, debounced). Nothing is written to the project: the PDF is made in memory.
 """
@@ -19,7 +21,7 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from rmr_gen.errors import InputError, Location, Problem, Problems
@@ -41,6 +43,7 @@ class Rendering:
 
     generation: int = 0
     html: str = ""  # as for the PDF
+    web: str = ""  # the web page readers get
     report: Report | None = None
     info: DocumentInfo | None = None
     attachments: tuple[Attachment, ...] = ()
@@ -80,6 +83,8 @@ class Previewer:
         self._pdf_worker = DeadlineWorker()
         self._pdf_lock = threading.Lock()
         self._pdf: tuple[int, bytes] | None = None
+        self.web_fonts: list[Any] = []
+        self.fonts: dict[str, bytes] = {}  # the web page's fonts by file name
 
     def watched(self) -> list[Path]:
         """The report folder, the project's data/ and templates/ (what an editor saves)."""
@@ -104,9 +109,10 @@ class Previewer:
                 problems.extend(failed)
             if the_plan.jobs and the_plan.assembler is not None and not problems.errors:
                 job = the_plan.jobs[0]
-                html, _ = the_plan.assembler.render(job.report, job.data)
+                html, blocks = the_plan.assembler.render(job.report, job.data)
                 result = (
                     html,
+                    self._web_page(job, blocks, the_plan.reference, the_plan.assembler.cache),
                     job.report,
                     document_info(job.report),
                     sources_of(job, self.project),
@@ -116,21 +122,33 @@ class Previewer:
         errors = list(problems.errors) if result is None else []
         with self.state.changed:
             if result is not None:
-                html, report, info, attachments = result
-                self.state.html, self.state.report = html, report
+                html, web, report, info, attachments = result
+                self.state.html, self.state.web, self.state.report = html, web, report
                 self.state.info, self.state.attachments = info, attachments
             self.state.problems = errors
             self.state.generation += 1
             self.state.changed.notify_all()
         return errors
 
+    def _web_page(self, job: Any, blocks: list[Any], reference: Any, cache: Any) -> str:
+        """The job's web page as ``build --web`` writes it, its fonts served from memory."""
+        from rmr_gen import web
+        from rmr_gen.webbuild import edition as build_edition
+        from rmr_gen.webfonts import web_fonts
+
+        if not self.web_fonts:  # subset once per preview (a build's cache may have them)
+            self.web_fonts = web_fonts(self.project.font_files(), cache)
+            self.fonts = {f.name: f.data for f in self.web_fonts}
+        fonts = self.web_fonts
+        edition = web.of_value(
+            build_edition(self.project, job.report, reference), self.project, job.report
+        )
+        return web.render_page(self.project, job.report, blocks, job.data, edition, fonts)
+
     def page(self) -> str:
-        """The last good HTML, made to work over HTTP, with the problems on top."""
+        """The last good web page, with the problems on top and a script that reloads it."""
         with self.state.changed:
-            html, problems, report = self.state.html, self.state.problems, self.state.report
-        if report is not None:
-            folder = report.folder.resolve().as_uri() + "/"
-            html = html.replace(folder, "/report-files/")
+            html, problems = self.state.web, self.state.problems
         banner = ""
         if problems:
             items = "".join(
@@ -189,6 +207,11 @@ class Previewer:
         with self._pdf_lock:
             self._pdf_worker.close()
 
+    def font(self, url_path: str) -> bytes | None:
+        """A font of the web page (``/fonts/<name>.woff2``), as build --web writes it."""
+        name = unquote(url_path).removeprefix("/fonts/")
+        return self.fonts.get(name) if url_path.startswith("/fonts/") else None
+
     def static_file(self, url_path: str) -> Path | None:
         """A font or CSS resource of the templates, or a file of the report folder."""
         name = unquote(url_path).lstrip("/")
@@ -237,6 +260,8 @@ def make_server(previewer: Previewer, port: int, stop: threading.Event) -> Threa
                 self._send(200, previewer.page().encode(), "text/html; charset=utf-8")
             elif path == "/events":
                 self._events()
+            elif (font := previewer.font(path)) is not None:
+                self._send(200, font, "font/woff2")
             elif path == "/pdf":
                 try:
                     body = previewer.pdf()

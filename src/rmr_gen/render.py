@@ -21,7 +21,7 @@ from rmr_gen.confine import Refused, read_bytes, real_root
 from rmr_gen.errors import InputError, Location, Problem
 from rmr_gen.files import shown
 from rmr_gen.markdown import render_markdown
-from rmr_gen.models import Report
+from rmr_gen.models import Report, other_population, population_name
 from rmr_gen.sandbox import ConfinedLoader, TemplateRefused, plain_context, report_view
 
 #: Texts and stylesheets larger than this are refused before they are read.
@@ -88,6 +88,8 @@ def _environment(templates_dir: Path | tuple[Path, ...], project_root: Path) -> 
         isodate=formatting.date,
         keep_together=_keep_together,
         hyphenate=_hyphenate,
+        population_name=population_name,
+        other_population=other_population,
     )
     return env
 

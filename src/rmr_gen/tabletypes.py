@@ -12,7 +12,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from rmr_gen import formatting
-from rmr_gen.models import TABLE_TYPES, SummaryGroup, TableSpec, Target, TargetRow
+from rmr_gen.models import (
+    TABLE_TYPES,
+    SummaryGroup,
+    TableSpec,
+    Target,
+    TargetRow,
+    other_population,
+    population_name,
+)
 
 #: A table's rows as its template receives them.
 Rows = tuple[SummaryGroup, ...] | tuple[TargetRow, ...]
@@ -32,7 +40,8 @@ class TableType:
     """How a table of this type is made and read back."""
 
     rows: Callable[[TableSpec, tuple[SummaryGroup, ...]], Rows]  # from the spec and Tabell 1
-    cells: Callable[[Sequence[object], int], Cells]  # its rows, decimals → what a diff reads
+    #: its rows, decimals and the report's population → what a diff reads
+    cells: Callable[[Sequence[object], int, str], Cells]
 
 
 def target_text(target: Target | None, decimals: int) -> str:
@@ -41,9 +50,11 @@ def target_text(target: Target | None, decimals: int) -> str:
     return formatting.target(target.level, target.operator, decimals)
 
 
-def _summary_cells(rows: Sequence[object], decimals: int) -> Cells:
-    """Per region and indicator the printed value, and the indicator's target."""
+def _summary_cells(rows: Sequence[object], decimals: int, population: str) -> Cells:
+    """Per region and indicator the printed value, and the indicator's target; a cell
+    of the second column is named by its population (the one the report's is not)."""
     found = Cells()
+    second = population_name(other_population(population))
     for group in rows:
         assert isinstance(group, SummaryGroup)
         label = group.indicator.label
@@ -51,13 +62,13 @@ def _summary_cells(rows: Sequence[object], decimals: int) -> Cells:
         for row in group.rows:
             found.rows.append((f"{row.region}, {label}", row.region))
             found.cells[(row.region, label)] = formatting.summary_cell(row, decimals)
-            found.cells[(row.region, f"{label} (alla diagnoser)")] = formatting.all_diagnoses_cell(
+            found.cells[(row.region, f"{label} ({second})")] = formatting.all_diagnoses_cell(
                 row, decimals
             )
     return found
 
 
-def _target_cells(rows: Sequence[object], decimals: int) -> Cells:
+def _target_cells(rows: Sequence[object], decimals: int, population: str) -> Cells:
     """Per goal its target."""
     found = Cells()
     for row in rows:

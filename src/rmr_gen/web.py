@@ -20,7 +20,7 @@ import json
 import mimetypes
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -138,6 +138,19 @@ def page_path(project: Project, report: Report) -> Path:
 
 def stamp_path(project: Project, report: Report) -> Path:
     return web_folder(project, report.id) / f".build-{report.name}.json"
+
+
+def of_value(the_edition: Edition, project: Project, report: Report) -> Edition:
+    """One page of a parameterised report: its release has a PDF per value, named
+    like the page (``<id>-<value>-<X.Y>.pdf``, beside the manifest); a value the
+    release has no PDF of is a draft, linking the release's manifest only."""
+    if not report.parameter or not the_edition.released:
+        return the_edition
+    version = the_edition.released
+    pdf = f"{report.name}-{version}.pdf"
+    if not (web_folder(project, report.id).parent / version / pdf).is_file():
+        return replace(the_edition, draft=True, pdf="")
+    return replace(the_edition, pdf=f"../{version}/{pdf}")
 
 
 def web_key(inputs: str, the_edition: Edition, fonts: Sequence[WebFont]) -> str:
@@ -306,6 +319,7 @@ class Listed:
     edition: Edition | None = None
     releases: tuple[str, ...] = ()
     report_id: str = ""
+    parameterised: bool = False  # a release has a PDF per value: link its manifest
 
 
 #: A parameter as a column heading, and as words in a title ("per region").
@@ -345,6 +359,38 @@ def screen_page(project: Project, title: str, body: str, fonts: Sequence[WebFont
     from markupsafe import Markup
 
     return _render_shell(project, "shell.html.j2", title, fonts, None, "", body=Markup(body))
+
+
+_TABLE = re.compile(r"<table\b.*?</table>", re.S)
+_CAPTION = re.compile(r"<caption\b[^>]*>(.*?)</caption>", re.S)
+
+
+def screen_document(
+    project: Project,
+    title: str,
+    body: str,
+    fonts: Sequence[WebFont],
+    roots: Sequence[Path],
+    limits: Limits,
+) -> str:
+    """A print document's ``<main>`` content (e.g. a redline) as a screen page: each
+    table in its own scrolling, named box, images read from ``roots`` and embedded,
+    in the web edition's layout (:func:`screen_page`)."""
+
+    def scrolling(match: re.Match[str]) -> str:
+        caption = _CAPTION.search(match.group(0))
+        words = html.unescape(re.sub(r"<[^>]+>", " ", caption.group(1))) if caption else ""
+        label = html.escape(" ".join(words.split()) or "Tabell", quote=True)
+        return (
+            f'<div class="table-scroll" role="region" tabindex="0" aria-label="{label}">'
+            f"{match.group(0)}</div>"
+        )
+
+    from markupsafe import Markup
+
+    body = _TABLE.sub(scrolling, body)
+    body = _embed_images(Block("text", html=Markup(body)), roots, limits).html
+    return screen_page(project, title, body, fonts)
 
 
 def _render_shell(

@@ -19,7 +19,7 @@ from rmr_gen.webfonts import WebFont, web_fonts
 def edition(project: Project, report: Report, reference: Reference) -> Edition:
     """The draft is "released" only when its inputs are exactly those of the release
     of its own version; otherwise it is a draft, linking to the latest release."""
-    released = [] if report.parameter else versions(project, report.id)
+    released = versions(project, report.id)
     if not released:
         return Edition(report.version, draft=True)
     latest = released[-1]
@@ -45,7 +45,7 @@ def web_requests(project: Project, the_plan: Plan, cache: Cache) -> dict[str, We
     for job in the_plan.jobs:
         if job.report.id not in editions:
             editions[job.report.id] = edition(project, job.report, the_plan.reference)
-        the_edition = editions[job.report.id]
+        the_edition = web_page.of_value(editions[job.report.id], project, job.report)
         key = web_page.web_key(job.inputs, the_edition, fonts)
         requests[job.report.name] = WebRequest(the_edition, fonts, key)
     return requests
@@ -84,7 +84,7 @@ def write_indexes(
                     if v.report.name in failed_pages
                     else web_page.page_path(project, v.report).name,
                     version=v.report.version,
-                    edition=request.edition,
+                    edition=requests[v.report.name].edition,
                 )
                 for v in variants
             ]
@@ -103,6 +103,7 @@ def write_indexes(
                 request.edition,
                 tuple(versions(project, report_id)),
                 report_id,
+                bool(first.parameter),
             )
         )
     if complete and listed:
