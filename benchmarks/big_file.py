@@ -128,10 +128,10 @@ def validation_ratio(folder: Path, runs: int) -> tuple[float, float]:
     """Median seconds of pandas.read_csv and of validate_file on the data file."""
     import pandas as pd
 
-    from rmr_gen.config import load_reference
-    from rmr_gen.data import validate_file
-    from rmr_gen.errors import Problems
-    from rmr_gen.project import Project
+    from rmr_gen.core.errors import Problems
+    from rmr_gen.core.project import Project
+    from rmr_gen.inputs.config import load_reference
+    from rmr_gen.inputs.data import validate_file
 
     path = folder / "data" / "national.csv"
     reference = load_reference(Project.open(folder), Problems())

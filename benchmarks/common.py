@@ -99,7 +99,7 @@ def build(project: Path, *args: str, built: int | None = None) -> subprocess.Com
 def base_url(project: Path) -> str:
     """The folder WeasyPrint resolves the HTML's URLs from, as rmr-gen does: the project's
     own templates/ when it has a base.css, else rmr-gen's default templates."""
-    from rmr_gen.project import Project
+    from rmr_gen.core.project import Project
 
     return Project(project).templates_dir.as_uri() + "/"
 

@@ -35,18 +35,18 @@ from common import ENV, base_url, build, check_args, fail, parser, rounds, table
 
 #: (module, attribute) wrapped in a child, and the phase its time counts as.
 PHASES = (
-    ("rmr_gen.build", "plan", "plan: configuration, data, hashing"),
-    ("rmr_gen.assemble.Assembler", "render", "HTML: texts, table, chart, template"),
-    ("rmr_gen.pdf", "_per_process", "font configuration"),
+    ("rmr_gen.workflows.build", "plan", "plan: configuration, data, hashing"),
+    ("rmr_gen.output.assemble.Assembler", "render", "HTML: texts, table, chart, template"),
+    ("rmr_gen.output.pdf", "_per_process", "font configuration"),
     ("weasyprint.HTML", "__init__", "parse HTML and CSS"),
     ("weasyprint.HTML", "render", "style and lay out"),
     ("weasyprint.document.Document", "write_pdf", "draw, tag, write PDF"),
-    ("rmr_gen.pdf", "finish", "pikepdf: PDF/A-3a, PDF/UA-1, attachments, compress"),
-    ("rmr_gen.drafts", "atomic_write", "write files"),
+    ("rmr_gen.output.pdf", "finish", "pikepdf: PDF/A-3a, PDF/UA-1, attachments, compress"),
+    ("rmr_gen.workflows.drafts", "atomic_write", "write files"),
 )
 #: What each side imports (rmr-gen imports WeasyPrint and pikepdf lazily: timed here).
 IMPORTS = {
-    "rmr-gen": ("typer", "rmr_gen.cli", "rmr_gen.build", "weasyprint", "pikepdf"),
+    "rmr-gen": ("typer", "rmr_gen.cli", "rmr_gen.workflows.build", "weasyprint", "pikepdf"),
     "weasyprint": ("weasyprint",),
 }
 
@@ -129,9 +129,9 @@ def child(mode: str, spawned: float, target: str, arguments: list[str]) -> None:
     jobs: list[list[Any]] = []
     log = Path(target)
     if mode == "rmr-gen":
-        from rmr_gen import build as builder
-        from rmr_gen import renderpool
         from rmr_gen.cli import main
+        from rmr_gen.workflows import build as builder
+        from rmr_gen.workflows import renderpool
 
         render_job, in_child = renderpool.render_job, renderpool._render_in_child
 
@@ -162,7 +162,7 @@ def child(mode: str, spawned: float, target: str, arguments: list[str]) -> None:
         # found by name when pickled to a worker or the deadline child, so named alike
         for function, original in ((logged, render_job), (rendered, in_child)):
             function.__name__ = function.__qualname__ = original.__name__
-            function.__module__ = "rmr_gen.renderpool"
+            function.__module__ = "rmr_gen.workflows.renderpool"
             setattr(renderpool, original.__name__, function)
         started = time.perf_counter()
 

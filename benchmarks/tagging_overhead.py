@@ -22,10 +22,10 @@ from collections.abc import Callable
 
 from common import check_args, fail, goal, parser, rounds, table
 
-from rmr_gen.build import cache_for, prepare
-from rmr_gen.errors import InputError, Problems
-from rmr_gen.pdf import html_to_pdf
-from rmr_gen.project import Project
+from rmr_gen.core.errors import InputError, Problems
+from rmr_gen.core.project import Project
+from rmr_gen.output.pdf import html_to_pdf
+from rmr_gen.workflows.build import cache_for, prepare
 
 
 def _cpu() -> float:

@@ -33,10 +33,10 @@ from pathlib import Path
 
 from common import check_args, fail, goal, parser, rounds, table
 
-from rmr_gen.config import Reference
-from rmr_gen.data import read_measurements, validate_file
-from rmr_gen.errors import Problems
-from rmr_gen.models import Indicator
+from rmr_gen.core.errors import Problems
+from rmr_gen.core.models import Indicator
+from rmr_gen.inputs.config import Reference
+from rmr_gen.inputs.data import read_measurements, validate_file
 
 REGIONS = (
     "Stockholm", "Uppsala", "Sörmland", "Östergötland", "Jönköping", "Kronoberg", "Kalmar",

@@ -18,7 +18,7 @@ from hypothesis import settings
 from typer.testing import CliRunner
 
 from rmr_gen.cli import app
-from rmr_gen.project import PACKAGE_TEMPLATES
+from rmr_gen.core.project import PACKAGE_TEMPLATES
 
 # Tests run in parallel on shared machines: a slow example is not a failing one.
 settings.register_profile("parallel", deadline=None)

@@ -15,7 +15,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from rmr_gen.archive import FIXED_DATE, build_date
+from rmr_gen.output.archive import FIXED_DATE, build_date
 from tests.conftest import NORR, ROOT, copy_project
 
 RMR = "rmr-palliativ-vard-vgr"
@@ -345,7 +345,7 @@ def test_only_the_bundled_fonts_are_used(document: pikepdf.Pdf) -> None:
 def test_hyphenation_is_swedish(built_project: Path) -> None:
     import pdfplumber
 
-    from rmr_gen.hyphenation import break_points
+    from rmr_gen.content.hyphenation import break_points
 
     splits = []
     for report_id in REPORTS:
@@ -391,7 +391,7 @@ def _lab(colour: str, matrix: tuple | None) -> tuple[float, float, float]:
 
 @pytest.mark.parametrize("vision", [None, *MACHADO])
 def test_chart_colours_stay_apart_for_colour_blind_readers(vision: str | None) -> None:
-    from rmr_gen import charts
+    from rmr_gen.content import charts
 
     matrix = MACHADO[vision] if vision else None
 

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rmr_gen import charts
+from rmr_gen.content import charts
 from tests.conftest import copy_project, normalise
 from tests.test_suppression import cells
 

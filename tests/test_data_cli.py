@@ -15,7 +15,7 @@ def csv_to_workbook(project: Path, sheet: str) -> Path:
     """The Norr data as a workbook whose data is on its second sheet."""
     from openpyxl import Workbook
 
-    from rmr_gen.validation import parse_number
+    from rmr_gen.inputs.validation import parse_number
 
     workbook = Workbook()
     workbook.active.title = "Om filen"

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from rmr_gen.config import load_reference
-from rmr_gen.data import read_measurements, report_duplicates
-from rmr_gen.errors import Problems
-from rmr_gen.project import Project
+from rmr_gen.core.errors import Problems
+from rmr_gen.core.project import Project
+from rmr_gen.inputs.config import load_reference
+from rmr_gen.inputs.data import read_measurements, report_duplicates
 from tests.conftest import ROOT
 
 CORPUS = Path(__file__).parent / "data_corpus"

@@ -10,11 +10,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rmr_gen.config import load_reference
-from rmr_gen.data import read_measurements
-from rmr_gen.errors import Problems
-from rmr_gen.project import Project
-from rmr_gen.validation import parse_number
+from rmr_gen.core.errors import Problems
+from rmr_gen.core.project import Project
+from rmr_gen.inputs.config import load_reference
+from rmr_gen.inputs.data import read_measurements
+from rmr_gen.inputs.validation import parse_number
 from tests.conftest import ROOT
 
 SPACES = ["", " ", "\u00a0", "\u202f"]
@@ -184,7 +184,7 @@ def test_counts_round_trip(tmp_path: Path) -> None:
 
 
 def test_workbook_locations_read_as_in_a_spreadsheet() -> None:
-    from rmr_gen.errors import Location, column_letters
+    from rmr_gen.core.errors import Location, column_letters
 
     assert [column_letters(n) for n in (1, 5, 26, 27, 52, 703)] == [
         "A",
@@ -201,7 +201,7 @@ def test_workbook_locations_read_as_in_a_spreadsheet() -> None:
 
 
 def test_a_space_separates_only_groups_of_three() -> None:
-    from rmr_gen.validation import parse_number
+    from rmr_gen.inputs.validation import parse_number
 
     assert parse_number("15 000") == 15000
     assert parse_number("1\u00a0234\u00a0567,5") == 1234567.5

@@ -9,7 +9,7 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
-from rmr_gen.diff import mark_up, tokens
+from rmr_gen.workflows.diff import mark_up, tokens
 from tests.conftest import NORR, normalise, pdf_pages_text
 from tests.test_cli import assert_refused, replace_in
 from tests.test_release import make_1_1

@@ -16,9 +16,9 @@ import pytest
 from typer.testing import CliRunner
 
 from rmr_gen.cli import app
-from rmr_gen.config import REPORT_KEYS
-from rmr_gen.diff import Differences, compare_versions
-from rmr_gen.project import PACKAGE_DATA, Project
+from rmr_gen.core.project import PACKAGE_DATA, Project
+from rmr_gen.inputs.config import REPORT_KEYS
+from rmr_gen.workflows.diff import Differences, compare_versions
 from tests.conftest import NORR, copy_project, own_template
 
 RMR = "rmr-palliativ-vard-vgr"
@@ -172,7 +172,7 @@ def test_each_report_toml_key_is_reported(released: Path, key: str) -> None:
 
 
 def test_changing_the_parameter_is_refused_not_missed(released: Path) -> None:
-    from rmr_gen.errors import InputError
+    from rmr_gen.core.errors import InputError
 
     with pytest.raises(InputError):
         edited(released, NORR, "report.toml", add_line('[parameter]\nby = "region"'))

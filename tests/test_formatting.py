@@ -7,8 +7,8 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rmr_gen import formatting
-from rmr_gen.validation import parse_number
+from rmr_gen.core import formatting
+from rmr_gen.inputs.validation import parse_number
 
 
 def test_examples() -> None:

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from rmr_gen.build import prepare
-from rmr_gen.errors import Problems
-from rmr_gen.project import Project
+from rmr_gen.core.errors import Problems
+from rmr_gen.core.project import Project
+from rmr_gen.workflows.build import prepare
 from tests.conftest import NORR, copy_project
 
 GOLDEN = Path(__file__).parent / "golden"

@@ -11,14 +11,14 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
-from rmr_gen.hyphenation import (
+from rmr_gen.content.hyphenation import (
     SOFT_HYPHEN,
     break_points,
     compound_parts,
     hyphenate_html,
     soft_hyphenate,
 )
-from rmr_gen.markdown import render_markdown
+from rmr_gen.content.markdown import render_markdown
 from tests.test_charts import REPORT, make_project
 from tests.test_layout import set_in_toml
 

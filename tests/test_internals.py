@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from rmr_gen import tagging
+from rmr_gen.output import tagging
 from tests.conftest import NORR
 from tests.test_cli import assert_refused, line_of, replace_in
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pdfplumber
 
-from rmr_gen.markdown import render_markdown
-from rmr_gen.project import PACKAGE_TEMPLATES
+from rmr_gen.content.markdown import render_markdown
+from rmr_gen.core.project import PACKAGE_TEMPLATES
 from tests.test_charts import REPORT, make_project
 
 LONG_TITLE = "Processmål för palliativ vård – Sjukvårdsregion Mellansverige – 2025–2028"

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from rmr_gen import build as builder
-from rmr_gen.project import Project
+from rmr_gen.core.project import Project
+from rmr_gen.workflows import build as builder
 from tests.small_project import small_project
 
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pikepdf
 
-from rmr_gen.archive import Attachment, DocumentInfo
-from rmr_gen.pdf import html_to_pdf
+from rmr_gen.output.archive import Attachment, DocumentInfo
+from rmr_gen.output.pdf import html_to_pdf
 from tests.test_accessibility import kids, of_type
 
 WORDS = "Palliativ vård i livets slutskede kräver samverkan mellan vårdgivare. " * 60

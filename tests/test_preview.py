@@ -117,8 +117,8 @@ def test_preview_names_the_report_it_cannot_show(project: Path, run, args, messa
 
 
 def test_the_preview_is_the_web_page_build_writes(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
-    from rmr_gen.preview import RELOAD_SCRIPT, Previewer
-    from rmr_gen.project import Project
+    from rmr_gen.core.project import Project
+    from rmr_gen.workflows.preview import RELOAD_SCRIPT, Previewer
     from tests.webproject import make_project
 
     project = make_project(tmp_path / "project")

@@ -10,8 +10,8 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
-from rmr_gen import assemble
-from rmr_gen.project import Project
+from rmr_gen.core.project import Project
+from rmr_gen.output import assemble
 from tests.small_project import small_project
 
 REPORT = "liten-processmal"
@@ -24,7 +24,7 @@ def pdf_text(pdf: bytes) -> str:
 
 @pytest.fixture
 def previewer(tmp_path: Path):  # type: ignore[no-untyped-def]
-    from rmr_gen.preview import Previewer
+    from rmr_gen.workflows.preview import Previewer
 
     viewer = Previewer(Project.open(small_project(tmp_path / "project")), REPORT)
     yield viewer

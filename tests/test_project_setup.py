@@ -9,7 +9,7 @@ import pdfplumber
 from typer.testing import CliRunner
 
 from rmr_gen.cli import app
-from rmr_gen.project import PACKAGE_DATA, PACKAGE_TEMPLATES
+from rmr_gen.core.project import PACKAGE_DATA, PACKAGE_TEMPLATES
 from tests.conftest import normalise, pdf_pages_text
 
 EXAMPLE = "processmal-palliativ-norr-2025-2028"

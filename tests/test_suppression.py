@@ -135,8 +135,8 @@ def test_real_report_has_no_footnote(built_project: Path) -> None:
 
 
 def test_the_minimum_itself_is_shown() -> None:
-    from rmr_gen.compute import is_suppressed
-    from rmr_gen.models import Measurement
+    from rmr_gen.content.compute import is_suppressed
+    from rmr_gen.core.models import Measurement
 
     def counted(denominator: int | None) -> Measurement:
         return Measurement(

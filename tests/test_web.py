@@ -264,10 +264,10 @@ def test_a_value_taken_out_of_the_report_loses_its_page(web_project: Path, run) 
 
 
 def test_a_redline_body_fits_in_the_same_screen_layout(web_project: Path) -> None:
-    from rmr_gen.planning import cache_for
-    from rmr_gen.project import Project
-    from rmr_gen.web import screen_page
-    from rmr_gen.webfonts import web_fonts
+    from rmr_gen.core.project import Project
+    from rmr_gen.output.web import screen_page
+    from rmr_gen.output.webfonts import web_fonts
+    from rmr_gen.workflows.planning import cache_for
 
     project = Project.open(web_project)
     fonts = [f for f in web_fonts(project.font_files(), cache_for(project)) if f.style == "normal"]

@@ -13,7 +13,7 @@ import pdfplumber
 import pikepdf
 import pytest
 
-from rmr_gen.params import slugify
+from rmr_gen.inputs.params import slugify
 from tests.conftest import NORR, copy_project, normalise
 
 PER_REGION = "exempel-processmal-palliativ-per-region"

@@ -20,7 +20,7 @@ from typing import Annotated, NoReturn, TypeVar
 import typer
 
 from rmr_gen import __version__
-from rmr_gen.errors import InputError, Location, Problem, Problems
+from rmr_gen.core.errors import InputError, Location, Problem, Problems
 
 app = typer.Typer(
     help="Build versioned, accessible PDFs of process goals and regional guidelines.",
@@ -94,7 +94,7 @@ def main_options(
 
 def _run(ctx: typer.Context, action: Callable[..., T]) -> T:
     """Open the project and run ``action``; turn errors into messages and exit codes."""
-    from rmr_gen.project import Project
+    from rmr_gen.core.project import Project
 
     try:
         return action(Project.open(ctx.obj))
@@ -182,8 +182,8 @@ def build(
     """Build PDFs into output/<id>/; unchanged ones are skipped. A report that fails
     does not stop the others; the exit code is then 2."""
     share = _shard(shard)
-    from rmr_gen import build as builder
     from rmr_gen.progress import Reporter
+    from rmr_gen.workflows import build as builder
 
     found = Problems()
     with Reporter(ctx.obj) as reporter:
@@ -222,7 +222,7 @@ def check(
     ] = False,
 ) -> None:
     """Validate reports, texts, data and templates; write nothing."""
-    from rmr_gen import build as builder
+    from rmr_gen.workflows import build as builder
 
     found = Problems()
     prepared = _run(ctx, lambda project: builder.check(project, report_ids, found))
@@ -236,7 +236,7 @@ def check(
 
 def _source_lines(project: object) -> list[str]:
     """``source  data/regions.toml  <file> (project|rmr-gen default)``, one per input."""
-    from rmr_gen.project import REFERENCE_FILES, Project
+    from rmr_gen.core.project import REFERENCE_FILES, Project
 
     assert isinstance(project, Project)
     lines = [
@@ -253,7 +253,7 @@ def _source_lines(project: object) -> list[str]:
 @app.command("list")
 def list_reports(ctx: typer.Context) -> None:
     """List reports: kind, version, draft status, title, releases."""
-    from rmr_gen.status import report_statuses
+    from rmr_gen.workflows.status import report_statuses
 
     for row in _run(ctx, report_statuses):
         typer.echo(
@@ -282,7 +282,7 @@ def release(
     ],
 ) -> None:
     """Release a report: output/<id>/<X.Y>/<id>-<X.Y>.pdf, a snapshot and manifest.json."""
-    from rmr_gen.release import release as make_release
+    from rmr_gen.workflows.release import release as make_release
 
     done = _run(ctx, lambda project: make_release(project, report_id, version))
     where = done.pdf.relative_to(ctx.obj.resolve()) if done.pdf.is_absolute() else done.pdf
@@ -302,7 +302,7 @@ def verify(
     version: Version,
 ) -> None:
     """Prove a release is intact: manifest hashes match, the snapshot rebuilds the same bytes."""
-    from rmr_gen.release import verify as check_release
+    from rmr_gen.workflows.release import verify as check_release
 
     done = _run(ctx, lambda project: check_release(project, report_id, version))
     for note in done.notes:
@@ -322,7 +322,7 @@ def init(
 ) -> None:
     """Start a project in DIR: reports/ with one example report that builds, data/ for
     its numbers. Templates and reference data are rmr-gen's own until DIR has its own."""
-    from rmr_gen.scaffold import init_project
+    from rmr_gen.workflows.scaffold import init_project
 
     try:
         written = init_project(folder)
@@ -376,7 +376,7 @@ def new(
         typer.echo("new: error: give either --kind processmal|rmr or --from REPORT", err=True)
         raise typer.Exit(2)
     if kind is not None:
-        from rmr_gen.scaffold import start_report
+        from rmr_gen.workflows.scaffold import start_report
 
         chosen = regions.split(",") if regions else []
         started = _run(
@@ -388,7 +388,7 @@ def new(
     if organisation or regions:
         typer.echo("new: error: --organisation and --regions go with --kind", err=True)
         raise typer.Exit(2)
-    from rmr_gen.nextplan import new_report
+    from rmr_gen.workflows.nextplan import new_report
 
     assert from_id is not None
     done = _run(ctx, lambda project: new_report(project, new_id, from_id))
@@ -430,7 +430,7 @@ def diff(
     """Redline two versions: output/<id>/diff-<OLD>-<NEW>.pdf and .html, a summary on stdout."""
     import json
 
-    from rmr_gen import diff as differ
+    from rmr_gen.workflows import diff as differ
 
     results = _run(ctx, lambda project: differ.diff_all(project, report_id, old, new))
     root = ctx.obj.resolve()
@@ -494,12 +494,12 @@ def preview(
     import threading
     from http.server import ThreadingHTTPServer
 
-    from rmr_gen import preview as previewing
+    from rmr_gen.workflows import preview as previewing
 
     def start(
         project: object,
     ) -> tuple[previewing.Previewer, tuple[ThreadingHTTPServer, threading.Event]]:
-        from rmr_gen.project import Project
+        from rmr_gen.core.project import Project
 
         assert isinstance(project, Project)
         chosen = previewing.choose_report(project, report_id)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 if TYPE_CHECKING:
-    from rmr_gen.drafts import Outcome, Summary
+    from rmr_gen.workflows.drafts import Outcome, Summary
 
 
 def interactive() -> bool:
@@ -61,7 +61,7 @@ class Reporter:
         self.task = self.bar.add_task("", total=total)
 
     def _shown(self, path: Path) -> str:
-        from rmr_gen.files import shown
+        from rmr_gen.core.files import shown
 
         return shown(path, self.root)
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from rmr_gen.project import PACKAGE_TEMPLATES
+from rmr_gen.core.project import PACKAGE_TEMPLATES
 from tests.conftest import ROOT
 
 MARKER = "RMRSECRETMARKER5B1E0C"

@@ -57,7 +57,7 @@ def timed(run, project: Path):
 
 
 def test_a_catch_all_handler_cannot_outlive_the_deadline() -> None:
-    from rmr_gen.guard import TimeLimitExceeded, run_with_deadline
+    from rmr_gen.output.guard import TimeLimitExceeded, run_with_deadline
 
     def stubborn() -> None:  # what WeasyPrint's ``except BaseException`` around SVG does
         while True:
@@ -73,7 +73,7 @@ def test_a_catch_all_handler_cannot_outlive_the_deadline() -> None:
 
 
 def test_the_child_ignores_sigalrm_tricks() -> None:
-    from rmr_gen.guard import TimeLimitExceeded, run_with_deadline
+    from rmr_gen.output.guard import TimeLimitExceeded, run_with_deadline
 
     def masks_alarm() -> None:
         signal.signal(signal.SIGALRM, signal.SIG_IGN)
@@ -317,7 +317,7 @@ def test_running_out_of_memory_is_an_input_error(
     def exhausted(*args: object, **kwargs: object) -> None:
         raise MemoryError
 
-    monkeypatch.setattr("rmr_gen.build.plan", exhausted)
+    monkeypatch.setattr("rmr_gen.workflows.build.plan", exhausted)
     result = run(attack, "check")
     assert result.exit_code == 2
     assert "error: an input ran out of memory" in result.stderr
@@ -327,7 +327,7 @@ def test_running_out_of_memory_is_an_input_error(
 def test_a_child_killed_by_the_kernel_is_reported_not_a_crash() -> None:
     import os
 
-    from rmr_gen.guard import WorkDied, run_with_deadline
+    from rmr_gen.output.guard import WorkDied, run_with_deadline
 
     def killed() -> None:
         os.kill(os.getpid(), signal.SIGKILL)  # what the out-of-memory killer does
@@ -337,7 +337,7 @@ def test_a_child_killed_by_the_kernel_is_reported_not_a_crash() -> None:
 
 
 def test_the_render_worker_survives_a_call_it_had_to_kill() -> None:
-    from rmr_gen.guard import DeadlineWorker, TimeLimitExceeded
+    from rmr_gen.output.guard import DeadlineWorker, TimeLimitExceeded
 
     with DeadlineWorker() as worker:
         assert worker.call(5, sum, [1, 2, 3]) == 6

@@ -118,7 +118,7 @@ def test_the_template_context_holds_only_plain_values(
 
     from markupsafe import Markup
 
-    from rmr_gen import render
+    from rmr_gen.output import render
 
     seen: list[dict] = []
     original = render.plain_context
@@ -129,7 +129,7 @@ def test_the_template_context_holds_only_plain_values(
         return result
 
     monkeypatch.setattr(render, "plain_context", spy)
-    monkeypatch.setattr("rmr_gen.guard._in_child", True)  # render here, not in a child
+    monkeypatch.setattr("rmr_gen.output.guard._in_child", True)  # render here, not in a child
     result = run(project, "check")
     assert result.exit_code == 0, result.output
     assert len(seen) >= 3
@@ -157,8 +157,8 @@ def test_the_template_context_holds_only_plain_values(
 
 
 def test_a_path_in_the_context_is_refused_at_the_boundary() -> None:
-    from rmr_gen.models import ContentItem
-    from rmr_gen.sandbox import NotPlain, check_plain
+    from rmr_gen.core.models import ContentItem
+    from rmr_gen.output.sandbox import NotPlain, check_plain
 
     check_plain({"a": [1, 2.0, "x", None, (True,)], "b": ContentItem("text", "a.md")})
     for bad in (Path("/"), {"a": [Path("/")]}, ContentItem("text", Path("/")), {1: "x"}, open):
@@ -453,8 +453,8 @@ def test_ignored_columns_never_reach_the_attachment(project: Path, run) -> None:
 
 
 def test_text_cells_cannot_start_a_formula() -> None:
-    from rmr_gen.archive import _as_csv
-    from rmr_gen.models import Measurement
+    from rmr_gen.core.models import Measurement
+    from rmr_gen.output.archive import _as_csv
 
     rows = [
         Measurement("=SUM(A1)", "@Region", "+2023", "-x", 5.0, "d.csv", 2),

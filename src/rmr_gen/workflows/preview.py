@@ -1,0 +1,319 @@
+"""``rmr-gen preview``: the report's web page in a browser, rebuilt on every saved change.
+
+The page is the one ``rmr-gen build --web`` writes (:mod:`rmr_gen.output.web`), so an
+editor sees what readers get; the PDF is made from the print HTML on demand.
+The server is the standard library's ``ThreadingHTTPServer`` on 127.0.0.1: one
+editor, one machine, a few routes (the page, its fonts, a server-sent-events
+stream that tells the page to reload, the PDF), so a web framework would add
+dependencies and nothing else. File watching is ``watchfiles`` (inotify on
+Linux, debounced). Nothing is written to the project: the PDF is made in memory.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import html as html_escape
+import re
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
+
+from rmr_gen.core.errors import InputError, Location, Problem, Problems
+from rmr_gen.core.project import Project
+
+if TYPE_CHECKING:
+    from rmr_gen.core.models import Report
+    from rmr_gen.output.archive import Attachment, DocumentInfo
+
+EMPTY_PAGE = "<!doctype html><html><head><title>rmr-gen preview</title></head><body></body></html>"
+RELOAD_SCRIPT = """<script>
+new EventSource("/events").onmessage = function () { location.reload(); };
+</script>"""
+
+
+@dataclass
+class Rendering:
+    """The last good HTML (kept while the inputs are wrong) and the latest problems."""
+
+    generation: int = 0
+    html: str = ""  # as for the PDF
+    web: str = ""  # the web page readers get
+    report: Report | None = None
+    info: DocumentInfo | None = None
+    attachments: tuple[Attachment, ...] = ()
+    problems: list[Problem] = field(default_factory=list)
+    changed: threading.Condition = field(default_factory=threading.Condition)
+
+
+def choose_report(project: Project, report_id: str | None) -> str:
+    """The report to preview: the one named, or the project's only one."""
+    ids = project.report_ids()
+    if report_id is None:
+        if len(ids) == 1:
+            return ids[0]
+        raise InputError(
+            [Problem(Location("REPORT"), f"name the report to preview, one of: {', '.join(ids)}")]
+        )
+    if report_id not in ids:
+        raise InputError([Problem(Location(report_id), f"unknown report '{report_id}'")])
+    return report_id
+
+
+class Previewer:
+    """Renders one report (its first document, for a parameterised one) on demand."""
+
+    def __init__(self, project: Project, report_id: str) -> None:
+        from rmr_gen.output.guard import DeadlineWorker
+        from rmr_gen.workflows.planning import cache_for
+
+        self.project = project
+        self.report_id = report_id
+        self.state = Rendering()
+        # Kept for the session, in memory (the preview writes nothing): parsed data,
+        # drawn charts and checked templates are reused while their inputs are the same.
+        self.cache = cache_for(project)
+        # The PDF is made in a child that keeps WeasyPrint and the fonts loaded; one
+        # PDF at a time, the last one kept for its generation.
+        self._pdf_worker = DeadlineWorker()
+        self._pdf_lock = threading.Lock()
+        self._pdf: tuple[int, bytes] | None = None
+        self.web_fonts: list[Any] = []
+        self.fonts: dict[str, bytes] = {}  # the web page's fonts by file name
+
+    def watched(self) -> list[Path]:
+        """The report folder, the project's data/ and templates/ (what an editor saves)."""
+        folders = [
+            self.project.reports_dir / self.report_id,
+            self.project.data_dir,
+            self.project.own_templates_dir,
+        ]
+        return [f for f in folders if f.is_dir()]
+
+    def rebuild(self) -> list[Problem]:
+        """Render again; on success replace the page, else keep it and show the problems."""
+        from rmr_gen.output.archive import document_info
+        from rmr_gen.workflows.planning import plan
+        from rmr_gen.workflows.renderpool import sources_of
+
+        problems = Problems()
+        result = None
+        try:
+            the_plan = plan(self.project, [self.report_id], self.cache)
+            for failed in the_plan.failed.values():
+                problems.extend(failed)
+            if the_plan.jobs and the_plan.assembler is not None and not problems.errors:
+                job = the_plan.jobs[0]
+                html, blocks = the_plan.assembler.render(job.report, job.data)
+                result = (
+                    html,
+                    self._web_page(job, blocks, the_plan.reference, the_plan.assembler.cache),
+                    job.report,
+                    document_info(job.report),
+                    sources_of(job, self.project),
+                )
+        except InputError as exc:
+            problems.extend(exc.problems)
+        errors = list(problems.errors) if result is None else []
+        with self.state.changed:
+            if result is not None:
+                html, web, report, info, attachments = result
+                self.state.html, self.state.web, self.state.report = html, web, report
+                self.state.info, self.state.attachments = info, attachments
+            self.state.problems = errors
+            self.state.generation += 1
+            self.state.changed.notify_all()
+        return errors
+
+    def _web_page(self, job: Any, blocks: list[Any], reference: Any, cache: Any) -> str:
+        """The job's web page as ``build --web`` writes it, its fonts served from memory."""
+        from rmr_gen.output import web
+        from rmr_gen.output.webfonts import web_fonts
+        from rmr_gen.workflows.webbuild import edition as build_edition
+
+        if not self.web_fonts:  # subset once per preview (a build's cache may have them)
+            self.web_fonts = web_fonts(self.project.font_files(), cache)
+            self.fonts = {f.name: f.data for f in self.web_fonts}
+        fonts = self.web_fonts
+        edition = web.of_value(
+            build_edition(self.project, job.report, reference), self.project, job.report
+        )
+        return web.render_page(self.project, job.report, blocks, job.data, edition, fonts)
+
+    def page(self) -> str:
+        """The last good web page, with the problems on top and a script that reloads it."""
+        with self.state.changed:
+            html, problems = self.state.web, self.state.problems
+        banner = ""
+        if problems:
+            items = "".join(
+                f"<li>{html_escape.escape(str(p))}</li>" for p in dict.fromkeys(problems)
+            )
+            banner = (
+                '<div id="rmr-gen-problems" role="alert" style="position:sticky;top:0;'
+                "z-index:9999;background:#fff0f0;border:2px solid #b00;color:#000;"
+                'font:14px/1.4 monospace;padding:8px 12px;white-space:pre-wrap">'
+                "<strong>rmr-gen: the last saved change has errors; "
+                f"the page shows the last good rendering.</strong><ul>{items}</ul></div>"
+            )
+        if not html:
+            html = EMPTY_PAGE
+        body = re.search(r"<body\b[^>]*>", html)
+        html = html[: body.end()] + banner + html[body.end() :] if body else banner + html
+        return html.replace("</head>", RELOAD_SCRIPT + "</head>", 1)
+
+    def pdf(self) -> bytes:
+        """The PDF of the page now shown: made once per rendering (see :meth:`prerender`)."""
+        from rmr_gen.output.pdf import report_pdf
+
+        with self._pdf_lock:
+            with self.state.changed:
+                html, report = self.state.html, self.state.report
+                info, attachments = self.state.info, self.state.attachments
+                generation, problems = self.state.generation, self.state.problems
+            if report is None:
+                raise InputError(problems)
+            if self._pdf is not None and self._pdf[0] == generation:
+                return self._pdf[1]
+            pdf, _ = report_pdf(
+                self.project,
+                report,  # type: ignore[arg-type]
+                html,
+                info,  # type: ignore[arg-type]
+                attachments,  # type: ignore[arg-type]
+                worker=self._pdf_worker,
+            )
+            self._pdf = (generation, pdf)
+            return pdf
+
+    def prerender(self) -> None:
+        """Make the PDF of the page just rendered, in the background: the page shows
+        first, and ``/pdf`` is then ready (or waits for this one instead of starting
+        another). A problem is left for ``/pdf`` to show."""
+
+        def make() -> None:
+            with contextlib.suppress(InputError):
+                self.pdf()
+
+        threading.Thread(target=make, daemon=True).start()
+
+    def close(self) -> None:
+        """End the PDF child."""
+        with self._pdf_lock:
+            self._pdf_worker.close()
+
+    def font(self, url_path: str) -> bytes | None:
+        """A font of the web page (``/fonts/<name>.woff2``), as build --web writes it."""
+        name = unquote(url_path).removeprefix("/fonts/")
+        return self.fonts.get(name) if url_path.startswith("/fonts/") else None
+
+    def static_file(self, url_path: str) -> Path | None:
+        """A font or CSS resource of the templates, or a file of the report folder."""
+        name = unquote(url_path).lstrip("/")
+        if name.startswith("report-files/"):
+            folder = (self.project.reports_dir / self.report_id).resolve()
+            path = (folder / name.removeprefix("report-files/")).resolve()
+            return path if path.is_relative_to(folder) and path.is_file() else None
+        return self.project.template_files().get(name)
+
+    def events(self, stop: threading.Event) -> Iterator[int]:
+        """Yield each new generation as it is rendered, until ``stop``."""
+        with self.state.changed:
+            seen = self.state.generation
+        while not stop.is_set():
+            with self.state.changed:
+                self.state.changed.wait(timeout=1.0)
+                current = self.state.generation
+            if current != seen:
+                seen = current
+                yield current
+            else:
+                yield -1  # a keep-alive: the client learns the server is still there
+
+
+CONTENT_TYPES = {".ttf": "font/ttf", ".css": "text/css", ".svg": "image/svg+xml",
+                 ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
+                 ".gif": "image/gif", ".webp": "image/webp"}  # fmt: skip
+
+
+def make_server(previewer: Previewer, port: int, stop: threading.Event) -> ThreadingHTTPServer:
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:
+            pass  # the terminal shows rebuilds and problems, not requests
+
+        def _send(self, status: int, body: bytes, content_type: str) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def do_GET(self) -> None:
+            path = self.path.split("?", 1)[0]
+            if path == "/":
+                self._send(200, previewer.page().encode(), "text/html; charset=utf-8")
+            elif path == "/events":
+                self._events()
+            elif (font := previewer.font(path)) is not None:
+                self._send(200, font, "font/woff2")
+            elif path == "/pdf":
+                try:
+                    body = previewer.pdf()
+                except InputError as exc:
+                    text = "\n".join(str(p) for p in exc.problems) + "\n"
+                    self._send(HTTPStatus.CONFLICT, text.encode(), "text/plain; charset=utf-8")
+                    return
+                self._send(200, body, "application/pdf")
+            else:
+                file = previewer.static_file(path)
+                if file is None:
+                    self._send(404, b"not found\n", "text/plain")
+                    return
+                kind = CONTENT_TYPES.get(file.suffix.lower(), "application/octet-stream")
+                self._send(200, file.read_bytes(), kind)
+
+        def _events(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            try:
+                for generation in previewer.events(stop):
+                    line = f"data: {generation}\n\n" if generation >= 0 else ": alive\n\n"
+                    self.wfile.write(line.encode())
+                    self.wfile.flush()
+            except (BrokenPipeError, ConnectionResetError):
+                return
+
+    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    server.daemon_threads = True
+    return server
+
+
+def watch_and_rebuild(
+    previewer: Previewer, stop: threading.Event, report: Callable[[list[Problem]], None]
+) -> None:
+    """Rebuild after each batch of saved changes until ``stop`` is set."""
+    from watchfiles import watch
+
+    for _changes in watch(*previewer.watched(), stop_event=stop, debounce=200, step=50):
+        try:
+            problems = previewer.rebuild()
+            report(problems)
+            if not problems:
+                previewer.prerender()
+        except Exception as exc:  # a bug in rmr-gen: say so, keep watching
+            import traceback
+
+            frame = traceback.extract_tb(exc.__traceback__)[-1]
+            print(
+                f"rmr-gen: internal error (this is a bug in rmr-gen, please report it): "
+                f"{type(exc).__name__}: {exc} at {frame.filename}:{frame.lineno}",
+                file=sys.stderr,
+            )

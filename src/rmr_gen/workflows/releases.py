@@ -1,0 +1,291 @@
+"""The releases on disk, read only: where a release is, its versions, its manifest and
+whether its files, manifest and ledger entry still agree.
+
+Making a release (:mod:`rmr_gen.workflows.release`) renders; nothing here does, so the build's
+planning and the web edition can ask about releases without depending on the release
+workflow.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from rmr_gen.core.errors import InputError, Location, Problem, Problems, refusal
+from rmr_gen.core.files import file_digest, refuse_links
+from rmr_gen.core.models import Report
+from rmr_gen.core.project import REPORT_ID, Project
+from rmr_gen.inputs.config import Reference, parse_version
+from rmr_gen.workflows import ledger
+from rmr_gen.workflows.digests import input_files
+
+MANIFEST = "manifest.json"
+
+
+SOURCE = "source"
+
+
+def release_folder(project: Project, report_id: str, version: str) -> Path:
+    return project.output_folder(report_id) / version
+
+
+def release_pdf(project: Project, report_id: str, version: str) -> Path:
+    return release_folder(project, report_id, version) / f"{report_id}-{version}.pdf"
+
+
+def snapshot(project: Project, report_id: str, version: str) -> Project:
+    """The release's inputs, as a project that renders like the original."""
+    return Project(release_folder(project, report_id, version) / SOURCE, defaults=False)
+
+
+def versions(project: Project, report_id: str) -> list[str]:
+    """Released versions of ``report_id``, oldest first."""
+    folder = project.output_folder(report_id)
+    if not folder.is_dir():
+        return []
+    found = [
+        p.name
+        for p in folder.iterdir()
+        if parse_version(p.name) and (p / MANIFEST).is_file() and not p.is_symlink()
+    ]
+    return sorted(found, key=lambda v: parse_version(v) or (0, 0))
+
+
+def sha256(path: Path) -> str:
+    return file_digest(path).hex()  # in chunks; a device or FIFO is refused
+
+
+def source_hashes(project: Project, paths: Iterable[Path]) -> dict[str, str]:
+    """``{"source/<path in project>": sha256}`` for the snapshot of ``paths``."""
+    return {f"{SOURCE}/{project.source_name(path)}": sha256(path) for path in paths}
+
+
+def check_names(project: Project, report_id: str, version: str) -> None:
+    """Ids and versions become paths: check them before they are used as one."""
+    problems = Problems()
+    if not REPORT_ID.match(report_id):
+        problems.error(
+            "reports", f"'{report_id}' is not a report id (lowercase letters, digits and '-')"
+        )
+    if parse_version(version) is None:
+        problems.error(
+            "--version",
+            f"'{version}' is not a release version: use major.minor, e.g. 1.0 or 2.3",
+        )
+    problems.raise_if_any()
+
+
+def refuse_symlinks(project: Project, paths: Iterable[Path]) -> None:
+    refuse_links(paths, project.root, "releases")
+
+
+def output_path_links(project: Project, report_id: str, version: str) -> list[Path]:
+    folder = project.output_folder(report_id)
+    return [project.output_dir, folder, folder / version]
+
+
+def read_manifest(project: Project, report_id: str, version: str) -> dict[str, object]:
+    """The release's manifest; an error when the release does not exist."""
+    check_names(project, report_id, version)
+    refuse_symlinks(project, output_path_links(project, report_id, version))
+    path = release_folder(project, report_id, version) / MANIFEST
+    if not path.is_file():
+        known = ", ".join(versions(project, report_id)) or "none"
+        raise refusal(
+            project.shown(path.parent),
+            f"no release {version} of {report_id} (released: {known})",
+        )
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except ValueError as exc:
+        raise refusal(project.shown(path), f"not a valid manifest: {exc}") from None
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("files"), dict):
+        raise refusal(project.shown(path), "not a valid manifest: no 'files'")
+    return manifest
+
+
+def manifest_files(manifest: dict[str, object]) -> dict[str, object]:
+    """The manifest's ``files``: path in the release → sha256 (:func:`read_manifest` made
+    sure it is a table; :func:`files_check` checks its names and digests)."""
+    files = manifest["files"]
+    assert isinstance(files, dict)
+    return files
+
+
+@dataclass(frozen=True)
+class Intact:
+    """A release whose files match its manifest and whose manifest matches the ledger."""
+
+    manifest: dict[str, object]
+    notes: tuple[str, ...]  # what could not be checked, e.g. an uncommitted ledger
+
+
+_SAFE_NAME = re.compile(r"^(?!/)(?!.*(?:^|/)\.\.(?:/|$))[^\0\\]+$")
+
+
+def _manifest_fields(
+    project: Project, manifest: dict[str, object], report_id: str, version: str, problems: Problems
+) -> None:
+    """The manifest's own fields: the report and version it claims, the PDF it names."""
+    where = project.shown(release_folder(project, report_id, version) / MANIFEST)
+    documents = manifest.get("documents")
+    single_pdf = f"{report_id}-{version}.pdf"
+    expected = {"report": report_id, "version": version, "pdf": None if documents else single_pdf}
+    for key, value in expected.items():
+        if manifest.get(key) != value:
+            problems.error(
+                where,
+                f"'{key}' is {manifest.get(key)!r};"
+                f" the release {report_id} {version} must say {value!r}",
+            )
+    files = manifest_files(manifest)
+    for name, digest in files.items():
+        if not isinstance(name, str) or not _SAFE_NAME.match(name) or not isinstance(digest, str):
+            problems.error(where, f"'files' lists {name!r}, which is not a file of the release")
+    pdfs = [single_pdf]
+    if documents is not None:
+        one = re.compile(rf"^{re.escape(report_id)}-[a-z0-9-]+-{re.escape(version)}\.pdf$")
+        if not isinstance(documents, list) or not all(
+            isinstance(d, dict) and isinstance(d.get("pdf"), str) and one.match(d["pdf"])
+            for d in documents
+        ):
+            problems.error(where, "'documents' does not list this release's PDFs")
+            return
+        pdfs = [d["pdf"] for d in documents]
+    for name in pdfs:
+        if name not in files:
+            problems.error(where, f"'files' does not list the PDF {name}")
+    if not isinstance(manifest.get("pages"), int):
+        problems.error(where, "'pages' is not a number")
+
+
+def ledger_check(
+    project: Project,
+    report_id: str,
+    version: str,
+    manifest: dict[str, object],
+    manifest_text: bytes,
+    problems: Problems,
+) -> list[str]:
+    """The manifest against output/releases.lock and that file's git history; notes returned."""
+    shown = project.shown(ledger.ledger_path(project))
+    entries, broken = ledger.read(project)
+    if broken:
+        problems.error(shown, broken)
+        return []
+    entry = ledger.find(entries, report_id, version)
+    digest = hashlib.sha256(manifest_text).hexdigest()
+    if entry is None:
+        problems.error(
+            shown,
+            f"has no entry for {report_id} {version}: the release cannot be vouched for"
+            " (it was not made by rmr-gen release here, or the entry was removed)",
+        )
+        return []
+    if manifest.get("released") != entry.released:
+        problems.error(
+            project.shown(release_folder(project, report_id, version) / MANIFEST),
+            f"'released' is {manifest.get('released')!r} but {shown} records {entry.released!r}",
+        )
+    if entry.manifest != digest:
+        problems.error(
+            shown,
+            f"{report_id} {version} was released with a different manifest.json"
+            f" (sha256 {entry.manifest[:12]}…, now {digest[:12]}…):"
+            " the release was changed or remade",
+        )
+    past = ledger.history(project, report_id, version)
+    if past is None:
+        return [f"{shown}: note: not in a git repository; the ledger itself is not anchored"]
+    notes = []
+    for commit, value in past.others:
+        if value != entry.manifest:
+            problems.error(
+                shown,
+                f"the entry for {report_id} {version} was changed: commit {commit[:12]} recorded"
+                f" manifest sha256 {value[:12]}…",
+            )
+            break
+    if past.committed is None:
+        notes.append(
+            f"{shown}: note: the entry for {report_id} {version} is not committed yet;"
+            " commit it so that a later rewrite of the release shows"
+        )
+    return notes
+
+
+def files_check(project: Project, report_id: str, version: str) -> dict[str, object]:
+    """The manifest's names, and every file of the release against its hash; errors raised."""
+    manifest = read_manifest(project, report_id, version)
+    folder = release_folder(project, report_id, version)
+    problems = Problems()
+    _manifest_fields(project, manifest, report_id, version, problems)
+    problems.raise_if_any()
+    files = manifest_files(manifest)
+    for link in (p for p in folder.rglob("*") if p.is_symlink()):
+        problems.error(
+            project.shown(link),
+            f"is a symbolic link inside release {report_id} {version}; a release holds only"
+            " regular files (restore the release from version control)",
+        )
+    problems.raise_if_any()
+    present = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
+    for name, digest in sorted(files.items()):
+        path = folder / name
+        if name not in present:
+            problems.error(project.shown(path), "listed in manifest.json but missing")
+        elif sha256(path) != digest:
+            problems.error(project.shown(path), "changed since the release (sha256 differs)")
+    for name in sorted(present - set(files) - {MANIFEST}):
+        problems.error(project.shown(folder / name), "not part of the release (not in manifest)")
+    problems.raise_if_any()
+    return manifest
+
+
+def check_intact(project: Project, report_id: str, version: str) -> Intact:
+    """The release's files, manifest and ledger entry agree; errors otherwise. No rebuild."""
+    manifest = files_check(project, report_id, version)
+    problems = Problems()
+    text = (release_folder(project, report_id, version) / MANIFEST).read_bytes()
+    notes = ledger_check(project, report_id, version, manifest, text, problems)
+    problems.raise_if_any()
+    return Intact(manifest, tuple(notes))
+
+
+def draft_differs(project: Project, report: Report, reference: Reference, version: str) -> bool:
+    """Whether the current inputs differ from those snapshotted in release ``version``."""
+    try:
+        manifest = read_manifest(project, report.id, version)
+    except InputError:
+        return True
+    released = {k: v for k, v in manifest_files(manifest).items() if k.startswith(f"{SOURCE}/")}
+    return released != source_hashes(project, input_files(project, report, reference))
+
+
+def untrusted_previous(project: Project, report: Report) -> list[Problem]:
+    """An error at ``previous`` in report.toml when the release it names is not intact, so
+    that its data is not used. Inside a release's snapshot there is none: its own manifest
+    covers the copied data."""
+    if not report.previous:
+        return []
+    root = project.root
+    if root.name == SOURCE and (
+        root.parent.name.startswith(".release-") or (root.parent / MANIFEST).is_file()
+    ):
+        return []
+    report_id, _, version = report.previous.partition("@")
+    try:
+        check_intact(project, report_id, version)
+    except InputError as exc:
+        untrusted = [str(p) for p in exc.problems if p.severity == "error"]
+        where = Location(project.shown(report.folder / "report.toml"), report.previous_line)
+        message = (
+            f"the release {report_id}@{version} is not intact, so its data is not used: "
+            + "; ".join(untrusted)
+        )
+        return [Problem(where, message)]
+    return []

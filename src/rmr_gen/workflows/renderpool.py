@@ -1,0 +1,184 @@
+"""Rendering jobs: each in a child process killed at ``limits.max_seconds``, many at once
+in a pool of worker processes."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from rmr_gen.content.compute import is_suppressed
+from rmr_gen.core.errors import InputError, Location, Problem
+from rmr_gen.core.project import Project
+from rmr_gen.output.archive import Attachment, document_info, source_attachments
+from rmr_gen.output.assemble import Assembler
+from rmr_gen.output.guard import (
+    DeadlineWorker,
+    TimeLimitExceeded,
+    WorkDied,
+    origin_of,
+    run_with_deadline,
+)
+from rmr_gen.output.pdf import hard_deadline, preload, report_pdf, warm_up
+from rmr_gen.output.render import Block, read_stylesheets
+from rmr_gen.output.web import Edition, render_page
+from rmr_gen.output.webfonts import WebFont
+from rmr_gen.workflows.planning import Job, cache_for
+
+
+@dataclass(frozen=True)
+class WebRequest:
+    """What a job's web page needs besides the job: its version state and fonts."""
+
+    edition: Edition
+    fonts: tuple[WebFont, ...]
+    key: str  # the web page's inputs, for skipping it next time
+
+
+@dataclass(frozen=True)
+class Rendered:
+    job: Job
+    html: str = ""
+    pdf: bytes = b""
+    pages: int = 0
+    seconds: float = 0.0
+    problems: tuple[Problem, ...] = ()
+    web: str = ""  # the web page, when one was asked for
+
+
+def sources_of(job: Job, project: Project) -> tuple[Attachment, ...]:
+    """What the PDF embeds for archives: report.toml and the data rows it prints.
+    A suppressed row (too few cases) is not printed, so it is not embedded either."""
+    minimum = job.report.min_denominator
+    printed = [m for m in job.data.values() if not is_suppressed(m, minimum)]
+    return source_attachments(job.report, printed, project.root)
+
+
+_WORKER_WORK: dict[Path, Assembler] = {}
+
+
+_PROCESS_WORKER: list[DeadlineWorker] = []
+
+
+def render_job(
+    project_root: Path,
+    job: Job,
+    make_pdf: bool = True,
+    web: WebRequest | None = None,
+    worker: DeadlineWorker | None = None,
+) -> Rendered:
+    """HTML and PDF (and web page) of one job, in a child process killed at
+    ``limits.max_seconds`` (whatever the template or WeasyPrint does, the limit binds)."""
+    if worker is None:  # in a pool's worker process: one child for its lifetime
+        if not _PROCESS_WORKER:
+            from multiprocessing import util
+
+            _PROCESS_WORKER.append(DeadlineWorker())
+            # ended and waited for when the worker process ends: no orphan, and its
+            # CPU time counts in the build's (resource.RUSAGE_CHILDREN)
+            util.Finalize(_PROCESS_WORKER[0], _PROCESS_WORKER[0].close, exitpriority=10)
+        worker = _PROCESS_WORKER[0]
+    project = Project(project_root)
+    if project_root not in _WORKER_WORK:  # made before the fork: children share it
+        _WORKER_WORK[project_root] = Assembler(project, cache_for(project))
+    with contextlib.suppress(InputError):
+        warm_up(
+            read_stylesheets(project.template_dirs, job.report.kind, project.root),
+            project.templates_dir,
+            project.readable_roots,
+        )
+    limits = job.report.limits
+    try:
+        return worker.call(
+            hard_deadline(limits.max_seconds), _render_in_child, project_root, job, make_pdf, web
+        )
+    except TimeLimitExceeded:
+        message = f"rendering took longer than limits.max_seconds = {limits.max_seconds} s"
+    except (WorkDied, MemoryError):
+        message = "rendering ran out of memory (or was killed); the input is too large"
+    where = Location(project.shown(job.report.folder / "report.toml"))
+    return Rendered(job, problems=(Problem(where, message),))
+
+
+def _render_in_child(
+    project_root: Path, job: Job, make_pdf: bool, web: WebRequest | None
+) -> Rendered:
+    project = Project(project_root)
+    work = _WORKER_WORK.get(project_root)
+    if work is None:
+        work = _WORKER_WORK[project_root] = Assembler(project, cache_for(project))
+    started = time.perf_counter()
+    try:
+        html, blocks = work.render(job.report, job.data)
+        page = ""
+        if web is not None:
+            page = render_page(project, job.report, blocks, job.data, web.edition, web.fonts)
+        if not make_pdf:
+            work.cache.flush()
+            return Rendered(job, html, web=page, seconds=time.perf_counter() - started)
+        sources = [
+            *sorted(job.report.folder.rglob("*")),
+            *(p for p in project.template_files().values() if p.suffix in (".j2", ".css")),
+        ]
+        pdf, pages = report_pdf(
+            project,
+            job.report,
+            html,
+            document_info(job.report),
+            sources_of(job, project),
+            origin=lambda url: origin_of(url, (p for p in sources if p.is_file()), project.root),
+        )
+    except InputError as exc:
+        return Rendered(job, problems=exc.problems)
+    work.cache.flush()  # the charts of a PDF that rendered are worth keeping
+    return Rendered(job, html, pdf, pages, time.perf_counter() - started, web=page)
+
+
+#: A job to render: whether its PDF is wanted, and its web page's request if that is.
+Task = tuple[Job, bool, WebRequest | None]
+
+
+def render_all(project: Project, jobs: list[Task], workers: int) -> Iterator[Rendered]:
+    if workers <= 1 or len(jobs) <= 1:
+        with DeadlineWorker() as worker:
+            for job, make_pdf, web in jobs:
+                yield render_job(project.root, job, make_pdf, web, worker)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    # fork shares the already-imported modules (WeasyPrint is imported once, here,
+    # not once per worker); the main process is single-threaded at this point.
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    if method == "fork":
+        preload()
+    context = multiprocessing.get_context(method)
+    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context) as pool:
+        futures = [pool.submit(render_job, project.root, *task) for task in jobs]
+        for future in as_completed(futures):
+            yield future.result()
+
+
+def default_jobs() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def bounded_render(project: Project, work: Assembler, job: Job) -> tuple[str, list[Block]]:
+    """:meth:`Assembler.render` in a child process killed at ``limits.max_seconds``."""
+    limits = job.report.limits
+    try:
+        return run_with_deadline(
+            hard_deadline(limits.max_seconds), work.render, job.report, job.data
+        )
+    except TimeLimitExceeded:
+        message = f"rendering took longer than limits.max_seconds = {limits.max_seconds} s"
+    except (WorkDied, MemoryError):
+        message = "rendering ran out of memory (or was killed); the input is too large"
+    where = Location(project.shown(job.report.folder / "report.toml"))
+    raise InputError([Problem(where, message)])
