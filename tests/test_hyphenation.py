@@ -157,3 +157,28 @@ def test_extraction_finds_a_hyphenated_word_whole(tmp_path: Path, run) -> None:
     words = set(re.findall(r"\w+", text.replace("\ufffe", "")))
     for head, tail in ends:
         assert head + tail in words, (head, tail)
+
+
+def test_a_text_hyphenated_once_is_taken_from_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A build whose texts did not change loads no word frequencies: the result is the
+    one stored, byte for byte."""
+    from rmr_gen.content import hyphenation
+    from rmr_gen.core.cache import Cache
+    from rmr_gen.core.project import Project
+    from rmr_gen.output.assemble import Assembler
+
+    (tmp_path / "reports").mkdir()
+    project = Project.open(tmp_path)
+    html = "<p>Vårdförloppet i sjukvårdsregionen följs av arbetsterapeuten varje vecka.</p>"
+    first = Cache(tmp_path / "output" / ".cache")
+    made = Assembler(project, first).hyphenated(html)
+    assert SOFT_HYPHEN in made
+    first.flush()
+
+    monkeypatch.setattr(hyphenation, "_known", {})
+    monkeypatch.setattr(hyphenation, "_hyphenate_html", lambda _: pytest.fail("recomputed"))
+    again = Assembler(project, Cache(tmp_path / "output" / ".cache")).hyphenated(html)
+    assert again == made
+    assert hyphenate_html(html) == made  # what the template's filter then gets

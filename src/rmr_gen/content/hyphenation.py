@@ -226,10 +226,40 @@ _KEEP = frozenset(
 _BLOCKS = frozenset({"p", "li", "ul", "ol", "blockquote", "div", "section", "table", "figure"})
 
 
+#: Results seeded by :func:`remember` (from the build cache) or already worked out.
+_known: dict[str, str] = {}
+
+
+def remember(html: str, hyphenated: str) -> None:
+    """Take ``hyphenated`` as the result for ``html`` (stored by an earlier build), so
+    a build whose texts did not change loads no word frequencies."""
+    _known[html] = hyphenated
+
+
+def dictionaries() -> str:
+    """The versions of the word data the result depends on, for a cache key."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = []
+    for name in ("wordfreq", "pyphen"):
+        try:
+            found.append(f"{name}={version(name)}")
+        except PackageNotFoundError:
+            found.append(f"{name}=none")
+    return " ".join(found)
+
+
 def hyphenate_html(html: str) -> str:
     """Rendered Markdown with soft hyphens in its running text (paragraphs and list
     items; not headings, table cells, links or code), each paragraph's last word whole,
     and hard hyphens bound to their word."""
+    known = _known.get(html)
+    if known is None:
+        known = _known[html] = _hyphenate_html(html)
+    return known
+
+
+def _hyphenate_html(html: str) -> str:
     parts = _TAG.split(html)  # text, tag, text, tag, ...
     prose = keep = 0
     spans: list[bool] = []  # open <span>s: True for one whose words stay as written

@@ -49,7 +49,25 @@ class Assembler:
         limits = report.limits
         path = report.folder / item.ref
         root = self.project.root
-        return text_block(path, root, limits.max_image_mb, report.folder, limits.max_image_pixels)
+        block = text_block(path, root, limits.max_image_mb, report.folder, limits.max_image_pixels)
+        if block.html:
+            self.hyphenated(block.html)
+        return block
+
+    def hyphenated(self, html: str) -> str:
+        """``html`` with its soft hyphens, from the cache when the text is unchanged; the
+        template's ``hyphenate`` filter then finds it without loading any word data."""
+        from rmr_gen.content.hyphenation import dictionaries, hyphenate_html, remember
+
+        digest = cache_key("hyphenated", html, dictionaries())
+        hit = self.cache.get("hyphenated", digest)
+        if hit is not None:
+            with contextlib.suppress(UnicodeDecodeError):  # else not ours: a miss
+                remember(html, hit.decode())
+                return hit.decode()
+        hyphenated = hyphenate_html(html)
+        self.cache.put("hyphenated", digest, hyphenated.encode())
+        return hyphenated
 
     def table(self, report: Report, item: ContentItem, groups: Groups) -> Block:
         """A table: its rows as its type (:data:`rmr_gen.content.tabletypes.TABLES`) makes them."""
