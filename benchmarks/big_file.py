@@ -34,13 +34,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from common import REGIONS
+
 ROOT = Path(__file__).resolve().parents[1]
-REGIONS = (
-    "Stockholm", "Uppsala", "Sörmland", "Östergötland", "Jönköping", "Kronoberg", "Kalmar",
-    "Gotland", "Blekinge", "Skåne", "Halland", "Västra Götaland", "Värmland", "Örebro",
-    "Västmanland", "Dalarna", "Gävleborg", "Västernorrland", "Jämtland/Härjedalen",
-    "Västerbotten", "Norrbotten",
-)  # fmt: skip
 PERIODS = tuple(f"{year}–{year + 1}" for year in range(2014, 2024))
 MEMORY_MIB, NOOP_SECONDS, VALIDATION_RATIO = 300, 0.5, 3.0
 

@@ -210,3 +210,12 @@ def tree(pid: int) -> list[int]:
             except OSError:
                 continue
     return found
+
+
+#: The 21 regions, as the reference data names them (synthetic national files).
+REGIONS = (
+    "Stockholm", "Uppsala", "Sörmland", "Östergötland", "Jönköping", "Kronoberg", "Kalmar",
+    "Gotland", "Blekinge", "Skåne", "Halland", "Västra Götaland", "Värmland", "Örebro",
+    "Västmanland", "Dalarna", "Gävleborg", "Västernorrland", "Jämtland/Härjedalen",
+    "Västerbotten", "Norrbotten",
+)  # fmt: skip

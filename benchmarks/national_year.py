@@ -37,14 +37,8 @@ import threading
 import time
 from pathlib import Path
 
-from common import ENV, RMR_GEN, SUMMARY, base_url, check_args, fail, parser, table, tree
+from common import ENV, REGIONS, RMR_GEN, SUMMARY, base_url, check_args, fail, parser, table, tree
 
-REGIONS = (
-    "Stockholm", "Uppsala", "Sörmland", "Östergötland", "Jönköping", "Kronoberg", "Kalmar",
-    "Gotland", "Blekinge", "Skåne", "Halland", "Västra Götaland", "Värmland", "Örebro",
-    "Västmanland", "Dalarna", "Gävleborg", "Västernorrland", "Jämtland/Härjedalen",
-    "Västerbotten", "Norrbotten",
-)  # fmt: skip
 PERIODS = ("2021–2022", "2022–2023")
 INDICATORS = ("ledtid", "mdk", "kontaktsjukskoterska", "rehabilitering")
 #: HTML files raw WeasyPrint renders (a sample: its cost per PDF is what is compared).

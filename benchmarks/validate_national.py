@@ -31,19 +31,13 @@ import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
 
-from common import check_args, fail, goal, parser, rounds, table
+from common import REGIONS, check_args, fail, goal, parser, rounds, table
 
 from rmr_gen.core.errors import Problems
 from rmr_gen.core.models import Indicator
 from rmr_gen.inputs.config import Reference
 from rmr_gen.inputs.data import read_measurements, validate_file
 
-REGIONS = (
-    "Stockholm", "Uppsala", "Sörmland", "Östergötland", "Jönköping", "Kronoberg", "Kalmar",
-    "Gotland", "Blekinge", "Skåne", "Halland", "Västra Götaland", "Värmland", "Örebro",
-    "Västmanland", "Dalarna", "Gävleborg", "Västernorrland", "Jämtland/Härjedalen",
-    "Västerbotten", "Norrbotten",
-)  # fmt: skip
 PERIODS = tuple(f"{year}–{year + 1}" for year in range(2014, 2024))
 
 
