@@ -236,6 +236,7 @@ def remember(html: str, hyphenated: str) -> None:
     _known[html] = hyphenated
 
 
+@lru_cache(maxsize=1)
 def dictionaries() -> str:
     """The versions of the word data the result depends on, for a cache key."""
     from importlib.metadata import PackageNotFoundError, version
