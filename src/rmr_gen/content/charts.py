@@ -47,6 +47,11 @@ FONT_PT = 8.5
 ROW_IN = 0.2  # one region; 0.17 when a panel has more than four
 CHANGE_COLUMN_IN = 0.36  # the printed change, right of each panel
 MIN_SPAN = 10.0  # percentage points: one point is at least a tenth of the axis
+NOTE_PT = 7.0  # the smallest text drawn: a suppressed point's note
+#: A chart may be printed smaller than drawn (output/pagefit.py), never so small
+#: that its smallest text is under 6 pt.
+MIN_TEXT_PT = 6.0
+MIN_SCALE = MIN_TEXT_PT / NOTE_PT
 
 
 @dataclass(frozen=True)
@@ -263,7 +268,7 @@ def _panel(
                 f"färre än {min_denominator} fall, visas inte",
                 ha="center",
                 va="center",
-                fontsize=7,
+                fontsize=NOTE_PT,
                 style="italic",
                 color="#555555",
                 zorder=5,

@@ -34,6 +34,7 @@ from rmr_gen.output.guard import (
     run_with_deadline,
     time_limit,
 )
+from rmr_gen.output.pagefit import CHART, refit
 from rmr_gen.output.pdfua import Node, finish
 from rmr_gen.output.tagging import node_marks
 
@@ -307,11 +308,14 @@ def _render_pdf(
     try:
         fonts, images = _per_process()
         with time_limit(limits.max_seconds):
-            rendered = HTML(
+            source_html = HTML(
                 string=html,
                 base_url=base_dir.as_uri() + "/",
                 url_fetcher=_fetcher(roots, refused, limits),
-            ).render(pdf_variant=variant, font_config=fonts)
+            )
+            rendered = source_html.render(pdf_variant=variant, font_config=fonts)
+            if CHART in html:  # a chart may shrink rather than leave a page nearly empty
+                rendered = refit(source_html, rendered, pdf_variant=variant, font_config=fonts)
             foreign = foreign_links(rendered)
             if foreign:
                 target = foreign[0].split("'")[1]
