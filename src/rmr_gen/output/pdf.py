@@ -37,6 +37,7 @@ from rmr_gen.output.guard import (
 from rmr_gen.output.pagefit import CHART, refit
 from rmr_gen.output.pdfua import Node, finish
 from rmr_gen.output.tagging import node_marks
+from rmr_gen.output.weasyprint_loader import import_weasyprint
 
 #: Tagged PDF/A-3 (conformance a); pdfua.finish makes it PDF/UA-1 as well.
 ARCHIVAL = "pdf/a-3a"
@@ -77,6 +78,7 @@ def read_local(url: str, roots: Sequence[Path], max_bytes: int) -> tuple[Path, b
 
 
 def _fetcher(roots: Sequence[Path], refused: list[tuple[str, str]], limits: Limits) -> Any:
+    import_weasyprint()
     from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
     readable = real_roots(roots)
@@ -106,6 +108,7 @@ def _per_process() -> tuple[Any, dict[str, Any]]:
     renders: loading the bundled fonts once saves about a quarter of the time of a
     small document, and the bytes are the same as with fresh ones."""
     if not _shared:
+        import_weasyprint()
         from weasyprint.text.fonts import FontConfiguration
 
         _shared["fonts"] = FontConfiguration()
@@ -145,7 +148,7 @@ def warm_up(
 
 def preload() -> None:
     """Import WeasyPrint now: worker processes forked after this share it."""
-    import weasyprint  # noqa: F401
+    import_weasyprint()
 
 
 def forget_images() -> None:
@@ -293,6 +296,7 @@ def _render_pdf(
     limits: Limits,
     origin: Callable[[str], str] | None,
 ) -> tuple[bytes, int]:
+    import_weasyprint()
     from weasyprint import HTML, __version__
     from weasyprint.urls import FatalURLFetchingError
 

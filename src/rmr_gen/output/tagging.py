@@ -51,7 +51,10 @@ def check_version(version: str) -> None:
 def _internals() -> tuple[Any, Any, Any, Any]:
     """WeasyPrint's and pydyf's private names used here; an error if one has moved."""
     import pydyf
-    import weasyprint
+
+    from rmr_gen.output.weasyprint_loader import import_weasyprint
+
+    weasyprint = import_weasyprint()
     from weasyprint.formatting_structure import boxes
     from weasyprint.layout.absolute import AbsolutePlaceholder
     from weasyprint.pdf import tags
