@@ -41,6 +41,9 @@ fi
 say "installing rmr-gen and its test tools into .venv"
 .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip 2>/dev/null || true
 .venv/bin/python -m pip install -q --disable-pip-version-check --progress-bar on -e ".[test]"
+# pip byte-compiles what it installs, but not an editable project: compile rmr-gen's own
+# modules too, or every run compiles them again where PYTHONDONTWRITEBYTECODE is set.
+.venv/bin/python -m compileall -q src/rmr_gen >/dev/null
 
 # axe-core, the accessibility rules the web pages are tested with (tests/test_web_a11y.py)
 axe=.venv/share/axe-core
