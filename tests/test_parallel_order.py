@@ -39,9 +39,9 @@ def test_the_slowest_pdf_renders_first_and_bytes_do_not_change(
     started: list[str] = []
     render_all = builder.render_all
 
-    def recorded(project_: Project, jobs: list, workers: int):  # type: ignore[no-untyped-def]
+    def recorded(project_: Project, jobs: list, workers: int, *early):  # type: ignore[no-untyped-def]
         started.extend(job.report.name for job, _, _ in jobs)
-        yield from render_all(project_, jobs, workers)
+        yield from render_all(project_, jobs, workers, *early)
 
     monkeypatch.setattr(builder, "render_all", recorded)
     summary = builder.build(project, force=True, jobs=2)

@@ -15,12 +15,16 @@ import traceback
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Annotated, NoReturn, TypeVar
 
 import typer
 
 from rmr_gen import __version__
 from rmr_gen.core.errors import InputError, Location, Problem, Problems
+
+if TYPE_CHECKING:
+    from rmr_gen.core.project import Project
+    from rmr_gen.workflows.drafts import Summary
 
 app = typer.Typer(
     help="Build versioned, accessible PDFs of process goals and regional guidelines.",
@@ -183,13 +187,17 @@ def build(
     does not stop the others; the exit code is then 2."""
     share = _shard(shard)
     from rmr_gen.progress import Reporter
-    from rmr_gen.workflows import build as builder
 
     found = Problems()
-    with Reporter(ctx.obj) as reporter:
-        summary = _run(
-            ctx,
-            lambda project: builder.build(
+
+    def run(project: Project) -> Summary:
+        from rmr_gen.workflows import renderers
+
+        # forked before the build's own imports: they warm up while it plans
+        with renderers.start(project, report_ids, force=force, jobs=jobs) as started:
+            from rmr_gen.workflows import build as builder
+
+            return builder.build(
                 project,
                 report_ids,
                 force=force,
@@ -200,8 +208,11 @@ def build(
                 progress=reporter.outcome,
                 planned=reporter.start,
                 problems=found,
-            ),
-        )
+                renderers=started,
+            )
+
+    with Reporter(ctx.obj) as reporter:
+        summary = _run(ctx, run)
     _show_notes(found)
     reporter.summary(summary)
     if summary.count("failed"):

@@ -46,6 +46,11 @@ def _is_allowed(url: str) -> bool:
     )
 
 
+def preload() -> None:
+    """Make the parser now: a process started early loads it while the build plans."""
+    _parser()
+
+
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
     from markdown_it import MarkdownIt

@@ -11,6 +11,7 @@ wraps SVG drawing in one) can swallow a SIGKILL.
 from __future__ import annotations
 
 import contextlib
+import importlib
 import os
 import pickle
 import select
@@ -75,14 +76,33 @@ class DeadlineWorker:
     and arguments are sent pickled, so they must be module-level and plain.
     """
 
+    #: How long a warm-up sent with :meth:`prepare` may take before the child is replaced.
+    WARM_UP_SECONDS = 120.0
+
     def __init__(self) -> None:
         self._pid = 0
         self._send = self._receive = -1
+        self._pending = 0  # warm-ups sent whose replies are not read yet
+
+    def prepare(self, target: str) -> None:
+        """Start the child now and have it call ``target`` (``"module:function"``, imported
+        there) while the parent goes on: loading libraries overlaps the parent's own work.
+        Its outcome is never reported; a failed or hung warm-up only costs a fresh child."""
+        if _in_child:
+            return
+        if not self._pid:
+            self._start()
+        _write_message(self._send, pickle.dumps((call_named, (target,))))
+        self._pending += 1
 
     def call(self, seconds: float, function: Callable[..., T], *args: object) -> T:
         if _in_child:
             return function(*args)
         request = pickle.dumps((function, args))
+        while self._pending:
+            self._pending -= 1
+            if not _read_message(self._receive, time.monotonic() + self.WARM_UP_SECONDS):
+                self.close()
         if not self._pid:
             self._start()
         try:
@@ -124,12 +144,20 @@ class DeadlineWorker:
             os.kill(self._pid, signal.SIGKILL)
         os.waitpid(self._pid, 0)
         self._pid = 0
+        self._pending = 0
 
     def __enter__(self) -> DeadlineWorker:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def call_named(target: str) -> None:
+    """Call ``"module:function"``, importing the module: lets a process that has not
+    imported it (yet) ask a child or a pool worker to."""
+    module, _, name = target.partition(":")
+    getattr(importlib.import_module(module), name)()
 
 
 def _serve(requests: int, replies: int) -> None:

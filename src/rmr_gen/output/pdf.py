@@ -18,7 +18,6 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
-from urllib.request import url2pathname
 
 from rmr_gen.content.markdown import is_allowed_link
 from rmr_gen.core.confine import Refused, read_bytes, real_root
@@ -66,7 +65,7 @@ def read_local(url: str, roots: Sequence[Path], max_bytes: int) -> tuple[Path, b
     if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
         raise ResourceRefused(f"'{url}' is not a file inside the project")
     try:  # follows symlinks, '..' and '%2e%2e'
-        real = Path(os.path.realpath(url2pathname(unquote(parts.path)), strict=True))
+        real = Path(os.path.realpath(_local_path(parts.path), strict=True))
     except (OSError, ValueError):
         raise ResourceRefused(f"'{url}' does not exist") from None
     if not any(real.is_relative_to(root) for root in roots):
@@ -75,6 +74,14 @@ def read_local(url: str, roots: Sequence[Path], max_bytes: int) -> tuple[Path, b
         return real, read_bytes(real, roots, max_bytes, "the size limit of a resource")
     except Refused as exc:
         raise ResourceRefused(f"'{url}' {exc}") from None
+
+
+def _local_path(url_path: str) -> str:
+    """The file path of a ``file:`` URL's path (urllib.request is imported only here:
+    it brings http, ssl and email, which planning a build does not need)."""
+    from urllib.request import url2pathname
+
+    return url2pathname(unquote(url_path))
 
 
 def _fetcher(roots: Sequence[Path], refused: list[tuple[str, str]], limits: Limits) -> Any:
@@ -248,7 +255,7 @@ def _failed(message: str, source: str, origin: Callable[[str], str] | None) -> P
     if match is None:
         return Problem(Location(source), f"resource failed: {message}")
     url = match.group(1)
-    path = Path(url2pathname(unquote(urlsplit(url).path)))
+    path = Path(_local_path(urlsplit(url).path))
     reason = message[match.end() :].strip(" :")
     where = origin(url) if origin else ""
     shown = path.name

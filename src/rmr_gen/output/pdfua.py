@@ -30,13 +30,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import html
 import io
 import re
 import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
-from xml.sax.saxutils import escape
 
 from rmr_gen import __version__
 from rmr_gen.output.archive import Attachment, DocumentInfo
@@ -55,6 +55,17 @@ class Node:
     tag: str
     scope: str = ""  # a <th>'s scope attribute
     margin: str = ""  # the page-margin box it was drawn in ("@top-center"), if any
+
+
+def escape(text: str) -> str:
+    """``&``, ``<`` and ``>`` as XML entities (what xml.sax.saxutils.escape does, without
+    importing urllib.request and with it http, ssl and email)."""
+    return html.escape(text, quote=False)
+
+
+def preload() -> None:
+    """Import pikepdf now: a process started early loads it while the build plans."""
+    import pikepdf  # noqa: F401
 
 
 def pdf_date(value: dt.datetime) -> str:

@@ -43,9 +43,10 @@ def import_weasyprint() -> ModuleType:
     module = sys.modules.get("weasyprint")
     if module is not None:
         return module
+    import importlib
+
     with _quick_find_library():
-        import weasyprint
-    return weasyprint
+        return importlib.import_module("weasyprint")
 
 
 @contextlib.contextmanager
@@ -57,7 +58,7 @@ def _quick_find_library() -> Iterator[None]:
         yield
         return
     original = ctypes.util.find_library
-    ctypes.util.find_library = lookup
+    ctypes.util.find_library = lookup  # type: ignore[assignment]
     try:
         yield
     finally:

@@ -29,7 +29,8 @@ from rmr_gen.output.pdf import forget_images
 from rmr_gen.output.render import Block
 from rmr_gen.workflows.drafts import Outcome, Summary, is_current, pdf_path, stamped, write
 from rmr_gen.workflows.planning import Plan, cache_for, plan
-from rmr_gen.workflows.renderpool import Task, bounded_render, default_jobs, render_all, sources_of
+from rmr_gen.workflows.renderers import Renderers, default_jobs
+from rmr_gen.workflows.renderpool import Task, bounded_render, render_all, sources_of
 from rmr_gen.workflows.webbuild import web_requests, write_indexes
 
 
@@ -57,6 +58,7 @@ def build(
     progress: Callable[[Outcome], None] | None = None,
     planned: Callable[[int], None] | None = None,
     problems: Problems | None = None,
+    renderers: Renderers | None = None,
 ) -> Summary:
     """Build the PDFs of ``report_ids`` (all reports when empty).
 
@@ -67,6 +69,8 @@ def build(
     templates, unknown ids); a report's own problems make it "failed" in the summary.
     ``write_web`` also writes each report's web page (see :mod:`rmr_gen.output.web`).
     ``problems``, if given, receives the notes (ignored columns and the like).
+    ``renderers`` are rendering processes started before the build (see
+    :mod:`rmr_gen.workflows.renderers`); the caller closes them.
     """
     ids = list(report_ids or project.report_ids())
     refuse_links(
@@ -122,7 +126,7 @@ def build(
         workers = jobs or default_jobs()
         if workers > 1:  # the slowest first: the last PDF to finish is then a short one
             todo.sort(key=lambda task: -stamped(project, task[0].report, "seconds", float))
-        for rendered in render_all(project, todo, workers):
+        for rendered in render_all(project, todo, workers, renderers):
             report(write(project, rendered, write_html, requests.get(rendered.job.report.name)))
     if write_web:
         write_indexes(project, the_plan, summary, requests, complete=not report_ids)

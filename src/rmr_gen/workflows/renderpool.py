@@ -4,13 +4,13 @@ in a pool of worker processes."""
 from __future__ import annotations
 
 import contextlib
-import os
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from rmr_gen.content.compute import is_suppressed
+from rmr_gen.content.markdown import preload as preload_markdown
 from rmr_gen.core.errors import InputError, Location, Problem
 from rmr_gen.core.project import Project
 from rmr_gen.output.archive import Attachment, document_info, source_attachments
@@ -22,11 +22,14 @@ from rmr_gen.output.guard import (
     origin_of,
     run_with_deadline,
 )
-from rmr_gen.output.pdf import hard_deadline, preload, report_pdf, warm_up
+from rmr_gen.output.pdf import hard_deadline, report_pdf, warm_up
+from rmr_gen.output.pdf import preload as preload_pdf
+from rmr_gen.output.pdfua import preload as preload_pikepdf
 from rmr_gen.output.render import Block, read_stylesheets
 from rmr_gen.output.web import Edition, render_page
 from rmr_gen.output.webfonts import WebFont
 from rmr_gen.workflows.planning import Job, cache_for
+from rmr_gen.workflows.renderers import WARM_UP, Renderers
 
 
 @dataclass(frozen=True)
@@ -81,15 +84,9 @@ def render_job(
             # CPU time counts in the build's (resource.RUSAGE_CHILDREN)
             util.Finalize(_PROCESS_WORKER[0], _PROCESS_WORKER[0].close, exitpriority=10)
         worker = _PROCESS_WORKER[0]
+        # in a pool worker: loaded before its child forks, which then shares it
+        _prepare_process(Project(project_root), job)
     project = Project(project_root)
-    if project_root not in _WORKER_WORK:  # made before the fork: children share it
-        _WORKER_WORK[project_root] = Assembler(project, cache_for(project))
-    with contextlib.suppress(InputError):
-        warm_up(
-            read_stylesheets(project.template_dirs, job.report.kind, project.root),
-            project.templates_dir,
-            project.readable_roots,
-        )
     limits = job.report.limits
     try:
         return worker.call(
@@ -103,13 +100,34 @@ def render_job(
     return Rendered(job, problems=(Problem(where, message),))
 
 
+def warm_process() -> None:
+    """Load what every PDF needs (WeasyPrint and its fonts, pikepdf, the Markdown parser),
+    before the first job: in a process started early, while the main process plans."""
+    preload_pdf()
+    preload_pikepdf()
+    preload_markdown()
+    warm_up()
+
+
+def _prepare_process(project: Project, job: Job) -> Assembler:
+    """This process's assembler for ``project``, and the fonts of the job's stylesheets."""
+    work = _WORKER_WORK.get(project.root)
+    if work is None:
+        work = _WORKER_WORK[project.root] = Assembler(project, cache_for(project))
+    with contextlib.suppress(InputError):
+        warm_up(
+            read_stylesheets(project.template_dirs, job.report.kind, project.root),
+            project.templates_dir,
+            project.readable_roots,
+        )
+    return work
+
+
 def _render_in_child(
     project_root: Path, job: Job, make_pdf: bool, web: WebRequest | None
 ) -> Rendered:
     project = Project(project_root)
-    work = _WORKER_WORK.get(project_root)
-    if work is None:
-        work = _WORKER_WORK[project_root] = Assembler(project, cache_for(project))
+    work = _prepare_process(project, job)
     started = time.perf_counter()
     try:
         html, blocks = work.render(job.report, job.data)
@@ -141,32 +159,38 @@ def _render_in_child(
 Task = tuple[Job, bool, WebRequest | None]
 
 
-def render_all(project: Project, jobs: list[Task], workers: int) -> Iterator[Rendered]:
+def render_all(
+    project: Project, jobs: list[Task], workers: int, started: Renderers | None = None
+) -> Iterator[Rendered]:
+    """Render ``jobs``, in the processes ``started`` early when they fit the work."""
+    started = started or Renderers()
     if workers <= 1 or len(jobs) <= 1:
-        with DeadlineWorker() as worker:
+        if started.serial is not None:
+            worker = started.serial
+        else:
+            worker = DeadlineWorker()
+            worker.prepare(WARM_UP)
+        with worker:
             for job, make_pdf, web in jobs:
                 yield render_job(project.root, job, make_pdf, web, worker)
         return
-    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
-    # fork shares the already-imported modules (WeasyPrint is imported once, here,
-    # not once per worker); the main process is single-threaded at this point.
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    if method == "fork":
-        preload()
-    context = multiprocessing.get_context(method)
-    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context) as pool:
+    pool = started.pool
+    if pool is None or started.workers > len(jobs):
+        import multiprocessing
+
+        # fork shares the already-imported modules (WeasyPrint is imported once, here,
+        # not once per worker); the main process is single-threaded at this point.
+        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+        if method == "fork":
+            preload_pdf()
+        context = multiprocessing.get_context(method)
+        pool = ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context)
+    with pool:
         futures = [pool.submit(render_job, project.root, *task) for task in jobs]
         for future in as_completed(futures):
             yield future.result()
-
-
-def default_jobs() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
 
 
 def bounded_render(project: Project, work: Assembler, job: Job) -> tuple[str, list[Block]]:
