@@ -88,15 +88,15 @@ def test_a_build_with_early_processes_writes_the_same_bytes(tmp_path: Path, run)
     assert _children() == []
 
 
-def fails() -> None:
+def fails(project_root: str = "") -> None:
     raise RuntimeError("no fonts here")
 
 
-def dies() -> None:
+def dies(project_root: str = "") -> None:
     os._exit(3)
 
 
-def hangs() -> None:
+def hangs(project_root: str = "") -> None:
     time.sleep(60)
 
 

@@ -84,15 +84,15 @@ class DeadlineWorker:
         self._send = self._receive = -1
         self._pending = 0  # warm-ups sent whose replies are not read yet
 
-    def prepare(self, target: str) -> None:
-        """Start the child now and have it call ``target`` (``"module:function"``, imported
-        there) while the parent goes on: loading libraries overlaps the parent's own work.
+    def prepare(self, target: str, *args: str) -> None:
+        """Start the child now and have it call ``target(*args)`` (``"module:function"``,
+        imported there) while the parent goes on: loading libraries overlaps the parent's own work.
         Its outcome is never reported; a failed or hung warm-up only costs a fresh child."""
         if _in_child:
             return
         if not self._pid:
             self._start()
-        _write_message(self._send, pickle.dumps((call_named, (target,))))
+        _write_message(self._send, pickle.dumps((call_named, (target, *args))))
         self._pending += 1
 
     def call(self, seconds: float, function: Callable[..., T], *args: object) -> T:
@@ -153,11 +153,11 @@ class DeadlineWorker:
         self.close()
 
 
-def call_named(target: str) -> None:
-    """Call ``"module:function"``, importing the module: lets a process that has not
-    imported it (yet) ask a child or a pool worker to."""
+def call_named(target: str, *args: str) -> None:
+    """Call ``"module:function"`` with ``args``, importing the module: lets a process
+    that has not imported it (yet) ask a child or a pool worker to."""
     module, _, name = target.partition(":")
-    getattr(importlib.import_module(module), name)()
+    getattr(importlib.import_module(module), name)(*args)
 
 
 def _serve(requests: int, replies: int) -> None:

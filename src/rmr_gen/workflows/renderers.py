@@ -70,7 +70,7 @@ def start(
     workers = min(jobs or default_jobs(), expected)
     if workers <= 1:
         worker = DeadlineWorker()
-        worker.prepare(WARM_UP)
+        worker.prepare(WARM_UP, str(project.root))
         return Renderers(1, serial=worker)
     import multiprocessing
 
@@ -80,7 +80,7 @@ def start(
         max_workers=workers,
         mp_context=multiprocessing.get_context("fork"),
         initializer=call_named,
-        initargs=(WARM_UP,),
+        initargs=(WARM_UP, str(project.root)),
     )
     pool.submit(os.getpid)  # starts the workers now; each warms up first
     return Renderers(workers, pool=pool)

@@ -25,7 +25,7 @@ from rmr_gen.output.guard import (
 from rmr_gen.output.pdf import hard_deadline, report_pdf, warm_up
 from rmr_gen.output.pdf import preload as preload_pdf
 from rmr_gen.output.pdfua import preload as preload_pikepdf
-from rmr_gen.output.render import Block, read_stylesheets
+from rmr_gen.output.render import Block, check_templates, read_stylesheets
 from rmr_gen.output.web import Edition, render_page
 from rmr_gen.output.webfonts import WebFont
 from rmr_gen.workflows.planning import Job, cache_for
@@ -100,13 +100,18 @@ def render_job(
     return Rendered(job, problems=(Problem(where, message),))
 
 
-def warm_process() -> None:
-    """Load what every PDF needs (WeasyPrint and its fonts, pikepdf, the Markdown parser),
-    before the first job: in a process started early, while the main process plans."""
+def warm_process(project_root: str) -> None:
+    """Load what every PDF of the project needs (WeasyPrint and its fonts, pikepdf, the
+    Markdown parser, the compiled templates) before the first job: in a process started
+    early, while the main process plans. Problems are left for the jobs to report."""
     preload_pdf()
     preload_pikepdf()
     preload_markdown()
     warm_up()
+    project = Project(Path(project_root))
+    with contextlib.suppress(InputError):
+        check_templates(project.template_dirs, project.root)
+        _WORKER_WORK.setdefault(project.root, Assembler(project, cache_for(project)))
 
 
 def _prepare_process(project: Project, job: Job) -> Assembler:
@@ -169,7 +174,7 @@ def render_all(
             worker = started.serial
         else:
             worker = DeadlineWorker()
-            worker.prepare(WARM_UP)
+            worker.prepare(WARM_UP, str(project.root))
         with worker:
             for job, make_pdf, web in jobs:
                 yield render_job(project.root, job, make_pdf, web, worker)
