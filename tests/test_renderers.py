@@ -112,3 +112,18 @@ def test_a_failed_or_hung_warm_up_costs_only_a_fresh_child(
         assert worker.call(10, sum, (1, 2)) == 3
     assert time.monotonic() - started < 10
     assert _children() == []
+
+
+def test_a_pool_whose_warm_up_fails_still_builds_every_pdf(
+    tmp_path: Path, run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from rmr_gen.workflows import renderpool
+
+    def broken(*_: object) -> None:
+        raise OSError("cannot load library 'libpango-1.0-0'")
+
+    monkeypatch.setattr(renderpool, "preload_markdown", broken)
+    project_dir = small_project(tmp_path / "project")
+    result = run(project_dir, "build", "--jobs", "2")
+    assert result.exit_code == 0, result.output
+    assert len(list((project_dir / "output").rglob("*.pdf"))) == 3

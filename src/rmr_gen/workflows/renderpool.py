@@ -103,15 +103,18 @@ def render_job(
 def warm_process(project_root: str) -> None:
     """Load what every PDF of the project needs (WeasyPrint and its fonts, pikepdf, the
     Markdown parser, the compiled templates) before the first job: in a process started
-    early, while the main process plans. Problems are left for the jobs to report."""
-    preload_pdf()
-    preload_pikepdf()
-    preload_markdown()
-    warm_up()
-    project = Project(Path(project_root))
-    with contextlib.suppress(InputError):
+    early, while the main process plans. It is only a speed-up: whatever goes wrong here
+    is left for the jobs to report (a pool's initializer that raised would break the pool)."""
+    try:
+        preload_pdf()
+        preload_pikepdf()
+        preload_markdown()
+        warm_up()
+        project = Project(Path(project_root))
         check_templates(project.template_dirs, project.root)
         _WORKER_WORK.setdefault(project.root, Assembler(project, cache_for(project)))
+    except Exception:  # reported by the job that meets it
+        return
 
 
 def _prepare_process(project: Project, job: Job) -> Assembler:
