@@ -127,3 +127,31 @@ def test_a_pool_whose_warm_up_fails_still_builds_every_pdf(
     result = run(project_dir, "build", "--jobs", "2")
     assert result.exit_code == 0, result.output
     assert len(list((project_dir / "output").rglob("*.pdf"))) == 3
+
+
+@pytest.mark.parametrize(
+    ("content", "parameterised"),
+    [
+        ('kind = "processmal"\n\n[parameter]\nby = "region"\n', True),
+        ('kind = "processmal"\nparameter.by = "region"\n', True),
+        ('kind = "processmal"\nparameter = { by = "region" }\n', True),
+        ('kind = "processmal"\n# [parameter] is not used here\ntitle = "parameter"\n', False),
+    ],
+)
+def test_the_guess_reads_a_parameter_table_in_any_toml_spelling(
+    tmp_path: Path, content: str, parameterised: bool
+) -> None:
+    toml = tmp_path / "report.toml"
+    toml.write_text(content, encoding="utf-8")
+    assert renderers._parameterised(toml) is parameterised
+
+
+def test_the_guess_never_reads_a_device_nor_waits_for_a_fifo(tmp_path: Path) -> None:
+    device = tmp_path / "device.toml"
+    device.symlink_to("/dev/zero")
+    fifo = tmp_path / "fifo.toml"
+    os.mkfifo(fifo)
+    started = time.monotonic()
+    assert not renderers._parameterised(device)
+    assert not renderers._parameterised(fifo)
+    assert time.monotonic() - started < 1

@@ -77,7 +77,7 @@ class DeadlineWorker:
     """
 
     #: How long a warm-up sent with :meth:`prepare` may take before the child is replaced.
-    WARM_UP_SECONDS = 120.0
+    WARM_UP_SECONDS = 30.0
 
     def __init__(self) -> None:
         self._pid = 0

@@ -14,7 +14,8 @@ the overlap; what is rendered is still decided by the plan's content hashes.
 from __future__ import annotations
 
 import os
-import tomllib
+import re
+import stat
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -103,11 +104,29 @@ def expected_pdfs(project: Project, report_ids: list[str], force: bool) -> int:
     return count
 
 
+#: A ``[parameter]`` table, or a ``parameter.by`` / ``parameter = {…}`` key, at a line's start.
+PARAMETER = re.compile(rb"^[ \t]*(?:\[[ \t]*parameter[ \t]*\]|parameter[ \t]*[.=])", re.M)
+
+#: How much of a report.toml the guess reads: the file is untrusted and not parsed here
+#: (planning reads it with every check, and names what is wrong with it).
+HEAD_BYTES = 64 * 1024
+
+
 def _parameterised(report_toml: Path) -> bool:
+    """Whether the report seems parameterised: a guess from the first bytes of a regular
+    file, never blocking on a FIFO nor reading a device."""
     try:
-        return "parameter" in tomllib.loads(report_toml.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        descriptor = os.open(report_toml, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError:
         return False
+    try:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            return False
+        return PARAMETER.search(os.read(descriptor, HEAD_BYTES)) is not None
+    except OSError:
+        return False
+    finally:
+        os.close(descriptor)
 
 
 def _newest(*folders: Path) -> float:

@@ -21,6 +21,7 @@ from rmr_gen.output.guard import (
     WorkDied,
     origin_of,
     run_with_deadline,
+    time_limit,
 )
 from rmr_gen.output.pdf import hard_deadline, report_pdf, warm_up
 from rmr_gen.output.pdf import preload as preload_pdf
@@ -106,13 +107,14 @@ def warm_process(project_root: str) -> None:
     early, while the main process plans. It is only a speed-up: whatever goes wrong here
     is left for the jobs to report (a pool's initializer that raised would break the pool)."""
     try:
-        preload_pdf()
-        preload_pikepdf()
-        preload_markdown()
-        warm_up()
-        project = Project(Path(project_root))
-        check_templates(project.template_dirs, project.root)
-        _WORKER_WORK.setdefault(project.root, Assembler(project, cache_for(project)))
+        with time_limit(int(DeadlineWorker.WARM_UP_SECONDS)):  # a pool has no deadline child
+            preload_pdf()
+            preload_pikepdf()
+            preload_markdown()
+            warm_up()
+            project = Project(Path(project_root))
+            check_templates(project.template_dirs, project.root)
+            _WORKER_WORK.setdefault(project.root, Assembler(project, cache_for(project)))
     except Exception:  # reported by the job that meets it
         return
 
