@@ -123,3 +123,32 @@ def test_the_redline_passes_axe_and_fits_a_phone(
         assert overflow(tab) <= 0, (page, width)
         tab.close()
     assert found == {}
+
+
+#: Every element of the redline's charts that holds text, with its computed size in px.
+_CHART_TEXT = """() => [...document.querySelectorAll('figure.chart')].flatMap(figure =>
+  [...figure.querySelectorAll('.dotplot *')]
+    .filter(e => [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim()))
+    .map(e => [e.textContent.trim().replace(/\\u00a0/g, ' '),
+               parseFloat(getComputedStyle(e).fontSize),
+               e.getBoundingClientRect().right]))"""
+
+
+def test_the_redline_chart_is_the_web_editions_readable_on_a_phone(
+    browser: Any,  # noqa: F811
+    redlines: list[Path],
+) -> None:
+    page = next(p for p in redlines if p.parent.name == "mal-webb")
+    html = page.read_text(encoding="utf-8")
+    # the chart is text, not the PDF's drawn image: the old and the new side's values
+    assert "data:image/svg+xml" not in html
+    assert html.count('<div class="dotplot">') == 2
+    tab = open_page(browser, page, 390)
+    texts = tab.evaluate(_CHART_TEXT)
+    tab.close()
+    words = [t for t, _, _ in texts]
+    assert "51 %, −5 procentenheter" in words and "57 %, +1 procentenhet" in words
+    assert "Nuläge (2022–2023)" in words and "2. Munhälsa (mål 80 %)" in words
+    small = [(t, size) for t, size, _ in texts if size < 12]
+    assert small == []
+    assert max(right for _, _, right in texts) <= 390

@@ -220,6 +220,17 @@ def _title_block(project: Project, report: Report, blocks: Sequence[Block]) -> s
     return "".join(render(template.new_context(context)))
 
 
+def dotplot(project: Project, report: Report, data: dict[Any, Measurement]) -> str:
+    """The screen chart's legend and panels (``web/dotplot.html.j2``, which the web
+    page's charts include) for ``report``'s values, in a ``<div class="dotplot">``:
+    for other screen pages, e.g. a redline, in place of the PDF's drawn image."""
+    groups = summary_groups(report, data) if report.indicators and data else ()
+    extra = {"panels": chart_panels(report, groups)}
+    template = f"{WEB}/dotplot.html.j2"
+    body = render_report(report, [], project.template_dirs, project.root, extra, template)
+    return f'<div class="dotplot">\n{body}</div>'
+
+
 def render_page(
     project: Project,
     report: Report,

@@ -16,12 +16,12 @@ plan, render in parallel, write atomically.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rmr_gen.core.cache import Cache
 from rmr_gen.core.errors import InputError, Problems
 from rmr_gen.core.files import refuse_links, remove_stale_temporaries
-from rmr_gen.core.models import Report
+from rmr_gen.core.models import Key, Measurement, Report
 from rmr_gen.core.project import REPORT_ID, Project
 from rmr_gen.output import web as web_page
 from rmr_gen.output.archive import Attachment, DocumentInfo, document_info
@@ -44,6 +44,8 @@ class Prepared:
     blocks: tuple[Block, ...] = ()  # the computed body, for comparing versions
     attachments: tuple[Attachment, ...] = ()  # source files embedded in the PDF
     info: DocumentInfo | None = None
+    #: the values it shows (a diff's screen page draws its charts from them)
+    data: dict[Key, Measurement] | None = field(default=None, compare=False, repr=False)
 
 
 def build(
@@ -160,6 +162,7 @@ def _render_html(
                     tuple(blocks),
                     sources_of(job, project),
                     document_info(job.report),
+                    job.data,
                 )
             )
     return prepared

@@ -723,15 +723,19 @@ def diff_document(old: Prepared, new: Prepared, differences: Differences) -> str
     return head + summary + marked + tail
 
 
-def redline_page(project: Project, html: str, roots: tuple[Path, ...], new: Prepared) -> str:
+def redline_page(
+    project: Project, html: str, roots: tuple[Path, ...], old: Prepared, new: Prepared
+) -> str:
     """The redline as a web page: the mark and the marked-up ``<main>`` in the web
-    edition's screen layout, fonts and images embedded (the PDF keeps ``html``)."""
+    edition's screen layout, fonts and images embedded, each chart drawn for screens
+    as the web edition draws it (the PDF keeps ``html``, with its drawn images)."""
     from rmr_gen.output.web import screen_document
     from rmr_gen.output.webfonts import web_fonts
 
     title = re.search(r"<title>(.*?)</title>", html, re.S)
     mark = re.search(r'<p class="diff-mark">.*?</p>', html, re.S)
     _, body, _ = _main(html)
+    body = screen_charts(project, body, old, new)
     cache = cache_for(project)
     fonts = web_fonts(project.font_files(), cache)
     cache.flush()  # the subset fonts, made once
@@ -743,6 +747,35 @@ def redline_page(project: Project, html: str, roots: tuple[Path, ...], new: Prep
         roots,
         new.report.limits,
     )
+
+
+#: A chart's drawn image in the redline (the PDF's ``partials/chart.html.j2``).
+_CHART_IMAGE = re.compile(r'<img\b[^>]*?\ssrc="(data:image/svg\+xml;base64,[^"]*)"[^>]*>')
+
+
+def screen_charts(project: Project, body: str, old: Prepared, new: Prepared) -> str:
+    """Each chart image of the redline's ``body`` replaced by the web edition's screen
+    chart of the same side's values: its text is text, readable on a phone. A chart
+    the same on both sides is the new side's."""
+    from rmr_gen.output.web import dotplot
+
+    sides = {
+        block.image: side
+        for side in (old, new)
+        for block in side.blocks
+        if block.kind == "chart" and side.data is not None
+    }
+    drawn: dict[int, str] = {}
+
+    def replace(match: re.Match[str]) -> str:
+        side = sides.get(match.group(1))
+        if side is None or side.data is None:
+            return match.group(0)
+        if id(side) not in drawn:
+            drawn[id(side)] = dotplot(project, side.report, side.data)
+        return drawn[id(side)]
+
+    return _CHART_IMAGE.sub(replace, body)
 
 
 def _images_by_content(html: str, folder: Path, sources: dict[str, str]) -> str:
@@ -860,7 +893,7 @@ def diff_all(
             (*source.readable_roots, old_texts),
             f"diff {report_id} {old} {new}",
         )
-        page = redline_page(project, html, (*source.readable_roots, old_texts), after)
+        page = redline_page(project, html, (*source.readable_roots, old_texts), before, after)
         suffix = after.report.name.removeprefix(report_id)  # "" or "-<value slug>"
         target = project.output_folder(report_id) / f"diff-{old}-{new}{suffix}.pdf"
         atomic_write(target.with_suffix(".html"), page.encode("utf-8"))
