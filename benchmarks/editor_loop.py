@@ -120,6 +120,8 @@ class Preview:
         connection.request("GET", path)
         response = connection.getresponse()
         body = response.read()
+        if response.status == 303:  # "/" leads to the page's place below output/
+            return self.get(response.headers["Location"])
         if response.status != 200:
             fail(f"GET {path}: {response.status}: {body[:500]!r}")
         return body

@@ -2,10 +2,15 @@
 
 The page is the one ``rmr-gen build --web`` writes (:mod:`rmr_gen.output.web`), so an
 editor sees what readers get; the PDF is made from the print HTML on demand.
-The server is the standard library's ``ThreadingHTTPServer`` on 127.0.0.1: one
-editor, one machine, a few routes (the page, its fonts, a server-sent-events
-stream that tells the page to reload, the PDF), so a web framework would add
-dependencies and nothing else. File watching is ``watchfiles`` (inotify on
+The page is served where it lies below ``output/`` (``/`` redirects to
+``/<id>/web/index.html``), so its links to the project's list of reports and to
+released PDFs and manifests resolve as they do on disk: those files are served
+read only from ``output/`` (:mod:`rmr_gen.workflows.webfiles`); before a build
+has written the list of reports, the preview makes one. The server is the
+standard library's ``ThreadingHTTPServer`` on 127.0.0.1: one editor, one
+machine, a few routes (the page, its fonts, a server-sent-events stream that
+tells the page to reload, the PDF, the files the page links to), so a web
+framework would add dependencies and nothing else. File watching is ``watchfiles`` (inotify on
 Linux, debounced). Nothing is written to the project: the PDF is made in memory.
 """
 
@@ -22,7 +27,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 from rmr_gen.core.errors import InputError, Location, Problem, Problems
 from rmr_gen.core.project import Project
@@ -207,10 +212,61 @@ class Previewer:
         with self._pdf_lock:
             self._pdf_worker.close()
 
+    def page_url(self) -> str:
+        """Where the page is served: its path below ``output/``, as ``build --web``
+        writes it (a parameterised report's first value once it has rendered)."""
+        from rmr_gen.output.web import page_path
+
+        with self.state.changed:
+            report = self.state.report
+        if report is None:
+            return f"/{self.report_id}/web/index.html"
+        return "/" + page_path(self.project, report).relative_to(self.project.output_dir).as_posix()
+
     def font(self, url_path: str) -> bytes | None:
-        """A font of the web page (``/fonts/<name>.woff2``), as build --web writes it."""
-        name = unquote(url_path).removeprefix("/fonts/")
-        return self.fonts.get(name) if url_path.startswith("/fonts/") else None
+        """A font of the web page (``fonts/<name>.woff2`` beside it), as build --web writes it."""
+        for folder in ("/fonts/", f"/{self.report_id}/web/fonts/"):
+            if url_path.startswith(folder):
+                return self.fonts.get(unquote(url_path.removeprefix(folder)))
+        return None
+
+    def index(self) -> str:
+        """The project's list of reports (``output/index.html``) until a build writes it:
+        every report, the one shown linked to its page, the others to their built pages
+        and each to its released PDFs (or manifests)."""
+        from rmr_gen.output.web import screen_page
+        from rmr_gen.workflows.releases import MANIFEST, release_pdf, versions
+
+        esc = html_escape.escape
+        with self.state.changed:
+            report = self.state.report
+        items = []
+        for report_id in self.project.report_ids():
+            if report_id == self.report_id:
+                title = report.title if report is not None else report_id
+                entry = f'<a href="{esc(self.page_url())}">{esc(title)}</a> (förhandsgranskas)'
+            elif (self.project.output_folder(report_id) / "web" / "index.html").is_file():
+                entry = f'<a href="/{esc(quote(report_id))}/web/index.html">{esc(report_id)}</a>'
+            else:
+                entry = f"{esc(report_id)} (ingen webbsida byggd)"
+            released = []
+            for version in versions(self.project, report_id):
+                pdf = release_pdf(self.project, report_id, version)
+                name, what = (pdf.name, "PDF") if pdf.is_file() else (MANIFEST, "manifest")
+                href = esc(f"/{quote(report_id)}/{quote(version)}/{quote(name)}")
+                released.append(f'<a href="{href}">{esc(version)} ({what})</a>')
+            if released:
+                entry += "; fastställda: " + ", ".join(released)
+            items.append(f"<li>{entry}</li>")
+        body = (
+            "<h1>Rapporter</h1>"
+            '<p class="edition draft">Förhandsgranskning: projektets lista över rapporter'
+            " är inte byggd ännu (<code>rmr-gen build --web</code> skriver den)."
+            " Här är projektets rapporter.</p>"
+            f"<ul>{''.join(items)}</ul>"
+        )
+        regular = [f for f in self.web_fonts if f.style == "normal"]
+        return screen_page(self.project, "Rapporter (förhandsgranskning)", body, regular)
 
     def static_file(self, url_path: str) -> Path | None:
         """A font or CSS resource of the templates, or a file of the report folder."""
@@ -241,7 +297,15 @@ CONTENT_TYPES = {".ttf": "font/ttf", ".css": "text/css", ".svg": "image/svg+xml"
                  ".gif": "image/gif", ".webp": "image/webp"}  # fmt: skip
 
 
+#: A report's web page (or list of values) below ``output/<id>/``.
+WEB_INDEX = "web/index.html"
+
+
 def make_server(previewer: Previewer, port: int, stop: threading.Event) -> ThreadingHTTPServer:
+    from rmr_gen.workflows.webfiles import output_file
+
+    built_list = previewer.project.output_folder(previewer.report_id) / WEB_INDEX
+
     class Handler(BaseHTTPRequestHandler):
         def log_message(self, format: str, *args: object) -> None:
             pass  # the terminal shows rebuilds and problems, not requests
@@ -254,10 +318,22 @@ def make_server(previewer: Previewer, port: int, stop: threading.Event) -> Threa
             self.end_headers()
             self.wfile.write(body)
 
+        def _redirect(self, location: str) -> None:
+            self.send_response(HTTPStatus.SEE_OTHER)
+            self.send_header("Location", location)
+            self.send_header("Content-Length", "0")
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+
         def do_GET(self) -> None:
             path = self.path.split("?", 1)[0]
+            page = previewer.page_url()
             if path == "/":
+                self._redirect(page)
+            elif path == page:
                 self._send(200, previewer.page().encode(), "text/html; charset=utf-8")
+            elif path == f"/{previewer.report_id}/{WEB_INDEX}" and not built_list.is_file():
+                self._redirect(page)  # a parameterised report was shown there until it rendered
             elif path == "/events":
                 self._events()
             elif (font := previewer.font(path)) is not None:
@@ -270,6 +346,10 @@ def make_server(previewer: Previewer, port: int, stop: threading.Event) -> Threa
                     self._send(HTTPStatus.CONFLICT, text.encode(), "text/plain; charset=utf-8")
                     return
                 self._send(200, body, "application/pdf")
+            elif (served := output_file(previewer.project, path)) is not None:
+                self._send(200, served.content, served.content_type)
+            elif path == "/index.html":  # no build has written it yet
+                self._send(200, previewer.index().encode(), "text/html; charset=utf-8")
             else:
                 file = previewer.static_file(path)
                 if file is None:
