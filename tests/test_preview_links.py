@@ -12,10 +12,12 @@ import threading
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import pytest
 
+from tests.test_web_a11y import AXE, WCAG, browser, overflow  # noqa: F401
 from tests.webproject import make_project
 
 
@@ -181,6 +183,8 @@ HOSTILE = (
     "/mal-webb%2f1.1%2fmal-webb-1.1.pdf",
     "/mal-webb/web/..%5c..%5c..%5creports%5cmal-webb%5creport.toml",
     "//etc/passwd",
+    "/etc/passwd",
+    "/mal-webb/1.1/%2fetc%2fpasswd",
     "/%2fetc%2fpasswd",
     "/%252e%252e/secret.txt",
     "/index.html%00.pdf",
@@ -237,3 +241,28 @@ def test_hostile_paths_read_nothing_outside_output(
     ), read
     # what the page links to is still served
     assert preview.get("/mal-webb/1.1/manifest.json")[0] == 200
+
+
+def test_an_editor_clicks_through_to_the_list_and_the_release(
+    browser: Any,  # noqa: F811
+    preview: Preview,
+) -> None:
+    tab = browser.new_page(viewport={"width": 390, "height": 800})
+    tab.goto(f"http://127.0.0.1:{preview.port}/")
+    assert tab.url.endswith("/mal-webb/web/index.html")
+    with tab.expect_response(lambda r: r.url.endswith(".pdf")) as pdf:
+        tab.get_by_role("link", name="PDF, version 1.1").click()
+    assert pdf.value.status == 200 and pdf.value.headers["content-type"] == "application/pdf"
+    tab.goto(f"http://127.0.0.1:{preview.port}/")
+    tab.get_by_role("link", name="Alla rapporter").click()
+    tab.wait_for_load_state("load")
+    assert tab.url.endswith("/index.html")
+    assert tab.locator("h1").inner_text() == "Rapporter"
+    tab.add_script_tag(path=str(AXE))
+    result = tab.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG)
+    assert [v["id"] for v in result["violations"]] == []
+    assert overflow(tab) <= 0
+    tab.get_by_role("link", name="Processmål för webbtest 2025–2028").click()
+    tab.wait_for_load_state("load")
+    assert tab.url.endswith("/mal-webb/web/index.html")
+    tab.close()
