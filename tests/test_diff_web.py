@@ -10,7 +10,14 @@ from typing import Any
 
 import pytest
 
-from tests.test_web_a11y import AXE, WCAG, browser, open_page, overflow  # noqa: F401
+from tests.test_web_a11y import (  # noqa: F401
+    AXE,
+    WCAG,
+    browser,
+    misplaced_axes,
+    open_page,
+    overflow,
+)
 from tests.webproject import make_project
 
 
@@ -145,6 +152,11 @@ def test_the_redline_chart_is_the_web_editions_readable_on_a_phone(
     assert html.count('<div class="dotplot">') == 2
     tab = open_page(browser, page, 390)
     texts = tab.evaluate(_CHART_TEXT)
+    assert misplaced_axes(tab) == []
+    tab.close()
+    tab = open_page(browser, page, 1280)  # wide: track, values and axis side by side
+    assert tab.evaluate("document.querySelectorAll('.panel').length") == 4
+    assert misplaced_axes(tab) == []
     tab.close()
     words = [t for t, _, _ in texts]
     assert "51 %, −5 procentenheter" in words and "57 %, +1 procentenhet" in words

@@ -87,6 +87,33 @@ def overflow(tab: Any) -> int:
     return int(tab.evaluate("document.documentElement.scrollWidth - window.innerWidth"))
 
 
+#: Per chart panel: the left and right edge of each row's track and of the axis labels
+#: (0 %, 50 %, 100 %), in CSS pixels.
+_PANEL_GEOMETRY = """[...document.querySelectorAll('.panel')].map(panel => {
+  const box = e => { const r = e.getBoundingClientRect(); return [r.left, r.right]; };
+  return {tracks: [...panel.querySelectorAll('.track')].map(box),
+          axis: [...panel.querySelectorAll('.axis span')].map(box)};
+})"""
+
+
+def misplaced_axes(tab: Any) -> list[str]:
+    """The chart panels whose tracks differ in width or whose axis labels are not at
+    0, 50 and 100 % of the tracks (a dot would be read against the wrong label)."""
+    found = []
+    for number, panel in enumerate(tab.evaluate(_PANEL_GEOMETRY), 1):
+        (left, right), *others = panel["tracks"]
+        if any(abs(a - left) > 1 or abs(b - right) > 1 for a, b in others):
+            found.append(f"panel {number}: tracks of different widths {panel['tracks']}")
+        zero, half, hundred = panel["axis"]
+        if (
+            abs(zero[0] - left) > 1
+            or abs(hundred[1] - right) > 1
+            or abs((half[0] + half[1]) / 2 - (left + right) / 2) > 2
+        ):
+            found.append(f"panel {number}: axis {panel['axis']} under a track {left}–{right}")
+    return found
+
+
 @pytest.mark.parametrize("width", [1280, 390])
 def test_axe_finds_no_violations(browser: Any, pages: list[Path], width: int) -> None:
     found = {}
@@ -184,6 +211,15 @@ def test_the_chart_is_legible_on_a_phone(browser: Any, pages: list[Path]) -> Non
     )
     column = tab.evaluate("document.querySelector('main').clientWidth")
     assert widths and all(w > column * 0.85 for w in widths)
+    tab.close()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_chart_axis_is_under_its_tracks(browser: Any, pages: list[Path], width: int) -> None:
+    page = next(p for p in pages if p.parent.parent.name == "mal-webb")
+    tab = open_page(browser, page, width)
+    assert tab.evaluate("document.querySelectorAll('.panel').length") == 2
+    assert misplaced_axes(tab) == []
     tab.close()
 
 
