@@ -10,8 +10,9 @@ has written the list of reports, the preview makes one. The server is the
 standard library's ``ThreadingHTTPServer`` on 127.0.0.1: one editor, one
 machine, a few routes (the page, its fonts, a server-sent-events stream that
 tells the page to reload, the PDF, the files the page links to), so a web
-framework would add dependencies and nothing else. File watching is ``watchfiles`` (inotify on
-Linux, debounced). Nothing is written to the project: the PDF is made in memory.
+framework would add dependencies and nothing else. File watching is
+``watchfiles`` (inotify on Linux, debounced). Nothing is written to the
+project: the PDF is made in memory.
 """
 
 from __future__ import annotations
