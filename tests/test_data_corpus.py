@@ -492,6 +492,26 @@ CASES = [
         [],
     ),
     (
+        "percent-literal-formats.xlsx",
+        [],
+    ),
+    (
+        "percent-formats-excel-writes.xlsx",
+        [],
+    ),
+    (
+        "percent-literal-over-100.xlsx",
+        [
+            "percent-literal-over-100.xlsx:Blad1!E3: error: value 101 is outside 0–100 (a percentage)",
+        ],
+    ),
+    (
+        "percent-literal-small-value.xlsx",
+        [
+            "percent-literal-small-value.xlsx:Blad1!E4: error: value 0.55 looks like a fraction of 1 (55 %?): the other values of tackningsgrad in this file are 45–58; write the percentage (0.55 % if below 1 % is meant)",
+        ],
+    ),
+    (
         "header-repeated.csv",
         [
             "header-repeated.csv:4: note: the header again (files pasted together?): left out",
@@ -589,6 +609,34 @@ def test_counts_with_thousands_separators_are_thousands(reference) -> None:
     ]
 
 
+def test_a_literal_percent_sign_in_a_format_does_not_scale(reference) -> None:
+    name = "percent-literal-formats.xlsx"
+    found = read_measurements(CORPUS / name, name, reference, Problems())
+    assert [(m.line, m.value) for m in found] == [
+        (2, 51.0),  # 0" %"
+        (3, 58.0),  # 0\%
+        (4, 45.5),  # 0.0" procent"
+        (5, 60.0),  # [$%-41D]0, a currency symbol
+        (6, 52.0),  # #,##0" %"
+        (7, 47.0),  # 0_%, a space as wide as %
+        (8, 49.0),  # [>=1]0" %";0.0%: the first section, literal
+    ]
+
+
+def test_percent_formats_as_excel_writes_them_scale(reference) -> None:
+    name = "percent-formats-excel-writes.xlsx"
+    found = read_measurements(CORPUS / name, name, reference, Problems())
+    assert [(m.line, m.value) for m in found] == [
+        (2, 51.0),  # 0.51 as 0%
+        (3, 58.4),  # 0.584 as 0.0%
+        (4, 45.5),  # 0.455 as 0.0 % (Swedish Excel's 0,0 %)
+        (5, 60.0),  # 0.6 as #,##0 %
+        (6, 52.0),  # 0%;[Red]-0%
+        (7, 47.0),  # 0.47 as [>=1]0" %";0.0%: the second section, a percentage
+        (8, 49.0),  # 49 as the same format's first section: literal
+    ]
+
+
 #: Files that once printed a wrong number with exit 0: through the CLI, they must
 #: stop the build (exit 2, the corpus line on stderr, no PDF).
 SILENT_ONCE = [
@@ -600,6 +648,7 @@ SILENT_ONCE = [
     "fraction-among-percent-cells.xlsx",
     "two-data-sheets.xlsx",
     "thousands-or-decimal-count.csv",
+    "percent-literal-small-value.xlsx",  # 0.55 in a cell formatted 0.0" %" was read as 55
 ]
 
 

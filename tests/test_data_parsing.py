@@ -207,3 +207,37 @@ def test_a_space_separates_only_groups_of_three() -> None:
     assert parse_number("1\u00a0234\u00a0567,5") == 1234567.5
     for typo in ["5 1", "5 1 2", "12 34", "1 0000"]:
         assert parse_number(typo) is None, typo
+
+
+@pytest.mark.parametrize(
+    ("number_format", "value", "percent"),
+    [
+        ("0%", 0.5, True),
+        ("0.0%", 0.5, True),
+        ("0.0 %", 0.5, True),
+        ("#,##0.00%", 0.5, True),
+        ("0%;[Red]-0%", -0.5, True),
+        ("General", 51, False),
+        ('0" %"', 51, False),
+        ('#,##0" %"', 51, False),
+        ("0\\%", 51, False),
+        ('0" procent"', 51, False),
+        ("[$%-41D]0", 51, False),
+        ("0_%", 51, False),
+        ("0*%", 51, False),
+        ('"%"0', 51, False),
+        ('"%"0%', 0.5, True),
+        ('[>=1]0" %";0.0%', 49, False),
+        ('[>=1]0" %";0.0%', 0.49, True),
+        ('[<1]0.0%;[<=100]0" %";0', 0.49, True),
+        ('[<1]0.0%;[<=100]0" %";0', 49, False),
+        ("0;-0;0%", 0, True),
+        ("0;-0;0%", 5, False),
+        ('0%;0;"-"', -0.5, False),
+        ('0;0;0;"%"@', 5, False),
+    ],
+)
+def test_a_percent_sign_scales_only_as_a_format_code(number_format, value, percent) -> None:
+    from rmr_gen.inputs.numberformat import is_percent
+
+    assert is_percent(number_format, value) is percent

@@ -625,3 +625,32 @@ def test_a_total_row_is_left_out_and_the_regions_print(tmp_path: Path, run) -> N
         in result.stderr.splitlines()
     )
     assert table_rows(root)["Norrbotten"] == "55 (+5)"
+
+
+@pytest.mark.parametrize(
+    "number_format", ['0" %"', "0\\%", '0" procent"', '#,##0" %"', '[>=1]0" %";0.0%']
+)
+def test_a_literal_percent_sign_prints_the_cell_as_written(
+    tmp_path: Path, run, number_format: str
+) -> None:
+    """51 in a cell shown as "51 %" by a quoted or escaped % is 51 %, not 5100 %."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    for i, line in enumerate(values(["51", "58", "55", "45"]).splitlines()):
+        cells: list[object] = line.split(";")
+        if i:
+            cells[-1] = int(cells[-1])
+        sheet.append(cells)
+        sheet.cell(sheet.max_row, 5).number_format = number_format
+    root = make_project(tmp_path, None, file="register.xlsx")
+    workbook.save(root / "data" / "register.xlsx")
+    result = run(root, "build")
+    assert result.exit_code == 0, result.output
+    assert table_rows(root) == {
+        "Jämtland/Härjedalen": "51 (-9)",
+        "Västerbotten": "58 (+8)",
+        "Norrbotten": "55 (+5)",
+        "Västernorrland": "45 (+5)",
+    }

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from rmr_gen.core.errors import Problems
 from rmr_gen.inputs.config import suggest
+from rmr_gen.inputs.numberformat import is_percent
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -426,7 +427,7 @@ def _cell_text(value: Any, number_format: str) -> str:
     if isinstance(value, bool):
         return str(value).upper()
     if isinstance(value, int | float):
-        percent = "%" in (number_format or "")
+        percent = is_percent(number_format, value)
         if percent:
             value = round(value * 100, 10)
         if isinstance(value, float) and value.is_integer():
