@@ -492,6 +492,20 @@ CASES = [
         [],
     ),
     (
+        "formula-counts-float-noise.xlsx",
+        [
+            "formula-counts-float-noise.xlsx:Data!E1: note: column 'antal' is not used and was ignored",
+        ],
+    ),
+    (
+        "formula-counts-not-whole.xlsx",
+        [
+            "formula-counts-not-whole.xlsx:Data!E1: note: column 'antal' is not used and was ignored",
+            "formula-counts-not-whole.xlsx:Data!F2: error: numerator '2.5' must be a whole number ≥ 0",
+            "formula-counts-not-whole.xlsx:Data!F3: error: numerator '3.01' must be a whole number ≥ 0",
+        ],
+    ),
+    (
         "percent-literal-formats.xlsx",
         [],
     ),
@@ -606,6 +620,17 @@ def test_counts_with_thousands_separators_are_thousands(reference) -> None:
         (3000, 4000, 75.0),
         (2500, 5000, 50.0),
         (1500, 3000, 50.0),
+    ]
+
+
+def test_formula_counts_with_rounding_noise_are_whole(reference) -> None:
+    name = "formula-counts-float-noise.xlsx"
+    found = read_measurements(CORPUS / name, name, reference, Problems())
+    assert [(m.line, m.numerator, m.denominator, m.value) for m in found] == [
+        (2, 3, 100, 3.0),  # =E2*0.1*10 saved as 3.0000000000000004; =100*1.1-10
+        (3, 7, 20, 35.0),  # 7.000000000000001
+        (4, 100004, 200000, 50.002),  # =E4/1.15*1.15 saved as 100003.99999999999
+        (5, 3, 10, 30.0),  # =0.3/0.1 saved as 2.9999999999999996
     ]
 
 

@@ -241,3 +241,24 @@ def test_a_percent_sign_scales_only_as_a_format_code(number_format, value, perce
     from rmr_gen.inputs.numberformat import is_percent
 
     assert is_percent(number_format, value) is percent
+
+
+@pytest.mark.parametrize(
+    ("number", "expected"),
+    [
+        (3.0000000000000004, 3.0),
+        (2.9999999999999996, 3.0),
+        (100003.99999999999, 100004.0),
+        (1e15 + 2, 1e15 + 2),
+        (0.0, 0.0),
+        (2.5, None),
+        (3.01, None),
+        (3.000001, None),
+        (100000.5, None),
+        (1e9 + 0.5, None),
+    ],
+)
+def test_a_count_is_whole_within_rounding_noise(number: float, expected: float | None) -> None:
+    from rmr_gen.inputs.validation import whole
+
+    assert whole(number) == expected

@@ -654,3 +654,32 @@ def test_a_literal_percent_sign_prints_the_cell_as_written(
         "Norrbotten": "55 (+5)",
         "Västernorrland": "45 (+5)",
     }
+
+
+def test_formula_counts_with_rounding_noise_print_their_value(tmp_path: Path, run) -> None:
+    """Counts a formula saved as 3.0000000000000004 are 3; 2.5 is refused."""
+    from openpyxl import Workbook
+
+    noisy = {"Jämtland/Härjedalen": 3 * 0.1 * 10, "Västerbotten": 0.3 / 0.1}
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["indicator", "region", "period", "population", "numerator", "denominator"])
+    for region in REGIONS:
+        sheet.append(["tackningsgrad", region, "2022–2023", "cancer", noisy.get(region, 5), 10])
+        sheet.append(["tackningsgrad", region, "2021–2022", "cancer", 5, 100 * 1.1 - 90])
+    root = make_project(tmp_path, None, file="register.xlsx")
+    workbook.save(root / "data" / "register.xlsx")
+    result = run(root, "build")
+    assert result.exit_code == 0, result.output
+    assert table_rows(root) == {
+        "Jämtland/Härjedalen": "30 (+5)",
+        "Västerbotten": "30 (+5)",
+        "Norrbotten": "50 (+25)",
+        "Västernorrland": "50 (+25)",
+    }
+    sheet.cell(2, 5).value = 2.5
+    workbook.save(root / "data" / "register.xlsx")
+    refused(
+        run(root, "build"),
+        "data/register.xlsx:Sheet!E2: error: numerator '2.5' must be a whole number ≥ 0",
+    )

@@ -210,15 +210,28 @@ def _value(fractions: bool) -> Parse:
     return parse
 
 
+#: How far a count may be from a whole number, relative to it, and still be that number:
+#: a spreadsheet formula's rounding noise (``=A1*3/3`` saves 3.0000000000000004) is a
+#: few parts in 10¹⁶; 2.5 or 3.01 is a count that is not whole.
+COUNT_TOLERANCE = 1e-12
+
+
+def whole(number: float) -> float | None:
+    """The whole number a count is, within :data:`COUNT_TOLERANCE`; ``None`` if none."""
+    nearest = float(round(number))
+    return nearest if abs(number - nearest) <= COUNT_TOLERANCE * max(1.0, abs(number)) else None
+
+
 def _count(name: str) -> Parse:
     def parse(text: str) -> tuple[Any, str | None]:
         text = text.strip()
         if not text:
             return math.nan, None
         number, _ = parse_count(text)
-        if number is None or number < 0 or number != int(number):
+        counted = None if number is None or not math.isfinite(number) else whole(number)
+        if counted is None or counted < 0:
             return math.nan, Flaw(f"{name} '{text}' must be a whole number ≥ 0", "count")
-        return number, None
+        return counted, None
 
     return parse
 
