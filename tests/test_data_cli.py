@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import NORR
 from tests.test_cli import assert_refused, line_of, replace_in
 
@@ -165,3 +167,47 @@ def test_a_cell_is_read_as_written_whatever_the_other_rows_hold(project: Path, r
         if ";1e1" in text
     )
     assert_refused(result, f"{CSV}:{line}:5: error: value '1e1' is not a number")
+
+
+@pytest.mark.parametrize(
+    ("written", "message"),
+    [
+        ("period = 2024", "'data.period' must be a period in quotes, like \"2024\""),
+        (
+            "period = {from = 2022, to = 2023}",
+            "'data.period' must be a period in quotes, like \"2022–2023\" (not a table)",
+        ),
+        (
+            "period = 2022-01-01",
+            "'data.period' must be a period in quotes, like \"2022–2023\" (not a date)",
+        ),
+        ('period = ""', "'data.period' must be a non-empty string"),
+    ],
+)
+def test_a_period_of_the_wrong_type_is_one_message(
+    project: Path, run, written: str, message: str
+) -> None:
+    toml = project / TOML
+    replace_in(toml, 'period = "2022–2023"', written)
+    result = run(project, "check")
+    assert_refused(result, f"{TOML}:{line_of(toml, 'period')}: error: {message}")
+    assert result.stderr.splitlines()[-2:] == [
+        f"{TOML}:{line_of(toml, 'period')}: error: {message}",
+        "rmr-gen: 1 error; nothing written",
+    ]
+
+
+def test_a_files_list_of_the_wrong_type_is_one_message(project: Path, run) -> None:
+    toml = project / TOML
+    replace_in(toml, 'files = ["palliativ-norr.csv"]', 'files = "palliativ-norr.csv"')
+    result = run(project, "check")
+    assert result.stderr.splitlines() == [
+        f"{TOML}:{line_of(toml, 'files')}: error: 'data.files' must be a list of strings",
+        "rmr-gen: 1 error; nothing written",
+    ]
+    replace_in(toml, 'files = "palliativ-norr.csv"', "files = []")
+    result = run(project, "check")
+    assert result.stderr.splitlines() == [
+        f"{TOML}:{line_of(toml, '[data]')}: error: 'data.files' is required for tables and charts of data",
+        "rmr-gen: 1 error; nothing written",
+    ]

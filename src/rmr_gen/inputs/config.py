@@ -518,17 +518,21 @@ def _data_files(
 def _data_needed(
     check: _Checker,
     settings: _Data,
+    table: dict[str, Any],
     parameter: str,
     indicators: tuple[ReportIndicator, ...],
 ) -> None:
-    """Tables and charts of data need the periods, files, regions and indicators."""
-    for key, value in (("period", settings.period), ("previous_period", settings.previous_period)):
-        if not value:
+    """Tables and charts of data need the periods, files, regions and indicators (a key
+    given with a wrong value has had its own message: it is not also "required")."""
+    needed = {
+        "period": settings.period,
+        "previous_period": settings.previous_period,
+        "files": settings.files,
+        "regions": settings.regions or parameter,
+    }
+    for key, value in needed.items():
+        if not value and table.get(key) in (None, []):
             check.error(("data",), f"'data.{key}' is required for tables and charts of data")
-    if not settings.files:
-        check.error(("data",), "'data.files' is required for tables and charts of data")
-    if not settings.regions and not parameter:
-        check.error(("data",), "'data.regions' is required for tables and charts of data")
     if not indicators:
         check.error((), "at least one [[indicators]] is required for tables of data")
 
@@ -587,7 +591,7 @@ def load_report(
     charts = _charts(check, data, substitutions)
     contents = _contents(check, data, folder, tables, charts)
     if any(t.type == "indicator-summary" for t in tables.values()) or charts:
-        _data_needed(check, settings, parameter, indicators)
+        _data_needed(check, settings, data_table, parameter, indicators)
     title = _substitute(check, check.string(data, "title", required=True), substitutions, "title")
     if len(problems.errors) > before or organisation is None or not version:
         return None
@@ -817,7 +821,26 @@ def _date(check: _Checker, data: dict[str, Any], key: str) -> dt.date | None:
     return value
 
 
+def _toml_type(value: Any) -> str:
+    """What a TOML value is, in a message: ``a table``, ``a list``, ``a date`` …"""
+    kinds = ((bool, "true/false"), (dict, "a table"), (list, "a list"), (float, "a number"))
+    for kind, name in kinds:
+        if isinstance(value, kind):
+            return name
+    return "a date" if hasattr(value, "isoformat") else "a number"
+
+
 def _period(check: _Checker, table: dict[str, Any], key: str) -> str:
+    value = table.get(key)
+    if value is not None and not isinstance(value, str):
+        quoted = f'"{value}"' if isinstance(value, int) and not isinstance(value, bool) else ""
+        check.error(
+            ("data", key),
+            f"'data.{key}' must be a period in quotes, like "
+            + (quoted or '"2022–2023"')
+            + ("" if quoted else f" (not {_toml_type(value)})"),
+        )
+        return ""
     raw = check.string(table, key, "data")
     if not raw:
         return ""
