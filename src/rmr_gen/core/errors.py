@@ -63,7 +63,7 @@ class Problem:
 
     location: Location
     message: str
-    severity: str = "error"  # "error" stops the build; "note" is only printed
+    severity: str = "error"  # "error" stops the build; "warning" and "note" are only printed
 
     def __post_init__(self) -> None:
         if len(self.message) > MAX_MESSAGE:
@@ -115,12 +115,18 @@ class Problems:
         last = self._items[-1]
         self._items[-1] = Problem(last.location, last.message, "note")
 
+    def warning(self, path: str, message: str, *where: int | str | None, **named: Any) -> None:
+        """Like :meth:`note`, for what is probably a mistake but cannot be wrong output."""
+        self.error(path, message, *where, **named)  # type: ignore[arg-type]
+        last = self._items[-1]
+        self._items[-1] = Problem(last.location, last.message, "warning")
+
     def extend(self, problems: Iterable[Problem]) -> None:
         self._items.extend(problems)
 
     @property
     def notes(self) -> list[Problem]:
-        return [p for p in self._items if p.severity == "note"]
+        return [p for p in self._items if p.severity != "error"]
 
     @property
     def errors(self) -> list[Problem]:

@@ -48,6 +48,34 @@ class TomlDocument:
             parts.pop()
         return None
 
+    def position(
+        self, keys: tuple[str | int, ...], literal: str = "", occurrence: int = 0
+    ) -> tuple[int | None, int | None]:
+        """The line and column of the value of ``keys`` (its first character), or of the
+        ``occurrence``-th (from 0) quoted ``literal`` in it, for an item of a list
+        that may run over several lines; the key's line alone when not found."""
+        line = self.line(*keys)
+        if line is None:
+            return None, None
+        lines = self.source.splitlines()
+        if not literal:
+            key = _KEY.match(lines[line - 1]) if line <= len(lines) else None
+            if key is None:
+                return line, None
+            rest = lines[line - 1][key.end() :]
+            return line, key.end() + len(rest) - len(rest.lstrip()) + 1
+        quoted = re.compile(r"""(["'])""" + re.escape(literal) + r"\1")
+        seen = 0
+        for number in range(line, len(lines) + 1):
+            text = lines[number - 1]
+            if number > line and (_KEY.match(text) or _HEADER.match(text)):
+                break  # the next key: the list has ended
+            for match in quoted.finditer(text):
+                if seen == occurrence:
+                    return number, match.start() + 1
+                seen += 1
+        return line, None
+
 
 def _key_path(parts: list[str | int]) -> str:
     text = ""

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import difflib
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
@@ -177,6 +178,19 @@ class _Checker:
 
     def note(self, keys: tuple[str | int, ...], message: str) -> None:
         self.problems.note(self.doc.shown, message, self.doc.line(*keys))
+
+    def error_at(
+        self, keys: tuple[str | int, ...], message: str, literal: str = "", occurrence: int = 0
+    ) -> None:
+        """An error at the value of ``keys`` (line and column), or at an item of it."""
+        self.problems.error(self.doc.shown, message, *self.doc.position(keys, literal, occurrence))
+
+    def warning_at(
+        self, keys: tuple[str | int, ...], message: str, literal: str = "", occurrence: int = 0
+    ) -> None:
+        """A warning (printed; the build goes on) at the value of ``keys`` or an item of it."""
+        where = self.doc.position(keys, literal, occurrence)
+        self.problems.warning(self.doc.shown, message, *where)
 
     def unknown_keys(self, table: dict[str, Any], allowed: set[str], *where: str | int) -> None:
         for key in table:
@@ -593,6 +607,8 @@ def load_report(
     if any(t.type == "indicator-summary" for t in tables.values()) or charts:
         _data_needed(check, settings, data_table, parameter, indicators)
     title = _substitute(check, check.string(data, "title", required=True), substitutions, "title")
+    history = _history(check, data)
+    _date_order(check, date, valid_until, history)
     if len(problems.errors) > before or organisation is None or not version:
         return None
     return Report(
@@ -625,7 +641,7 @@ def load_report(
         previous_data_files=previous_files,
         previous_line=doc.line("previous") if previous else None,
         changes=check.strings(data, "changes"),
-        history=_history(check, data),
+        history=history,
         data_sheets=tuple(data_sheets),
         population=settings.population,
         renames=settings.rename,
@@ -809,6 +825,40 @@ def _history(check: _Checker, data: dict[str, Any]) -> tuple[HistoryEntry, ...]:
         description = check.string(entry, "description", *where)
         result.append(HistoryEntry(version, date, description))
     return tuple(result)
+
+
+def _date_order(
+    check: _Checker,
+    date: dt.date | None,
+    valid_until: dt.date | None,
+    history: tuple[HistoryEntry, ...],
+) -> None:
+    """Dates that contradict each other: valid until before the document's date, a
+    version in [[history]] dated after the document, or versions whose dates go back."""
+    if date and valid_until and valid_until < date:
+        check.error_at(
+            ("valid_until",),
+            f"'valid_until' = {valid_until} is before the report's 'date' = {date}:"
+            " the document would be out of date when it is published",
+        )
+    dated = [(i, e) for i, e in enumerate(history) if e.date is not None]
+    for i, entry in dated:
+        if date and entry.date and entry.date > date:
+            check.error_at(
+                ("history", i, "date"),
+                f"history[{i + 1}] (version {entry.version}) is dated {entry.date}, after the"
+                f" report's 'date' = {date}",
+            )
+    ordered = sorted(
+        (parse_version(e.version), i, e) for i, e in dated if parse_version(e.version) is not None
+    )
+    for (_, _, before), (_, i, entry) in itertools.pairwise(ordered):
+        if before.date and entry.date and entry.date < before.date:
+            check.error_at(
+                ("history", i, "date"),
+                f"history[{i + 1}]: version {entry.version} is dated {entry.date}, before"
+                f" version {before.version} ({before.date})",
+            )
 
 
 def _date(check: _Checker, data: dict[str, Any], key: str) -> dt.date | None:
