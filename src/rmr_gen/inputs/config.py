@@ -1068,7 +1068,18 @@ def _contents(
     entries = check.strings(data, "contents")
     if not entries and "contents" not in data:
         check.error((), "'contents' is required: the texts, tables and charts in reading order")
-    for entry in entries:
+    raw = data.get("contents") if isinstance(data.get("contents"), list) else []
+    for i, entry in enumerate(entries):
+        if entry in entries[:i]:
+            first = entries.index(entry)
+            check.error_at(
+                ("contents",),
+                f"contents lists '{entry}' twice (items {first + 1} and {i + 1}): each text,"
+                " table and chart is placed once; remove one",
+                raw[i],
+                raw[:i].count(raw[i]),
+            )
+            continue
         kind, _, ref = entry.partition(":")
         if entry in ("changes", "history"):
             items.append(ContentItem(entry, ""))
@@ -1099,4 +1110,13 @@ def _contents(
                 f"contents entry '{entry}' must be a Markdown file (*.md),"
                 " 'table:ID', 'chart:ID', 'changes' or 'history'",
             )
+    placed = {(item.kind, item.ref) for item in items}
+    for kind, known in (("table", tables), ("chart", charts)):
+        for ref in known:
+            if (kind, ref) not in placed and f"{kind}:{ref}" not in entries:
+                check.warning_at(
+                    (f"{kind}s", ref),
+                    f"[{kind}s.{ref}] is defined but not in contents: it is not printed"
+                    f' (add "{kind}:{ref}" to contents where it belongs, or remove it)',
+                )
     return tuple(items)
