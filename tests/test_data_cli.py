@@ -105,7 +105,7 @@ def test_data_settings_are_checked(project: Path, run) -> None:
         result,
         f"{TOML}:{line_of(toml, 'min_denominator')}: error: 'data.min_denominator' must be at least 1",
         f"{TOML}:{line_of(toml, 'min_denominatr')}: error: unknown key 'min_denominatr' (did you mean 'min_denominator'?)",
-        f"{TOML}:{line_of(toml, 'files')}: error: data file 'extra.ods' is a LibreOffice/OpenDocument spreadsheet (.ods): save it as Excel 2007–365 (.xlsx) and name that file here",
+        f"{TOML}:{line_of(toml, 'files')}: error: data file 'extra.ods' is a LibreOffice/OpenDocument spreadsheet (.ods): save it as Excel 2007–365 (.xlsx) or as CSV (UTF-8), and name that file here",
         f"{TOML}:{line_of(toml, 'files')}: error: data file 'palliativ-norr.csv#Blad1': a sheet is named only for .xlsx files (file.xlsx#Sheet)",
     )
 

@@ -506,6 +506,42 @@ CASES = [
         ],
     ),
     (
+        "libreoffice-source.csv",
+        [],
+    ),
+    (
+        "libreoffice-percent-cells-formulas.xlsx",
+        [],
+    ),
+    (
+        "libreoffice-percent-cells.csv",
+        [],
+    ),
+    (
+        "libreoffice-from-csv.xlsx",
+        [],
+    ),
+    (
+        "libreoffice-export-decimal-comma.csv",
+        [],
+    ),
+    (
+        "libreoffice-typed-percent.xlsx",
+        [],
+    ),
+    (
+        "libreoffice.ods",
+        [
+            "libreoffice.ods: error: a LibreOffice/OpenDocument spreadsheet (.ods) is not read: save it as Excel 2007–365 (.xlsx) or as CSV (UTF-8), and name that file in data.files",
+        ],
+    ),
+    (
+        "libreoffice-ods-named-xlsx.xlsx",
+        [
+            "libreoffice-ods-named-xlsx.xlsx: error: this is a LibreOffice/OpenDocument spreadsheet (.ods), not an Excel workbook (.xlsx): save it as Excel 2007–365 (.xlsx) or as CSV (UTF-8), and name that file in data.files",
+        ],
+    ),
+    (
         "percent-literal-formats.xlsx",
         [],
     ),
@@ -561,7 +597,7 @@ def reference():
 
 
 def test_every_corpus_file_has_a_case() -> None:
-    files = sorted(p.name for p in CORPUS.iterdir() if p.suffix in (".csv", ".xlsx"))
+    files = sorted(p.name for p in CORPUS.iterdir() if p.suffix in (".csv", ".xlsx", ".ods"))
     assert files == sorted(name for name, _ in CASES)
     assert len(files) >= 30
 
@@ -634,6 +670,37 @@ def test_formula_counts_with_rounding_noise_are_whole(reference) -> None:
     ]
 
 
+#: Files LibreOffice Calc 7.4 (Swedish locale) wrote from libreoffice-source.csv: saved as
+#: .xlsx after percent formats and count formulas were added (their values computed and
+#: saved by LibreOffice); exported from that as CSV with ';' and decimal commas ("42,1%");
+#: the CSV opened and saved as .xlsx and as CSV; the CSV with "42,1 %" typed, which
+#: LibreOffice stores as 0.421 formatted 0.00\ %.
+LIBREOFFICE = [
+    "libreoffice-percent-cells-formulas.xlsx",
+    "libreoffice-percent-cells.csv",
+    "libreoffice-from-csv.xlsx",
+    "libreoffice-export-decimal-comma.csv",
+    "libreoffice-typed-percent.xlsx",
+]
+
+
+def _numbers(name: str, reference) -> list[tuple]:
+    problems = Problems()
+    found = read_measurements(CORPUS / name, name, reference, problems)
+    assert not list(problems)
+    return sorted(
+        (m.indicator, m.region, m.period, m.population, m.value, m.numerator, m.denominator)
+        for m in found
+    )
+
+
+@pytest.mark.parametrize("name", LIBREOFFICE)
+def test_libreoffice_files_give_the_numbers_of_the_csv(name: str, reference) -> None:
+    source = _numbers("libreoffice-source.csv", reference)
+    assert len(source) == 48
+    assert _numbers(name, reference) == source
+
+
 def test_a_literal_percent_sign_in_a_format_does_not_scale(reference) -> None:
     name = "percent-literal-formats.xlsx"
     found = read_measurements(CORPUS / name, name, reference, Problems())
@@ -684,4 +751,40 @@ def test_a_file_that_printed_a_wrong_number_stops_the_build(name: str, tmp_path:
     root = make_project(tmp_path, (CORPUS / name).read_bytes(), file=name)
     result = run(root, "build")
     refused(result, *(f"data/{line}" for line in dict(CASES)[name]))
+    assert not pdf(root).exists()
+
+
+@pytest.mark.parametrize("name", LIBREOFFICE)
+def test_libreoffice_files_print_the_numbers_of_the_csv(name: str, tmp_path: Path, run) -> None:
+    from tests.test_data_trust import make_project, table_rows
+
+    printed = {}
+    for file in ("libreoffice-source.csv", name):
+        root = make_project(tmp_path / file, (CORPUS / file).read_bytes(), file=file)
+        result = run(root, "build")
+        assert result.exit_code == 0, result.output
+        printed[file] = table_rows(root)
+    assert printed[name] == printed["libreoffice-source.csv"]
+    assert printed[name]["Jämtland/Härjedalen"] == "69 (+27)"  # 68,7 % in 2022–2023, 42,1 % before
+
+
+def test_a_libreoffice_spreadsheet_is_refused_with_what_to_do(tmp_path: Path, run) -> None:
+    from tests.test_data_trust import make_project, pdf, refused
+
+    ods = (CORPUS / "libreoffice.ods").read_bytes()
+    root = make_project(tmp_path / "ods", ods, file="register.ods")
+    refused(
+        run(root, "build"),
+        "reports/test-rapport/report.toml:8: error: data file 'register.ods' is a"
+        " LibreOffice/OpenDocument spreadsheet (.ods): save it as Excel 2007–365 (.xlsx) or"
+        " as CSV (UTF-8), and name that file here",
+    )
+    assert not pdf(root).exists()
+    root = make_project(tmp_path / "renamed", ods, file="register.xlsx")
+    refused(
+        run(root, "build"),
+        "data/register.xlsx: error: this is a LibreOffice/OpenDocument spreadsheet (.ods), not"
+        " an Excel workbook (.xlsx): save it as Excel 2007–365 (.xlsx) or as CSV (UTF-8), and"
+        " name that file in data.files",
+    )
     assert not pdf(root).exists()

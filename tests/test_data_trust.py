@@ -306,7 +306,7 @@ def test_periods_that_do_not_match_are_named(tmp_path: Path, run) -> None:
         (
             "register.ods",
             "a LibreOffice/OpenDocument spreadsheet (.ods): save it as Excel 2007–365 (.xlsx)"
-            " and name that file here",
+            " or as CSV (UTF-8), and name that file here",
         ),
     ],
 )

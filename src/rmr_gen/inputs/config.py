@@ -64,7 +64,8 @@ REGION_KEYS = {"official", "county", "code", "aliases"}
 OTHER_FORMATS = {
     ".xls": "an Excel 97–2003 workbook (.xls): open it in Excel and save it as"
     " Excel Workbook (.xlsx)",
-    ".ods": "a LibreOffice/OpenDocument spreadsheet (.ods): save it as Excel 2007–365 (.xlsx)",
+    ".ods": "a LibreOffice/OpenDocument spreadsheet (.ods): save it as Excel 2007–365 (.xlsx)"
+    " or as CSV (UTF-8),",
     ".numbers": "a Numbers spreadsheet: export it as Excel (.xlsx)",
 }
 DATA_SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm")

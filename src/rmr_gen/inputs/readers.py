@@ -58,9 +58,41 @@ def read_table(
 
     ``known`` column names help find the header row below a title in a workbook.
     """
-    if path.suffix.lower() in EXCEL_SUFFIXES:
+    excel = path.suffix.lower() in EXCEL_SUFFIXES
+    try:
+        with path.open("rb") as file:
+            other = other_spreadsheet(file.read(OPENDOCUMENT_HEAD))
+    except OSError:
+        other = ""  # the reader says why it cannot be read
+    if other:
+        named = other.endswith(f"({path.suffix.lower()})")
+        what = "an Excel workbook (.xlsx)" if excel else "CSV"
+        said = f"{other} is not read" if named else f"this is {other}, not {what}"
+        problems.error(shown, f"{said}: {SAVE_AS[other]}")
+        return None
+    if excel:
         return read_xlsx(path, shown, problems, sheet, known)
     return read_csv(path, shown, problems, known)
+
+
+ODS = "a LibreOffice/OpenDocument spreadsheet (.ods)"
+XLS = "an Excel 97–2003 workbook (.xls)"
+#: What to do with a spreadsheet that is not read.
+SAVE_AS = {
+    ODS: "save it as Excel 2007–365 (.xlsx) or as CSV (UTF-8), and name that file in data.files",
+    XLS: "open it in Excel and save it as Excel Workbook (.xlsx), and name that file in data.files",
+}
+OPENDOCUMENT_HEAD = 100  # bytes: the zip's first entry, 'mimetype', stored as it is
+
+
+def other_spreadsheet(head: bytes) -> str:
+    """:data:`ODS` or :data:`XLS` when the file's first bytes are one, else ``""``:
+    an OpenDocument file starts with its uncompressed ``mimetype`` entry, an old
+    Excel workbook with the OLE2 signature."""
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return XLS
+    opendocument = head.startswith(b"PK\x03\x04") and head[30:38] == b"mimetype"
+    return ODS if opendocument and b"opendocument.spreadsheet" in head[38:] else ""
 
 
 def _separator(header: str) -> str:
