@@ -36,6 +36,18 @@ def copy_project(target: Path) -> Path:
     return target
 
 
+def replaced(text: str, old: str, new: str, count: int = 1) -> str:
+    """``text`` with the first ``count`` (-1: every) ``old`` replaced by ``new``; fails
+    when ``old`` is not there, so that a changed fixture cannot make an edit a no-op."""
+    assert old in text, f"{old!r} is not in the text to edit"
+    return text.replace(old, new, count)
+
+
+def replace_in_file(path: Path, old: str, new: str, count: int = 1) -> None:
+    """:func:`replaced` on a UTF-8 file, written back."""
+    path.write_text(replaced(path.read_text(encoding="utf-8"), old, new, count), "utf-8")
+
+
 def own_template(project_dir: Path, name: str) -> Path:
     """Copy rmr-gen's default ``templates/<name>`` into the project, to edit it there."""
     target = project_dir / "templates" / name

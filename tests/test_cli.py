@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import NORR, own_template
+from tests.conftest import NORR, own_template, replace_in_file
 
 RMR = "rmr-palliativ-vard-vgr"
 CSV = Path("data") / "palliativ-norr.csv"
@@ -18,9 +18,7 @@ TOML = Path("reports") / NORR / "report.toml"
 
 
 def replace_in(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    replace_in_file(path, old, new)
 
 
 def line_of(path: Path, starting: str) -> int:

@@ -54,3 +54,18 @@ def test_moved_internals_stop_the_build_loudly(
     assert "internal error" in result.stderr
     assert "has moved weasyprint.pdf.tags._build_box_tree" in result.stderr
     assert not (project / "output" / NORR / f"{NORR}.pdf").exists()
+
+
+def test_a_fixture_edit_of_text_that_is_not_there_fails(tmp_path: Path) -> None:
+    """Tests edit fixtures through ``replaced``: a changed fixture fails them loudly."""
+    from tests.conftest import replace_in_file, replaced
+
+    assert replaced("a b a", "a", "c") == "c b a"
+    assert replaced("a b a", "a", "c", -1) == "c b c"
+    with pytest.raises(AssertionError, match="'x' is not in the text to edit"):
+        replaced("a b a", "x", "y")
+    path = tmp_path / "report.toml"
+    path.write_text('version = "1.0"\n', encoding="utf-8")
+    with pytest.raises(AssertionError):
+        replace_in_file(path, 'version = "1.1"', 'version = "2.0"')
+    assert path.read_text(encoding="utf-8") == 'version = "1.0"\n'

@@ -9,6 +9,7 @@ import pdfplumber
 
 from rmr_gen.content.markdown import render_markdown
 from rmr_gen.core.project import PACKAGE_TEMPLATES
+from tests.conftest import replace_in_file
 from tests.test_charts import REPORT, make_project
 
 LONG_TITLE = "Processmål för palliativ vård – Sjukvårdsregion Mellansverige – 2025–2028"
@@ -20,10 +21,7 @@ def lines_of(pdf: Path) -> list[list[str]]:
 
 
 def set_in_toml(project: Path, old: str, new: str) -> None:
-    toml = project / "reports" / REPORT / "report.toml"
-    text = toml.read_text(encoding="utf-8")
-    assert old in text
-    toml.write_text(text.replace(old, new, 1), encoding="utf-8")
+    replace_in_file(project / "reports" / REPORT / "report.toml", old, new)
 
 
 def test_no_line_breaks_in_a_year_range_or_at_a_spaced_dash(tmp_path: Path, run) -> None:
@@ -56,6 +54,7 @@ def test_the_small_numbers_note_is_on_the_page_of_the_dash(tmp_path: Path, run) 
         else row + ";;"
         for row in rows[1:]
     ]
+    assert sum(row.endswith(";;2;3") for row in rows) == 1, "no row of the fixture got counts"
     csv.write_text("\n".join(rows) + "\n", encoding="utf-8")
     # A text long enough that Tabell 1 starts at the foot of page 1 and runs over.
     filler = "\n\n".join(["Ett stycke text som fyller sidan. " * 12] * 5)

@@ -15,7 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from rmr_gen.cli import app
-from tests.conftest import NORR, copy_project, normalise, pdf_pages_text
+from tests.conftest import NORR, copy_project, normalise, pdf_pages_text, replace_in_file
 
 PER_REGION = "exempel-processmal-palliativ-per-sjukvardsregion"
 RMR = "rmr-palliativ-vard-vgr"
@@ -26,9 +26,7 @@ def cli(project: Path, *args: str):
 
 
 def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    replace_in_file(path, old, new)
 
 
 @pytest.fixture
