@@ -1069,7 +1069,8 @@ def _contents(
     entries = check.strings(data, "contents")
     if not entries and "contents" not in data:
         check.error((), "'contents' is required: the texts, tables and charts in reading order")
-    raw = data.get("contents") if isinstance(data.get("contents"), list) else []
+    listed = data.get("contents")
+    raw: list[Any] = listed if isinstance(listed, list) else []
     for i, entry in enumerate(entries):
         if entry in entries[:i]:
             first = entries.index(entry)
