@@ -124,7 +124,8 @@ def child(mode: str, spawned: float, target: str, arguments: list[str]) -> None:
         totals[f"import {module}"] = time.perf_counter() - started
         cpu[f"import {module}"] = _tree_cpu() - used
     for owner, name, phase in PHASES:
-        if mode == "rmr-gen" or owner.startswith("weasyprint"):
+        # rmr-gen imports WeasyPrint in its rendering processes only: their warm-up wraps it
+        if (mode == "rmr-gen") != owner.startswith("weasyprint"):
             _wrap(_resolve(owner), name, phase, totals, cpu)
     jobs: list[list[Any]] = []
     log = Path(target)
@@ -213,6 +214,9 @@ def _timed_warm_up(project_root: str) -> None:
 
     started, used = time.perf_counter(), time.process_time()
     warm_process(project_root)
+    for owner, name, phase in PHASES:  # this process renders: WeasyPrint's phases too
+        if owner.startswith("weasyprint"):
+            _wrap(_resolve(owner), name, phase, defaultdict(float), defaultdict(float))
     _log(
         f"phase\t{os.getpid()}\t{time.perf_counter() - started}"
         f"\t{time.process_time() - used}\t{OVERLAPPING}"
