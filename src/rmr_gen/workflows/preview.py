@@ -188,10 +188,10 @@ class Previewer:
                 return self._pdf[1]
             pdf, _ = report_pdf(
                 self.project,
-                report,  # type: ignore[arg-type]
+                report,
                 html,
-                info,  # type: ignore[arg-type]
-                attachments,  # type: ignore[arg-type]
+                info,
+                attachments,
                 worker=self._pdf_worker,
             )
             self._pdf = (generation, pdf)
