@@ -95,7 +95,7 @@ def test_preview_reloads_on_save_and_shows_errors_over_the_last_good_page(server
         assert response.read().startswith(b"%PDF-")
 
     process.send_signal(signal.SIGINT)
-    _, err = process.communicate(timeout=30)
+    _, err = process.communicate(timeout=60)  # two test workers and a browser share 2 cores
     assert process.returncode == 0, err
     assert "Traceback" not in err
     assert err.rstrip().endswith("preview: stopped")
@@ -136,3 +136,27 @@ def test_the_preview_is_the_web_page_build_writes(tmp_path: Path, run) -> None: 
             == (project / "output/mal-webb/web/fonts" / name).read_bytes()
         )
     assert viewer.font("/fonts/../report.toml") is None
+
+
+def test_ctrl_c_stops_the_preview_while_connections_are_open(server) -> None:  # type: ignore[no-untyped-def]
+    """A browser keeps idle connections open (preconnections) and an event stream: Ctrl-C
+    must not wait for them."""
+    import socket
+    from urllib.parse import urlsplit
+
+    _, url, process = server
+    where = urlsplit(url)
+    idle = socket.create_connection((where.hostname, where.port), timeout=10)  # sends nothing
+    events = socket.create_connection((where.hostname, where.port), timeout=10)
+    events.sendall(b"GET /events HTTP/1.0\r\n\r\n")
+    assert events.recv(64).startswith(b"HTTP/1.0 200")  # the stream is open and not read
+    try:
+        started = time.monotonic()
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=20)
+        assert process.returncode == 0, err
+        assert "preview: stopped" in err
+        assert time.monotonic() - started < 15
+    finally:
+        idle.close()
+        events.close()
