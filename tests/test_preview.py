@@ -23,6 +23,13 @@ from tests.conftest import copy_project
 RMR = "rmr-palliativ-vard-vgr"
 
 
+def _ctrl_c_as_in_a_terminal() -> None:
+    """A command started in the background of a script ignores SIGINT, and so would the
+    preview started from it: give it the disposition a terminal gives, so that the tests'
+    Ctrl-C is one a user's would be."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.fixture
 def server(tmp_path: Path):  # type: ignore[no-untyped-def]
     project = copy_project(tmp_path / "project")
@@ -31,6 +38,7 @@ def server(tmp_path: Path):  # type: ignore[no-untyped-def]
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=_ctrl_c_as_in_a_terminal,
     )
     url = None
     deadline = time.monotonic() + 120
@@ -95,7 +103,7 @@ def test_preview_reloads_on_save_and_shows_errors_over_the_last_good_page(server
         assert response.read().startswith(b"%PDF-")
 
     process.send_signal(signal.SIGINT)
-    _, err = process.communicate(timeout=60)  # two test workers and a browser share 2 cores
+    _, err = process.communicate(timeout=30)
     assert process.returncode == 0, err
     assert "Traceback" not in err
     assert err.rstrip().endswith("preview: stopped")
