@@ -141,17 +141,20 @@ def test_a_pool_whose_warm_up_fails_still_builds_every_pdf(
 def test_the_guess_reads_a_parameter_table_in_any_toml_spelling(
     tmp_path: Path, content: str, parameterised: bool
 ) -> None:
-    toml = tmp_path / "report.toml"
+    toml = tmp_path / "reports" / "rapport" / "report.toml"
+    toml.parent.mkdir(parents=True)
     toml.write_text(content, encoding="utf-8")
-    assert renderers._parameterised(toml) is parameterised
+    assert renderers._parameterised(Project(tmp_path), toml) is parameterised
 
 
 def test_the_guess_never_reads_a_device_nor_waits_for_a_fifo(tmp_path: Path) -> None:
-    device = tmp_path / "device.toml"
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    device = reports / "device.toml"
     device.symlink_to("/dev/zero")
-    fifo = tmp_path / "fifo.toml"
+    fifo = reports / "fifo.toml"
     os.mkfifo(fifo)
     started = time.monotonic()
-    assert not renderers._parameterised(device)
-    assert not renderers._parameterised(fifo)
+    assert not renderers._parameterised(Project(tmp_path), device)
+    assert not renderers._parameterised(Project(tmp_path), fifo)
     assert time.monotonic() - started < 1

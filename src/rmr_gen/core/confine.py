@@ -105,6 +105,15 @@ def read_bytes(
         os.close(fd)
 
 
+def head(path: Path, roots: Iterable[Path], size: int) -> bytes:
+    """At most the first ``size`` bytes of ``path``, a regular file inside ``roots``."""
+    fd, _ = _open_regular(inside(path, roots))
+    try:
+        return os.read(fd, size)
+    finally:
+        os.close(fd)
+
+
 def regular_file(path: Path, roots: Iterable[Path]) -> Path:
     """``path`` resolved, if it is a regular file inside ``roots``; else :class:`Refused`."""
     real = inside(path, roots)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import operator
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 _CONDITION = re.compile(r"^\[(<=|>=|<>|<|>|=)\s*([+-]?\d+(?:\.\d*)?(?:[eE][+-]?\d+)?)\]")
 _COMPARE: dict[str, Callable[[float, float], bool]] = {
@@ -25,49 +25,36 @@ _COMPARE: dict[str, Callable[[float, float], bool]] = {
 }
 
 
-def _codes(section: str) -> str:
-    """The section's format codes, without literal text and bracketed parts."""
-    codes: list[str] = []
-    i, n = 0, len(section)
+def _code_positions(text: str) -> Iterator[int]:
+    """The positions of the format codes in ``text``: not in quotes, escaped (or after
+    ``_`` / ``*``, which take the next character) or in brackets."""
+    i, n = 0, len(text)
     while i < n:
-        char = section[i]
+        char = text[i]
         if char == '"':
-            end = section.find('"', i + 1)
+            end = text.find('"', i + 1)
             i = n if end < 0 else end + 1
         elif char in "\\_*":
             i += 2  # an escaped character, a space as wide as it, or a fill character
         elif char == "[":
-            end = section.find("]", i + 1)
+            end = text.find("]", i + 1)
             i = n if end < 0 else end + 1
         else:
-            codes.append(char)
+            yield i
             i += 1
-    return "".join(codes)
+
+
+def _codes(section: str) -> str:
+    """The section's format codes, without literal text and bracketed parts."""
+    return "".join(section[i] for i in _code_positions(section))
 
 
 def _sections(number_format: str) -> list[str]:
     """The format split at each ``;`` that is not quoted, escaped or in brackets."""
-    sections: list[str] = []
-    start, i, n = 0, 0, len(number_format)
-    while i < n:
-        char = number_format[i]
-        if char == '"':
-            end = number_format.find('"', i + 1)
-            i = n if end < 0 else end + 1
-            continue
-        if char in "\\_*":
-            i += 2
-            continue
-        if char == "[":
-            end = number_format.find("]", i + 1)
-            i = n if end < 0 else end + 1
-            continue
-        if char == ";":
-            sections.append(number_format[start:i])
-            start = i + 1
-        i += 1
-    sections.append(number_format[start:])
-    return sections
+    cuts = [i for i in _code_positions(number_format) if number_format[i] == ";"]
+    starts = [0, *(cut + 1 for cut in cuts)]
+    ends = [*cuts, len(number_format)]
+    return [number_format[start:end] for start, end in zip(starts, ends, strict=True)]
 
 
 def _condition(section: str) -> Callable[[float], bool] | None:

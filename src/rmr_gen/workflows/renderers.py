@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import os
 import re
-import stat
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from rmr_gen.core.confine import Refused, head
 from rmr_gen.core.project import REPORT_ID, Project
 from rmr_gen.output.guard import DeadlineWorker, call_named
 
@@ -70,21 +70,30 @@ def start(
         return Renderers()
     workers = min(jobs or default_jobs(), expected)
     if workers <= 1:
-        worker = DeadlineWorker()
-        worker.prepare(WARM_UP, str(project.root))
-        return Renderers(1, serial=worker)
+        return Renderers(1, serial=warm_serial(project))
+    return Renderers(workers, pool=warm_pool(project, workers))
+
+
+def warm_serial(project: Project) -> DeadlineWorker:
+    """A rendering child, started now, warming up for ``project``."""
+    worker = DeadlineWorker()
+    worker.prepare(WARM_UP, str(project.root))
+    return worker
+
+
+def warm_pool(project: Project, workers: int) -> ProcessPoolExecutor:
+    """A pool of ``workers`` rendering processes, started now, each warming up first."""
     import multiprocessing
 
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return Renderers()  # spawned workers warm up on their own anyway
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     pool = ProcessPoolExecutor(
         max_workers=workers,
-        mp_context=multiprocessing.get_context("fork"),
+        mp_context=multiprocessing.get_context(method),
         initializer=call_named,
         initargs=(WARM_UP, str(project.root)),
     )
-    pool.submit(os.getpid)  # starts the workers now; each warms up first
-    return Renderers(workers, pool=pool)
+    pool.submit(os.getpid)  # starts the workers now
+    return pool
 
 
 def expected_pdfs(project: Project, report_ids: list[str], force: bool) -> int:
@@ -100,7 +109,7 @@ def expected_pdfs(project: Project, report_ids: list[str], force: bool) -> int:
         pdfs = [p.stat().st_mtime for p in output.glob("*.pdf")] if output.is_dir() else []
         if not force and pdfs and min(pdfs) >= max(shared, _newest(folder)):
             continue
-        count += MANY if _parameterised(folder / "report.toml") else 1
+        count += MANY if _parameterised(project, folder / "report.toml") else 1
     return count
 
 
@@ -112,21 +121,13 @@ PARAMETER = re.compile(rb"^[ \t]*(?:\[[ \t]*parameter[ \t]*\]|parameter[ \t]*[.=
 HEAD_BYTES = 64 * 1024
 
 
-def _parameterised(report_toml: Path) -> bool:
+def _parameterised(project: Project, report_toml: Path) -> bool:
     """Whether the report seems parameterised: a guess from the first bytes of a regular
-    file, never blocking on a FIFO nor reading a device."""
+    file inside reports/, never blocking on a FIFO nor reading a device."""
     try:
-        descriptor = os.open(report_toml, os.O_RDONLY | os.O_NONBLOCK)
-    except OSError:
+        return PARAMETER.search(head(report_toml, [project.reports_dir], HEAD_BYTES)) is not None
+    except (Refused, OSError):
         return False
-    try:
-        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
-            return False
-        return PARAMETER.search(os.read(descriptor, HEAD_BYTES)) is not None
-    except OSError:
-        return False
-    finally:
-        os.close(descriptor)
 
 
 def _newest(*folders: Path) -> float:

@@ -30,7 +30,7 @@ from rmr_gen.output.render import Block, check_templates, read_stylesheets
 from rmr_gen.output.web import Edition, render_page
 from rmr_gen.output.webfonts import WebFont
 from rmr_gen.workflows.planning import Job, cache_for
-from rmr_gen.workflows.renderers import WARM_UP, Renderers
+from rmr_gen.workflows.renderers import Renderers, warm_pool, warm_serial
 
 
 @dataclass(frozen=True)
@@ -76,6 +76,7 @@ def render_job(
 ) -> Rendered:
     """HTML and PDF (and web page) of one job, in a child process killed at
     ``limits.max_seconds`` (whatever the template or WeasyPrint does, the limit binds)."""
+    project = Project(project_root)
     if worker is None:  # in a pool's worker process: one child for its lifetime
         if not _PROCESS_WORKER:
             from multiprocessing import util
@@ -86,19 +87,24 @@ def render_job(
             util.Finalize(_PROCESS_WORKER[0], _PROCESS_WORKER[0].close, exitpriority=10)
         worker = _PROCESS_WORKER[0]
         # in a pool worker: loaded before its child forks, which then shares it
-        _prepare_process(Project(project_root), job)
-    project = Project(project_root)
+        _prepare_process(project, job)
     limits = job.report.limits
     try:
         return worker.call(
             hard_deadline(limits.max_seconds), _render_in_child, project_root, job, make_pdf, web
         )
-    except TimeLimitExceeded:
-        message = f"rendering took longer than limits.max_seconds = {limits.max_seconds} s"
-    except (WorkDied, MemoryError):
+    except (TimeLimitExceeded, WorkDied, MemoryError) as exc:
+        return Rendered(job, problems=(_overrun(project, job, exc),))
+
+
+def _overrun(project: Project, job: Job, exc: Exception) -> Problem:
+    """What a rendering child that overran its time or memory limit means for the user."""
+    if isinstance(exc, TimeLimitExceeded):
+        limit = job.report.limits.max_seconds
+        message = f"rendering took longer than limits.max_seconds = {limit} s"
+    else:
         message = "rendering ran out of memory (or was killed); the input is too large"
-    where = Location(project.shown(job.report.folder / "report.toml"))
-    return Rendered(job, problems=(Problem(where, message),))
+    return Problem(Location(project.shown(job.report.folder / "report.toml")), message)
 
 
 def warm_process(project_root: str) -> None:
@@ -114,16 +120,22 @@ def warm_process(project_root: str) -> None:
             warm_up()
             project = Project(Path(project_root))
             check_templates(project.template_dirs, project.root)
-            _WORKER_WORK.setdefault(project.root, Assembler(project, cache_for(project)))
+            _assembler(project)
     except Exception:  # reported by the job that meets it
         return
 
 
-def _prepare_process(project: Project, job: Job) -> Assembler:
-    """This process's assembler for ``project``, and the fonts of the job's stylesheets."""
+def _assembler(project: Project) -> Assembler:
+    """This process's assembler for ``project`` (its compiled templates, cached charts)."""
     work = _WORKER_WORK.get(project.root)
     if work is None:
         work = _WORKER_WORK[project.root] = Assembler(project, cache_for(project))
+    return work
+
+
+def _prepare_process(project: Project, job: Job) -> Assembler:
+    """This process's assembler for ``project``, and the fonts of the job's stylesheets."""
+    work = _assembler(project)
     with contextlib.suppress(InputError):
         warm_up(
             read_stylesheets(project.template_dirs, job.report.kind, project.root),
@@ -175,29 +187,13 @@ def render_all(
     """Render ``jobs``, in the processes ``started`` early when they fit the work."""
     started = started or Renderers()
     if workers <= 1 or len(jobs) <= 1:
-        if started.serial is not None:
-            worker = started.serial
-        else:
-            worker = DeadlineWorker()
-            worker.prepare(WARM_UP, str(project.root))
-        with worker:
+        with started.serial or warm_serial(project) as worker:
             for job, make_pdf, web in jobs:
                 yield render_job(project.root, job, make_pdf, web, worker)
         return
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures import as_completed
 
-    pool = started.pool
-    if pool is None or started.workers > len(jobs):
-        import multiprocessing
-
-        # fork shares the already-imported modules (WeasyPrint is imported once, here,
-        # not once per worker); the main process is single-threaded at this point.
-        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-        if method == "fork":
-            preload_pdf()
-        context = multiprocessing.get_context(method)
-        pool = ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context)
-    with pool:
+    with started.pool or warm_pool(project, min(workers, len(jobs))) as pool:
         futures = [pool.submit(render_job, project.root, *task) for task in jobs]
         for future in as_completed(futures):
             yield future.result()
@@ -210,9 +206,5 @@ def bounded_render(project: Project, work: Assembler, job: Job) -> tuple[str, li
         return run_with_deadline(
             hard_deadline(limits.max_seconds), work.render, job.report, job.data
         )
-    except TimeLimitExceeded:
-        message = f"rendering took longer than limits.max_seconds = {limits.max_seconds} s"
-    except (WorkDied, MemoryError):
-        message = "rendering ran out of memory (or was killed); the input is too large"
-    where = Location(project.shown(job.report.folder / "report.toml"))
-    raise InputError([Problem(where, message)])
+    except (TimeLimitExceeded, WorkDied, MemoryError) as exc:
+        raise InputError([_overrun(project, job, exc)]) from None
