@@ -105,6 +105,7 @@ class TargetRow:
     label: str
     target: Target
     indicator_id: str | None = None
+    unit: str = "procent"  # the indicator's, or a percentage for a goal without one
 
 
 @dataclass(frozen=True)

@@ -80,7 +80,8 @@ class Checker:
         if bad:
             self.error(
                 (*where, key),
-                f"'{key_path(where, key)}' contains the control character U+{ord(bad):04X}; remove it",
+                f"'{key_path(where, key)}' contains the control character U+{ord(bad):04X};"
+                " remove it",
             )
         return not bad
 

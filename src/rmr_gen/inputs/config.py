@@ -777,7 +777,8 @@ def _tables(
             indicator = reference.indicators.get(ind_id or "")
             target = parse_target(check, row.get("target"), indicator, *row_where, "target")
             if label and target:
-                rows.append(TargetRow(label, target, ind_id))
+                unit = indicator.unit if indicator else "procent"
+                rows.append(TargetRow(label, target, ind_id, unit))
         if table_type == "targets" and not rows:
             check.error(where, f"table '{table_id}' of type 'targets' needs [[rows]]")
         tables[table_id] = TableSpec(

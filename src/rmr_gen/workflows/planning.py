@@ -63,7 +63,7 @@ def plan(project: Project, report_ids: Sequence[str], cache: Cache) -> Plan:
             jobs = []
             if report is not None:
                 for variant in expand(report, reference):
-                    data = reader.report_data(variant, report_problems)
+                    data, variant = reader.report_data(variant, report_problems)
                     try:
                         jobs.append(Job(variant, data, inputs.digest(variant, data)))
                     except InputError as exc:
