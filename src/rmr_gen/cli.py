@@ -272,6 +272,30 @@ def list_reports(ctx: typer.Context) -> None:
         )
 
 
+@app.command()
+def indicators(
+    ctx: typer.Context,
+    output_format: Annotated[
+        SummaryFormat, typer.Option("--format", help="Text (a line each) or JSON.")
+    ] = SummaryFormat.text,
+) -> None:
+    """List the indicators a project can use: id, label, unit, better, aliases, and
+    whether the project's data/indicators.toml or rmr-gen defines it."""
+    import json
+
+    from rmr_gen.workflows.catalogue import indicator_entries
+
+    entries = _run(ctx, indicator_entries)
+    if output_format is SummaryFormat.json:
+        typer.echo(json.dumps([e.as_json() for e in entries], ensure_ascii=False, indent=2))
+        return
+    typer.echo("id\tlabel\tunit\tbetter\tdefined by\taliases")
+    for e in entries:
+        typer.echo(
+            f"{e.id}\t{e.label}\t{e.unit}\t{e.better}\t{e.defined_by}\t{'; '.join(e.aliases)}"
+        )
+
+
 Version = Annotated[
     str, typer.Argument(help="A released version, e.g. 1.0.", show_default=False, metavar="X.Y")
 ]

@@ -983,18 +983,19 @@ def validate(
     frame = _without_text_rows(table, frame, positions, reference, problems)
     n = len(frame)
     lines = frame["_line"].to_numpy()
+    spec = schema(reference, fractions)
     cells: dict[str, _Cells] = {
         column.name: _apply(frame[f"c{positions[column.name]}"], column)
         if column.name in positions
         else _absent(n)
-        for column in schema(reference, fractions)
+        for column in spec
     }
     _period_notes(table, cells["period"], lines, positions["period"], problems)
     suppressed = _suppressed(cells)
     headers = {
         name: table.headers[position - table.first_column] for name, position in positions.items()
     }
-    found = _Found(lines, positions, headers, {c.name for c in columns if c.named})
+    found = _Found(lines, positions, headers, {c.name for c in spec if c.named})
     for name in ("numerator", "denominator"):
         _ambiguous_thousands(name, cells[name])
     for name, cell in cells.items():
