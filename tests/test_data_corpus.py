@@ -156,19 +156,19 @@ CASES = [
     (
         "missing-column.csv",
         [
-            "missing-column.csv:1: error: missing column 'region' (did you mean 'regoin'?)",
+            "missing-column.csv:1: error: missing column 'region' (is it the column 'regoin'? Rename that header, or map it in report.toml: [data.columns] region = \"regoin\")",
         ],
     ),
     (
         "missing-column.xlsx",
         [
-            "missing-column.xlsx:Data!1:1: error: missing column 'population' (did you mean 'populaton'?)",
+            "missing-column.xlsx:Data!1:1: error: missing column 'population' (is it the column 'populaton'? Rename that header, or map it in report.toml: [data.columns] population = \"populaton\")",
         ],
     ),
     (
         "missing-value-column.csv",
         [
-            "missing-value-column.csv:1: error: missing column 'value' (or 'numerator' and 'denominator')",
+            "missing-value-column.csv:1: error: missing column 'value' (or 'numerator' and 'denominator') (name the export's header in report.toml: [data.columns] value = \"…\")",
             "missing-value-column.csv:1:5: note: column 'andel' is not used and was ignored",
         ],
     ),
@@ -412,7 +412,7 @@ CASES = [
     (
         "many-values-outside.csv",
         [
-            "many-values-outside.csv:17:5: error: value 'x' is not a number",
+            # 'x' at line 17 is a register's suppression marker: a suppressed cell
             "many-values-outside.csv:2:5: error: 15 values outside 0–100 in column 'value', lines 2–16; first: value 101 is outside 0–100 (a percentage)",
         ],
     ),
@@ -482,8 +482,8 @@ CASES = [
     (
         "total-rows.csv",
         [
-            "total-rows.csv:6:2: note: 'Riket' is a total, not a region: its 2 rows (lines 6–7) are left out",
-            "total-rows.csv:8:2: note: 'Totalt' is a total, not a region: its row is left out",
+            "total-rows.csv:6:2: note: 'Riket' is a total, not a region: its 2 rows (lines 6–7) are left out (to print it for comparison: [data] reference = [\"Riket\"])",
+            "total-rows.csv:8:2: note: 'Totalt' is a total, not a region: its row is left out (to print it for comparison: [data] reference = [\"Totalt\"])",
             "total-rows.csv:4:5: error: value '5x' is not a number",
         ],
     ),
@@ -580,7 +580,7 @@ CASES = [
         "wide-format.csv",
         [
             "wide-format.csv:1: error: missing column 'period': the periods are columns here (2021–2022, 2022–2023); rmr-gen reads one row per measurement, with its period in a column 'period' and its number in 'value'",
-            "wide-format.csv:1: error: missing column 'value' (or 'numerator' and 'denominator')",
+            "wide-format.csv:1: error: missing column 'value' (or 'numerator' and 'denominator') (name the export's header in report.toml: [data.columns] value = \"…\")",
             "wide-format.csv:1:4: note: column '2021–2022' is not used and was ignored",
             "wide-format.csv:1:5: note: column '2022–2023' is not used and was ignored",
         ],

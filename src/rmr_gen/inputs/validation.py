@@ -422,8 +422,8 @@ def _columns(
         if not close:
             return f' (name the export\'s header in report.toml: [data.columns] {name} = "…")'
         return (
-            f": if the export's column '{close[0]}' is it, name it in report.toml:"
-            f' [data.columns] {name} = "{close[0]}"'
+            f" (is it the column '{close[0]}'? Rename that header, or map it in report.toml:"
+            f' [data.columns] {name} = "{close[0]}")'
         )
 
     periods = [name for name, _ in unknown if normalise_period(name)]
