@@ -194,7 +194,7 @@ def test_every_printed_number_is_recomputed_from_the_export(built) -> None:
 
 
 def test_units_operators_and_two_levels_are_printed(built) -> None:
-    root, result = built
+    root, _ = built
     text = normalise(" ".join(pdf_pages_text(pdf(root))))
     assert "≥ 90 / ≥ 99" in text  # two levels, the lower first
     assert "≤ 28" in text  # one level of a lower-is-better lead time
