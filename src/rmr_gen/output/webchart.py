@@ -42,6 +42,7 @@ class Dot:
     direction: int = 0  # +1, −1, 0: the way the change goes, as Tabell 1 prints it
     reference: float | None = None
     reference_text: str = ""
+    line_width: float = 0.0  # the change's length, a share of the track (0 when none)
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,12 @@ def _at(panel: ChartPanel, value: float | None) -> float | None:
     return None if value is None else round(100 * panel.scale.at(value), 2)
 
 
+def _length(panel: ChartPanel, start: float | None, end: float | None) -> float:
+    if start is None or end is None:
+        return 0.0
+    return round(100 * abs(end - start) / (panel.scale.high - panel.scale.low), 2)
+
+
 def _tick(value: float, unit: str) -> str:
     text = formatting.number(value, 0 if float(value).is_integer() else 1)
     return f"{text}{formatting.NBSP}%" if unit == "procent" else text
@@ -96,6 +103,7 @@ def web_panels(model: ChartModel) -> tuple[Panel, ...]:
                     if row.reference is not None
                     else ""
                 ),
+                _length(panel, row.previous, row.current),
             )
             for row in panel.rows
         )
