@@ -152,6 +152,32 @@ def test_nothing_is_clipped_at_100_percent(tmp_path: Path, run) -> None:
     assert "(mål100%)" in text
 
 
+def test_the_printed_figure_has_one_scale_and_text_of_8_pt_or_more(tmp_path: Path, run) -> None:
+    """As printed: every character of Figur 1 at least 8 pt, and 10 points are equally
+    long in every panel (the fixture's panels need 50–100 % and 96–100 %)."""
+    project = make_project(tmp_path / "p", extra=True)
+    assert run(project, "build", REPORT).exit_code == 0
+    with pdfplumber.open(project / "output" / REPORT / f"{REPORT}.pdf") as document:
+        page = next(p for p in document.pages if "±n" in (p.extract_text() or ""))
+        words = page.extract_words(extra_attrs=["size"])
+        legend = next(w for w in words if w["text"].startswith("±n"))
+        caption = next(w for w in words if w["text"] == "Figur")
+        figure = [w for w in words if legend["top"] - 1 <= w["top"] < caption["top"] - 1]
+    assert figure and min(w["size"] for w in figure) >= 8.0
+    ticks: dict[float, list[tuple[float, int]]] = {}  # per axis line: (x, value)
+    for word in figure:
+        if tick := re.fullmatch(r"(\d+)\s?%", word["text"]):
+            x = (word["x0"] + word["x1"]) / 2
+            ticks.setdefault(round(word["top"]), []).append((x, int(tick.group(1))))
+    per_point = {
+        round((b[0] - a[0]) / (b[1] - a[1]), 2)
+        for line in ticks.values()
+        for a, b in zip(sorted(line), sorted(line)[1:], strict=False)
+        if b[1] > a[1]  # not from one panel's last tick to the next panel's first
+    }
+    assert len(ticks) >= 2 and max(per_point) - min(per_point) < 0.05, per_point
+
+
 def test_an_unknown_chart_type_is_refused(tmp_path: Path, run) -> None:
     project = make_project(tmp_path / "p", kind="change-bar")
     result = run(project, "build", REPORT)
