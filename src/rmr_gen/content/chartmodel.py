@@ -103,6 +103,9 @@ class ChartPanel:
     better: str = "higher"
     targets: tuple[Level, ...] = ()
     scale: Scale = Scale(0.0, 100.0, (0.0, 50.0, 100.0))
+    #: print every level's operator (written in report.toml, lower is better, two levels);
+    #: else a single at-least target prints as ``mål 90 %``
+    show_operators: bool = False
 
     @property
     def title(self) -> str:
@@ -155,7 +158,9 @@ def targets_text(panel: ChartPanel, decimals: int = 0) -> str:
     / ≥ 90 %``."""
     if not panel.targets:
         return ""
-    plain = len(panel.targets) == 1 and panel.targets[0].operator == "≥"
+    plain = (
+        not panel.show_operators and len(panel.targets) == 1 and panel.targets[0].operator == "≥"
+    )
     levels = " / ".join(level_text(t, panel.unit, decimals, not plain) for t in panel.targets)
     return f"mål{formatting.NBSP}{levels}"
 
@@ -178,6 +183,8 @@ def _change_units(label: str, unit: str) -> str:
 def alt_row(row: SummaryRow, decimals: int, min_denominator: int, unit: str = "procent") -> str:
     """``Norrbotten: 51 %, −9 procentenheter``: the table's numbers, in words."""
     label = formatting.change_label(row, decimals)
+    if (label == formatting.SUPPRESSED or row.current is None) and row.by_register:
+        return f"{row.region}: redovisas inte av registret (för få fall)"
     if label == formatting.SUPPRESSED or row.current is None:
         return f"{row.region}: färre än {min_denominator} fall, visas inte"
     shown = value_text(row.current, unit, decimals)
@@ -205,14 +212,20 @@ def alt_text(model: ChartModel, population: str = "cancer") -> str:
     for panel in model.panels:
         values = "; ".join(f"{r.region}: {r.text}" for r in panel.rows)
         refs = "; ".join(
-            f"{r.reference_name or 'referens'} {value_text(ref, panel.unit, model.decimals)}"
-            for r in panel.rows
-            if (ref := r.reference) is not None
+            dict.fromkeys(
+                f"{r.reference_name or 'referens'} {value_text(ref, panel.unit, model.decimals)}"
+                for r in panel.rows
+                if (ref := r.reference) is not None
+            )
         )
         more = f" Referens: {refs}." if refs else ""
         goal = ""
         if panel.targets:
-            plain = len(panel.targets) == 1 and panel.targets[0].operator == "≥"
+            plain = (
+                not panel.show_operators
+                and len(panel.targets) == 1
+                and panel.targets[0].operator == "≥"
+            )
             goal = (
                 " Mål "
                 + " / ".join(
@@ -310,9 +323,22 @@ def chart_model(
     panels = []
     for group in groups:
         target = group.indicator.target
-        rows = tuple(_row(row, decimals, min_denominator) for row in group.rows)
-        levels = (Level(target.level, target.operator),) if target else ()
-        panels.append(ChartPanel(group.number, group.indicator.label, rows, targets=levels))
+        unit, better = group.indicator.unit, group.indicator.better
+        # the first reference row (Riket) with a value: a mark on every region's line
+        reference = next(((r.region, r.current) for r in group.reference if r.current), None)
+        rows = tuple(_row(row, decimals, min_denominator, unit, reference) for row in group.rows)
+        levels = tuple(Level(level, target.operator) for level in target.levels) if target else ()
+        panels.append(
+            ChartPanel(
+                group.number,
+                group.indicator.label,
+                rows,
+                unit=unit,
+                better=better,
+                targets=levels,
+                show_operators=bool(target and target.shown),
+            )
+        )
     model = ChartModel(figure_scales(panels), period, previous_period, target_year, kind, decimals)
     return ChartModel(
         model.panels,
@@ -325,13 +351,22 @@ def chart_model(
     )
 
 
-def _row(row: SummaryRow, decimals: int, min_denominator: int) -> ChartRow:
+def _row(
+    row: SummaryRow,
+    decimals: int,
+    min_denominator: int,
+    unit: str = "procent",
+    reference: tuple[str, float | None] | None = None,
+) -> ChartRow:
     shown = not row.current_suppressed and row.current is not None
-    words = alt_row(row, decimals, min_denominator)[len(row.region) + 2 :]
+    words = alt_row(row, decimals, min_denominator, unit)[len(row.region) + 2 :]
+    name, value = reference if reference else ("", None)
     return ChartRow(
         row.region,
         row.previous if shown else None,
         row.current if shown else None,
         formatting.change_label(row, decimals),
         words,
+        value,
+        name,
     )
