@@ -32,6 +32,21 @@ def test_init_makes_a_project_whose_example_builds(tmp_path: Path) -> None:
     assert "Tabell 1" in text
 
 
+def test_the_project_index_forgets_the_example_once_it_is_removed(tmp_path: Path) -> None:
+    folder = tmp_path / "p"
+    assert cli("init", str(folder)).exit_code == 0
+    result = cli("--project", str(folder), "build", "--web")
+    assert result.exit_code == 0, result.output
+    index = folder / "output" / "index.html"
+    assert f'href="{EXAMPLE}/web/index.html"' in index.read_text(encoding="utf-8")
+    shutil.rmtree(folder / "reports" / EXAMPLE)
+    result = cli("--project", str(folder), "build", "--web")
+    assert result.exit_code == 0, result.output
+    page = index.read_text(encoding="utf-8")
+    assert EXAMPLE not in page and "Palliativ vård" not in page
+    assert "Inga rapporter i reports/." in page
+
+
 def test_init_refuses_an_existing_project(tmp_path: Path) -> None:
     (tmp_path / "reports").mkdir()
     result = cli("init", str(tmp_path))
