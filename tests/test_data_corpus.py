@@ -137,7 +137,7 @@ CASES = [
     (
         "header-only.xlsx",
         [
-            "header-only.xlsx:Data!1:1: error: no data rows below the header",
+            "header-only.xlsx:Data!A1: error: no data rows below the header",
         ],
     ),
     (
@@ -265,7 +265,7 @@ CASES = [
     (
         "title-rows-above-header.xlsx",
         [
-            "title-rows-above-header.xlsx:Data!3:3: note: rows above the header (row 3) were skipped",
+            "title-rows-above-header.xlsx:Data!B3: note: rows above the header (row 3) were skipped",
             "title-rows-above-header.xlsx:Data!F5: error: value '5x' is not a number",
         ],
     ),
@@ -469,7 +469,7 @@ CASES = [
     (
         "merged-header-two-rows.xlsx",
         [
-            "merged-header-two-rows.xlsx:Data!2:2: note: row 2 is read as part of the header (the names below a merged cell)",
+            "merged-header-two-rows.xlsx:Data!E2: note: row 2 is read as part of the header (the names below a merged cell)",
             "merged-header-two-rows.xlsx:Data!F5: error: denominator '10x' must be a whole number ≥ 0",
         ],
     ),
@@ -566,6 +566,15 @@ CASES = [
         [
             "header-repeated.csv:4: note: the header again (files pasted together?): left out",
             "header-repeated.csv:7: note: the header again (files pasted together?): left out",
+        ],
+    ),
+    (
+        # a workbook names the cell, as a spreadsheet does (never a whole row, ``Utdrag!8:8``)
+        "text-around-table.xlsx",
+        [
+            "text-around-table.xlsx:Utdrag!B3: note: rows above the header (row 3) were skipped",
+            "text-around-table.xlsx:Utdrag!B6: note: the header again (files pasted together?): left out",
+            "text-around-table.xlsx:Utdrag!B8: note: text, not a row of the table ('Källa: Svenska palliativregistret, uttag 2024-03-01'): left out",
         ],
     ),
     (

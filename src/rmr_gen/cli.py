@@ -418,7 +418,9 @@ def new(
             ctx, lambda project: start_report(project, new_id, kind.value, organisation, chosen)
         )
         typer.echo(f"created  reports/{started.report_id}/ ({', '.join(started.files)})")
-        typer.echo("next: set the title in report.toml, write the texts, rmr-gen check")
+        for shown in started.data:
+            typer.echo(f"created  {shown} (made-up numbers: replace them with the export)")
+        typer.echo("next: replace each [FYLL I: …] (rmr-gen check names them), then rmr-gen build")
         return
     if organisation or regions:
         typer.echo("new: error: --organisation and --regions go with --kind", err=True)

@@ -850,6 +850,7 @@ def _without_text_rows(
             else f"text, not a row of the table ('{text[:60]}"
             f"{'…' if len(text) > 60 else ''}'): left out",
             int(lines[row]),
+            table.first_column if table.sheet else None,  # a workbook's cell, a CSV's line
             sheet=table.sheet,
         )
     keep = ~(same | (others_blank & text_only))
