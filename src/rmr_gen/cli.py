@@ -320,6 +320,8 @@ def release(
     from rmr_gen.workflows.release import release as make_release
 
     done = _run(ctx, lambda project: make_release(project, report_id, version))
+    for note in done.notes:
+        typer.echo(note, err=True)
     where = done.pdf.relative_to(ctx.obj.resolve()) if done.pdf.is_absolute() else done.pdf
     if done.documents > 1:
         typer.echo(

@@ -24,6 +24,9 @@ from rmr_gen.inputs.config import Reference, load_reference, suggest
 
 STARTERS = PACKAGE / "starters"
 KINDS = ("processmal", "rmr")
+#: Starter files stored without their dot (a package's dotfiles are easily lost): what
+#: git ignores (drafts only) and what it keeps byte for byte (releases).
+DOTFILES = ("gitignore", "gitattributes")
 
 
 def init_project(target: Path) -> list[Path]:
@@ -41,7 +44,7 @@ def init_project(target: Path) -> list[Path]:
         if path.is_dir() or "__pycache__" in path.parts:
             continue
         name = path.relative_to(source).as_posix()
-        copy = target / (".gitignore" if name == "gitignore" else name)
+        copy = target / (f".{name}" if name in DOTFILES else name)
         if copy.exists():
             continue  # never overwrite what the user has
         copy.parent.mkdir(parents=True, exist_ok=True)
