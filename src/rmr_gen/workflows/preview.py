@@ -344,6 +344,7 @@ def make_server(previewer: Previewer, port: int, stop: threading.Event) -> Threa
     from rmr_gen.workflows.webfiles import output_file
 
     built_list = previewer.project.output_folder(previewer.report_id) / WEB_INDEX
+    hosts: set[str] = set()  # the Host headers answered: this server's own names
 
     class Handler(BaseHTTPRequestHandler):
         def log_message(self, format: str, *args: object) -> None:
@@ -365,8 +366,6 @@ def make_server(previewer: Previewer, port: int, stop: threading.Event) -> Threa
             self.end_headers()
 
         def do_GET(self) -> None:
-            port = self.server.server_address[1]
-            hosts = {f"127.0.0.1:{port}", f"localhost:{port}", f"[::1]:{port}"}
             if self.headers.get("Host", "").lower() not in hosts:
                 # A page of another origin whose name was rebound to 127.0.0.1 (DNS
                 # rebinding) sends its own name: it reads nothing.
@@ -419,6 +418,8 @@ def make_server(previewer: Previewer, port: int, stop: threading.Event) -> Threa
 
     server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
     server.daemon_threads = True
+    bound = server.server_address[1]
+    hosts.update({f"127.0.0.1:{bound}", f"localhost:{bound}", f"[::1]:{bound}"})
     return server
 
 
