@@ -9,7 +9,8 @@ this is, the contents, and a footer, with no print-only notices.
 
 A page loads nothing from elsewhere: images are embedded as ``data:`` URLs (read
 through the PDF's confinement check), fonts are files beside it; anything else
-a template asks for is refused before a file is written.
+a template asks for is refused before a file is written (:mod:`rmr_gen.output.webcheck`,
+which also gives every page a Content-Security-Policy).
 """
 
 from __future__ import annotations
@@ -31,22 +32,11 @@ from rmr_gen.core.models import Limits, Measurement, Report
 from rmr_gen.core.project import Project
 from rmr_gen.output.render import Block, read_text, render_report
 from rmr_gen.output.webchart import legend, report_model, web_panels
+from rmr_gen.output.webcheck import refuse_outside_resources, with_policy
 from rmr_gen.output.webfonts import WebFont, font_face_css
 
 WEB = "web"
 FONTS = "fonts"
-#: An attribute that makes a browser load something, and CSS ``url()`` (looked for
-#: only in <style> and style="", so that a text may say "url(" in prose).
-_RESOURCE = re.compile(
-    r"""<[a-z][a-z0-9]*\b[^>]*?\s(?:src|poster|data|background)\s*=\s*["']?([^"'\s>]*)"""
-    r"""|<(?:image|use|feimage)\b[^>]*?\s(?:xlink:)?href\s*=\s*["']?([^"'\s>]*)""",
-    re.IGNORECASE,
-)
-_STYLE = re.compile(r"<style\b[^>]*>(.*?)</style>|\sstyle\s*=\s*\"([^\"]*)\"", re.I | re.S)
-_CSS_URL = re.compile(r"""url\(\s*["']?([^"')]*)|@import""", re.I)
-_FORBIDDEN_TAG = re.compile(
-    r"<(script|iframe|object|embed|link|base|meta\s+http-equiv)\b|\s(srcset)\s*=", re.I
-)
 _FILE_IMAGE = re.compile(r'(<img\b[^>]*?\ssrc=")(file:[^"]*)(")')
 
 
@@ -224,30 +214,7 @@ def render_page(
         },
     )
     refuse_outside_resources(page, project.shown(project.template_file(f"{WEB}/page.html.j2")))
-    return page
-
-
-def refuse_outside_resources(page: str, where: str) -> None:
-    """A web page may load only data: URLs and its own fonts; say what else it asks for."""
-    problems = []
-    if found := _FORBIDDEN_TAG.search(page):
-        what = f"<{found.group(1).lower()}>" if found.group(1) else "srcset"
-        problems.append(f"a web page may not contain {what}")
-    urls = [(m.group(1) or m.group(2) or "", False) for m in _RESOURCE.finditer(page)]
-    for style in _STYLE.finditer(page):
-        css = html.unescape(style.group(1) or style.group(2) or "")
-        urls.extend((m.group(1) or "@import", True) for m in _CSS_URL.finditer(css))
-    for raw, in_css in urls:
-        url = html.unescape(raw).strip()
-        if url.startswith("data:") or (in_css and _own_font(url)):
-            continue
-        problems.append(f"the web page would load '{url[:120]}'; only data: URLs are allowed")
-    if problems:
-        raise InputError([Problem(Location(where), p) for p in dict.fromkeys(problems)])
-
-
-def _own_font(url: str) -> bool:
-    return re.fullmatch(rf"{FONTS}/[A-Za-z0-9_-]+\.woff2", url) is not None
+    return with_policy(page)
 
 
 def write_fonts(folder: Path, fonts: Iterable[WebFont], licence: Path | None) -> None:
@@ -391,4 +358,4 @@ def _render_shell(
         .render(values)
     )
     refuse_outside_resources(page, project.shown(project.template_file(f"{WEB}/{template}")))
-    return str(page)
+    return with_policy(str(page))

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 import shutil
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,19 +40,51 @@ def init_project(target: Path) -> list[Path]:
     source = STARTERS / "project"
     if not (source / "reports").is_dir():  # a broken installation, not the user's mistake
         raise RuntimeError(f"rmr-gen's starter project is missing: {source}")
+    files = {
+        path: target / (f".{name}" if name in DOTFILES else name)
+        for path in sorted(source.rglob("*"))
+        if path.is_file() and "__pycache__" not in path.parts
+        for name in [path.relative_to(source).as_posix()]
+    }
+    _refuse_links(target, files.values())
     target.mkdir(parents=True, exist_ok=True)
     written = []
-    for path in sorted(source.rglob("*")):
-        if path.is_dir() or "__pycache__" in path.parts:
-            continue
-        name = path.relative_to(source).as_posix()
-        copy = target / (f".{name}" if name in DOTFILES else name)
+    for path, copy in files.items():
         if copy.exists():
             continue  # never overwrite what the user has
         copy.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, copy)
-        written.append(copy)
+        if _create(copy, path.read_bytes()):
+            written.append(copy)
     return written
+
+
+def _refuse_links(target: Path, files: Iterable[Path]) -> None:
+    """``init`` never writes through a symbolic link: not into a linked ``data/`` (or
+    any folder it fills), not to a linked (even dangling) ``.gitignore``."""
+    problems = Problems()
+    for copy in files:
+        current = target
+        for part in copy.relative_to(target).parts:
+            current = current / part
+            if current.is_symlink():
+                problems.error(
+                    str(current),
+                    "is a symbolic link; init writes into the folder given, never through a link",
+                )
+                break
+    problems.raise_if_any()
+
+
+def _create(path: Path, content: bytes) -> bool:
+    """Write a new file, never through a link and never over one (False: it exists)."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+    try:
+        fd = os.open(path, flags, 0o644)
+    except FileExistsError:
+        return False  # made in the meantime: the user's, left alone
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(content)
+    return True
 
 
 @dataclass(frozen=True)
