@@ -1,0 +1,305 @@
+"""What differs between two prepared versions: texts per section, table cells, rows,
+targets, figures, report.toml values, metadata, page furniture and links."""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import html as htmlmod
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from rmr_gen.content.tabletypes import TABLES
+from rmr_gen.workflows.build import Prepared
+from rmr_gen.workflows.difflog import draft_changelog
+from rmr_gen.workflows.diffmeta import (
+    FieldChange,
+    field_changes,
+    furniture_changes,
+    image_changes,
+    link_changes,
+    metadata_changes,
+    normalise_images,
+)
+from rmr_gen.workflows.diffmodel import (
+    FIRST_TEXT,
+    CellChange,
+    Differences,
+    RowChange,
+    SectionChange,
+    TargetChange,
+)
+
+
+def table_name(caption: str, table_id: str, kind: str = "tabellen") -> str:
+    """``Tabell 1`` from its caption, else the caption as printed (the id if it has none)."""
+    match = re.match(r"\s*((?:Tabell|Figur)\s+\d+)", caption)
+    if match:
+        return match.group(1)
+    caption = " ".join(caption.split())
+    if not caption:
+        return f"{kind} {table_id}"
+    short = caption if len(caption) <= 70 else caption[:67].rsplit(" ", 1)[0] + " …"
+    return f"{kind} ”{short}”"
+
+
+def _tables(item: Prepared) -> dict[str, dict[str, Any]]:
+    """Per table: its cells ``{(row, column): text}`` and targets ``{indicator: text}``."""
+    tables: dict[str, dict[str, Any]] = {}
+    for block in item.blocks:
+        if block.kind != "table":
+            continue
+        spec = block.spec
+        found = TABLES[spec.type].cells(block.rows, item.report.decimals, item.report.population)
+        tables[spec.id] = {
+            "name": table_name(spec.caption, spec.id),
+            "cells": found.cells,
+            "targets": found.targets,
+            "rows": found.rows,
+        }
+    return tables
+
+
+_HEADING = re.compile(r"<h([1-6])\b[^>]*>(.*?)</h\1>", re.S)
+_TAG = re.compile(r"<[^>]+>")
+_MARKUP = re.compile(r"<(/?)([a-zA-Z0-9]+)\b([^>]*)>")
+_KEPT_ATTRIBUTE = re.compile(r"\b(alt|src|title|start|colspan|rowspan|align)=\"[^\"]*\"")
+
+
+def _plain(fragment: str) -> str:
+    return htmlmod.unescape(_TAG.sub(" ", fragment))
+
+
+_GROUP = re.compile(r"^\d{3}([.,:;)]*|[.,]\d+)$")
+
+
+def words(text: str) -> list[str]:
+    """Words, with a number's digit groups kept together: ``15 000`` is one word."""
+    result: list[str] = []
+    for word in text.split():
+        if result and _GROUP.match(word) and re.search(r"\d$", result[-1]):
+            result[-1] += "\u00a0" + word
+        else:
+            result.append(word)
+    return result
+
+
+def _signature(fragment: str) -> str:
+    """Tags (with what they print: alt text, image, list start) and words; no link targets."""
+
+    def tag(match: re.Match[str]) -> str:
+        kept = " ".join(m.group(0) for m in _KEPT_ATTRIBUTE.finditer(match.group(3)))
+        return f"<{match.group(1)}{match.group(2).lower()}{' ' + kept if kept else ''}>"
+
+    return " ".join(_MARKUP.sub(tag, fragment).split())
+
+
+@dataclass(frozen=True)
+class _Section:
+    title: str
+    level: int
+    words: list[str]
+    signature: str
+
+
+def _sections(item: Prepared) -> list[_Section]:
+    """The texts as sections (heading, level, words, markup), in reading order."""
+    sections: list[_Section] = []
+    for block in item.blocks:
+        if block.kind != "text":
+            continue
+        html = normalise_images(str(block.html), item.report.folder)
+        parts = _HEADING.split(html)
+        # parts: text, level, heading, text, level, heading, text ...
+        first = parts[0]
+        if words(_plain(first)) or "<img" in first:
+            if sections:  # text before the block's first heading continues the section
+                last = sections[-1]
+                sections[-1] = _Section(
+                    last.title,
+                    last.level,
+                    last.words + words(_plain(first)),
+                    last.signature + " " + _signature(first),
+                )
+            else:
+                sections.append(_Section(FIRST_TEXT, 0, words(_plain(first)), _signature(first)))
+        for i in range(1, len(parts), 3):
+            heading = " ".join(_plain(parts[i + 1]).split())
+            body = parts[i + 2]
+            sections.append(
+                _Section(
+                    heading,
+                    int(parts[i]),
+                    words(_plain(body)),
+                    _signature(parts[i + 1]) + " " + _signature(body),
+                )
+            )
+    return sections
+
+
+def _word_changes(old: list[str], new: list[str]) -> list[tuple[str, str]]:
+    """``(old words, new words)`` for each changed run, in reading order."""
+    edits = []
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op != "equal":
+            edits.append((" ".join(old[i1:i2]), " ".join(new[j1:j2])))
+    return edits
+
+
+def _changed(title: str, old: _Section, new: _Section, old_name: str = "") -> SectionChange | None:
+    edits = _word_changes(old.words, new.words)
+    added = sum(len(n.split()) for _, n in edits)
+    removed = sum(len(o.split()) for o, _ in edits)
+    if old_name:
+        return SectionChange(title, "renamed", added, removed, tuple(edits), old_name)
+    if edits:
+        return SectionChange(title, "changed", added, removed, tuple(edits))
+    if old.signature != new.signature or old.level != new.level:
+        return SectionChange(title, "formatting", 0, 0)
+    return None
+
+
+def _merge(sections: list[_Section]) -> dict[str, _Section]:
+    """Sections by heading; two sections under one heading are read as one."""
+    by: dict[str, _Section] = {}
+    for s in sections:
+        if s.title in by:
+            was = by[s.title]
+            by[s.title] = _Section(
+                s.title, was.level, was.words + s.words, was.signature + " " + s.signature
+            )
+        else:
+            by[s.title] = s
+    return by
+
+
+def _similar(a: list[str], b: list[str]) -> float:
+    if not a and not b:
+        return 1.0
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+def _pair_sections(old: list[_Section], new: list[_Section]) -> list[SectionChange]:
+    """Sections changed, added, removed, or renamed (same body, new heading)."""
+    old_by, new_by = _merge(old), _merge(new)
+    added = [t for t in new_by if t not in old_by]
+    removed = [t for t in old_by if t not in new_by]
+    renamed: dict[str, str] = {}  # new title -> old title
+    for title in added:
+        best = max(
+            (t for t in removed if t not in renamed.values()),
+            key=lambda t: _similar(old_by[t].words, new_by[title].words),
+            default=None,
+        )
+        if best is not None and _similar(old_by[best].words, new_by[title].words) >= 0.6:
+            renamed[title] = best
+    changes = []
+    for title, section in new_by.items():
+        if title in renamed:
+            change = _changed(title, old_by[renamed[title]], section, renamed[title])
+        elif title not in old_by:
+            change = SectionChange(title, "added", len(section.words), 0)
+        else:
+            change = _changed(title, old_by[title], section)
+        if change:
+            changes.append(change)
+    for title in removed:
+        if title not in renamed.values():
+            words = old_by[title].words
+            changes.append(SectionChange(title, "removed", 0, len(words)))
+    return changes
+
+
+_PRE = re.compile(r"(<pre\b.*?</pre>)", re.S)
+
+
+def _renamed_rows(
+    before: dict[str, Any],
+    after: dict[str, Any],
+    gone: list[tuple[str, str]],
+    came: list[tuple[str, str]],
+) -> list[tuple[tuple[str, str], tuple[str, str]]]:
+    """A row whose label changed in place (same position, same target): a rename."""
+    pairs = []
+    for old in gone:
+        if old[1]:  # rows of a region are added or removed with the region
+            continue
+        index = before["rows"].index(old)
+        for new in came:
+            if (
+                not new[1]
+                and after["rows"].index(new) == index
+                and before["targets"].get(old[0]) == after["targets"].get(new[0])
+            ):
+                pairs.append((old, new))
+                break
+    return pairs
+
+
+def _normalised(item: Prepared) -> str:
+    """The HTML as it prints: image paths by content, whitespace collapsed outside ``<pre>``."""
+    parts = _PRE.split(normalise_images(item.html or "", item.report.folder))
+    return "".join(p if i % 2 else " ".join(p.split()) for i, p in enumerate(parts))
+
+
+def compare(
+    report_id: str, old_label: str, new_label: str, old: Prepared, new: Prepared
+) -> Differences:
+    """Everything that differs between two prepared versions of one report."""
+    old_tables, new_tables = _tables(old), _tables(new)
+    cells: list[CellChange] = []
+    rows: list[RowChange] = []
+    targets: list[TargetChange] = []
+    for table_id in dict.fromkeys([*new_tables, *old_tables]):
+        before = old_tables.get(table_id, {"cells": {}, "targets": {}, "rows": []})
+        after = new_tables.get(table_id, {"cells": {}, "targets": {}, "rows": []})
+        name = after.get("name") or before["name"]
+        for key, value in after["cells"].items():
+            was = before["cells"].get(key)
+            if was is not None and was != value:
+                cells.append(CellChange(name, key[0], key[1], was, value))
+        came = [(r, g) for r, g in after["rows"] if (r, g) not in before["rows"]]
+        gone = [(r, g) for r, g in before["rows"] if (r, g) not in after["rows"]]
+        renamed = _renamed_rows(before, after, gone, came)
+        for (old_row, _), (new_row, region) in renamed:
+            rows.append(RowChange(name, new_row, "renamed", region, old_row))
+        paired = {r for pair in renamed for r in pair}
+        rows += [RowChange(name, r, "added", g) for r, g in came if (r, g) not in paired]
+        rows += [RowChange(name, r, "removed", g) for r, g in gone if (r, g) not in paired]
+        for indicator, value in after["targets"].items():
+            was = before["targets"].get(indicator)
+            if was is not None and was != value:
+                targets.append(TargetChange(name, indicator, was, value))
+    figures = []
+    old_charts = {b.spec.id: b for b in old.blocks if b.kind == "chart"}
+    for block in new.blocks:
+        if block.kind == "chart":
+            was = old_charts.get(block.spec.id)
+            if was is None or was.image != block.image or was.spec.caption != block.spec.caption:
+                figures.append(table_name(block.spec.caption, block.spec.id, "figuren"))
+    figures += image_changes(old, new)
+    sections = _pair_sections(_sections(old), _sections(new))
+    fields = field_changes(old, new, detailed_found=bool(cells or rows or targets or sections))
+    fields += metadata_changes(old, new, fields)
+    fields += furniture_changes(old, new, fields)
+    links = link_changes(old, new)
+    differences = Differences(
+        report_id,
+        old_label,
+        new_label,
+        tuple(sections),
+        tuple(cells),
+        tuple(rows),
+        tuple(targets),
+        tuple(figures),
+        tuple(fields),
+        tuple(links),
+    )
+    if not differences.any and _normalised(old) != _normalised(new):
+        # Something printed changed that no comparison above names (a template, a
+        # style sheet, a label in data/): still a difference, never "no changes".
+        other = FieldChange("html", "Mall, stil eller referensdata", "", "ändrad")
+        differences = dataclasses.replace(differences, fields=(other,))
+    return dataclasses.replace(differences, changelog=tuple(draft_changelog(differences)))
