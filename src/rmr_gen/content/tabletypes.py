@@ -33,6 +33,9 @@ class Cells:
     cells: dict[tuple[str, str], str] = field(default_factory=dict)  # (row, column) → text
     targets: dict[str, str] = field(default_factory=dict)  # indicator or goal → target
     rows: list[tuple[str, str]] = field(default_factory=list)  # (row, region)
+    #: a label as printed (of a row, column or target) → what it stands for (the
+    #: indicator id): a diff pairs rows by it, so a renamed row keeps its target
+    keys: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,8 @@ def _summary_cells(rows: Sequence[object], decimals: int, population: str) -> Ce
         assert isinstance(group, SummaryGroup)
         label = group.indicator.label
         found.targets[label] = target_text(group.indicator.target, decimals)
+        found.keys[label] = group.indicator.indicator.id
+        found.keys[f"{label} ({second})"] = f"{group.indicator.indicator.id} ({second})"
         for row in group.rows:
             found.rows.append((f"{row.region}, {label}", row.region))
             found.cells[(row.region, label)] = formatting.summary_cell(row, decimals)
@@ -75,6 +80,7 @@ def _target_cells(rows: Sequence[object], decimals: int, population: str) -> Cel
         assert isinstance(row, TargetRow)
         found.rows.append((row.label, ""))
         found.targets[row.label] = target_text(row.target, decimals)
+        found.keys[row.label] = row.indicator_id or row.label
     return found
 
 

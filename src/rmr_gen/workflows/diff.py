@@ -212,6 +212,7 @@ def summary_lines(d: Differences) -> list[str]:
     lines += [
         f"row {r.change}: {d.report}, {r.table}, "
         + (f"{r.old} → {r.row}" if r.change == "renamed" else r.row)
+        + (f" (target {r.target})" if r.target else "")
         for r in d.rows
     ]
     lines += [f"target: {d.report}, {t.table}, {t.indicator}: {t.old} → {t.new}" for t in d.targets]

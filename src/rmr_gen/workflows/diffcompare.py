@@ -8,9 +8,7 @@ import difflib
 import html as htmlmod
 import re
 from dataclasses import dataclass
-from typing import Any
 
-from rmr_gen.content.tabletypes import TABLES
 from rmr_gen.workflows.build import Prepared
 from rmr_gen.workflows.difflog import draft_changelog
 from rmr_gen.workflows.diffmeta import (
@@ -24,42 +22,10 @@ from rmr_gen.workflows.diffmeta import (
 )
 from rmr_gen.workflows.diffmodel import (
     FIRST_TEXT,
-    CellChange,
     Differences,
-    RowChange,
     SectionChange,
-    TargetChange,
 )
-
-
-def table_name(caption: str, table_id: str, kind: str = "tabellen") -> str:
-    """``Tabell 1`` from its caption, else the caption as printed (the id if it has none)."""
-    match = re.match(r"\s*((?:Tabell|Figur)\s+\d+)", caption)
-    if match:
-        return match.group(1)
-    caption = " ".join(caption.split())
-    if not caption:
-        return f"{kind} {table_id}"
-    short = caption if len(caption) <= 70 else caption[:67].rsplit(" ", 1)[0] + " …"
-    return f"{kind} ”{short}”"
-
-
-def _tables(item: Prepared) -> dict[str, dict[str, Any]]:
-    """Per table: its cells ``{(row, column): text}`` and targets ``{indicator: text}``."""
-    tables: dict[str, dict[str, Any]] = {}
-    for block in item.blocks:
-        if block.kind != "table":
-            continue
-        spec = block.spec
-        found = TABLES[spec.type].cells(block.rows, item.report.decimals, item.report.population)
-        tables[spec.id] = {
-            "name": table_name(spec.caption, spec.id),
-            "cells": found.cells,
-            "targets": found.targets,
-            "rows": found.rows,
-        }
-    return tables
-
+from rmr_gen.workflows.difftables import table_changes, table_name
 
 _HEADING = re.compile(r"<h([1-6])\b[^>]*>(.*?)</h\1>", re.S)
 _TAG = re.compile(r"<[^>]+>")
@@ -215,29 +181,6 @@ def _pair_sections(old: list[_Section], new: list[_Section]) -> list[SectionChan
 _PRE = re.compile(r"(<pre\b.*?</pre>)", re.S)
 
 
-def _renamed_rows(
-    before: dict[str, Any],
-    after: dict[str, Any],
-    gone: list[tuple[str, str]],
-    came: list[tuple[str, str]],
-) -> list[tuple[tuple[str, str], tuple[str, str]]]:
-    """A row whose label changed in place (same position, same target): a rename."""
-    pairs = []
-    for old in gone:
-        if old[1]:  # rows of a region are added or removed with the region
-            continue
-        index = before["rows"].index(old)
-        for new in came:
-            if (
-                not new[1]
-                and after["rows"].index(new) == index
-                and before["targets"].get(old[0]) == after["targets"].get(new[0])
-            ):
-                pairs.append((old, new))
-                break
-    return pairs
-
-
 def _normalised(item: Prepared) -> str:
     """The HTML as it prints: image paths by content, whitespace collapsed outside ``<pre>``."""
     parts = _PRE.split(normalise_images(item.html or "", item.report.folder))
@@ -248,30 +191,7 @@ def compare(
     report_id: str, old_label: str, new_label: str, old: Prepared, new: Prepared
 ) -> Differences:
     """Everything that differs between two prepared versions of one report."""
-    old_tables, new_tables = _tables(old), _tables(new)
-    cells: list[CellChange] = []
-    rows: list[RowChange] = []
-    targets: list[TargetChange] = []
-    for table_id in dict.fromkeys([*new_tables, *old_tables]):
-        before = old_tables.get(table_id, {"cells": {}, "targets": {}, "rows": []})
-        after = new_tables.get(table_id, {"cells": {}, "targets": {}, "rows": []})
-        name = after.get("name") or before["name"]
-        for key, value in after["cells"].items():
-            was = before["cells"].get(key)
-            if was is not None and was != value:
-                cells.append(CellChange(name, key[0], key[1], was, value))
-        came = [(r, g) for r, g in after["rows"] if (r, g) not in before["rows"]]
-        gone = [(r, g) for r, g in before["rows"] if (r, g) not in after["rows"]]
-        renamed = _renamed_rows(before, after, gone, came)
-        for (old_row, _), (new_row, region) in renamed:
-            rows.append(RowChange(name, new_row, "renamed", region, old_row))
-        paired = {r for pair in renamed for r in pair}
-        rows += [RowChange(name, r, "added", g) for r, g in came if (r, g) not in paired]
-        rows += [RowChange(name, r, "removed", g) for r, g in gone if (r, g) not in paired]
-        for indicator, value in after["targets"].items():
-            was = before["targets"].get(indicator)
-            if was is not None and was != value:
-                targets.append(TargetChange(name, indicator, was, value))
+    cells, rows, targets = table_changes(old, new)
     figures = []
     old_charts = {b.spec.id: b for b in old.blocks if b.kind == "chart"}
     for block in new.blocks:

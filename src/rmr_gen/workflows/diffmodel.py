@@ -28,6 +28,7 @@ class RowChange:
     change: str  # "added" | "removed" | "renamed"
     region: str = ""  # the region the row belongs to, in a table by region
     old: str = ""  # the row's label before a rename
+    target: str = ""  # an indicator or goal added or removed: its target as printed
 
 
 @dataclass(frozen=True)

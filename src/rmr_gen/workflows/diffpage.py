@@ -119,7 +119,8 @@ def _summary_html(d: Differences) -> str:
             continue
         word = "tillagd" if r.change == "added" else "borttagen"
         mark = "ins" if r.change == "added" else "del"
-        items.append(f"<li>{esc(r.table)}: rad {word}: <{mark}>{esc(r.row)}</{mark}></li>")
+        level = f" (målnivå {esc(r.target)})" if r.target else ""
+        items.append(f"<li>{esc(r.table)}: rad {word}: <{mark}>{esc(r.row)}</{mark}>{level}</li>")
     for t in d.targets:
         items.append(
             f"<li>Målnivå, {esc(t.table)}, {esc(t.indicator)}: "

@@ -1,0 +1,105 @@
+"""The reviewer's diff, one realistic edit at a time: release 1.0, edit, diff the draft.
+
+Each scenario asserts what the reviewer sees: the summary on stdout, the JSON,
+the exit code of ``--exit-code``, the redline's text layer and the drafted
+change log.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from rmr_gen.cli import app
+from tests.conftest import ROOT, normalise, pdf_pages_text, replace_in_file
+
+FIXTURE = Path(__file__).parent / "fixtures" / "diff-project"
+PLAN = "plan-2025"
+
+
+def cli(project: Path, *args: str) -> Result:
+    return CliRunner().invoke(app, ["--project", str(project), *args])
+
+
+@pytest.fixture(scope="module")
+def released(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture project with release 1.0 of the plan, made once."""
+    project = tmp_path_factory.mktemp("released") / "project"
+    shutil.copytree(FIXTURE / "reports", project / "reports")
+    shutil.copytree(ROOT / "data", project / "data")
+    result = cli(project, "release", PLAN, "--version", "1.0")
+    assert result.exit_code == 0, result.output
+    return project
+
+
+@pytest.fixture
+def project(released: Path, tmp_path: Path) -> Path:
+    """A copy of the released project, safe to edit."""
+    target = tmp_path / "project"
+    shutil.copytree(released, target)
+    return target
+
+
+def edit(project: Path, name: str, old: str, new: str) -> None:
+    replace_in_file(project / "reports" / PLAN / name, old, new)
+
+
+def diff(project: Path, *args: str) -> tuple[Result, dict[str, Any], Result]:
+    """The JSON and the text summary of ``diff PLAN 1.0`` (the draft), with --exit-code."""
+    as_json = cli(project, "diff", PLAN, "1.0", "--format", "json", "--exit-code", *args)
+    text = cli(project, "diff", PLAN, "1.0", *args)
+    assert text.exit_code == 0, text.output
+    return as_json, json.loads(as_json.stdout), text
+
+
+def redline(project: Path, name: str = "diff-1.0-draft.pdf") -> str:
+    return normalise(" ".join(pdf_pages_text(project / "output" / PLAN / name)))
+
+
+def test_target_changed_with_its_label_is_a_rename_and_a_target(project: Path) -> None:
+    edit(
+        project,
+        "report.toml",
+        'id = "brytpunktssamtal"\ntarget = 90',
+        'id = "brytpunktssamtal"\nlabel = "Brytpunktssamtal dokumenterat"\ntarget = 95',
+    )
+    result, data, text = diff(project)
+    assert result.exit_code == 1, result.output
+    assert data["targets"] == [
+        {"table": "Tabell 1", "indicator": "Brytpunktssamtal dokumenterat",
+         "old": "≥\u00a090\u00a0%", "new": "≥\u00a095\u00a0%"}
+    ]  # fmt: skip
+    assert [(r["change"], r["old"], r["row"]) for r in data["rows"]] == [
+        ("renamed", "Brytpunktssamtal", "Brytpunktssamtal dokumenterat")
+    ]
+    assert data["cells"] == []  # the values are the same indicator's
+    assert "Målnivån för Brytpunktssamtal dokumenterat har ändrats från 90 % till 95 %." in [
+        line.replace("\u00a0", " ") for line in data["changelog"]
+    ]
+    assert "target: plan-2025, Tabell 1, Brytpunktssamtal dokumenterat:" in text.stdout
+    assert "row renamed: plan-2025, Tabell 1, Brytpunktssamtal → Brytpunktssamtal dokumenterat" in (
+        text.stdout
+    )
+
+
+def test_a_new_indicator_is_one_entry_with_its_target(project: Path) -> None:
+    edit(
+        project,
+        "report.toml",
+        'id = "smartskattning"\ntarget = 70\n',
+        'id = "smartskattning"\ntarget = 70\n\n[[indicators]]\nid = "munhalsa"\ntarget = 80\n',
+    )
+    result, data, text = diff(project)
+    assert result.exit_code == 1, result.output
+    assert [(r["change"], r["row"], r["region"], r["target"]) for r in data["rows"]] == [
+        ("added", "Munhälsa", "", "≥\u00a080\u00a0%")
+    ]
+    log = [line.replace("\u00a0", " ") for line in data["changelog"]]
+    assert "Raden ”Munhälsa” har lagts till i Tabell 1, med målnivån ≥ 80 %." in log
+    assert not any("Norrbotten" in line or "Västerbotten" in line for line in log), log
+    assert "row added: plan-2025, Tabell 1, Munhälsa (target ≥\u00a080\u00a0%)" in text.stdout
