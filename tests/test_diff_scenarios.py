@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -103,3 +104,56 @@ def test_a_new_indicator_is_one_entry_with_its_target(project: Path) -> None:
     assert "Raden ”Munhälsa” har lagts till i Tabell 1, med målnivån ≥ 80 %." in log
     assert not any("Norrbotten" in line or "Västerbotten" in line for line in log), log
     assert "row added: plan-2025, Tabell 1, Munhälsa (target ≥\u00a080\u00a0%)" in text.stdout
+
+
+def test_a_no_break_space_between_words_is_a_named_change(project: Path) -> None:
+    edit(project, "text.md", "livets slutskede", "livets\u00a0slutskede")
+    result, data, text = diff(project)
+    assert result.exit_code == 1, result.output  # it was "0 change(s)", exit 0
+    (section,) = data["sections"]
+    assert section["section"] == "Prioriteringar"
+    assert section["notes"] == ["”livets\u00a0slutskede.”: mellanslag → hårt mellanslag"]
+    assert "  ”livets\u00a0slutskede.”: mellanslag → hårt mellanslag" in text.stdout
+    assert "nothing printed changes" not in text.stdout
+    assert (
+        "I avsnittet ”Prioriteringar”: mellanslag → hårt mellanslag i ”livets slutskede.”."
+        in data["changelog"]
+    )
+    page = redline(project)
+    assert "”livets slutskede.”: mellanslag → hårt mellanslag" in page  # the summary
+    assert "i livets [mellanslag → hårt mellanslag]" in page  # the list item, marked
+
+
+def test_a_text_in_another_unicode_form_is_a_named_change(project: Path) -> None:
+    path = project / "reports" / PLAN / "text.md"
+    text_md = path.read_text("utf-8")
+    nfd = unicodedata.normalize("NFD", "Målet är att")
+    path.write_text(text_md.replace("Målet är att", nfd), "utf-8")
+    result, data, text = diff(project)
+    assert result.exit_code == 1, result.output
+    (section,) = data["sections"]
+    notes = [unicodedata.normalize("NFC", note) for note in section["notes"]]
+    assert notes == ["”Målet är”: Unicode-form NFC → NFD"]
+    assert "  ”Målet är”: Unicode-form NFC → NFD" in unicodedata.normalize("NFC", text.stdout)
+    assert "[Unicode-form NFC → NFD]" in redline(project)
+
+
+def test_emphasis_removed_is_marked_on_the_redline(project: Path) -> None:
+    edit(project, "text.md", "**tre indikatorer**", "tre indikatorer")
+    result, data, _ = diff(project)
+    assert result.exit_code == 1, result.output
+    assert [(s["section"], s["change"]) for s in data["sections"]] == [("Inledning", "formatting")]
+    assert "Formateringen i avsnittet ”Inledning” har ändrats (samma ord)." in data["changelog"]
+    page = redline(project)
+    assert "[fetstil borttagen: tre indikatorer]" in page
+    assert "Markerade ändringar i dokumentet (1)" in page  # a bar and a number
+
+
+def test_a_heading_level_change_is_named(project: Path) -> None:
+    edit(project, "text.md", "## Uppföljning", "### Uppföljning")
+    result, data, text = diff(project)
+    assert result.exit_code == 1, result.output
+    (section,) = data["sections"]
+    assert section["notes"] == ["rubriknivå 2 → 3"]
+    assert "section formatting: Uppföljning (+0 −0 words, rubriknivå 2 → 3)" in text.stdout
+    assert "Rubriken ”Uppföljning” har flyttats från nivå 2 till nivå 3." in data["changelog"]

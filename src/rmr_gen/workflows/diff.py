@@ -35,6 +35,7 @@ from rmr_gen.workflows.diffmodel import (  # noqa: F401  (the diff's values, pub
     TargetChange,
 )
 from rmr_gen.workflows.diffpage import diff_document, redline_page
+from rmr_gen.workflows.diffwords import invisible
 from rmr_gen.workflows.digests import input_files
 from rmr_gen.workflows.planning import cache_for
 from rmr_gen.workflows.redline import mark_up, tokens  # noqa: F401  (public here)
@@ -198,13 +199,17 @@ def summary_lines(d: Differences) -> list[str]:
     ]
     for s in d.sections:
         name = f"{s.old_name} → {s.section}" if s.change == "renamed" else s.section
-        lines.append(f"section {s.change}: {name} (+{s.words_added} −{s.words_removed} words)")
-        lines += [
-            f"  [-{old}-]{{+{new}+}}"
-            if old and new
-            else (f"  [-{old}-]" if old else f"  {{+{new}+}}")
-            for old, new in s.edits
-        ]
+        level = "".join(f", {n}" for n in s.notes if n.startswith("rubriknivå"))
+        lines.append(
+            f"section {s.change}: {name} (+{s.words_added} −{s.words_removed} words{level})"
+        )
+        for old, new in s.edits:
+            if kind := invisible(old, new):
+                lines.append(f"  ”{new}”: {kind}")
+            elif old and new:
+                lines.append(f"  [-{old}-]{{+{new}+}}")
+            else:
+                lines.append(f"  [-{old}-]" if old else f"  {{+{new}+}}")
     lines += [
         f"cell: {d.report}, {c.table}, {c.region}, {c.indicator}: {c.old} → {c.new}"
         for c in d.cells

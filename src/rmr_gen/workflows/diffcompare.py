@@ -26,6 +26,7 @@ from rmr_gen.workflows.diffmodel import (
     SectionChange,
 )
 from rmr_gen.workflows.difftables import table_changes, table_name
+from rmr_gen.workflows.diffwords import BREAKING, invisible
 
 _HEADING = re.compile(r"<h([1-6])\b[^>]*>(.*?)</h\1>", re.S)
 _TAG = re.compile(r"<[^>]+>")
@@ -41,11 +42,16 @@ _GROUP = re.compile(r"^\d{3}([.,:;)]*|[.,]\d+)$")
 
 
 def words(text: str) -> list[str]:
-    """Words, with a number's digit groups kept together: ``15 000`` is one word."""
+    """Words, with a number's digit groups kept together: ``15 000`` is one word. A
+    no-break space joins the words it stands between, so a change of space is a change."""
     result: list[str] = []
-    for word in text.split():
-        if result and _GROUP.match(word) and re.search(r"\d$", result[-1]):
-            result[-1] += "\u00a0" + word
+    for word in BREAKING.split(text.strip()):
+        if not word:
+            continue
+        if result and (result[-1][-1].isspace() or word[0].isspace()):
+            result[-1] += word  # a no-break space next to a tag: still one word
+        elif result and _GROUP.match(word) and re.search(r"\d$", result[-1]):
+            result[-1] += " " + word
         else:
             result.append(word)
     return result
@@ -118,12 +124,15 @@ def _changed(title: str, old: _Section, new: _Section, old_name: str = "") -> Se
     edits = _word_changes(old.words, new.words)
     added = sum(len(n.split()) for _, n in edits)
     removed = sum(len(o.split()) for o, _ in edits)
+    moved = old.level and new.level and old.level != new.level
+    notes = [f"rubriknivå {old.level} → {new.level}"] if moved else []
+    notes += [f"”{n}”: {kind}" for o, n in edits if (kind := invisible(o, n))]
     if old_name:
-        return SectionChange(title, "renamed", added, removed, tuple(edits), old_name)
+        return SectionChange(title, "renamed", added, removed, tuple(edits), old_name, tuple(notes))
     if edits:
-        return SectionChange(title, "changed", added, removed, tuple(edits))
+        return SectionChange(title, "changed", added, removed, tuple(edits), notes=tuple(notes))
     if old.signature != new.signature or old.level != new.level:
-        return SectionChange(title, "formatting", 0, 0)
+        return SectionChange(title, "formatting", 0, 0, notes=tuple(notes))
     return None
 
 
@@ -184,7 +193,7 @@ _PRE = re.compile(r"(<pre\b.*?</pre>)", re.S)
 def _normalised(item: Prepared) -> str:
     """The HTML as it prints: image paths by content, whitespace collapsed outside ``<pre>``."""
     parts = _PRE.split(normalise_images(item.html or "", item.report.folder))
-    return "".join(p if i % 2 else " ".join(p.split()) for i, p in enumerate(parts))
+    return "".join(p if i % 2 else " ".join(BREAKING.split(p)) for i, p in enumerate(parts))
 
 
 def compare(

@@ -10,6 +10,7 @@ from rmr_gen.workflows.diffmeta import (
     FieldChange,
 )
 from rmr_gen.workflows.diffmodel import Differences, SectionChange
+from rmr_gen.workflows.diffwords import invisible
 
 
 def _level(text: str) -> str:
@@ -28,14 +29,24 @@ def _section_lines(s: SectionChange) -> list[str]:
         return [f"Avsnittet ”{s.section}” har tillkommit."]
     if s.change == "removed":
         return [f"Avsnittet ”{s.section}” har tagits bort."]
-    if s.change == "formatting":
-        return [f"Formateringen i {where} har ändrats (samma ord)."]
     lines = []
+    for note in s.notes:
+        if note.startswith("rubriknivå"):
+            old_level, new_level = re.findall(r"\d", note)
+            lines.append(
+                f"Rubriken ”{s.section}” har flyttats från nivå {old_level} till nivå {new_level}."
+            )
+    if s.change == "formatting":
+        if len(s.notes) != len(lines):
+            lines.append(f"Formateringen i {where} har ändrats (samma ord).")
+        return lines or [f"Formateringen i {where} har ändrats (samma ord)."]
     if s.change == "renamed":
         lines.append(f"Avsnittet ”{s.old_name}” har bytt namn till ”{s.section}”.")
     said, unsaid = [], False
     for old, new in s.edits:
-        if old and new and re.search(r"\d", old + new) and len(old.split()) <= 4:
+        if kind := invisible(old, new):
+            said.append(f"{kind} i {_quoted(new)}")
+        elif old and new and re.search(r"\d", old + new) and len(old.split()) <= 4:
             said.append(f"{old} har ändrats till {new}")
         elif old and not new and len(old.split()) >= 2:
             said.append(f"{_quoted(old)} har tagits bort")

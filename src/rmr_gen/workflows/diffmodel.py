@@ -47,6 +47,9 @@ class SectionChange:
     words_removed: int
     edits: tuple[tuple[str, str], ...] = ()  # (old words, new words) per changed run
     old_name: str = ""  # the heading before a rename
+    #: what the words alone do not show: "rubriknivå 2 → 3", "”90 procent”: hårt
+    #: mellanslag → mellanslag", "”på”: Unicode-form NFD → NFC"
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -14,14 +14,17 @@ from rmr_gen.workflows.diffmeta import (
     image_key,
 )
 from rmr_gen.workflows.diffmodel import DRAFT, Differences
+from rmr_gen.workflows.diffwords import invisible
 from rmr_gen.workflows.planning import cache_for
-from rmr_gen.workflows.redline import mark_up, number_changes
+from rmr_gen.workflows.redline import mark_up
+from rmr_gen.workflows.redlinemarks import number_changes
 
 DIFF_CSS = """
 ins { text-decoration: underline; color: #0b5e1a; background: #e3f4e6; }
 del { text-decoration: line-through; color: #a3121b; background: #fbe6e7; }
 .moved del { text-decoration: none; background: none; }  /* a strike would hide a minus */
 .diff-said { color: #555; font-size: 0.85em; }
+.diff-format { color: #5a3d8a; font-size: 0.85em; font-weight: 700; }
 .diff-link { font-size: 0.85em; overflow-wrap: anywhere; }
 .diff-no {
   float: left; margin-left: -30pt; width: 18pt; text-align: right; font-size: 7.5pt;
@@ -67,6 +70,8 @@ MAX_EDITS_SHOWN = 8
 
 def _edit_html(old: str, new: str) -> str:
     esc = htmlmod.escape
+    if kind := invisible(old, new):  # two words that look alike: say what differs
+        return f"”{esc(_short(new))}”: {esc(kind)}"
     parts = []
     if old:
         parts.append(f"<del>{esc(_short(old))}</del>")
