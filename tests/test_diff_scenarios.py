@@ -157,3 +157,16 @@ def test_a_heading_level_change_is_named(project: Path) -> None:
     assert section["notes"] == ["rubriknivå 2 → 3"]
     assert "section formatting: Uppföljning (+0 −0 words, rubriknivå 2 → 3)" in text.stdout
     assert "Rubriken ”Uppföljning” har flyttats från nivå 2 till nivå 3." in data["changelog"]
+
+
+def test_a_footnote_is_refused_with_its_line(project: Path) -> None:
+    """CommonMark has no footnotes: ``[^1]`` would print literally and its definition
+    vanish as a link target, while ``check`` said ok."""
+    edit(project, "text.md", "föregående period.", "föregående period.[^1]\n\n[^1]: Se bilaga.")
+    result = cli(project, "check", PLAN)
+    assert result.exit_code == 2, result.output
+    folder = "reports/plan-2025/text.md"
+    assert f"{folder}:4: error: footnote '[^1]': footnotes are not supported" in result.stderr
+    assert f"{folder}:6: error: footnote '[^1]'" in result.stderr
+    assert "Traceback" not in result.output and "link" not in result.stderr
+    assert not (project / "output" / PLAN / f"{PLAN}.pdf").exists()
