@@ -170,3 +170,61 @@ def test_a_footnote_is_refused_with_its_line(project: Path) -> None:
     assert f"{folder}:6: error: footnote '[^1]'" in result.stderr
     assert "Traceback" not in result.output and "link" not in result.stderr
     assert not (project / "output" / PLAN / f"{PLAN}.pdf").exists()
+
+
+def next_year(project: Path) -> None:
+    """``new plan-2026 --from plan-2025`` and the 2023–2024 rows in the data: the values
+    of 2022–2023, one of them changed."""
+    result = cli(project, "new", "plan-2026", "--from", PLAN)
+    assert result.exit_code == 0, result.output
+    csv = project / "data" / "palliativ-norr.csv"
+    lines = csv.read_text("utf-8").splitlines()
+    new = [line.replace("2022–2023", "2023–2024") for line in lines if "2022–2023" in line]
+    new = [line[:-2] + "93" if line.startswith("brytpunktssamtal;Norrbotten;") else line
+           for line in new]  # fmt: skip
+    csv.write_text("\n".join([*lines, *new]) + "\n", "utf-8")
+    replace_in_file(project / "reports" / "plan-2026" / "text.md", "Arbetet", "Arbetet i år")
+
+
+def test_next_years_plan_against_last_years(project: Path) -> None:
+    next_year(project)
+    # By default a report made with new --from is compared with its origin.
+    result = cli(project, "diff", "plan-2026", "--format", "json", "--exit-code")
+    assert result.exit_code == 1, result.output
+    data = json.loads(result.stdout)
+    assert data["old"] == f"{PLAN}@1.0" and data["new"] == "draft"
+    assert data["periods"] == ["2022–2023", "2023–2024"]
+    assert data["cells"] == []  # the period shift is stated once, not as every cell changed
+    assert len(data["period_cells"]) == 4  # 2 indicators × 2 regions, in the redline
+    assert {"key": "data.period", "label": "Period", "old": "2022–2023", "new": "2023–2024"} in (
+        data["fields"]
+    )
+    assert [s["section"] for s in data["sections"]] == ["Prioriteringar"]
+    assert (
+        "Värdena i Tabell 1 avser nu perioden 2023–2024 (tidigare 2022–2023)."
+        in (data["changelog"])
+    )
+    assert data["pdf"] == f"output/plan-2026/diff-{PLAN}-1.0-draft.pdf"
+    # The same with --against, and with the release named as OLD.
+    for args in (("--against", f"{PLAN}@1.0"), (f"{PLAN}@1.0",)):
+        text = cli(project, "diff", "plan-2026", *args)
+        assert text.exit_code == 0, text.output
+        assert text.stdout.startswith(f"diff plan-2026 {PLAN}@1.0 → draft: ")
+        assert "period: 2022–2023 → 2023–2024: 4 value(s) of Tabell 1" in text.stdout
+        assert text.stdout.count("2022–2023 → 2023–2024") == 2  # the field and the period
+    page = normalise(" ".join(pdf_pages_text(project / data["pdf"])))
+    assert "JÄMFÖRELSE plan-2025 version 1.0 → utkast" in page
+    assert "Arbetet[+ i år] prioriteras" in page
+
+
+def test_a_bad_old_side_names_the_argument_typed(project: Path) -> None:
+    result = cli(project, "diff", PLAN, "plan-2024@1")
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith("OLD: error: 'plan-2024@1' is not a release version")
+    assert "--version" not in result.stderr
+    result = cli(project, "diff", PLAN)
+    assert result.exit_code == 2, result.output
+    assert "OLD: error: plan-2025 names no previous plan" in result.stderr
+    result = cli(project, "diff", PLAN, "1.0", "--against", "1.0")
+    assert result.exit_code == 2, result.output
+    assert "--against: error: '1.0' is not REPORT@X.Y" in result.stderr

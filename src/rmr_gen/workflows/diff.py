@@ -17,7 +17,7 @@ from rmr_gen.core.cache import Cache
 from rmr_gen.core.errors import InputError, Location, Problem, Problems
 from rmr_gen.core.files import atomic_write
 from rmr_gen.core.project import Project
-from rmr_gen.inputs.config import load_reference
+from rmr_gen.inputs.config import load_reference, parse_version
 from rmr_gen.output.pdf import html_to_pdf
 from rmr_gen.workflows.build import Prepared, prepare
 from rmr_gen.workflows.diffcompare import compare
@@ -53,10 +53,20 @@ from rmr_gen.workflows.releases import (
 # ---------------------------------------------------------------- both sides
 
 
+def split_side(report_id: str, label: str) -> tuple[str, str]:
+    """``other@1.0`` → ``("other", "1.0")`` (a release of another report); ``1.0`` →
+    ``(report_id, "1.0")``."""
+    if "@" in label:
+        other, _, version = label.partition("@")
+        return other, version
+    return report_id, label
+
+
 def _side(project: Project, report_id: str, which: str, cache: Cache) -> list[Prepared]:
     if which == DRAFT:
         source = project
     else:
+        report_id, which = split_side(report_id, which)
         check_intact(project, report_id, which)  # a changed snapshot is never compared
         source = snapshot(project, report_id, which)
     problems = Problems()
@@ -68,33 +78,74 @@ def _side(project: Project, report_id: str, which: str, cache: Cache) -> list[Pr
 # ---------------------------------------------------------------- the command
 
 
-def _label(project: Project, report_id: str, which: str) -> str:
-    if which != DRAFT:
-        check_names(project, report_id, which)
-    return which
-
-
 def _check(project: Project, report_id: str, old: str, new: str) -> None:
+    """Both sides name a release (``X.Y``, or ``REPORT@X.Y`` on the old side) or the draft."""
     if old == DRAFT:
         raise InputError(
             [Problem(Location("OLD"), "the old side must be a released version, e.g. 1.0")]
         )
-    _label(project, report_id, old)
-    _label(project, report_id, new)
+    if "@" in new:
+        raise InputError(
+            [
+                Problem(
+                    Location("NEW"),
+                    f"'{new}': the new side is a version of {report_id} (or its draft); compare"
+                    " with another report's release as the old side: --against REPORT@X.Y",
+                )
+            ]
+        )
+    for where, label in (("OLD", old), ("NEW", new)):
+        if label == DRAFT:
+            continue
+        other, version = split_side(report_id, label)
+        if parse_version(version) is None:
+            raise InputError(
+                [
+                    Problem(
+                        Location(where),
+                        f"'{label}' is not a release version: use major.minor, e.g. 1.0,"
+                        " or REPORT@X.Y for a release of another report",
+                    )
+                ]
+            )
+        check_names(project, other, version)
+
+
+def _origin(report_id: str, after: Prepared) -> str:
+    """The release a report made with ``new --from`` came from (``previous``)."""
+    origin = after.report.previous
+    if not origin:
+        raise InputError(
+            [
+                Problem(
+                    Location("OLD"),
+                    f"{report_id} names no previous plan (previous in report.toml): give the"
+                    " release to compare with, e.g. 1.0, or --against REPORT@X.Y",
+                )
+            ]
+        )
+    return origin
 
 
 def compare_all(
-    project: Project, report_id: str, old: str, new: str | None = None
+    project: Project, report_id: str, old: str | None, new: str | None = None
 ) -> list[tuple[Differences, Prepared | None, Prepared | None]]:
     """Per document (one, or one per parameter value): what differs; writes nothing.
 
-    A value on one side only is reported as added or removed, with no redline.
+    ``old`` is a release of the report (``1.0``) or of another (``plan-2024@1.0``);
+    None: the release the report was made from (``new --from``, ``previous``). A value
+    on one side only is reported as added or removed, with no redline.
     """
     new = new or DRAFT
-    _check(project, report_id, old, new)
+    _check(project, report_id, old or "0.0", new)
     cache = cache_for(project)
-    before = {item.report.name: item for item in _side(project, report_id, old, cache)}
-    after = {item.report.name: item for item in _side(project, report_id, new, cache)}
+    after_items = _side(project, report_id, new, cache)
+    old = old or _origin(report_id, after_items[0])
+    if split_side(report_id, old)[0] == report_id:
+        old = split_side(report_id, old)[1]  # this report's own release: "1.0"
+    _check(project, report_id, old, new)
+    before = {item.report.parameter_value: item for item in _side(project, report_id, old, cache)}
+    after = {item.report.parameter_value: item for item in after_items}
     cache.flush()
     sources = _changed_sources(project, report_id, old, new, next(iter(after.values())))
     results: list[tuple[Differences, Prepared | None, Prepared | None]] = []
@@ -134,7 +185,11 @@ def _changed_sources(
     project: Project, report_id: str, old: str, new: str, after: Prepared
 ) -> tuple[str, ...]:
     """The snapshot paths whose content differs between the two sides."""
-    before = manifest_files(read_manifest(project, report_id, old))
+    other, version = split_side(report_id, old)
+    before = {  # another report's release: its files under this report's folder name
+        k.replace(f"{SOURCE}/reports/{other}/", f"{SOURCE}/reports/{report_id}/", 1): v
+        for k, v in manifest_files(read_manifest(project, other, version)).items()
+    }
     now: Mapping[str, object]
     if new == DRAFT:
         problems = Problems()
@@ -148,19 +203,22 @@ def _changed_sources(
 
 
 def diff_all(
-    project: Project, report_id: str, old: str, new: str | None = None
+    project: Project, report_id: str, old: str | None, new: str | None = None
 ) -> list[DiffResult]:
     """Compare release ``old`` with ``new`` (default: the draft); a PDF and HTML per document:
-    ``diff-<OLD>-<NEW>.pdf``, or ``diff-<OLD>-<NEW>-<value>.pdf`` per parameter value."""
+    ``diff-<OLD>-<NEW>.pdf``, or ``diff-<OLD>-<NEW>-<value>.pdf`` per parameter value
+    (``OLD`` is ``REPORT-X.Y`` for another report's release)."""
     new = new or DRAFT
     results = []
     for differences, before, after in compare_all(project, report_id, old, new):
+        old = differences.old
         if before is None or after is None:
             results.append(DiffResult(differences, None, None))
             continue
         html = diff_document(before, after, differences)
         source = project if new == DRAFT else snapshot(project, report_id, new)
-        old_texts = snapshot(project, report_id, old).reports_dir / report_id  # a redrawn image
+        other, version = split_side(report_id, old)
+        old_texts = snapshot(project, other, version).reports_dir / other  # a redrawn image
         pdf, _ = html_to_pdf(
             html,
             source.templates_dir,
@@ -169,7 +227,8 @@ def diff_all(
         )
         page = redline_page(project, html, (*source.readable_roots, old_texts), before, after)
         suffix = after.report.name.removeprefix(report_id)  # "" or "-<value slug>"
-        target = project.output_folder(report_id) / f"diff-{old}-{new}{suffix}.pdf"
+        name = f"diff-{old.replace('@', '-')}-{new}{suffix}.pdf"
+        target = project.output_folder(report_id) / name
         atomic_write(target.with_suffix(".html"), page.encode("utf-8"))
         atomic_write(target, pdf)
         results.append(DiffResult(differences, target.with_suffix(".html"), target))
@@ -220,6 +279,12 @@ def summary_lines(d: Differences) -> list[str]:
         + (f" (target {r.target})" if r.target else "")
         for r in d.rows
     ]
+    if d.periods:
+        tables = ", ".join(dict.fromkeys(c.table for c in d.period_cells))
+        lines.append(
+            f"period: {d.periods[0]} → {d.periods[1]}: {len(d.period_cells)} value(s)"
+            + (f" of {tables} are the new period's (marked in the redline)" if tables else "")
+        )
     lines += [f"target: {d.report}, {t.table}, {t.indicator}: {t.old} → {t.new}" for t in d.targets]
     lines += [f"link: {k.text}: {k.old or '(new)'} → {k.new or '(removed)'}" for k in d.links]
     lines += [f"figure redrawn: {d.report}, {f}" for f in d.figures]

@@ -22,6 +22,7 @@ from rmr_gen.workflows.diffmeta import (
 )
 from rmr_gen.workflows.diffmodel import (
     FIRST_TEXT,
+    CellChange,
     Differences,
     SectionChange,
 )
@@ -201,6 +202,11 @@ def compare(
 ) -> Differences:
     """Everything that differs between two prepared versions of one report."""
     cells, rows, targets = table_changes(old, new)
+    periods: tuple[str, ...] = ()
+    period_cells: list[CellChange] = []
+    if old.report.period != new.report.period:  # a new period: every value is a new one
+        periods = (old.report.period, new.report.period)
+        period_cells, cells = cells, []
     figures = []
     old_charts = {b.spec.id: b for b in old.blocks if b.kind == "chart"}
     for block in new.blocks:
@@ -225,6 +231,8 @@ def compare(
         tuple(figures),
         tuple(fields),
         tuple(links),
+        periods=periods,
+        period_cells=tuple(period_cells),
     )
     if not differences.any and _normalised(old) != _normalised(new):
         # Something printed changed that no comparison above names (a template, a

@@ -107,6 +107,11 @@ def draft_changelog(differences: Differences) -> list[str]:
         names = by_table.setdefault(c.table, [])
         if indicator not in names:
             names.append(indicator)
+    if differences.periods:
+        tables = list(dict.fromkeys(c.table for c in differences.period_cells))
+        if tables:
+            was, now = differences.periods
+            lines.append(f"Värdena i {_join(tables)} avser nu perioden {now} (tidigare {was}).")
     for table, names in by_table.items():
         lines.append(f"Värdena i {table} har uppdaterats för {_join(names)}.")
     regions: dict[tuple[str, str, str], int] = {}

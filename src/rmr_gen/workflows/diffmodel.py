@@ -69,6 +69,11 @@ class Differences:
     #: ``rmr-gen list`` calls "differs". Not counted as a change on the page.
     sources: tuple[str, ...] = ()
     value: str = ""  # the parameter value of this document, "" when not parameterised
+    #: (old, new) period when they differ (next year's plan against last year's): the
+    #: shift is one change (the field ``data.period``); the cells of the new period
+    #: are listed here, marked in the redline, and not counted one by one
+    periods: tuple[str, ...] = ()
+    period_cells: tuple[CellChange, ...] = ()
 
     @property
     def words_added(self) -> int:

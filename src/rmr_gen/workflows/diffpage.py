@@ -137,7 +137,7 @@ def _summary_html(d: Differences) -> str:
     draft = "".join(f"<p>{esc(line)}</p>" for line in d.changelog)
     return (
         '<section class="diff-summary">'
-        f'<h1 class="diff-heading">Jämförelse: version {esc(d.old)} → {new_side}</h1>'
+        f'<h1 class="diff-heading">Jämförelse: {esc(_side_name(d.old))} → {new_side}</h1>'
         '<p class="legend"><ins>Understruket och grönt</ins> [+…]: tillagt. '
         "<del>Genomstruket och rött</del> [−…]: borttaget. "
         "Ändrade tabellceller visas gammalt → nytt. Ett streck och ett nummer i marginalen"
@@ -161,13 +161,13 @@ def diff_document(old: Prepared, new: Prepared, differences: Differences) -> str
     _, old_body, _ = _main(old.html)
     head = head.replace("</head>", f"<style>{DIFF_CSS}</style>\n</head>", 1)
     mark = (
-        f'<p class="diff-mark">JÄMFÖRELSE version {htmlmod.escape(differences.old)} → '
+        f'<p class="diff-mark">JÄMFÖRELSE {htmlmod.escape(_side_name(differences.old))} → '
         f"{htmlmod.escape(_side_name(differences.new))} – inte det gällande dokumentet</p>"
     )
     head = head.replace('<header class="page-header">', '<header class="page-header">' + mark, 1)
     title = f"Jämförelse {differences.old} → {differences.new}: "
     head = head.replace("<title>", "<title>" + htmlmod.escape(title), 1)
-    labels = (f"version {differences.old}", _side_name(differences.new))
+    labels = (_side_name(differences.old), _side_name(differences.new))
     # Images by content, so an unchanged picture is equal on both sides; then back to
     # a file each side can read (the new side's when the content is the same).
     sources: dict[str, str] = {}
@@ -249,4 +249,7 @@ def _images_by_content(html: str, folder: Path, sources: dict[str, str]) -> str:
 
 
 def _side_name(label: str) -> str:
+    if "@" in label:  # another report's release
+        other, _, version = label.partition("@")
+        return f"{other} version {version}"
     return "utkast" if label == DRAFT else f"version {label}"
