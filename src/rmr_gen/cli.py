@@ -453,11 +453,26 @@ def diff(
     ctx: typer.Context,
     report_id: ReportId,
     old: Annotated[
-        str, typer.Argument(help="The released version to compare from.", metavar="OLD")
-    ],
+        str | None,
+        typer.Argument(
+            help="The released version to compare from (or REPORT@X.Y, another report's);"
+            " default: the release the report was made from with new --from.",
+            metavar="[OLD]",
+            show_default=False,
+        ),
+    ] = None,
     new: Annotated[
         str | None,
         typer.Argument(help="A released version; default: the working draft.", metavar="NEW"),
+    ] = None,
+    against: Annotated[
+        str | None,
+        typer.Option(
+            "--against",
+            metavar="REPORT@X.Y",
+            help="Compare with a release of another report (e.g. last year's plan);"
+            " then the one version given is the new side.",
+        ),
     ] = None,
     output_format: Annotated[
         SummaryFormat, typer.Option("--format", help="The summary on stdout.")
@@ -471,7 +486,22 @@ def diff(
 
     from rmr_gen.workflows import diff as differ
 
+    if against is not None:
+        if new is not None:
+            typer.echo(
+                "diff: error: with --against, give at most one version of"
+                f" {report_id} (the new side; default: the draft)",
+                err=True,
+            )
+            raise typer.Exit(2)
+        if "@" not in against:
+            typer.echo(
+                f"--against: error: '{against}' is not REPORT@X.Y, e.g. plan-2024@1.0", err=True
+            )
+            raise typer.Exit(2)
+        old, new = against, old
     results = _run(ctx, lambda project: differ.diff_all(project, report_id, old, new))
+    old = results[0].differences.old if results else old
     root = ctx.obj.resolve()
     any_change = any(r.differences.any for r in results)
     if output_format is SummaryFormat.json:

@@ -101,7 +101,8 @@ def render_markdown(
     """Render Markdown; the HTML is safe to insert into a template unescaped."""
     md = _parser()
     tokens = md.parse(text)
-    problems: list[MarkdownProblem] = []
+    problems: list[MarkdownProblem] = _footnotes(text, tokens)
+    footnoted = {p.line for p in problems}
     for previous, block in zip([None, *tokens], tokens, strict=False):
         children = block.children or []
         if previous is not None and previous.type == "paragraph_open" and children:
@@ -118,14 +119,45 @@ def render_markdown(
                 token.attrSet("src", uri)
         for token in block.children or []:
             href = token.attrGet("href") if token.type == "link_open" else None
+            line = block.map[0] + 1 if block.map else None
+            if line in footnoted:
+                continue  # the footnote's definition, read as a link target: said once
             if href is not None and not is_allowed_link(str(href)):
-                line = block.map[0] + 1 if block.map else None
                 problems.append(
                     MarkdownProblem(
                         line, f"link '{href}': only http, https, mailto and #anchors are allowed"
                     )
                 )
     return md.renderer.render(tokens, md.options, {}), problems
+
+
+#: A footnote reference ``[^1]`` or definition ``[^1]: …`` (Markdown extensions that
+#: CommonMark does not have: it would print the reference literally and read the
+#: definition as a link target, so the note would vanish).
+_FOOTNOTE = re.compile(r"\[\^[^\]\s]+\]")
+_CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
+
+
+def _footnotes(text: str, tokens: Sequence[Token]) -> list[MarkdownProblem]:
+    """Each line with a footnote, refused: a note must not print as ``[^1]`` or vanish."""
+    code = {
+        line
+        for token in tokens
+        if token.type in ("fence", "code_block") and token.map
+        for line in range(token.map[0], token.map[1])
+    }
+    problems = []
+    for number, line in enumerate(text.splitlines()):
+        match = None if number in code else _FOOTNOTE.search(_CODE_SPAN.sub("", line))
+        if match:
+            problems.append(
+                MarkdownProblem(
+                    number + 1,
+                    f"footnote '{match.group(0)}': footnotes are not supported; write the"
+                    " note in the text (in parentheses) or as a reference in a list",
+                )
+            )
+    return problems
 
 
 def _images(tokens: list[Token]) -> list[Token]:

@@ -33,6 +33,9 @@ class Cells:
     cells: dict[tuple[str, str], str] = field(default_factory=dict)  # (row, column) → text
     targets: dict[str, str] = field(default_factory=dict)  # indicator or goal → target
     rows: list[tuple[str, str]] = field(default_factory=list)  # (row, region)
+    #: a label as printed (of a row, column or target) → what it stands for (the
+    #: indicator id): a diff pairs rows by it, so a renamed row keeps its target
+    keys: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -58,10 +61,11 @@ def _summary_cells(rows: Sequence[object], decimals: int, population: str) -> Ce
         label = group.indicator.label
         unit = group.indicator.unit
         found.targets[label] = target_text(group.indicator.target, decimals, unit)
-        sign = "" if unit == "procent" else f" ({formatting.UNIT_LABELS[unit]})"
+        found.keys[label] = group.indicator.indicator.id
+        found.keys[f"{label} ({second})"] = f"{group.indicator.indicator.id} ({second})"
         for row in (*group.rows, *group.reference):
             found.rows.append((f"{row.region}, {label}", row.region))
-            found.cells[(row.region, f"{label}{sign}")] = formatting.summary_cell(row, decimals)
+            found.cells[(row.region, label)] = formatting.summary_cell(row, decimals)
             if row.current_all is not None or row.all_suppressed:
                 found.cells[(row.region, f"{label} ({second})")] = formatting.all_diagnoses_cell(
                     row, decimals
@@ -76,6 +80,7 @@ def _target_cells(rows: Sequence[object], decimals: int, population: str) -> Cel
         assert isinstance(row, TargetRow)
         found.rows.append((row.label, ""))
         found.targets[row.label] = target_text(row.target, decimals, row.unit)
+        found.keys[row.label] = row.indicator_id or row.label
     return found
 
 

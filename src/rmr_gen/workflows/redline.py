@@ -17,6 +17,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from rmr_gen.workflows.diffwords import format_marks, invisible_mark
+from rmr_gen.workflows.redlinemarks import change_bars
+
 
 def _plain(fragment: str) -> str:
     return htmlmod.unescape(re.sub(r"<[^>]+>", " ", fragment))
@@ -438,6 +441,11 @@ def mark_up(
             out.extend(_wrap(came, "ins", keep_tags=True))
         elif any(p.startswith("<img") for p in gone) and any(p.startswith("<img") for p in came):
             out.extend(_figures(gone, came, labels))
+        elif op == "replace" and (note := invisible_mark("".join(gone), "".join(came))):
+            out.extend(came)  # looks alike: named, not struck and underlined
+            out.append(note)
+        elif (marks := format_marks(gone, came)) is not None:
+            out.extend(marks)
         else:
             out.extend(_wrap(gone, "del", keep_tags=_balanced(gone)))
             if op == "replace" and "".join(gone).strip() and "".join(came).strip():
@@ -445,50 +453,3 @@ def mark_up(
             out.extend(_wrap(came, "ins", keep_tags=True))
         track(came)
     return change_bars("".join(out)) if bars else "".join(out)
-
-
-_BLOCKS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "caption", "figcaption", "pre"}
-_BLOCKS |= {"dt", "dd", "blockquote"}
-
-
-def change_bars(html: str) -> str:
-    """Mark each block that holds a change (``data-diff``), for a bar in the margin."""
-    parts = _TOKEN.findall(html)
-    stack: list[int] = []
-    marked: set[int] = set()
-    for index, part in enumerate(parts):
-        if not part.startswith("<"):
-            continue
-        name, closing = _tag_name(part)
-        if name in _BLOCKS:
-            if closing:
-                if stack:
-                    stack.pop()
-            elif not part.endswith("/>"):
-                stack.append(index)
-        elif not closing and stack and (name in ("ins", "del") or 'class="moved"' in part):
-            marked.add(stack[-1])
-    for index in marked:
-        tag = parts[index]
-        parts[index] = tag[:-1] + ' data-diff="1">'
-    return "".join(parts)
-
-
-_CHANGED_BLOCK = re.compile(r'(<([a-zA-Z0-9]+)\b[^>]*\bdata-diff="1"[^>]*>)(\s*<t[hd]\b[^>]*>)?')
-
-
-def number_changes(html: str) -> tuple[str, int]:
-    """Number each changed block (``Ändring N``, an anchor and a PDF bookmark)."""
-    count = 0
-
-    def number(match: re.Match[str]) -> str:
-        nonlocal count
-        count += 1
-        anchor = f'<a class="diff-no" id="andring-{count}">{count}</a>'
-        return (
-            match.group(0) + anchor
-            if match.group(2).lower() != "tr" or match.group(3)
-            else (match.group(0))
-        )
-
-    return _CHANGED_BLOCK.sub(number, html), count

@@ -1,0 +1,230 @@
+"""The reviewer's diff, one realistic edit at a time: release 1.0, edit, diff the draft.
+
+Each scenario asserts what the reviewer sees: the summary on stdout, the JSON,
+the exit code of ``--exit-code``, the redline's text layer and the drafted
+change log.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from rmr_gen.cli import app
+from tests.conftest import ROOT, normalise, pdf_pages_text, replace_in_file
+
+FIXTURE = Path(__file__).parent / "fixtures" / "diff-project"
+PLAN = "plan-2025"
+
+
+def cli(project: Path, *args: str) -> Result:
+    return CliRunner().invoke(app, ["--project", str(project), *args])
+
+
+@pytest.fixture(scope="module")
+def released(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture project with release 1.0 of the plan, made once."""
+    project = tmp_path_factory.mktemp("released") / "project"
+    shutil.copytree(FIXTURE / "reports", project / "reports")
+    shutil.copytree(ROOT / "data", project / "data")
+    result = cli(project, "release", PLAN, "--version", "1.0")
+    assert result.exit_code == 0, result.output
+    return project
+
+
+@pytest.fixture
+def project(released: Path, tmp_path: Path) -> Path:
+    """A copy of the released project, safe to edit."""
+    target = tmp_path / "project"
+    shutil.copytree(released, target)
+    return target
+
+
+def edit(project: Path, name: str, old: str, new: str) -> None:
+    replace_in_file(project / "reports" / PLAN / name, old, new)
+
+
+def diff(project: Path, *args: str) -> tuple[Result, dict[str, Any], Result]:
+    """The JSON and the text summary of ``diff PLAN 1.0`` (the draft), with --exit-code."""
+    as_json = cli(project, "diff", PLAN, "1.0", "--format", "json", "--exit-code", *args)
+    text = cli(project, "diff", PLAN, "1.0", *args)
+    assert text.exit_code == 0, text.output
+    return as_json, json.loads(as_json.stdout), text
+
+
+def redline(project: Path, name: str = "diff-1.0-draft.pdf") -> str:
+    return normalise(" ".join(pdf_pages_text(project / "output" / PLAN / name)))
+
+
+def test_target_changed_with_its_label_is_a_rename_and_a_target(project: Path) -> None:
+    edit(
+        project,
+        "report.toml",
+        'id = "brytpunktssamtal"\ntarget = 90',
+        'id = "brytpunktssamtal"\nlabel = "Brytpunktssamtal dokumenterat"\ntarget = 95',
+    )
+    result, data, text = diff(project)
+    assert result.exit_code == 1, result.output
+    assert data["targets"] == [
+        {"table": "Tabell 1", "indicator": "Brytpunktssamtal dokumenterat",
+         "old": "≥\u00a090\u00a0%", "new": "≥\u00a095\u00a0%"}
+    ]  # fmt: skip
+    assert [(r["change"], r["old"], r["row"]) for r in data["rows"]] == [
+        ("renamed", "Brytpunktssamtal", "Brytpunktssamtal dokumenterat")
+    ]
+    assert data["cells"] == []  # the values are the same indicator's
+    assert "Målnivån för Brytpunktssamtal dokumenterat har ändrats från 90 % till 95 %." in [
+        line.replace("\u00a0", " ") for line in data["changelog"]
+    ]
+    assert "target: plan-2025, Tabell 1, Brytpunktssamtal dokumenterat:" in text.stdout
+    assert "row renamed: plan-2025, Tabell 1, Brytpunktssamtal → Brytpunktssamtal dokumenterat" in (
+        text.stdout
+    )
+
+
+def test_a_new_indicator_is_one_entry_with_its_target(project: Path) -> None:
+    edit(
+        project,
+        "report.toml",
+        'id = "smartskattning"\ntarget = 70\n',
+        'id = "smartskattning"\ntarget = 70\n\n[[indicators]]\nid = "munhalsa"\ntarget = 80\n',
+    )
+    result, data, text = diff(project)
+    assert result.exit_code == 1, result.output
+    assert [(r["change"], r["row"], r["region"], r["target"]) for r in data["rows"]] == [
+        ("added", "Munhälsa", "", "≥\u00a080\u00a0%")
+    ]
+    log = [line.replace("\u00a0", " ") for line in data["changelog"]]
+    assert "Raden ”Munhälsa” har lagts till i Tabell 1, med målnivån ≥ 80 %." in log
+    assert not any("Norrbotten" in line or "Västerbotten" in line for line in log), log
+    assert "row added: plan-2025, Tabell 1, Munhälsa (target ≥\u00a080\u00a0%)" in text.stdout
+
+
+def test_a_no_break_space_between_words_is_a_named_change(project: Path) -> None:
+    edit(project, "text.md", "livets slutskede", "livets\u00a0slutskede")
+    result, data, text = diff(project)
+    assert result.exit_code == 1, result.output  # it was "0 change(s)", exit 0
+    (section,) = data["sections"]
+    assert section["section"] == "Prioriteringar"
+    assert section["notes"] == ["”livets\u00a0slutskede.”: mellanslag → hårt mellanslag"]
+    assert "  ”livets\u00a0slutskede.”: mellanslag → hårt mellanslag" in text.stdout
+    assert "nothing printed changes" not in text.stdout
+    assert (
+        "I avsnittet ”Prioriteringar”: mellanslag → hårt mellanslag i ”livets slutskede.”."
+        in data["changelog"]
+    )
+    page = redline(project)
+    assert "”livets slutskede.”: mellanslag → hårt mellanslag" in page  # the summary
+    assert "i livets [mellanslag → hårt mellanslag]" in page  # the list item, marked
+
+
+def test_a_text_in_another_unicode_form_is_a_named_change(project: Path) -> None:
+    path = project / "reports" / PLAN / "text.md"
+    text_md = path.read_text("utf-8")
+    nfd = unicodedata.normalize("NFD", "Målet är att")
+    path.write_text(text_md.replace("Målet är att", nfd), "utf-8")
+    result, data, text = diff(project)
+    assert result.exit_code == 1, result.output
+    (section,) = data["sections"]
+    notes = [unicodedata.normalize("NFC", note) for note in section["notes"]]
+    assert notes == ["”Målet är”: Unicode-form NFC → NFD"]
+    assert "  ”Målet är”: Unicode-form NFC → NFD" in unicodedata.normalize("NFC", text.stdout)
+    assert "[Unicode-form NFC → NFD]" in redline(project)
+
+
+def test_emphasis_removed_is_marked_on_the_redline(project: Path) -> None:
+    edit(project, "text.md", "**tre indikatorer**", "tre indikatorer")
+    result, data, _ = diff(project)
+    assert result.exit_code == 1, result.output
+    assert [(s["section"], s["change"]) for s in data["sections"]] == [("Inledning", "formatting")]
+    assert "Formateringen i avsnittet ”Inledning” har ändrats (samma ord)." in data["changelog"]
+    page = redline(project)
+    assert "[fetstil borttagen: tre indikatorer]" in page
+    assert "Markerade ändringar i dokumentet (1)" in page  # a bar and a number
+
+
+def test_a_heading_level_change_is_named(project: Path) -> None:
+    edit(project, "text.md", "## Uppföljning", "### Uppföljning")
+    result, data, text = diff(project)
+    assert result.exit_code == 1, result.output
+    (section,) = data["sections"]
+    assert section["notes"] == ["rubriknivå 2 → 3"]
+    assert "section formatting: Uppföljning (+0 −0 words, rubriknivå 2 → 3)" in text.stdout
+    assert "Rubriken ”Uppföljning” har flyttats från nivå 2 till nivå 3." in data["changelog"]
+
+
+def test_a_footnote_is_refused_with_its_line(project: Path) -> None:
+    """CommonMark has no footnotes: ``[^1]`` would print literally and its definition
+    vanish as a link target, while ``check`` said ok."""
+    edit(project, "text.md", "föregående period.", "föregående period.[^1]\n\n[^1]: Se bilaga.")
+    result = cli(project, "check", PLAN)
+    assert result.exit_code == 2, result.output
+    folder = "reports/plan-2025/text.md"
+    assert f"{folder}:4: error: footnote '[^1]': footnotes are not supported" in result.stderr
+    assert f"{folder}:6: error: footnote '[^1]'" in result.stderr
+    assert "Traceback" not in result.output and "link" not in result.stderr
+    assert not (project / "output" / PLAN / f"{PLAN}.pdf").exists()
+
+
+def next_year(project: Path) -> None:
+    """``new plan-2026 --from plan-2025`` and the 2023–2024 rows in the data: the values
+    of 2022–2023, one of them changed."""
+    result = cli(project, "new", "plan-2026", "--from", PLAN)
+    assert result.exit_code == 0, result.output
+    csv = project / "data" / "palliativ-norr.csv"
+    lines = csv.read_text("utf-8").splitlines()
+    new = [line.replace("2022–2023", "2023–2024") for line in lines if "2022–2023" in line]
+    new = [line[:-2] + "93" if line.startswith("brytpunktssamtal;Norrbotten;") else line
+           for line in new]  # fmt: skip
+    csv.write_text("\n".join([*lines, *new]) + "\n", "utf-8")
+    replace_in_file(project / "reports" / "plan-2026" / "text.md", "Arbetet", "Arbetet i år")
+
+
+def test_next_years_plan_against_last_years(project: Path) -> None:
+    next_year(project)
+    # By default a report made with new --from is compared with its origin.
+    result = cli(project, "diff", "plan-2026", "--format", "json", "--exit-code")
+    assert result.exit_code == 1, result.output
+    data = json.loads(result.stdout)
+    assert data["old"] == f"{PLAN}@1.0" and data["new"] == "draft"
+    assert data["periods"] == ["2022–2023", "2023–2024"]
+    assert data["cells"] == []  # the period shift is stated once, not as every cell changed
+    assert len(data["period_cells"]) == 4  # 2 indicators × 2 regions, in the redline
+    assert {"key": "data.period", "label": "Period", "old": "2022–2023", "new": "2023–2024"} in (
+        data["fields"]
+    )
+    assert [s["section"] for s in data["sections"]] == ["Prioriteringar"]
+    assert (
+        "Värdena i Tabell 1 avser nu perioden 2023–2024 (tidigare 2022–2023)."
+        in (data["changelog"])
+    )
+    assert data["pdf"] == f"output/plan-2026/diff-{PLAN}-1.0-draft.pdf"
+    # The same with --against, and with the release named as OLD.
+    for args in (("--against", f"{PLAN}@1.0"), (f"{PLAN}@1.0",)):
+        text = cli(project, "diff", "plan-2026", *args)
+        assert text.exit_code == 0, text.output
+        assert text.stdout.startswith(f"diff plan-2026 {PLAN}@1.0 → draft: ")
+        assert "period: 2022–2023 → 2023–2024: 4 value(s) of Tabell 1" in text.stdout
+        assert text.stdout.count("2022–2023 → 2023–2024") == 2  # the field and the period
+    page = normalise(" ".join(pdf_pages_text(project / data["pdf"])))
+    assert "JÄMFÖRELSE plan-2025 version 1.0 → utkast" in page
+    assert "Arbetet[+ i år] prioriteras" in page
+
+
+def test_a_bad_old_side_names_the_argument_typed(project: Path) -> None:
+    result = cli(project, "diff", PLAN, "plan-2024@1")
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith("OLD: error: 'plan-2024@1' is not a release version")
+    assert "--version" not in result.stderr
+    result = cli(project, "diff", PLAN)
+    assert result.exit_code == 2, result.output
+    assert "OLD: error: plan-2025 names no previous plan" in result.stderr
+    result = cli(project, "diff", PLAN, "1.0", "--against", "1.0")
+    assert result.exit_code == 2, result.output
+    assert "--against: error: '1.0' is not REPORT@X.Y" in result.stderr
