@@ -882,7 +882,8 @@ def _units(indicator: _Cells, reference: Reference) -> np.ndarray:
         reference.indicators[i].unit if i in reference.indicators else "procent"
         for i in indicator.parsed
     ]
-    return np.array([*per_text, "procent"], dtype=object)[indicator.codes]
+    units: np.ndarray = np.array([*per_text, "procent"], dtype=object)[indicator.codes]
+    return units
 
 
 def _unit_ranges(
