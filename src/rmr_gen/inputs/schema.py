@@ -52,7 +52,7 @@ REPORT = Section(
     "",
     "One report: its document, its texts in reading order, its data and what it prints.",
     (
-        Key("kind", "string", "The document kind: a folder of templates.", allowed=("processmal", "rmr"), required=True),
+        Key("kind", "string", "The document kind, a folder of templates: processmal, rmr or one of the project's own templates/.", required=True),
         Key("title", "string", "The title on page 1 and in the PDF's metadata; may use {period}, {previous_period}, {target_year}.", required=True),
         Key("short_title", "string", "The title in the page header."),
         Key("organisation", "string", "An organisation id of data/organisations.toml (footer, metadata).", required=True),
@@ -102,8 +102,8 @@ DATA = Section(
 COLUMNS = Section(
     "report.toml",
     "[data.columns]",
-    "The export's own header for a column rmr-gen reads (the header in the file = rmr-gen's"
-    " meaning is NOT the form: rmr-gen's column = the file's header).",
+    "The export's own header for each column rmr-gen reads, written rmr-gen's column ="
+    ' the header in the file: indicator = "Indikator".',
     tuple(
         Key(name, "string", f"The header of the column read as `{name}`.") for name in COLUMN_NAMES
     ),
