@@ -28,8 +28,8 @@ def test_the_reference_page_is_made_from_the_schema() -> None:
 
 
 def test_the_checks_take_their_keys_from_the_schema() -> None:
-    assert config.REPORT_KEYS == schema.REPORT.names
-    assert config.DATA_KEYS == schema.DATA.names
+    assert schema.REPORT.names == config.REPORT_KEYS
+    assert schema.DATA.names == config.DATA_KEYS
     assert {f.name for f in dataclasses.fields(Limits)} == schema.LIMITS.names
     assert schema.INDICATOR_DEFINITION.key("unit").allowed == UNITS
     assert set(schema.COLUMNS.names) == set(schema.COLUMN_NAMES)
