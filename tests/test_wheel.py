@@ -121,6 +121,7 @@ def test_the_wheel_carries_its_defaults_and_runs_a_project_elsewhere(
     assert rmr_gen("init", "projekt").returncode == 0
     project = tmp_path / "projekt"
     assert not (project / "templates").exists() and not (project / "data" / "regions.toml").exists()
+    assert "output/** -text" in (project / ".gitattributes").read_text(encoding="utf-8")
 
     def in_project(*args: str) -> subprocess.CompletedProcess[str]:
         return rmr_gen("--project", "projekt", *args)
@@ -145,3 +146,10 @@ def test_the_wheel_carries_its_defaults_and_runs_a_project_elsewhere(
     assert done.returncode == 0, done.stderr
     assert '"words_added": 5' in done.stdout
     assert (project / "output" / EXAMPLE / "diff-1.0-draft.pdf").is_file()
+
+    regions = source / "data" / "regions.toml"
+    regions.chmod(0o644)
+    regions.write_bytes(regions.read_bytes() + b"# tampered\n")
+    done = in_project("verify", EXAMPLE, "1.0")
+    assert done.returncode == 2, done.stderr
+    assert f"output/{EXAMPLE}/1.0/source/data/regions.toml: error: changed" in done.stderr
