@@ -392,3 +392,30 @@ def test_every_option_is_accepted_or_refused_never_a_bug(
     assert "Traceback" not in result.output and "internal error" not in result.output
     if result.exit_code == 2:
         assert "error:" in result.stderr
+
+
+def test_the_change_from_rounded_values_is_what_a_reader_computes(tmp_path: Path, run) -> None:
+    # Västerbotten: 188/195 = 96,4 % now, 180/190 = 94,7 % before: +1,7 unrounded, 96 − 95 = +1
+    root = make(tmp_path, settings_='change_from = "rounded"')
+    result = run(root, "build")
+    assert result.exit_code == 0, result.output
+    rows = {row[0]: row[1] for row in tables(pdf(root)) if row and row[0] == "Västerbotten"}
+    text = normalise(" ".join(pdf_pages_text(pdf(root))))
+    assert "96 (+1)" in text and "96 (+2)" not in text, rows
+    assert "Förändringen är skillnaden mellan de avrundade värden som tabellen visar." in text
+
+
+def test_the_default_change_is_from_unrounded_values(built) -> None:
+    root, _ = built
+    text = normalise(" ".join(pdf_pages_text(pdf(root))))
+    assert "96 (+2)" in text
+    assert "avrundade" not in text  # the default is not announced
+
+
+def test_an_unknown_change_rule_is_refused(tmp_path: Path, run) -> None:
+    root = make(tmp_path, settings_='change_from = "rundat"')
+    refused(
+        run(root, "check"),
+        "reports/brost/report.toml:14: error: 'data.change_from' must be 'unrounded' or"
+        " 'rounded', not 'rundat'",
+    )

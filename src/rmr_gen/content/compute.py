@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rmr_gen.core.formatting import round_half_up
 from rmr_gen.core.models import Key, Measurement, Report, SummaryGroup, SummaryRow, other_population
 
 
@@ -35,11 +36,17 @@ def _row(
     hidden_all = is_suppressed(all_m, minimum)
     current = None if hidden else current_m.value
     previous = None if hidden_previous or previous_m is None else previous_m.value
+    change = None if current is None or previous is None else current - previous
+    if change is not None and report.change_from == "rounded":  # as a reader computes it
+        assert current is not None and previous is not None
+        change = float(
+            round_half_up(current, report.decimals) - round_half_up(previous, report.decimals)
+        )
     return SummaryRow(
         region=region,
         current=current,
         previous=previous,
-        change=None if current is None or previous is None else current - previous,
+        change=change,
         current_all=None if hidden_all or all_m is None else all_m.value,
         current_suppressed=hidden,
         previous_suppressed=hidden_previous,

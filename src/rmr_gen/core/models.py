@@ -196,6 +196,8 @@ class Report:
     renames: tuple[tuple[str, str], ...] = ()  # [data.rename]: name in the data, name here
     columns: tuple[tuple[str, str], ...] = ()  # [data.columns]: rmr-gen's column, the header
     reference_rows: tuple[str, ...] = ()  # [data] reference: "Riket", a sjukvårdsregion
+    #: [data] change_from: "rounded" (from the printed values) or "unrounded"; "" unset
+    change_from: str = ""
     #: Tabell 1's value columns: both populations, or the report's one when no data file
     #: has a population column (set once the data is read)
     populations: tuple[str, ...] = ("cancer", "all")

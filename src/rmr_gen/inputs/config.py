@@ -36,7 +36,7 @@ from rmr_gen.core.models import (
 from rmr_gen.core.project import REPORT_ID, Project
 from rmr_gen.core.tomlfile import read_toml
 from rmr_gen.inputs import schema
-from rmr_gen.inputs.checker import Checker, suggest, toml_type
+from rmr_gen.inputs.checker import Checker, choice, suggest, toml_type
 from rmr_gen.inputs.reference import Reference, load_reference
 from rmr_gen.inputs.targets import OPERATORS, parse_indicators, parse_target
 
@@ -132,6 +132,7 @@ class _Data:
     columns: tuple[tuple[str, str], ...] = ()  # rmr-gen's column, the export's header
     reference: tuple[str, ...] = ()  # rows printed for comparison: "Riket"
     fractions: tuple[str, ...] = ()  # read after the indicators, see _fractions
+    change_from: str = ""  # "rounded" | "unrounded"; "" when not set (unrounded)
 
 
 DATA_KEYS = {f.name for f in dataclasses.fields(_Data)}
@@ -255,9 +256,12 @@ def _data(
     files = check.strings(table, "files", "data")
     columns = _columns(check, table)
     rows = _reference_rows(check, table, regions, reference)
+    change_from = (
+        choice(check, table, schema.DATA, "change_from", "data") if "change_from" in table else ""
+    )
     settings = _Data(
         files, period, previous_period, assumed, regions, decimals, min_denominator,
-        population, renames, columns, rows,
+        population, renames, columns, rows, (), change_from,
     )  # fmt: skip
     return settings, table
 
@@ -425,6 +429,7 @@ def load_report(
         renames=settings.rename,
         columns=settings.columns,
         reference_rows=settings.reference,
+        change_from=settings.change_from,
         fraction_files=tuple(f for f in (*data_files, *previous_files) if f.name in fractions),
         min_denominator=5 if settings.min_denominator is None else settings.min_denominator,
         decimals=settings.decimals or 0,

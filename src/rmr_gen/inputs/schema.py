@@ -96,6 +96,7 @@ DATA = Section(
         Key("columns", "table", "The export's own header for each of rmr-gen's columns: see [data.columns]."),
         Key("reference", "list of strings", 'Comparison rows printed under each indicator\'s regions, never counted as regions: "Riket" or a sjukvårdsregion.'),
         Key("fractions", "list of strings", "Data files whose values are fractions of 1 (0,514 = 51,4 %)."),
+        Key("change_from", "string", "The change from the unrounded values (as registers compute it) or from the two printed, rounded values (as a reader computes it); when set, a note under Tabell 1 says which.", '"unrounded"', ("unrounded", "rounded")),
     ),
 )  # fmt: skip
 
