@@ -303,7 +303,10 @@ def _place(panel: ChartPanel, span: float) -> Scale:
 def change_scale(changes: Sequence[float]) -> Scale:
     """A range symmetric around 0 for the changes (bars), round ticks, one for the figure."""
     extent = max([abs(c) for c in changes] + [2.0])
-    step = next(s for s in (1, 2, 5, 10, 20, 25, 50) if 2 * extent * 1.1 / s <= 6)
+    # 1, 2, 5, 10, 20, 25, 50, then 100, 200, 250, 500 … : a lead time may change by
+    # hundreds of days
+    steps = (s * 10**n for n in range(0, 12, 2) for s in (1, 2, 5, 10, 20, 25, 50))
+    step = next(s for s in steps if 2 * extent * 1.1 / s <= 6)
     high = math.ceil(extent * 1.1 / step) * step
     count = round(2 * high / step)
     return Scale(-high, high, tuple(-high + i * step for i in range(count + 1)))
