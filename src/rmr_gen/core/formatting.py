@@ -111,7 +111,7 @@ def date(value: dt.date) -> str:
     return value.isoformat()
 
 
-_PERCENT = re.compile(r"(?<=\d) (?=%)")
+_PERCENT = re.compile(r"(?<=\d) ?(?=%(?![0-9A-Fa-f]{2}))")  # "85%" too, never "%20"
 _THOUSANDS = re.compile(r"(?<![\d,.])\d{1,3}(?: \d{3})+(?!\d)")
 _MINUS = re.compile(r"(?<![\w\-–])-(?=\d)")
 
@@ -120,10 +120,10 @@ def prose(text: str) -> str:
     """Running text as typed by editors, with the number conventions above.
 
     Only what is unambiguous changes: the space in ``98 %`` and in ``15 000``
-    becomes a no-break space (the line never breaks inside a number), and a
-    hyphen before a digit that follows a space or a bracket becomes U+2212
-    (``(-9)`` → ``(−9)``). Ranges (``2025-2028``), words and spacing the editor
-    chose otherwise are left alone.
+    becomes a no-break space (the line never breaks inside a number; ``85%`` gets
+    one, as the tables print it), and a hyphen before a digit that follows a space
+    or a bracket becomes U+2212 (``(-9)`` → ``(−9)``). Ranges (``2025-2028``),
+    words and spacing the editor chose otherwise are left alone.
     """
     text = _PERCENT.sub(NBSP, text)
     text = _THOUSANDS.sub(lambda m: m.group(0).replace(" ", NBSP), text)
