@@ -136,10 +136,10 @@ def test_titles_never_break_in_a_year_range_or_at_a_spaced_dash() -> None:
     title = "Processmål för palliativ vård – Sjukvårdsregion Mellansverige – 2025–2028"
     assert formatting.keep_together(title) == (
         'Processmål för palliativ <span class="nobr">vård – Sjukvårdsregion</span>'
-        ' <span class="nobr">Mellansverige – 2025–2028</span>'
+        ' <span class="nobr">Mellansverige – <span class="nobr range">2025–2028</span></span>'
     )
     caption = "nuläge 2022–2023 jämfört med 2021-22 <i>"
     assert formatting.keep_together(caption) == (
-        'nuläge <span class="nobr">2022–2023</span> jämfört med'
-        ' <span class="nobr">2021-22</span> &lt;i&gt;'
+        'nuläge <span class="nobr range">2022–2023</span> jämfört med'
+        ' <span class="nobr range">2021-22</span> &lt;i&gt;'
     )

@@ -133,6 +133,7 @@ def prose(text: str) -> str:
 _RANGE = r"\d{4}\s?[–-]\s?\d{2,4}"  # 2025–2028, 2021-22
 # A spaced dash with the words on either side (``vård – Norrbotten – 2025–2028``), or a range.
 _TOGETHER = re.compile(rf"\S+(?: [–—-] \S+)+|{_RANGE}")
+_RANGE_ONLY = re.compile(_RANGE.replace(r"\s?", ""))
 
 
 def keep_together(text: str) -> str:
@@ -141,4 +142,14 @@ def keep_together(text: str) -> str:
     line ends in ``–`` or starts with it. (WeasyPrint breaks lines at a no-break space
     when a line overflows; a ``white-space: nowrap`` span it never breaks.)"""
     escaped = html.escape(text, quote=False)
-    return _TOGETHER.sub(lambda m: f'<span class="nobr">{m.group(0)}</span>', escaped)
+
+    def span(match: re.Match[str]) -> str:
+        # a range has a span of its own (class "range"), inside a dash run too: a screen
+        # too narrow for the run (a phone) may break it at its dashes, never in a range
+        inner = match.group(0)
+        if " " not in inner:
+            return f'<span class="nobr range">{inner}</span>'
+        inner = _RANGE_ONLY.sub(lambda r: f'<span class="nobr range">{r.group(0)}</span>', inner)
+        return f'<span class="nobr">{inner}</span>'
+
+    return _TOGETHER.sub(span, escaped)

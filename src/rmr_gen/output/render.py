@@ -87,8 +87,6 @@ def _keep_title(text: str) -> Any:
     """A title as :func:`formatting.keep_together` makes it, whose last line never holds
     one word alone: its last unit stays with the one before it (and, when that is a
     dash run, with the word before that too: "palliativ vård – Norrbotten")."""
-    import html
-
     from markupsafe import Markup
 
     units = _title_units(str(text))
@@ -97,7 +95,7 @@ def _keep_title(text: str) -> Any:
     if len(units) <= keep or len(tail) > _TITLE_TAIL:
         return Markup(formatting.keep_together(str(text)))
     head = formatting.keep_together(" ".join(units[:-keep]))
-    return Markup(f'{head} <span class="nobr">{html.escape(tail, quote=False)}</span>')
+    return Markup(f'{head} <span class="nobr title-end">{formatting.keep_together(tail)}</span>')
 
 
 @lru_cache(maxsize=4)
