@@ -35,7 +35,6 @@ from rmr_gen.content.chartmodel import (
     change_scale,
     chart_model,
     panel_heading,
-    value_text,
 )
 from rmr_gen.core import formatting
 from rmr_gen.core.models import CHART_TYPES, SummaryGroup
@@ -383,4 +382,4 @@ def _wrap(title: str, width_in: float) -> list[str]:
     return lines
 
 
-__all__ = ["Chart", "change_chart", "draw", "value_text"]
+__all__ = ["Chart", "change_chart", "draw"]
