@@ -62,3 +62,40 @@ def test_no_page_but_the_last_is_left_half_empty(built: Path, report: str) -> No
         pages = golden_pages.render(pdf)
         for number, page in enumerate(pages[:-1], start=1):
             assert golden_pages.empty_below(page) <= 0.4, f"{pdf.name} p{number}"
+
+
+MM = 72 / 25.4
+
+
+def page_fill(pdf: Path) -> list[tuple[float, float]]:
+    """Per page: the share of the text area its text and figures use (from below the
+    header's rule), and the distance in mm from its lowest ink to the footer's rule."""
+    import pdfplumber
+
+    found = []
+    with pdfplumber.open(pdf) as document:
+        for page in document.pages:
+            wide = [r for r in page.rects if r["x1"] - r["x0"] > 300]
+            header = max(r["bottom"] for r in wide if r["bottom"] < 45 * MM)
+            rule = min(r["top"] for r in wide if r["top"] > page.height - 45 * MM)
+            ink = [w["bottom"] for w in page.extract_words() if header < w["top"] < rule]
+            ink += [c["bottom"] for c in page.curves + page.images if header < c["top"] < rule]
+            ink += [r["bottom"] for r in page.rects if header < r["top"] and r["bottom"] < rule]
+            lowest = max(ink, default=header)
+            found.append(((lowest - header) / (rule - header), (rule - lowest) / MM))
+    return found
+
+
+@pytest.mark.parametrize("report", REPORTS)
+def test_no_page_is_nearly_empty_and_text_keeps_clear_of_the_footer(
+    built: Path, report: str
+) -> None:
+    """Every page but the last uses at least 60 % of its text area, the last at least
+    30 % (no page holds a heading and two lines), and there are at least 4 mm between
+    the lowest text and the footer's rule."""
+    for pdf in sorted((built / "output" / report).glob("*.pdf")):
+        pages = page_fill(pdf)
+        for number, (used, clearance) in enumerate(pages, start=1):
+            least = 0.3 if number == len(pages) else 0.6
+            assert used >= least, f"{pdf.name} p{number}: {used:.0%} of the text area used"
+            assert clearance >= 4.0, f"{pdf.name} p{number}: {clearance:.1f} mm to the footer"

@@ -57,7 +57,7 @@ def test_the_small_numbers_note_is_on_the_page_of_the_dash(tmp_path: Path, run) 
     assert sum(row.endswith(";;2;3") for row in rows) == 1, "no row of the fixture got counts"
     csv.write_text("\n".join(rows) + "\n", encoding="utf-8")
     # A text long enough that Tabell 1 starts at the foot of page 1 and runs over.
-    filler = "\n\n".join(["Ett stycke text som fyller sidan. " * 12] * 5)
+    filler = "\n\n".join(["Ett stycke text som fyller sidan. " * 13] * 5)
     (project / "reports" / REPORT / "text.md").write_text(filler + "\n", encoding="utf-8")
     set_in_toml(project, 'contents = ["table', 'contents = ["text.md", "table')
     result = run(project, "build", REPORT)

@@ -91,7 +91,7 @@ def words(text: str) -> list[str]:
 
 
 def test_a_chart_that_moved_on_shrinks_to_stay_on_the_page_it_left(tmp_path: Path) -> None:
-    pdf, html = project_with_text(tmp_path / "p", 52)
+    pdf, html = project_with_text(tmp_path / "p", 48)
     before = plain(html, tmp_path / "p", tmp_path / "plain.pdf")
     before_pages, before_empty = pages_text(before), empty_shares(before)
     assert "Figur 1." in before_pages[1] and before_empty[0] > 0.4, (
@@ -103,7 +103,7 @@ def test_a_chart_that_moved_on_shrinks_to_stay_on_the_page_it_left(tmp_path: Pat
     assert all(share <= 0.4 for share in empty_shares(pdf)[:-1]), empty_shares(pdf)
     assert words("\n".join(shown)) == words("\n".join(before_pages))  # nothing lost, same order
     sizes = chart_text_sizes(pdf)
-    assert sizes and min(sizes) >= MIN_TEXT_PT  # smaller, never under 6 pt
+    assert sizes and min(sizes) >= MIN_TEXT_PT  # smaller, never under 8 pt
     assert max(sizes) < max(chart_text_sizes(before))
 
 

@@ -110,7 +110,7 @@ def test_chart_marks_small_cells_in_the_panel(suppressed: Path) -> None:
     with pdfplumber.open(suppressed / "output" / NORR / f"{NORR}.pdf") as document:
         text = normalise(" ".join(page.extract_text() or "" for page in document.pages))
     text = text.replace(" ", "")  # the chart's words come out without their spaces
-    figure = text[text.index("Föregåendeplan(") : text.index("Figur1.")]
+    figure = text[text.index("Föregåendeperiod(") : text.index("Figur1.")]
     assert "färreän5fall,visasinte" in figure
     assert "(-)" in figure  # Västerbotten's Smärtskattning: the change is not shown
     assert "+7" not in figure  # the change that would give 2/3 back

@@ -168,13 +168,16 @@ def test_a_draft_says_so_and_a_release_links_its_pdf_and_manifest(web_project: P
     assert run(web_project, "build", "--web", "rmr-webb").exit_code == 0
     page = (out / "rmr-webb/web/index.html").read_text()
     assert "<strong>Utkast.</strong>" in page and "(utkast)</title>" in page
+    # every page links a PDF: a draft the working draft's, beside the page's folder
+    assert '<a class="pdf-link" href="../rmr-webb.pdf">rmr-webb.pdf</a>' in page
+    assert (out / "rmr-webb/rmr-webb.pdf").is_file()
     result = run(web_project, "release", "rmr-webb", "--version", "1.0")
     assert result.exit_code == 0, result.output
     assert run(web_project, "build", "--web", "rmr-webb").exit_code == 0
     page = (out / "rmr-webb/web/index.html").read_text()
     assert "Utkast" not in page
     assert "visar den fastställda version 1.0" in page
-    links = re.findall(r"<a href=\"(\.\./1\.0/[^\"]+)\">", page)
+    links = re.findall(r"<a (?:class=\"pdf-link\" )?href=\"(\.\./1\.0/[^\"]+)\">", page)
     assert links == ["../1.0/rmr-webb-1.0.pdf", "../1.0/manifest.json"]
     for link in links:
         assert (out / "rmr-webb/web" / link).resolve().is_file()

@@ -152,7 +152,9 @@ def make_project(target: Path) -> Path:
     (rmr / "report.toml").write_text(RMR, encoding="utf-8")
     (rmr / "text.md").write_text(
         "## Syfte\n\nRiktlinjen gäller vuxna. " + "Ett mycket långt ord: "
-        "Vidbehovsordinationsuppföljningsrutinerna. " * 3 + "\n",
+        "Vidbehovsordinationsuppföljningsrutinerna. " * 3 + "\n\n"
+        "## Bakgrund\n\nEn bakgrund.\n\n## Uppföljning\n\nÅrligen.\n\n"
+        "## Referenser\n\nNationellt vårdprogram.\n",
         encoding="utf-8",
     )
     per = reports / "per-region"

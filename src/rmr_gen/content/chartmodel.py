@@ -135,10 +135,6 @@ class ChartModel:
         names = (r.reference_name for p in self.panels for r in p.rows if r.reference is not None)
         return tuple(dict.fromkeys(n for n in names if n))
 
-    @property
-    def lower_is_better(self) -> bool:
-        return any(p.better == "lower" for p in self.panels)
-
 
 def value_text(value: float, unit: str, decimals: int = 0) -> str:
     """``51 %``, ``12 dagar``, ``7``: a value as the tables print it, with its unit."""

@@ -35,7 +35,6 @@ from rmr_gen.content.chartmodel import (
     change_scale,
     chart_model,
     panel_heading,
-    value_text,
 )
 from rmr_gen.core import formatting
 from rmr_gen.core.models import CHART_TYPES, SummaryGroup
@@ -57,7 +56,7 @@ KINDS = CHART_TYPES
 FIGURE_WIDTH = 6.3  # inches: the text width of an A4 page with the templates' margins
 #: Every text of the chart, ticks and notes too: 8.5 pt drawn, at least 8 pt printed.
 FONT_PT = 8.5
-ROW_IN = 0.22  # one region; 0.19 when a panel has more than four
+ROW_IN = 0.2  # one region; 0.17 when a panel has more than four
 CHANGE_COLUMN_IN = 0.38  # the printed change, right of each panel
 NOTE_PT = FONT_PT  # the smallest text drawn: a suppressed point's note
 #: A chart may be printed smaller than drawn (output/pagefit.py), never so small
@@ -327,8 +326,8 @@ def draw(model: ChartModel, font_files: Sequence[Path] = (), min_denominator: in
         _wrap(panel_heading(p, model.decimals), widths[min(i % columns, 1)])
         for i, p in enumerate(panels)
     ]
-    row_in = ROW_IN if regions <= 4 else 0.19
-    legend_h, line_h, plot_h, axis_h, unit_h = 0.32, 0.15, row_in * regions, 0.26, 0.15
+    row_in = ROW_IN if regions <= 4 else 0.17
+    legend_h, line_h, plot_h, axis_h, unit_h = 0.28, 0.15, row_in * regions, 0.24, 0.14
     title_h = [
         max(len(t) for t in titles[r * columns : (r + 1) * columns]) * line_h + 0.06
         for r in range(rows)
@@ -383,4 +382,4 @@ def _wrap(title: str, width_in: float) -> list[str]:
     return lines
 
 
-__all__ = ["Chart", "change_chart", "draw", "value_text"]
+__all__ = ["Chart", "change_chart", "draw"]

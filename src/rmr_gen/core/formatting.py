@@ -157,7 +157,7 @@ def date(value: dt.date) -> str:
     return value.isoformat()
 
 
-_PERCENT = re.compile(r"(?<=\d) (?=%)")
+_PERCENT = re.compile(r"(?<=\d) ?(?=%(?![0-9A-Fa-f]{2}))")  # "85%" too, never "%20"
 _THOUSANDS = re.compile(r"(?<![\d,.])\d{1,3}(?: \d{3})+(?!\d)")
 _MINUS = re.compile(r"(?<![\w\-–])-(?=\d)")
 
@@ -166,10 +166,10 @@ def prose(text: str) -> str:
     """Running text as typed by editors, with the number conventions above.
 
     Only what is unambiguous changes: the space in ``98 %`` and in ``15 000``
-    becomes a no-break space (the line never breaks inside a number), and a
-    hyphen before a digit that follows a space or a bracket becomes U+2212
-    (``(-9)`` → ``(−9)``). Ranges (``2025-2028``), words and spacing the editor
-    chose otherwise are left alone.
+    becomes a no-break space (the line never breaks inside a number; ``85%`` gets
+    one, as the tables print it), and a hyphen before a digit that follows a space
+    or a bracket becomes U+2212 (``(-9)`` → ``(−9)``). Ranges (``2025-2028``),
+    words and spacing the editor chose otherwise are left alone.
     """
     text = _PERCENT.sub(NBSP, text)
     text = _THOUSANDS.sub(lambda m: m.group(0).replace(" ", NBSP), text)
@@ -179,6 +179,7 @@ def prose(text: str) -> str:
 _RANGE = r"\d{4}\s?[–-]\s?\d{2,4}"  # 2025–2028, 2021-22
 # A spaced dash with the words on either side (``vård – Norrbotten – 2025–2028``), or a range.
 _TOGETHER = re.compile(rf"\S+(?: [–—-] \S+)+|{_RANGE}")
+_RANGE_ONLY = re.compile(_RANGE.replace(r"\s?", ""))
 
 
 def keep_together(text: str) -> str:
@@ -187,4 +188,14 @@ def keep_together(text: str) -> str:
     line ends in ``–`` or starts with it. (WeasyPrint breaks lines at a no-break space
     when a line overflows; a ``white-space: nowrap`` span it never breaks.)"""
     escaped = html.escape(text, quote=False)
-    return _TOGETHER.sub(lambda m: f'<span class="nobr">{m.group(0)}</span>', escaped)
+
+    def span(match: re.Match[str]) -> str:
+        # a range has a span of its own (class "range"), inside a dash run too: a screen
+        # too narrow for the run (a phone) may break it at its dashes, never in a range
+        inner = match.group(0)
+        if " " not in inner:
+            return f'<span class="nobr range">{inner}</span>'
+        inner = _RANGE_ONLY.sub(lambda r: f'<span class="nobr range">{r.group(0)}</span>', inner)
+        return f'<span class="nobr">{inner}</span>'
+
+    return _TOGETHER.sub(span, escaped)

@@ -9,7 +9,10 @@ that its smallest text prints below :data:`rmr_gen.content.charts.MIN_TEXT_PT`:
   would fill if it were a little smaller: it is drawn to fit and stays there;
 - the last page holds only what would fit on the page before if that page's
   charts were a little smaller (a short closing section): they are, and the
-  document is a page shorter.
+  document is a page shorter;
+- else, when the last page is nearly empty (:data:`NEAR_EMPTY`) and the page
+  before ends with a chart, the chart starts the last page, so that neither
+  page is left nearly empty.
 
 :func:`refit` reads the first layout (WeasyPrint's laid-out boxes, read only) and
 plans a second one only when the first leaves such a page, so the second
@@ -33,6 +36,10 @@ CHART = '<figure class="chart"'
 #: A page may be left this much empty by a chart that moved on (a share of the text
 #: area); more, and the chart shrinks to stay, if it can.
 MAX_EMPTY = 0.4
+
+#: A last page that holds less than this share of the text area is nearly empty: when
+#: the page before ends with a chart, the chart moves on to keep that text company.
+NEAR_EMPTY = 0.2
 
 #: What a block may need beyond its measured height to come back to a page (CSS px):
 #: rounding, a hair line under the last line of text.
@@ -69,6 +76,7 @@ class Plan:
     heights: dict[str, float]
     moved: dict[str, int]  # chart id → the page it must now be on
     pages: int | None  # the page count it must bring, when it is to save the last page
+    pushed: tuple[str, ...] = ()  # charts that start a new page, to keep a closing text company
 
     def css(self) -> str:
         """A user style sheet (WeasyPrint's ``stylesheets=``): ``!important``, else the
@@ -76,6 +84,9 @@ class Plan:
         return "".join(
             f'figure.chart[id="{_escape(name)}"] img {{ max-height: {height:.3f}px !important; }}\n'
             for name, height in sorted(self.heights.items())
+        ) + "".join(
+            f'figure.chart[id="{_escape(name)}"] {{ break-before: page !important; }}\n'
+            for name in self.pushed
         )
 
 
@@ -194,6 +205,12 @@ def plan(layout: Layout) -> Plan | None:
             for chart in before:
                 heights[chart.id] = chart.image - over * (chart.image - chart.smallest) / spare
             pages = last
+    if not heights and last > 0 and layout.used[last] < NEAR_EMPTY * layout.area:
+        # the closing text alone on the last page: the chart before it goes with it
+        ending = [c for c in layout.charts if c.page == last - 1 and not c.at_top]
+        if ending and not any(c.page == last for c in layout.charts):
+            chart = ending[-1]
+            return Plan({}, {chart.id: last}, len(layout.used), (chart.id,))
     if not heights:
         return None
     return Plan(heights, moved, pages)

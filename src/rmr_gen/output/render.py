@@ -62,6 +62,42 @@ def _keep_together(text: str) -> Any:
     return Markup(formatting.keep_together(str(text)))
 
 
+#: The longest last line a title keeps whole (characters): longer, and it could
+#: overflow the line.
+_TITLE_TAIL = 50
+_DASHES = ("–", "—", "-")
+
+
+def _title_units(text: str) -> list[str]:
+    """A title's words, a spaced-dash run (``vård – Norrbotten``) counted as one."""
+    tokens = text.split(" ")
+    units: list[str] = []
+    index = 0
+    while index < len(tokens):
+        unit = tokens[index]
+        index += 1
+        while index + 1 < len(tokens) and tokens[index] in _DASHES:
+            unit += f" {tokens[index]} {tokens[index + 1]}"
+            index += 2
+        units.append(unit)
+    return units
+
+
+def _keep_title(text: str) -> Any:
+    """A title as :func:`formatting.keep_together` makes it, whose last line never holds
+    one word alone: its last unit stays with the one before it (and, when that is a
+    dash run, with the word before that too: "palliativ vård – Norrbotten")."""
+    from markupsafe import Markup
+
+    units = _title_units(str(text))
+    keep = 3 if len(units) > 2 and " " in units[-2] else 2
+    tail = " ".join(units[-keep:])
+    if len(units) <= keep or len(tail) > _TITLE_TAIL:
+        return Markup(formatting.keep_together(str(text)))
+    head = formatting.keep_together(" ".join(units[:-keep]))
+    return Markup(f'{head} <span class="nobr title-end">{formatting.keep_together(tail)}</span>')
+
+
 @lru_cache(maxsize=4)
 def _environment(templates_dir: Path | tuple[Path, ...], project_root: Path) -> Any:
     """One sandboxed environment per templates search path (the project's own folder,
@@ -91,6 +127,7 @@ def _environment(templates_dir: Path | tuple[Path, ...], project_root: Path) -> 
         change_unit=formatting.CHANGE_UNITS.__getitem__,
         isodate=formatting.date,
         keep_together=_keep_together,
+        keep_title=_keep_title,
         hyphenate=_hyphenate,
         population_name=population_name,
         other_population=other_population,

@@ -177,6 +177,32 @@ def dotplot(project: Project, report: Report, data: dict[Any, Measurement]) -> s
     return f'<div class="dotplot">\n{body}</div>'
 
 
+_H2 = re.compile(r"<h2>(.*?)</h2>", re.S)
+#: A page with this many sections or more gets a table of contents.
+CONTENTS_FROM = 4
+
+
+def with_contents(blocks: Sequence[Block]) -> tuple[list[Block], tuple[tuple[str, str], ...]]:
+    """The blocks with an id on each text's section heading (``avsnitt-N``), and the
+    headings as (id, words) when there are :data:`CONTENTS_FROM` or more."""
+    from markupsafe import Markup
+
+    found: list[tuple[str, str]] = []
+
+    def number(match: re.Match[str]) -> str:
+        anchor = f"avsnitt-{len(found) + 1}"
+        words = html.unescape(re.sub(r"<[^>]+>|\u00ad", "", match.group(1)))
+        found.append((anchor, " ".join(words.split())))
+        return f'<h2 id="{anchor}">{match.group(1)}</h2>'
+
+    out = [
+        replace(b, html=Markup(_H2.sub(number, b.html))) if b.kind == "text" else b for b in blocks
+    ]
+    if len(found) < CONTENTS_FROM:
+        return list(blocks), ()
+    return out, tuple(found)
+
+
 def render_page(
     project: Project,
     report: Report,
@@ -190,6 +216,7 @@ def render_page(
 
     templates = project.template_dirs
     blocks = [_embed_images(b, project.readable_roots, report.limits) for b in blocks]
+    blocks, contents = with_contents(blocks)
     groups = summary_groups(report, data) if report.indicators and data else ()
     model = report_model(report, groups)
     title = _title_block(project, report, blocks)
@@ -207,6 +234,7 @@ def render_page(
             "legend": legend(model),
             "screen_css": Markup(font_face_css(list(fonts)) + "\n" + css),
             "home": "../../index.html",
+            "contents": contents,
             "data_table": next(
                 (b.spec.id for b in blocks if b.kind == "table" and b.spec.type != "targets"),
                 "",

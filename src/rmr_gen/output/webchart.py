@@ -143,9 +143,3 @@ def report_model(report: Report, groups: Sequence[SummaryGroup]) -> ChartModel:
         report.min_denominator,
         population=report.population,
     )
-
-
-def chart_panels(report: Report, groups: Sequence[SummaryGroup]) -> tuple[Panel, ...]:
-    """The PDF chart's panels as data for HTML: the same rows, scale and words as its
-    alternative text (a suppressed value is named, never drawn)."""
-    return web_panels(report_model(report, groups))

@@ -1,0 +1,65 @@
+"""Web pages on a phone and in the dark: Tabell 1's caption outside its scrolling
+box with a cue that it scrolls, a long page's table of contents, and an optional
+dark scheme that axe finds nothing wrong with."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from tests.test_web_a11y import AXE, WCAG, browser, open_page, pages  # noqa: F401
+
+
+def page_of(pages: list[Path], kind: str) -> Path:  # noqa: F811
+    return next(p for p in pages if p.parent.parent.name == kind)
+
+
+def test_the_table_caption_is_whole_on_a_phone(browser: Any, pages: list[Path]) -> None:  # noqa: F811
+    tab = open_page(browser, page_of(pages, "mal-webb"), 390)
+    found = tab.evaluate(
+        """(() => {
+             const caption = document.querySelector('.table-caption');
+             const box = document.querySelector('.table-scroll');
+             const cue = document.querySelector('.scroll-cue');
+             return {inside: box.contains(caption), before: !!(caption.compareDocumentPosition(box) & 4),
+                     right: caption.getBoundingClientRect().right, width: window.innerWidth,
+                     cue: getComputedStyle(cue).display,
+                     sticky: getComputedStyle(box.querySelector('th.region')).position};
+           })()"""
+    )
+    tab.close()
+    assert not found["inside"] and found["before"]
+    assert found["right"] <= found["width"]
+    assert found["cue"] == "block" and found["sticky"] == "sticky"
+
+
+def test_a_long_page_has_a_table_of_contents(pages: list[Path]) -> None:  # noqa: F811
+    html = page_of(pages, "rmr-webb").read_text(encoding="utf-8")
+    nav = re.search(r'<nav class="contents"[^>]*>(.*?)</nav>', html, re.S)
+    assert nav is not None
+    anchors = re.findall(r'<a href="#([^"]+)">', nav.group(1))
+    assert len(anchors) >= 4
+    assert all(f'<h2 id="{a}">' in html for a in anchors)
+    short = page_of(pages, "mal-webb").read_text(encoding="utf-8")
+    assert 'class="contents"' not in short
+
+
+def test_the_dark_scheme_keeps_axe_clean(browser: Any, pages: list[Path]) -> None:  # noqa: F811
+    found = {}
+    for kind in ("mal-webb", "rmr-webb"):
+        tab = open_page(browser, page_of(pages, kind), 1280)
+        tab.emulate_media(color_scheme="dark")
+        background = tab.evaluate("getComputedStyle(document.documentElement).backgroundColor")
+        assert background == "rgb(18, 18, 18)"
+        tab.add_script_tag(path=str(AXE))
+        result = tab.evaluate(
+            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG
+        )
+        violations = [
+            f"{v['id']}: {[n['target'] for n in v['nodes']][:3]}" for v in result["violations"]
+        ]
+        if violations:
+            found[kind] = violations
+        tab.close()
+    assert found == {}
