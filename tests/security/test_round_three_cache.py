@@ -79,3 +79,24 @@ def test_an_entry_that_only_adds_soft_hyphens_is_taken() -> None:
     stored = html.replace("kvalitets", "kvali" + SOFT_HYPHEN + "tets")
     remember(html, stored)
     assert hyphenate_html(html) == stored
+
+
+def test_every_kind_of_entry_rewritten_never_adds_markup(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """A report with data, a table and a chart: every kind of entry there is, each
+    rewritten with markup slipped in, gives the same pages (a miss, computed again)."""
+    from tests.webproject import make_project
+
+    project = make_project(tmp_path / "project")
+    first = run(project, "build", "mal-webb", "--html", "--web")
+    assert first.exit_code == 0, first.output
+    before = pages(project)
+    kinds = {p.parent.parent.name for p in (project / "output/.cache").rglob("*") if p.is_file()}
+    assert {"hyphenated", "webfont", "templates-ok", "chart", "report-data"} <= kinds, kinds
+    for entry in (project / "output/.cache").rglob("*"):
+        if entry.is_file():
+            rewrite(entry)
+    again = run(project, "build", "mal-webb", "--html", "--web", "--force")
+    assert again.exit_code == 0, again.output
+    after = pages(project)
+    assert not any("ontoggle" in page or MARKER in page for page in after.values())
+    assert after == before
