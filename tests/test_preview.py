@@ -126,7 +126,7 @@ def test_preview_names_the_report_it_cannot_show(project: Path, run, args, messa
 
 def test_the_preview_is_the_web_page_build_writes(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
     from rmr_gen.core.project import Project
-    from rmr_gen.workflows.preview import RELOAD_SCRIPT, Previewer
+    from rmr_gen.workflows.preview import RELOAD_SCRIPT, Previewer, allow_reload
     from tests.webproject import make_project
 
     project = make_project(tmp_path / "project")
@@ -136,7 +136,9 @@ def test_the_preview_is_the_web_page_build_writes(tmp_path: Path, run) -> None: 
     assert not (project / "output").exists()
     assert run(project, "build", "--web", "mal-webb").exit_code == 0
     written = (project / "output/mal-webb/web/index.html").read_text(encoding="utf-8")
-    assert shown == written.replace("</head>", RELOAD_SCRIPT + "</head>", 1)
+    # the same page, its policy widened by exactly the reload script and its event stream
+    assert shown == allow_reload(written).replace("</head>", RELOAD_SCRIPT + "</head>", 1)
+    assert "script-src 'sha256-" in shown and "connect-src 'self'" in shown
     # its fonts are served where the page looks for them
     for name in ("Carlito-Regular.woff2", "Carlito-Bold.woff2"):
         assert (

@@ -231,7 +231,7 @@ def test_hostile_paths_read_nothing_outside_output(
     finally:
         watching.clear()
     for path, (status, _, body, _) in answers.items():
-        assert status in (403, 404), (path, status)
+        assert status in (403, 404, 421), (path, status)  # 421: names another host
         assert SECRET not in body and b"title =" not in body and b"root:" not in body, path
     read = [p for p in opened if Path(p).resolve().is_relative_to(tmp_path.resolve())]
     assert not any(
@@ -247,7 +247,7 @@ def test_an_editor_clicks_through_to_the_list_and_the_release(
     browser: Any,  # noqa: F811
     preview: Preview,
 ) -> None:
-    tab = browser.new_page(viewport={"width": 390, "height": 800})
+    tab = browser.new_page(viewport={"width": 390, "height": 800}, bypass_csp=True)  # for axe
     tab.goto(f"http://127.0.0.1:{preview.port}/")
     assert tab.url.endswith("/mal-webb/web/index.html")
     with tab.expect_response(lambda r: r.url.endswith(".pdf")) as pdf:

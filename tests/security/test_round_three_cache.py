@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.security.conftest import MARKER
 
 PAYLOAD = f'<details open ontoggle="alert(7736)">{MARKER}</details>'
@@ -46,3 +48,55 @@ def test_every_rewritten_cache_entry_gives_the_same_pages(attack: Path, run) -> 
     after = pages(attack)
     assert after == before
     assert not any("ontoggle" in page or MARKER in page for page in after.values())
+
+
+@pytest.mark.parametrize(
+    "forge",
+    [
+        lambda html: PAYLOAD + html,
+        lambda html: html.replace("<p>", "<p><img src=x onerror=alert(7736)>"),
+        lambda html: html.replace("Sjuk", "<b>Sjuk</b>"),
+        lambda html: html.replace("<p>", "<p\u00ad>"),
+        lambda html: html.replace("&amp;", "&am\u00adp;"),
+        lambda html: html.replace("Sjukvårds", "Annan"),
+    ],
+)
+def test_a_rewritten_hyphenation_entry_is_a_miss(forge, request) -> None:  # type: ignore[no-untyped-def]
+    from rmr_gen.content.hyphenation import SOFT_HYPHEN, hyphenate_html, remember
+
+    html = f"<p>Sjukvårdsregionernas {request.node.name} &amp; kvalitetsregister.</p>\n"
+    forged = forge(html)
+    assert forged != html
+    remember(html, forged)
+    result = hyphenate_html(html)
+    assert result.replace(SOFT_HYPHEN, "") == html  # the same markup, the same words
+
+
+def test_an_entry_that_only_adds_soft_hyphens_is_taken() -> None:
+    from rmr_gen.content.hyphenation import SOFT_HYPHEN, hyphenate_html, remember
+
+    html = "<p>Ett ord som hyfsat ofta avstavas: kvalitetsregisteruppföljningen.</p>\n"
+    stored = html.replace("kvalitets", "kvali" + SOFT_HYPHEN + "tets")
+    remember(html, stored)
+    assert hyphenate_html(html) == stored
+
+
+def test_every_kind_of_entry_rewritten_never_adds_markup(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """A report with data, a table and a chart: every kind of entry there is, each
+    rewritten with markup slipped in, gives the same pages (a miss, computed again)."""
+    from tests.webproject import make_project
+
+    project = make_project(tmp_path / "project")
+    first = run(project, "build", "mal-webb", "--html", "--web")
+    assert first.exit_code == 0, first.output
+    before = pages(project)
+    kinds = {p.parent.parent.name for p in (project / "output/.cache").rglob("*") if p.is_file()}
+    assert {"hyphenated", "webfont", "templates-ok", "chart", "report-data"} <= kinds, kinds
+    for entry in (project / "output/.cache").rglob("*"):
+        if entry.is_file():
+            rewrite(entry)
+    again = run(project, "build", "mal-webb", "--html", "--web", "--force")
+    assert again.exit_code == 0, again.output
+    after = pages(project)
+    assert not any("ontoggle" in page or MARKER in page for page in after.values())
+    assert after == before

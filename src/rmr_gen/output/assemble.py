@@ -17,6 +17,17 @@ from rmr_gen.core.project import Project
 from rmr_gen.output.render import Block, render_report, svg_data_uri, text_block
 
 
+def _is_svg(data: bytes) -> bool:
+    """A cached chart is an SVG document (one well-formed ``<svg>``), else a miss."""
+    from xml.etree import ElementTree
+
+    try:
+        root = ElementTree.fromstring(data)
+    except ElementTree.ParseError:
+        return False
+    return root.tag == "{http://www.w3.org/2000/svg}svg"
+
+
 class Assembler:
     """Blocks and HTML of a project's reports, reusing cached charts."""
 
@@ -34,7 +45,8 @@ class Assembler:
         if hit is not None:
             alt, _, svg = hit.partition(b"\0")
             with contextlib.suppress(UnicodeDecodeError):  # else not ours: a miss
-                return Chart(svg, alt.decode())
+                if _is_svg(svg):  # else rewritten: a miss, not a broken image
+                    return Chart(svg, alt.decode())
         chart = change_chart(*args, self.fonts, *options)
         self.cache.put("chart", digest, chart.alt.encode() + b"\0" + chart.svg)
         return chart

@@ -43,7 +43,7 @@ new EventSource("/events").onmessage = function () { location.reload(); };
 </script>"""
 
 
-def _allow_reload(page: str) -> str:
+def allow_reload(page: str) -> str:
     """The page's Content-Security-Policy, widened by exactly what the preview adds: its
     reload script (by its hash) and the event stream it listens to."""
     import base64
@@ -185,7 +185,7 @@ class Previewer:
             html = EMPTY_PAGE
         body = re.search(r"<body\b[^>]*>", html)
         html = html[: body.end()] + banner + html[body.end() :] if body else banner + html
-        return _allow_reload(html).replace("</head>", RELOAD_SCRIPT + "</head>", 1)
+        return allow_reload(html).replace("</head>", RELOAD_SCRIPT + "</head>", 1)
 
     def pdf(self) -> bytes:
         """The PDF of the page now shown: made once per rendering (see :meth:`prerender`)."""
@@ -366,7 +366,8 @@ def make_server(previewer: Previewer, port: int, stop: threading.Event) -> Threa
             self.end_headers()
 
         def do_GET(self) -> None:
-            if self.headers.get("Host", "").lower() not in hosts:
+            host = self.headers.get("Host")
+            if host is not None and host.lower() not in hosts:  # a browser always sends one
                 # A page of another origin whose name was rebound to 127.0.0.1 (DNS
                 # rebinding) sends its own name: it reads nothing.
                 self._send(HTTPStatus.MISDIRECTED_REQUEST, b"unknown host\n", "text/plain")
