@@ -17,6 +17,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from rmr_gen.cli import app
+from rmr_gen.core.project import PACKAGE_DATA
 from tests.conftest import ROOT, normalise, pdf_pages_text, replace_in_file
 
 FIXTURE = Path(__file__).parent / "fixtures" / "diff-project"
@@ -228,3 +229,34 @@ def test_a_bad_old_side_names_the_argument_typed(project: Path) -> None:
     result = cli(project, "diff", PLAN, "1.0", "--against", "1.0")
     assert result.exit_code == 2, result.output
     assert "--against: error: '1.0' is not REPORT@X.Y" in result.stderr
+
+
+def test_a_footer_change_is_named_and_marked(project: Path) -> None:
+    organisations = (PACKAGE_DATA / "organisations.toml").read_text("utf-8")
+    (project / "data" / "organisations.toml").write_text(
+        organisations.replace("901 85 UMEÅ", "901 87 UMEÅ"), "utf-8"
+    )
+    result, data, text = diff(project)
+    assert result.exit_code == 1, result.output
+    (footer,) = data["fields"]
+    assert (footer["key"], footer["label"]) == ("page.footer", "Sidfot (på varje sida)")
+    assert (footer["old"], footer["new"]) == ("| 901 85 UMEÅ Besök:", "| 901 87 UMEÅ Besök:")
+    assert "field: Sidfot (på varje sida) [page.footer]: | 901 85 UMEÅ Besök: →" in text.stdout
+    assert (
+        "Sidfot (på varje sida) har ändrats från ”| 901 85 UMEÅ Besök:” till ”| 901 87 UMEÅ Besök:”."
+        in data["changelog"]
+    )
+    assert "universitetssjukhus | 901 [-85][+87] UMEÅ" in redline(project)  # the footer
+
+
+def test_a_number_in_a_rewritten_sentence_reaches_the_change_log(project: Path) -> None:
+    edit(
+        project,
+        "text.md",
+        "Målet är att minst 90 procent av patienterna ska ha fått ett brytpunktssamtal.",
+        "Minst 95 procent av alla patienter ska ha erbjudits ett brytpunktssamtal i tid.",
+    )
+    result, data, _ = diff(project)
+    assert result.exit_code == 1, result.output
+    (line,) = [x for x in data["changelog"] if "Uppföljning" in x]
+    assert "90 har ändrats till 95" in line, line

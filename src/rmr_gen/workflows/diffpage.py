@@ -10,8 +10,11 @@ from pathlib import Path
 from rmr_gen.core.project import Project
 from rmr_gen.workflows.build import Prepared
 from rmr_gen.workflows.diffmeta import (
+    FURNITURE,
     IMAGE_SRC,
+    furniture,
     image_key,
+    plain,
 )
 from rmr_gen.workflows.diffmodel import DRAFT, Differences
 from rmr_gen.workflows.diffwords import invisible
@@ -160,6 +163,10 @@ def diff_document(old: Prepared, new: Prepared, differences: Differences) -> str
     head, body, tail = _main(new.html)
     _, old_body, _ = _main(old.html)
     head = head.replace("</head>", f"<style>{DIFF_CSS}</style>\n</head>", 1)
+    for _, _, pattern in FURNITURE:  # a changed header or footer, marked on every page
+        was, now = furniture(old.html, pattern), furniture(new.html, pattern)
+        if now and plain(was) != plain(now):
+            head = head.replace(now, mark_up(was, now, bars=False), 1)
     mark = (
         f'<p class="diff-mark">JÄMFÖRELSE {htmlmod.escape(_side_name(differences.old))} → '
         f"{htmlmod.escape(_side_name(differences.new))} – inte det gällande dokumentet</p>"
