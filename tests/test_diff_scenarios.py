@@ -8,11 +8,13 @@ change log.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import unicodedata
 from pathlib import Path
 from typing import Any
 
+import pdfplumber
 import pytest
 from typer.testing import CliRunner, Result
 
@@ -260,3 +262,35 @@ def test_a_number_in_a_rewritten_sentence_reaches_the_change_log(project: Path) 
     assert result.exit_code == 1, result.output
     (line,) = [x for x in data["changelog"] if "Uppföljning" in x]
     assert "90 har ändrats till 95" in line, line
+
+
+def test_the_change_number_stays_clear_of_a_list_bullet(project: Path) -> None:
+    edit(project, "text.md", "ett validerat instrument", "ett beprövat instrument")
+    result, _, _ = diff(project)
+    assert result.exit_code == 1, result.output
+    with pdfplumber.open(project / "output" / PLAN / "diff-1.0-draft.pdf") as document:
+        chars = [c for page in document.pages for c in page.chars]
+    # the margin's number 1 (left of the text column), and the bullet on its line
+    red = (0.639216, 0.070588, 0.105882)
+    (number,) = [c for c in chars if c["text"] == "1" and c["non_stroking_color"] == red
+                 and c["x0"] < 80]  # fmt: skip
+    (bullet,) = [c for c in chars if c["text"] == "•" and abs(c["top"] - number["top"]) < 4]
+    assert number["x1"] + 2 <= bullet["x0"], (number, bullet)
+
+
+def test_a_removed_regions_rows_stay_under_their_target_cell(project: Path) -> None:
+    edit(
+        project,
+        "report.toml",
+        'regions = ["Norrbotten", "Västerbotten"]',
+        'regions = ["Norrbotten"]',
+    )
+    result, data, _ = diff(project)
+    assert result.exit_code == 1, result.output
+    assert "Västerbotten har tagits bort från Tabell 1." in data["changelog"]
+    html = (project / "output" / PLAN / "diff-1.0-draft.html").read_text("utf-8")
+    groups = re.findall(r'<tbody class="indicator-group">(.*?)</tbody>', html, re.S)
+    assert len(groups) == 2
+    for group in groups:
+        (span,) = re.findall(r'<td class="target" rowspan="(\d+)"', group)
+        assert int(span) == group.count("<tr"), group  # the struck rows too

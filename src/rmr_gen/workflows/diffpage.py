@@ -20,7 +20,7 @@ from rmr_gen.workflows.diffmodel import DRAFT, Differences
 from rmr_gen.workflows.diffwords import invisible
 from rmr_gen.workflows.planning import cache_for
 from rmr_gen.workflows.redline import mark_up
-from rmr_gen.workflows.redlinemarks import number_changes
+from rmr_gen.workflows.redlinemarks import fit_rowspans, number_changes
 
 DIFF_CSS = """
 ins { text-decoration: underline; color: #0b5e1a; background: #e3f4e6; }
@@ -34,6 +34,7 @@ del { text-decoration: line-through; color: #a3121b; background: #fbe6e7; }
   font-weight: 700; color: #a3121b; text-decoration: none;
   bookmark-level: 2; bookmark-label: "Ändring " content();
 }
+li > .diff-no { margin-left: -44pt; }  /* left of the list's bullet or number, not on it */
 .diff-jump a { color: #a3121b; }
 .diff-heading { bookmark-level: 1; }
 .diff-moved { font-size: 0.85em; font-weight: 700; color: #5a3d8a; }
@@ -180,7 +181,7 @@ def diff_document(old: Prepared, new: Prepared, differences: Differences) -> str
     sources: dict[str, str] = {}
     body = _images_by_content(body, new.report.folder, sources)
     old_body = _images_by_content(old_body, old.report.folder, sources)
-    marked, count = number_changes(mark_up(old_body, body, labels))
+    marked, count = number_changes(fit_rowspans(mark_up(old_body, body, labels)))
     for key, src in sources.items():
         marked = marked.replace(f'src="{key}"', f'src="{src}"')
     jump = ""
