@@ -294,3 +294,25 @@ def test_a_removed_regions_rows_stay_under_their_target_cell(project: Path) -> N
     for group in groups:
         (span,) = re.findall(r'<td class="target" rowspan="(\d+)"', group)
         assert int(span) == group.count("<tr"), group  # the struck rows too
+
+
+def test_two_list_items_swapped_are_one_move_everywhere(project: Path) -> None:
+    first = "- Brytpunktssamtal dokumenteras för alla patienter i livets slutskede.\n"
+    second = "- Smärtskattning görs med ett validerat instrument under sista levnadsveckan.\n"
+    edit(project, "text.md", first + second, second + first)
+    result, data, text = diff(project)
+    assert result.exit_code == 1, result.output
+    (section,) = data["sections"]
+    moved = "Smärtskattning görs med ett validerat instrument under sista levnadsveckan."
+    assert section["edits"] == []  # not "removed" here and "added" there
+    assert section["notes"] == [f"flyttat: ”{moved}”"]
+    assert f"  moved: ”{moved}”" in text.stdout
+    (line,) = [x for x in data["changelog"] if "Prioriteringar" in x]
+    assert (
+        line == "I avsnittet ”Prioriteringar”: ”Smärtskattning görs med ett validerat"
+        " instrument under sista levnadsveckan.” har flyttats."
+    )
+    page = redline(project)
+    assert re.search(r"\[Flyttat stycke 1: hit\] \d • \[\+Smärtskattning görs", page), page
+    assert re.search(r"\[Flyttat stycke 1: härifrån\] \d • \[-Smärtskattning görs", page)
+    assert "Brytpunktssamtal dokumenteras för alla patienter i livets slutskede." in page

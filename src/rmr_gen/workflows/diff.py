@@ -262,6 +262,7 @@ def summary_lines(d: Differences) -> list[str]:
         lines.append(
             f"section {s.change}: {name} (+{s.words_added} −{s.words_removed} words{level})"
         )
+        lines += [f"  moved: {n.removeprefix('flyttat: ')}" for n in s.notes if "flyttat" in n]
         for old, new in s.edits:
             if kind := invisible(old, new):
                 lines.append(f"  ”{new}”: {kind}")

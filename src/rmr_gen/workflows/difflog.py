@@ -57,8 +57,11 @@ def _section_lines(s: SectionChange) -> list[str]:
             unsaid = True
             said += _numbers_changed(old, new)  # a number inside a rewritten sentence
     said = said[:4]
+    moved = [f"{_quoted(n.removeprefix('flyttat: ').strip('”'))} har flyttats" for n in s.notes
+             if n.startswith("flyttat: ")]  # fmt: skip
     if not s.edits:
-        return lines
+        return lines + ([f"I {where}: " + "; ".join(moved) + "."] if moved else [])
+    said = moved + said
     if unsaid or not said:
         lines.append(f"Texten i {where} har reviderats" + "".join(f"; {x}" for x in said) + ".")
     else:

@@ -105,6 +105,11 @@ def _summary_html(d: Differences) -> str:
         edits = "".join(
             f"<li>{_edit_html(old, new)}</li>" for old, new in s.edits[:MAX_EDITS_SHOWN]
         )
+        edits += "".join(
+            f"<li>Flyttat: {esc(_short(n.removeprefix('flyttat: ')))}</li>"
+            for n in s.notes
+            if n.startswith("flyttat: ")
+        )
         more = len(s.edits) - MAX_EDITS_SHOWN
         if more > 0:
             edits += f"<li>… och {more} ändringar till, markerade i texten</li>"
