@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rmr_gen.content import charts
+from rmr_gen.content import chartmodel
 from tests.conftest import copy_project, normalise
 from tests.test_suppression import cells
 
@@ -152,6 +152,32 @@ def test_nothing_is_clipped_at_100_percent(tmp_path: Path, run) -> None:
     assert "(mål100%)" in text
 
 
+def test_the_printed_figure_has_one_scale_and_text_of_8_pt_or_more(tmp_path: Path, run) -> None:
+    """As printed: every character of Figur 1 at least 8 pt, and 10 points are equally
+    long in every panel (the fixture's panels need 50–100 % and 96–100 %)."""
+    project = make_project(tmp_path / "p", extra=True)
+    assert run(project, "build", REPORT).exit_code == 0
+    with pdfplumber.open(project / "output" / REPORT / f"{REPORT}.pdf") as document:
+        page = next(p for p in document.pages if "±n" in (p.extract_text() or ""))
+        words = page.extract_words(extra_attrs=["size"])
+        legend = next(w for w in words if w["text"].startswith("±n"))
+        caption = next(w for w in words if w["text"] == "Figur")
+        figure = [w for w in words if legend["top"] - 1 <= w["top"] < caption["top"] - 1]
+    assert figure and min(w["size"] for w in figure) >= 8.0
+    ticks: dict[float, list[tuple[float, int]]] = {}  # per axis line: (x, value)
+    for word in figure:
+        if tick := re.fullmatch(r"(\d+)\s?%", word["text"]):
+            x = (word["x0"] + word["x1"]) / 2
+            ticks.setdefault(round(word["top"]), []).append((x, int(tick.group(1))))
+    per_point = {
+        round((b[0] - a[0]) / (b[1] - a[1]), 2)
+        for line in ticks.values()
+        for a, b in zip(sorted(line), sorted(line)[1:], strict=False)
+        if b[1] > a[1]  # not from one panel's last tick to the next panel's first
+    }
+    assert len(ticks) >= 2 and max(per_point) - min(per_point) < 0.05, per_point
+
+
 def test_an_unknown_chart_type_is_refused(tmp_path: Path, run) -> None:
     project = make_project(tmp_path / "p", kind="change-bar")
     result = run(project, "build", REPORT)
@@ -182,24 +208,40 @@ def test_an_assumed_previous_period_is_a_note_at_every_check(tmp_path: Path, run
 
 @settings(max_examples=300, deadline=None)
 @given(
-    st.lists(st.floats(0, 100), min_size=1, max_size=30),
-    st.one_of(st.none(), st.floats(0, 100)),
+    st.lists(st.lists(st.integers(0, 100), min_size=1, max_size=8), min_size=1, max_size=6),
+    st.one_of(st.none(), st.integers(0, 100)),
 )
-def test_every_scale_holds_its_values_and_target_inside_0_to_100(
-    values: list[float], target: float | None
+def test_every_panel_has_one_span_round_ticks_and_holds_its_values(
+    panels: list[list[int]], target: int | None
 ) -> None:
-    scale = charts.percent_scale(values, target)
-    assert 0 <= scale.low < scale.high <= 100
-    assert scale.high - scale.low >= charts.MIN_SPAN  # one point is at least a tenth
-    assert scale.ticks[0] == scale.low and scale.ticks[-1] == scale.high  # labelled ends
-    for value in [*values, *([target] if target is not None else [])]:
-        assert scale.low <= value <= scale.high
-    left, right = scale.limits
-    assert left < scale.low and right > scale.high  # room for half a marker at the ends
+    """One scale rule: every panel of a figure covers the same span (an equal change
+    is equally long in every panel), inside 0–100, with ticks every 5 or 10 (20)."""
+    model = chartmodel.figure_scales(
+        [
+            chartmodel.ChartPanel(
+                n,
+                "x",
+                tuple(chartmodel.ChartRow("r", v, v, "0", "") for v in values),
+                targets=(chartmodel.Level(float(target)),) if target is not None else (),
+            )
+            for n, values in enumerate(panels)
+        ]
+    )
+    spans = {p.scale.high - p.scale.low for p in model}
+    assert len(spans) == 1 and spans.pop() >= chartmodel.MIN_SPAN
+    for panel, values in zip(model, panels, strict=True):
+        scale = panel.scale
+        assert 0 <= scale.low < scale.high <= 100
+        steps = {round(b - a, 6) for a, b in zip(scale.ticks, scale.ticks[1:], strict=False)}
+        assert len(steps) == 1 and steps.pop() in (5, 10, 20)
+        assert all(t % 5 == 0 for t in scale.ticks)  # never 77,5 %
+        assert scale.ticks[0] == scale.low and scale.ticks[-1] == scale.high
+        for value in [*values, *([target] if target is not None else [])]:
+            assert scale.low <= value <= scale.high
 
 
 @given(st.lists(st.floats(-100, 100), max_size=30))
 def test_the_bars_scale_is_symmetric_and_holds_every_change(changes: list[float]) -> None:
-    scale = charts.change_scale(changes)
+    scale = chartmodel.change_scale(changes)
     assert scale.low == -scale.high and 0 in scale.ticks
     assert all(scale.low <= c <= scale.high for c in changes)

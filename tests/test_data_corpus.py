@@ -137,7 +137,7 @@ CASES = [
     (
         "header-only.xlsx",
         [
-            "header-only.xlsx:Data!1:1: error: no data rows below the header",
+            "header-only.xlsx:Data!A1: error: no data rows below the header",
         ],
     ),
     (
@@ -156,19 +156,19 @@ CASES = [
     (
         "missing-column.csv",
         [
-            "missing-column.csv:1: error: missing column 'region' (did you mean 'regoin'?)",
+            "missing-column.csv:1: error: missing column 'region' (is it the column 'regoin'? Rename that header, or map it in report.toml: [data.columns] region = \"regoin\")",
         ],
     ),
     (
         "missing-column.xlsx",
         [
-            "missing-column.xlsx:Data!1:1: error: missing column 'population' (did you mean 'populaton'?)",
+            "missing-column.xlsx:Data!1:1: error: missing column 'population' (is it the column 'populaton'? Rename that header, or map it in report.toml: [data.columns] population = \"populaton\")",
         ],
     ),
     (
         "missing-value-column.csv",
         [
-            "missing-value-column.csv:1: error: missing column 'value' (or 'numerator' and 'denominator')",
+            "missing-value-column.csv:1: error: missing column 'value' (or 'numerator' and 'denominator') (name the export's header in report.toml: [data.columns] value = \"…\")",
             "missing-value-column.csv:1:5: note: column 'andel' is not used and was ignored",
         ],
     ),
@@ -265,7 +265,7 @@ CASES = [
     (
         "title-rows-above-header.xlsx",
         [
-            "title-rows-above-header.xlsx:Data!3:3: note: rows above the header (row 3) were skipped",
+            "title-rows-above-header.xlsx:Data!B3: note: rows above the header (row 3) were skipped",
             "title-rows-above-header.xlsx:Data!F5: error: value '5x' is not a number",
         ],
     ),
@@ -412,7 +412,7 @@ CASES = [
     (
         "many-values-outside.csv",
         [
-            "many-values-outside.csv:17:5: error: value 'x' is not a number",
+            # 'x' at line 17 is a register's suppression marker: a suppressed cell
             "many-values-outside.csv:2:5: error: 15 values outside 0–100 in column 'value', lines 2–16; first: value 101 is outside 0–100 (a percentage)",
         ],
     ),
@@ -469,7 +469,7 @@ CASES = [
     (
         "merged-header-two-rows.xlsx",
         [
-            "merged-header-two-rows.xlsx:Data!2:2: note: row 2 is read as part of the header (the names below a merged cell)",
+            "merged-header-two-rows.xlsx:Data!E2: note: row 2 is read as part of the header (the names below a merged cell)",
             "merged-header-two-rows.xlsx:Data!F5: error: denominator '10x' must be a whole number ≥ 0",
         ],
     ),
@@ -482,8 +482,8 @@ CASES = [
     (
         "total-rows.csv",
         [
-            "total-rows.csv:6:2: note: 'Riket' is a total, not a region: its 2 rows (lines 6–7) are left out",
-            "total-rows.csv:8:2: note: 'Totalt' is a total, not a region: its row is left out",
+            "total-rows.csv:6:2: note: 'Riket' is a total, not a region: its 2 rows (lines 6–7) are left out (to print it for comparison: [data] reference = [\"Riket\"])",
+            "total-rows.csv:8:2: note: 'Totalt' is a total, not a region: its row is left out (to print it for comparison: [data] reference = [\"Totalt\"])",
             "total-rows.csv:4:5: error: value '5x' is not a number",
         ],
     ),
@@ -569,6 +569,15 @@ CASES = [
         ],
     ),
     (
+        # a workbook names the cell, as a spreadsheet does (never a whole row, ``Utdrag!8:8``)
+        "text-around-table.xlsx",
+        [
+            "text-around-table.xlsx:Utdrag!B3: note: rows above the header (row 3) were skipped",
+            "text-around-table.xlsx:Utdrag!B6: note: the header again (files pasted together?): left out",
+            "text-around-table.xlsx:Utdrag!B8: note: text, not a row of the table ('Källa: Svenska palliativregistret, uttag 2024-03-01'): left out",
+        ],
+    ),
+    (
         "text-below-table.csv",
         [
             "text-below-table.csv:7: note: text, not a row of the table ('Källa: Svenska palliativregistret, uttag 2024-03-01 (alla re…'): left out",
@@ -580,7 +589,7 @@ CASES = [
         "wide-format.csv",
         [
             "wide-format.csv:1: error: missing column 'period': the periods are columns here (2021–2022, 2022–2023); rmr-gen reads one row per measurement, with its period in a column 'period' and its number in 'value'",
-            "wide-format.csv:1: error: missing column 'value' (or 'numerator' and 'denominator')",
+            "wide-format.csv:1: error: missing column 'value' (or 'numerator' and 'denominator') (name the export's header in report.toml: [data.columns] value = \"…\")",
             "wide-format.csv:1:4: note: column '2021–2022' is not used and was ignored",
             "wide-format.csv:1:5: note: column '2022–2023' is not used and was ignored",
         ],

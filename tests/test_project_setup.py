@@ -32,6 +32,21 @@ def test_init_makes_a_project_whose_example_builds(tmp_path: Path) -> None:
     assert "Tabell 1" in text
 
 
+def test_the_project_index_forgets_the_example_once_it_is_removed(tmp_path: Path) -> None:
+    folder = tmp_path / "p"
+    assert cli("init", str(folder)).exit_code == 0
+    result = cli("--project", str(folder), "build", "--web")
+    assert result.exit_code == 0, result.output
+    index = folder / "output" / "index.html"
+    assert f'href="{EXAMPLE}/web/index.html"' in index.read_text(encoding="utf-8")
+    shutil.rmtree(folder / "reports" / EXAMPLE)
+    result = cli("--project", str(folder), "build", "--web")
+    assert result.exit_code == 0, result.output
+    page = index.read_text(encoding="utf-8")
+    assert EXAMPLE not in page and "Palliativ vård" not in page
+    assert "Inga rapporter i reports/." in page
+
+
 def test_init_refuses_an_existing_project(tmp_path: Path) -> None:
     (tmp_path / "reports").mkdir()
     result = cli("init", str(tmp_path))
@@ -61,6 +76,58 @@ def test_new_kind_processmal_and_rmr_build(tmp_path: Path) -> None:
         text = normalise(pdf.pages[0].extract_text())
     assert "Regional medicinsk riktlinje (arbetsnamn)" in text
     assert "Skriv inledningen här." in text
+
+
+def test_new_kind_processmal_is_complete_and_check_names_its_placeholders(tmp_path: Path) -> None:
+    project = tmp_path / "p"
+    (project / "reports").mkdir(parents=True)
+    result = cli("--project", str(project), "new", "plan", "--kind", "processmal",
+                 "--organisation", "rcc-norr")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "created  data/plan.csv (made-up numbers: replace them with the export)" in result.stdout
+    toml = (project / "reports" / "plan" / "report.toml").read_text(encoding="utf-8")
+    for key in ("date = ", "target_year = ", "previous_period = ", "[charts.figur-1]"):
+        assert key in toml, key
+    assert (
+        'contents = ["inledning.md", "mal.md", "table:tabell-1", "chart:figur-1", "motivering.md"]'
+        in toml
+    )
+    result = cli("--project", str(project), "check")
+    assert result.exit_code == 0, result.output
+    warnings = result.stderr.splitlines()
+    assert (
+        "reports/plan/inledning.md:3:1: warning: placeholder still there: [FYLL I: Skriv inledningen här.]"
+        in warnings
+    )
+    assert (
+        "reports/plan/report.toml:21:16: warning: placeholder still there: [FYLL I: målnivån]"
+        in warnings
+    )
+    assert len(warnings) == 8 and all(
+        ": warning: placeholder still there: [FYLL I" in w for w in warnings
+    )
+    result = cli("--project", str(project), "build")
+    assert result.exit_code == 0, result.output
+    assert len(result.stderr.splitlines()) == 8  # the build names them too
+    text = normalise(" ".join(pdf_pages_text(project / "output" / "plan" / "plan.pdf")))
+    for seen in ("[FYLL I: Skriv inledningen här.]", "Tabell 1. [FYLL I: Mål och målnivåer.]",
+                 "Figur 1.", "Jämtland/Härjedalen 50 (+10)", "Motivering"):  # fmt: skip
+        assert seen in text, seen
+    (project / "reports" / "plan" / "inledning.md").write_text("## Inledning\n\nKlar.\n", "utf-8")
+    result = cli("--project", str(project), "check")
+    assert len(result.stderr.splitlines()) == 7 and "inledning.md" not in result.stderr
+
+
+def test_new_kind_processmal_never_overwrites_a_data_file(tmp_path: Path) -> None:
+    (tmp_path / "reports").mkdir()
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "plan.csv").write_text("mine\n", encoding="utf-8")
+    result = cli("--project", str(tmp_path), "new", "plan", "--kind", "processmal",
+                 "--organisation", "rcc-norr")  # fmt: skip
+    assert result.exit_code == 2
+    assert "data/plan.csv: error: exists (new writes it)" in result.stderr
+    assert list((tmp_path / "reports").iterdir()) == []
+    assert (tmp_path / "data" / "plan.csv").read_text(encoding="utf-8") == "mine\n"
 
 
 def test_new_kind_names_unknown_organisation_and_region(tmp_path: Path) -> None:

@@ -109,14 +109,27 @@ def test_page_layout_for_screens(built: Path) -> None:
 def test_the_chart_shows_the_numbers_it_draws(built: Path) -> None:
     page = (built / "output/mal-webb/web/index.html").read_text()
     panels = re.findall(r'<p class="panel-title">([^<]*)</p>', page)
-    assert panels == ["1. Brytpunktssamtal (mål 90\u00a0%)", "2. Munhälsa (mål 80\u00a0%)"]
+    assert panels == [
+        "1. Brytpunktssamtal (mål\u00a090\u00a0%)",
+        "2. Munhälsa (mål\u00a080\u00a0%)",
+    ]
     row = re.search(r"<li><span class=\"region\">Norrbotten</span>(.*?)</li>", page, re.S)
     assert row is not None
     # the same words as the PDF chart's alt text: the value and Tabell 1's change
     assert '<span class="values">81\u00a0%, +2 procentenheter</span>' in row.group(1)
-    assert '<span class="dot previous" style="left: 79.0%">' in row.group(1)
-    assert '<span class="dot current" style="left: 81.0%">' in row.group(1)
-    assert '<span class="target" style="left: 90.0%">' in row.group(1)
+    # the PDF's scale: both panels span 30 points (70–100 %, 50–80 %), ticks every 10
+    assert '<span class="dot previous" style="left: 30.0%">' in row.group(1)
+    assert '<span class="dot current" style="left: 36.67%">' in row.group(1)
+    assert '<span class="head up" style="left: 36.67%">' in row.group(1)  # +2: its direction
+    assert '<span class="target dashed" style="left: 66.67%">' in row.group(1)
+    ticks = re.findall(r'<p class="axis" aria-hidden="true">(.*?)</p>', page)
+    assert [re.findall(r">([^<]+)</span>", t) for t in ticks] == [
+        ["70\u00a0%", "80\u00a0%", "90\u00a0%", "100\u00a0%"],
+        ["50\u00a0%", "60\u00a0%", "70\u00a0%", "80\u00a0%"],
+    ]
+    # an equal change is equally long in both panels: ±2 in either, 5 in Munhälsa
+    widths = re.findall(r'<span class="line" style="left: [\d.]+%; width: ([\d.]+)%">', page)
+    assert widths == ["6.67", "0.0", "6.67", "16.67", "6.67", "6.67"]
 
 
 def test_unchanged_pages_are_skipped_and_pdfs_are_the_same_bytes(web_project: Path, run) -> None:
@@ -316,8 +329,7 @@ def test_a_suppressed_value_is_named_and_not_drawn(web_project: Path, run) -> No
     row = re.search(r'<li><span class="region">Norrbotten</span>(.*?)</li>', figure, re.S)
     assert row is not None
     assert '<span class="values">färre än 5 fall, visas inte</span>' in row.group(1)
-    assert "dot current" not in row.group(1) and "line" not in row.group(1)
-    assert '<span class="dot previous" style="left: 79.0%">' in row.group(1)
+    assert "dot " not in row.group(1) and "line" not in row.group(1)  # as in the PDF
     main = re.sub(r"data:[^\"]*", "", page[page.index("<main") : page.index("</main>")])
     assert not re.search(r"\b75\b", main)  # 3 of 4 is printed nowhere
 

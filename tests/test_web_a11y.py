@@ -87,30 +87,33 @@ def overflow(tab: Any) -> int:
     return int(tab.evaluate("document.documentElement.scrollWidth - window.innerWidth"))
 
 
-#: Per chart panel: the left and right edge of each row's track and of the axis labels
-#: (0 %, 50 %, 100 %), in CSS pixels.
+#: Per chart panel: the left and right edge of each row's track, and of each tick
+#: label with the share of the track it marks, in CSS pixels.
 _PANEL_GEOMETRY = """[...document.querySelectorAll('.panel')].map(panel => {
   const box = e => { const r = e.getBoundingClientRect(); return [r.left, r.right]; };
   return {tracks: [...panel.querySelectorAll('.track')].map(box),
-          axis: [...panel.querySelectorAll('.axis span')].map(box)};
+          ticks: [...panel.querySelectorAll('.axis .scale span')].map(
+            e => [parseFloat(e.style.left), ...box(e)])};
 })"""
 
 
 def misplaced_axes(tab: Any) -> list[str]:
-    """The chart panels whose tracks differ in width or whose axis labels are not at
-    0, 50 and 100 % of the tracks (a dot would be read against the wrong label)."""
+    """The chart panels whose tracks differ in width (from each other or from the
+    other panels': an equal change must be equally long) or whose tick labels are
+    not centred on their share of the track (a dot would be read against the wrong
+    label)."""
     found = []
+    widths = []
     for number, panel in enumerate(tab.evaluate(_PANEL_GEOMETRY), 1):
         (left, right), *others = panel["tracks"]
+        widths.append(right - left)
         if any(abs(a - left) > 1 or abs(b - right) > 1 for a, b in others):
             found.append(f"panel {number}: tracks of different widths {panel['tracks']}")
-        zero, half, hundred = panel["axis"]
-        if (
-            abs(zero[0] - left) > 1
-            or abs(hundred[1] - right) > 1
-            or abs((half[0] + half[1]) / 2 - (left + right) / 2) > 2
-        ):
-            found.append(f"panel {number}: axis {panel['axis']} under a track {left}–{right}")
+        for at, start, end in panel["ticks"]:
+            if abs((start + end) / 2 - (left + at / 100 * (right - left))) > 2:
+                found.append(f"panel {number}: tick at {at} % drawn at {start}–{end}")
+    if widths and max(widths) - min(widths) > 1:
+        found.append(f"tracks of different widths across panels: {widths}")
     return found
 
 

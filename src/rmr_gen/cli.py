@@ -272,6 +272,30 @@ def list_reports(ctx: typer.Context) -> None:
         )
 
 
+@app.command()
+def indicators(
+    ctx: typer.Context,
+    output_format: Annotated[
+        SummaryFormat, typer.Option("--format", help="Text (a line each) or JSON.")
+    ] = SummaryFormat.text,
+) -> None:
+    """List the indicators a project can use: id, label, unit, better, aliases, and
+    whether the project's data/indicators.toml or rmr-gen defines it."""
+    import json
+
+    from rmr_gen.workflows.catalogue import indicator_entries
+
+    entries = _run(ctx, indicator_entries)
+    if output_format is SummaryFormat.json:
+        typer.echo(json.dumps([e.as_json() for e in entries], ensure_ascii=False, indent=2))
+        return
+    typer.echo("id\tlabel\tunit\tbetter\tdefined by\taliases")
+    for e in entries:
+        typer.echo(
+            f"{e.id}\t{e.label}\t{e.unit}\t{e.better}\t{e.defined_by}\t{'; '.join(e.aliases)}"
+        )
+
+
 Version = Annotated[
     str, typer.Argument(help="A released version, e.g. 1.0.", show_default=False, metavar="X.Y")
 ]
@@ -296,6 +320,8 @@ def release(
     from rmr_gen.workflows.release import release as make_release
 
     done = _run(ctx, lambda project: make_release(project, report_id, version))
+    for note in done.notes:
+        typer.echo(note, err=True)
     where = done.pdf.relative_to(ctx.obj.resolve()) if done.pdf.is_absolute() else done.pdf
     if done.documents > 1:
         typer.echo(
@@ -394,7 +420,9 @@ def new(
             ctx, lambda project: start_report(project, new_id, kind.value, organisation, chosen)
         )
         typer.echo(f"created  reports/{started.report_id}/ ({', '.join(started.files)})")
-        typer.echo("next: set the title in report.toml, write the texts, rmr-gen check")
+        for shown in started.data:
+            typer.echo(f"created  {shown} (made-up numbers: replace them with the export)")
+        typer.echo("next: replace each [FYLL I: …] (rmr-gen check names them), then rmr-gen build")
         return
     if organisation or regions:
         typer.echo("new: error: --organisation and --regions go with --kind", err=True)

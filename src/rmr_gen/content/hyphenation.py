@@ -230,10 +230,24 @@ _BLOCKS = frozenset({"p", "li", "ul", "ol", "blockquote", "div", "section", "tab
 _known: dict[str, str] = {}
 
 
-def remember(html: str, hyphenated: str) -> None:
+#: What soft hyphens must never be put into: a tag (its name, attributes) or an entity.
+_MARKUP = re.compile(r"<[^>]*>|&[#A-Za-z0-9]*;?")
+
+
+def remember(html: str, hyphenated: str) -> bool:
     """Take ``hyphenated`` as the result for ``html`` (stored by an earlier build), so
-    a build whose texts did not change loads no word frequencies."""
+    a build whose texts did not change loads no word frequencies.
+
+    A cache entry is untrusted: it is taken only when it is ``html`` with nothing but
+    soft hyphens added between characters of its text (the same tags, attributes and
+    entities, the same words); anything else is a miss (False) and is computed again.
+    """
+    if hyphenated.replace(SOFT_HYPHEN, "") != html.replace(SOFT_HYPHEN, ""):
+        return False
+    if _MARKUP.findall(hyphenated) != _MARKUP.findall(html):
+        return False
     _known[html] = hyphenated
+    return True
 
 
 @lru_cache(maxsize=1)

@@ -47,10 +47,8 @@ class TableType:
     cells: Callable[[Sequence[object], int, str], Cells]
 
 
-def target_text(target: Target | None, decimals: int) -> str:
-    if target is None:
-        return "-"
-    return formatting.target(target.level, target.operator, decimals)
+def target_text(target: Target | None, decimals: int, unit: str = "procent") -> str:
+    return formatting.target_text(target, decimals, unit)
 
 
 def _summary_cells(rows: Sequence[object], decimals: int, population: str) -> Cells:
@@ -61,15 +59,17 @@ def _summary_cells(rows: Sequence[object], decimals: int, population: str) -> Ce
     for group in rows:
         assert isinstance(group, SummaryGroup)
         label = group.indicator.label
-        found.targets[label] = target_text(group.indicator.target, decimals)
+        unit = group.indicator.unit
+        found.targets[label] = target_text(group.indicator.target, decimals, unit)
         found.keys[label] = group.indicator.indicator.id
         found.keys[f"{label} ({second})"] = f"{group.indicator.indicator.id} ({second})"
-        for row in group.rows:
+        for row in (*group.rows, *group.reference):
             found.rows.append((f"{row.region}, {label}", row.region))
             found.cells[(row.region, label)] = formatting.summary_cell(row, decimals)
-            found.cells[(row.region, f"{label} ({second})")] = formatting.all_diagnoses_cell(
-                row, decimals
-            )
+            if row.current_all is not None or row.all_suppressed:
+                found.cells[(row.region, f"{label} ({second})")] = formatting.all_diagnoses_cell(
+                    row, decimals
+                )
     return found
 
 
@@ -79,7 +79,7 @@ def _target_cells(rows: Sequence[object], decimals: int, population: str) -> Cel
     for row in rows:
         assert isinstance(row, TargetRow)
         found.rows.append((row.label, ""))
-        found.targets[row.label] = target_text(row.target, decimals)
+        found.targets[row.label] = target_text(row.target, decimals, row.unit)
         found.keys[row.label] = row.indicator_id or row.label
     return found
 

@@ -16,6 +16,7 @@ from pathlib import Path
 import rmr_gen
 from rmr_gen import __version__
 from rmr_gen.core.confine import Refused, no_links_below, read_bytes
+from rmr_gen.core.errors import InputError
 from rmr_gen.core.files import atomic_write
 
 #: A cache entry larger than this is not read (it was not written by rmr-gen).
@@ -91,6 +92,7 @@ class Cache:
         for path, content in self._pending.items():
             if not self._safe(path):
                 continue
-            with contextlib.suppress(OSError):  # a cache that cannot be written only costs time
+            # a cache that cannot be written (or is swapped for a link) only costs time
+            with contextlib.suppress(OSError, InputError):
                 atomic_write(path, content)
         self._pending.clear()

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import hashlib
 import os
 import re
-import tempfile
+import secrets
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -25,13 +27,20 @@ def shown(path: Path, root: Path) -> str:
 
 
 def remove_stale_temporaries(folder: Path) -> None:
-    """Delete temporary files left by a build that was killed (its process is gone)."""
-    if not folder.is_dir():
+    """Delete temporary files left by a build that was killed (its process is gone),
+    through the opened folder: a folder swapped for a link is left alone."""
+    try:
+        directory = open_folder(folder, create=False)
+    except (OSError, WriteRefused):
         return
-    for path in folder.iterdir():
-        match = _TEMP.match(path.name)
-        if match and not _alive(int(match.group(1))):
-            path.unlink(missing_ok=True)
+    try:
+        for name in os.listdir(directory):
+            match = _TEMP.match(name)
+            if match and not _alive(int(match.group(1))):
+                with contextlib.suppress(OSError):
+                    os.unlink(name, dir_fd=directory)
+    finally:
+        os.close(directory)
 
 
 def _alive(pid: int) -> bool:
@@ -44,26 +53,102 @@ def _alive(pid: int) -> bool:
     return True
 
 
+class WriteRefused(Exception):
+    """A folder on the way to a file being written is a symbolic link (or became one)."""
+
+
+#: Opening a folder on the way: never through a link, never blocking.
+_DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+
+
+def _anchor(folder: Path) -> Path:
+    """Where a write's folder walk starts: the project's ``output/`` when ``folder`` lies
+    in it (the project folder is the user's, as named), else ``folder`` itself."""
+    for ancestor in (folder, *folder.parents):
+        if ancestor.name == "output" and (ancestor.parent / "reports").is_dir():
+            return ancestor.parent
+    return folder
+
+
+def open_folder(folder: Path, create: bool = True) -> int:
+    """A descriptor of ``folder``, each part below the project (``output/`` and every
+    folder in it) opened relative to the one before with ``O_NOFOLLOW`` and made when
+    missing: swapping any of them for a link makes this fail, never lead elsewhere."""
+    folder = Path(os.path.abspath(folder))
+    anchor = _anchor(folder)
+    current = os.open(anchor, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        for part in folder.relative_to(anchor).parts:
+            if create:
+                with contextlib.suppress(FileExistsError):
+                    os.mkdir(part, 0o755, dir_fd=current)
+            try:
+                below = os.open(part, _DIR_FLAGS, dir_fd=current)
+            except OSError as exc:
+                if exc.errno in (errno.ELOOP, errno.ENOTDIR):
+                    raise WriteRefused(
+                        f"'{part}' is a symbolic link (or was made one while rmr-gen wrote"
+                        " below it); nothing was written through it"
+                    ) from None
+                raise
+            os.close(current)
+            current = below
+    except BaseException:
+        os.close(current)
+        raise
+    return current
+
+
 def atomic_write(path: Path, content: bytes) -> None:
     """Write ``content`` to a temporary file beside ``path``, then rename it into place.
 
     ``os.replace`` is atomic on POSIX: a crash or a failed build leaves the
-    previous file as it was, never a half-written one.
+    previous file as it was, never a half-written one. Every folder on the way
+    below the project is opened without following a link and the file is made
+    and renamed relative to its folder's descriptor (:func:`open_folder`): a
+    folder swapped for a link during a build raises :class:`~rmr_gen.core.errors.
+    InputError` naming it, and nothing is written where the link leads.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(
-        prefix=f".{path.name}.{os.getpid()}.", suffix=TEMP_SUFFIX, dir=path.parent
-    )
+    from rmr_gen.core.errors import InputError, Location, Problem
+
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp, 0o644)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+        _write_in(path, content)
+    except WriteRefused as exc:
+        raise InputError([Problem(Location(str(path)), str(exc))]) from None
+
+
+def _write_in(path: Path, content: bytes) -> None:
+    directory = open_folder(path.parent)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+    try:
+        temp = f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}{TEMP_SUFFIX}"
+        fd = os.open(temp, flags, 0o644, dir_fd=directory)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(content)
+                handle.flush()
+                os.fchmod(handle.fileno(), 0o644)
+                os.fsync(handle.fileno())
+            os.replace(temp, path.name, src_dir_fd=directory, dst_dir_fd=directory)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temp, dir_fd=directory)
+            raise
+    finally:
+        os.close(directory)
+
+
+def remove(path: Path) -> None:
+    """Delete ``path`` if it is there, through its opened folder (never a link's target)."""
+    try:
+        directory = open_folder(path.parent, create=False)
+    except (OSError, WriteRefused):
+        return
+    try:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(path.name, dir_fd=directory)
+    finally:
+        os.close(directory)
 
 
 #: A file in a report or templates folder larger than this is refused, not hashed.

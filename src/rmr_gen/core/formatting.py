@@ -16,7 +16,7 @@ import html
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
-from rmr_gen.core.models import SummaryRow
+from rmr_gen.core.models import SummaryRow, Target
 
 MINUS = "\u2212"
 NBSP = "\u00a0"
@@ -96,15 +96,61 @@ def all_diagnoses_cell(row: SummaryRow, decimals: int = 0) -> str:
     return number(row.current_all, decimals)
 
 
+def target(level: float, operator: str = "≥", decimals: int = 0) -> str:
+    """``≥ 90 %`` or ``100 %`` (an exact target prints without ``=``); templates' filter."""
+    return target_level(level, operator, decimals)
+
+
 def percent(value: float, decimals: int = 0) -> str:
     """``90`` → ``90 %`` with a no-break space."""
     return f"{number(value, decimals)}{NBSP}%"
 
 
-def target(level: float, operator: str = "≥", decimals: int = 0) -> str:
-    """``≥ 90 %`` or ``100 %`` (an exact target prints without ``=``)."""
-    text = percent(level, decimals)
-    return f"≥{NBSP}{text}" if operator == "≥" else text
+def target_level(
+    level: float, operator: str = "≥", decimals: int = 0, unit: str = "procent"
+) -> str:
+    """``≥ 90 %``, ``≤ 5 %``, ``≤ 28 dagar`` or ``100 %`` (an exact target prints
+    without ``=``, as in a targets table of an RMR)."""
+    text = with_unit(level, unit, decimals)
+    return f"{operator}{NBSP}{text}" if operator in ("≥", "≤") else text
+
+
+#: A unit as a value and a change are printed in: ``%`` / ``procentenheter``, ``dagar``.
+UNIT_SIGNS = {"procent": "%", "dagar": "dagar", "antal": "st."}
+CHANGE_UNITS = {"procent": "procentenheter", "dagar": "dagar", "antal": "antal"}
+#: A unit after an indicator's label in a table of several units: ``Ledtid (dagar)``.
+UNIT_LABELS = {"procent": "%", "dagar": "dagar", "antal": "antal"}
+
+
+def with_unit(value: float, unit: str = "procent", decimals: int = 0) -> str:
+    """``90 %``, ``34 dagar``, ``12 st.``: a value with its unit, never broken apart."""
+    return f"{number(value, decimals)}{NBSP}{UNIT_SIGNS[unit]}"
+
+
+def target_text(target: Target | None, decimals: int = 0, unit: str = "procent") -> str:
+    """A target as a targets table (RMR) and the diff print it, with its unit: ``≥ 90 %``,
+    ``100 %``, ``≤ 28 dagar``, two levels ``≥ 80 % / ≥ 95 %``; ``-`` for none."""
+    if target is None:
+        return "-"
+    return " / ".join(
+        target_level(level, target.operator, decimals, unit) for level in target.levels
+    )
+
+
+def target_levels(
+    target: Target, decimals: int = 0, unit: str = "", operators: bool = False
+) -> str:
+    """A target as Tabell 1 and Figur 1 print it: ``90`` (the implied ``≥`` of one level
+    is not printed), ``≥ 90`` (its operator written in report.toml), ``≤ 28`` (lower is
+    better), ``= 100`` or two levels ``≥ 80 / ≥ 95``; with ``unit`` the unit follows each
+    level. ``operators`` prints the operator even where it is implied."""
+
+    def one(level: float) -> str:
+        text = with_unit(level, unit, decimals) if unit else number(level, decimals)
+        shown = operators or target.shown
+        return f"{target.operator}{NBSP}{text}" if shown else text
+
+    return " / ".join(one(level) for level in target.levels)
 
 
 def date(value: dt.date) -> str:

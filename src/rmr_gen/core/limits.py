@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import zipfile
 from pathlib import Path
+from typing import Any
 from xml.parsers import expat
 
 CHUNK = 1 << 20
@@ -27,15 +28,22 @@ def check_image(path: Path, max_pixels: int) -> None:
 
     try:
         with Image.open(path) as image:  # reads the header, decodes nothing
-            width, height = image.size
+            _refuse_pixels(image, max_pixels)
     except Image.DecompressionBombError:
         raise LimitExceeded(f"more than limits.max_image_pixels = {max_pixels}") from None
-    except (OSError, ValueError, SyntaxError):
+    except (OSError, ValueError, SyntaxError, EOFError):
         raise LimitExceeded("not an image that can be read") from None
-    if width * height > max_pixels:
-        raise LimitExceeded(
-            f"{width} × {height} pixels, more than limits.max_image_pixels = {max_pixels}"
-        )
+
+
+def _refuse_pixels(image: Any, max_pixels: int) -> None:
+    """Every frame counts: an animated GIF (or APNG, WebP, a TIFF's pages) is decoded
+    frame by frame at its full size. Frames are counted by skipping over their data,
+    never decoding it."""
+    width, height = image.size
+    frames = int(getattr(image, "n_frames", 1))
+    if width * height * frames > max_pixels:
+        size = f"{width} × {height} pixels" + (f" × {frames} frames" if frames > 1 else "")
+        raise LimitExceeded(f"{size}, more than limits.max_image_pixels = {max_pixels}")
 
 
 def image_bytes_pixels(data: bytes, max_pixels: int) -> None:
@@ -45,16 +53,16 @@ def image_bytes_pixels(data: bytes, max_pixels: int) -> None:
     from PIL import Image
 
     try:
-        with Image.open(io.BytesIO(data)) as image:
-            width, height = image.size
+        image = Image.open(io.BytesIO(data))
     except Image.DecompressionBombError:
         raise LimitExceeded(f"more than limits.max_image_pixels = {max_pixels}") from None
     except (OSError, ValueError, SyntaxError):
         return  # not a raster image (SVG, CSS, font): no pixels to count
-    if width * height > max_pixels:
-        raise LimitExceeded(
-            f"{width} × {height} pixels, more than limits.max_image_pixels = {max_pixels}"
-        )
+    with image:
+        try:
+            _refuse_pixels(image, max_pixels)
+        except (OSError, ValueError, SyntaxError, EOFError):
+            raise LimitExceeded("not an image that can be read") from None
 
 
 def check_csv_rows(path: Path, max_rows: int) -> None:

@@ -41,12 +41,27 @@ class Organisation:
     website: str = ""
 
 
+#: What an indicator is measured in (indicators.toml ``unit``).
+UNITS = ("procent", "dagar", "antal")
+#: Which way is an improvement (indicators.toml ``better``).
+DIRECTIONS = ("higher", "lower")
+
+
 @dataclass(frozen=True)
 class Target:
-    """A target level: ``≥ 90 %`` or ``= 100 %``."""
+    """One or two target levels: ``≥ 90 %``, ``= 100 %``, ``≤ 28`` or, with a second
+    (higher) målnivå in the direction of improvement, ``≥ 80 / ≥ 95``."""
 
-    level: float
-    operator: str = "≥"  # "≥" (at least) or "=" (exactly)
+    level: float  # the lower målnivå: the first one reached
+    operator: str = "≥"  # "≥" (at least), "≤" (at most) or "=" (exactly)
+    higher: float | None = None  # the higher målnivå, when there are two
+    #: the operator is printed in Tabell 1 and Figur 1: written in report.toml, or not the
+    #: default "≥" (a lower-is-better indicator), or two levels
+    shown: bool = False
+
+    @property
+    def levels(self) -> tuple[float, ...]:
+        return (self.level,) if self.higher is None else (self.level, self.higher)
 
 
 @dataclass(frozen=True)
@@ -56,6 +71,12 @@ class Indicator:
     id: str
     label: str
     description: str = ""
+    unit: str = "procent"  # "procent" (0–100), "dagar" (a lead time), "antal" (a count)
+    better: str = "higher"  # "higher" or "lower": which way is an improvement
+
+    @property
+    def percent(self) -> bool:
+        return self.unit == "procent"
 
 
 @dataclass(frozen=True)
@@ -66,6 +87,15 @@ class ReportIndicator:
     label: str
     target: Target | None
     populations: tuple[str, ...] = ("cancer", "all")
+    populations_given: bool = False  # written in report.toml (else: as the data has them)
+
+    @property
+    def unit(self) -> str:
+        return self.indicator.unit
+
+    @property
+    def better(self) -> str:
+        return self.indicator.better
 
 
 @dataclass(frozen=True)
@@ -75,6 +105,7 @@ class TargetRow:
     label: str
     target: Target
     indicator_id: str | None = None
+    unit: str = "procent"  # the indicator's, or a percentage for a goal without one
 
 
 @dataclass(frozen=True)
@@ -163,6 +194,13 @@ class Report:
     min_denominator: int = 5  # fewer cases than this: the cell is suppressed
     population: str = "cancer"  # Tabell 1's first column and the chart; the other is second
     renames: tuple[tuple[str, str], ...] = ()  # [data.rename]: name in the data, name here
+    columns: tuple[tuple[str, str], ...] = ()  # [data.columns]: rmr-gen's column, the header
+    reference_rows: tuple[str, ...] = ()  # [data] reference: "Riket", a sjukvårdsregion
+    #: [data] change_from: "rounded" (from the printed values) or "unrounded"; "" unset
+    change_from: str = ""
+    #: Tabell 1's value columns: both populations, or the report's one when no data file
+    #: has a population column (set once the data is read)
+    populations: tuple[str, ...] = ("cancer", "all")
     fraction_files: tuple[Path, ...] = ()  # data files (and their snapshots) holding fractions
     decimals: int = 0
     changes: tuple[str, ...] = ()  # "Förändringar sedan föregående version", one per line
@@ -175,6 +213,10 @@ class Report:
     parameter_values: tuple[str, ...] = ()
     parameter_value: str = ""  # set on each rendered variant
     output_name: str = ""  # file stem in output/<id>/; the id unless parameterised
+
+    @property
+    def one_population(self) -> bool:
+        return len(self.populations) == 1
 
     @property
     def needs_data(self) -> bool:
@@ -206,6 +248,8 @@ class Measurement:
     numerator: int | None = None
     denominator: int | None = None
     sheet: str | None = None  # in a workbook: the sheet, and ``line`` is its row
+    #: the register suppressed the cell (``<5``, ``*``, ``..``): no value, printed "–"
+    suppressed: bool = False
 
     @property
     def key(self) -> Key:
@@ -225,6 +269,9 @@ class SummaryRow:
     current_suppressed: bool = False  # fewer cases than the report's min_denominator
     previous_suppressed: bool = False
     all_suppressed: bool = False
+    #: suppressed by the register itself (a marker such as ``<5`` in the data), not by
+    #: the report's min_denominator: the table's note says so
+    by_register: bool = False
 
 
 @dataclass(frozen=True)
@@ -234,3 +281,5 @@ class SummaryGroup:
     number: int
     indicator: ReportIndicator
     rows: tuple[SummaryRow, ...]
+    #: the report's [data] reference rows (``Riket``), under the regions
+    reference: tuple[SummaryRow, ...] = ()

@@ -87,11 +87,13 @@ class Project:
         return own if own.is_file() or not self.defaults else PACKAGE_DATA / name
 
     def source_name(self, path: Path) -> str:
-        """``path`` as it is named in a release's snapshot: its place in a project."""
+        """``path`` as it is named in a release's snapshot: its place in a project. The
+        package's defaults first: installed in editable mode inside the project (this
+        repository's own setup), they are still the snapshot's ``templates/`` and ``data/``."""
         for base, prefix in (
-            (self.root, ""),
             (PACKAGE_TEMPLATES, "templates/"),
             (PACKAGE_DATA, "data/"),
+            (self.root, ""),
         ):
             if path.is_relative_to(base):
                 return prefix + path.relative_to(base).as_posix()

@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import difflib
 import itertools
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
-from functools import cached_property
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -28,38 +26,38 @@ from rmr_gen.core.models import (
     ChartSpec,
     ContentItem,
     HistoryEntry,
-    Indicator,
     Limits,
     Organisation,
     Report,
     ReportIndicator,
     TableSpec,
-    Target,
     TargetRow,
 )
-from rmr_gen.core.names import Names, clashes
-from rmr_gen.core.project import REFERENCE_FILES, REPORT_ID, Project
-from rmr_gen.core.tomlfile import TomlDocument, read_toml
+from rmr_gen.core.project import REPORT_ID, Project
+from rmr_gen.core.tomlfile import read_toml
+from rmr_gen.inputs import schema
+from rmr_gen.inputs.checker import Checker, choice, suggest, toml_type
+from rmr_gen.inputs.reference import Reference, load_reference
+from rmr_gen.inputs.targets import OPERATORS, parse_indicators, parse_target
+
+__all__ = [
+    "OPERATORS", "Reference", "load_reference", "load_report", "normalise_period",
+    "parse_version", "suggest",
+]  # fmt: skip
 
 PERIOD = re.compile(r"^(\d{4})(?:\s*[-–—]\s*(\d{4}))?$")
 #: A document version, major.minor: digits without leading zeros, as releases name their
 #: folders (``output/<id>/<X.Y>/``); the one grammar for report.toml, history and releases.
 VERSION = re.compile(r"(?:0|[1-9][0-9]{0,3})\.(?:0|[1-9][0-9]{0,3})")
 PLACEHOLDER = re.compile(r"\{([A-Za-z_]+)\}")
-OPERATORS = {"≥": "≥", ">=": "≥", "=": "=", "==": "="}
 
-REPORT_KEYS = {
-    "kind", "title", "short_title", "organisation", "date", "version", "subject",
-    "keywords", "document_id", "approved_by", "content_owner", "valid_until",
-    "contents", "target_year", "data", "indicators", "tables", "charts",
-    "example_data", "parameter", "limits", "previous", "changes", "history",
-}  # fmt: skip
+REPORT_KEYS = schema.REPORT.names
 LIMIT_KEYS = {f.name for f in dataclasses.fields(Limits)}
-PARAMETER_KEYS = {"by", "values"}
+assert schema.LIMITS.names == LIMIT_KEYS, "schema.LIMITS names the fields of Limits"
+PARAMETER_KEYS = schema.PARAMETER.names
 PARAMETERS = {"region": "regions", "sjukvardsregion": "sjukvårdsregioner"}
 #: ``previous = "<report-id>@<X.Y>"``: the released plan this one follows on from.
 PREVIOUS = re.compile(rf"([a-z0-9][a-z0-9-]{{0,99}})@({VERSION.pattern})")
-REGION_KEYS = {"official", "county", "code", "aliases"}
 #: Formats a data file may arrive in that are not read: what to do instead.
 OTHER_FORMATS = {
     ".xls": "an Excel 97–2003 workbook (.xls): open it in Excel and save it as"
@@ -69,13 +67,9 @@ OTHER_FORMATS = {
     ".numbers": "a Numbers spreadsheet: export it as Excel (.xlsx)",
 }
 DATA_SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm")
-INDICATOR_KEYS = {"id", "label", "target", "populations"}
-TABLE_KEYS = {"type", "caption", "note", "rows"}
-ROW_KEYS = {"label", "indicator", "target"}
-CHART_KEYS = {"type", "caption"}
-ORGANISATION_KEYS = {
-    "name", "postal_address", "visiting_address", "phone", "email", "website",
-}  # fmt: skip
+TABLE_KEYS = schema.TABLE.names
+ROW_KEYS = schema.TARGET_ROW.names
+CHART_KEYS = schema.CHART.names
 
 
 def parse_version(text: str) -> tuple[int, int] | None:
@@ -84,13 +78,6 @@ def parse_version(text: str) -> tuple[int, int] | None:
         return None
     major, minor = text.split(".")
     return int(major), int(minor)
-
-
-def suggest(word: str, choices: Any) -> str:
-    """`` (did you mean 'x'?)`` for the closest of ``choices``, or nothing."""
-    others = [str(c) for c in choices if str(c) != str(word)]
-    close = difflib.get_close_matches(str(word), others, n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 def _template_exists(project: Project, kind: str) -> bool:
@@ -130,221 +117,6 @@ def normalise_period(text: str) -> str | None:
 
 
 @dataclass(frozen=True)
-class Reference:
-    """Shared reference data: organisations, indicators and regions."""
-
-    organisations: dict[str, Organisation]
-    indicators: dict[str, Indicator]
-    regions: tuple[str, ...]
-    healthcare_regions: dict[str, tuple[str, ...]]
-    files: tuple[Path, ...]
-    region_aliases: Mapping[str, str] = field(default_factory=dict)
-    indicator_aliases: Mapping[str, str] = field(default_factory=dict)
-
-    @cached_property
-    def region_names(self) -> Names:
-        """The regions, and every other way data files may name them."""
-        return Names(self.regions, self.region_aliases)
-
-    @cached_property
-    def indicator_names(self) -> Names:
-        """The indicator ids, and their labels and aliases."""
-        return Names(tuple(self.indicators), self.indicator_words())
-
-    def indicator_words(self) -> dict[str, str]:
-        """Each indicator's label and aliases, to its id."""
-        labels = {i.label: i.id for i in self.indicators.values()}
-        return {**labels, **self.indicator_aliases}
-
-    def with_renames(self, renames: Iterable[tuple[str, str]]) -> Reference:
-        """This reference data and a report's ``[data.rename]`` on top of it."""
-        regions, indicators = dict(self.region_aliases), dict(self.indicator_aliases)
-        for written, name in renames:
-            if (region := self.region_names.find(name)) is not None:
-                regions[written] = region
-            elif (indicator := self.indicator_names.find(name)) is not None:
-                indicators[written] = indicator
-        return dataclasses.replace(self, region_aliases=regions, indicator_aliases=indicators)
-
-
-class _Checker:
-    """Small typed getters that record a problem instead of raising."""
-
-    def __init__(self, doc: TomlDocument, problems: Problems) -> None:
-        self.doc = doc
-        self.problems = problems
-
-    def error(self, keys: tuple[str | int, ...], message: str) -> None:
-        self.problems.error(self.doc.shown, message, self.doc.line(*keys))
-
-    def note(self, keys: tuple[str | int, ...], message: str) -> None:
-        self.problems.note(self.doc.shown, message, self.doc.line(*keys))
-
-    def error_at(
-        self, keys: tuple[str | int, ...], message: str, literal: str = "", occurrence: int = 0
-    ) -> None:
-        """An error at the value of ``keys`` (line and column), or at an item of it."""
-        self.problems.error(self.doc.shown, message, *self.doc.position(keys, literal, occurrence))
-
-    def warning_at(
-        self, keys: tuple[str | int, ...], message: str, literal: str = "", occurrence: int = 0
-    ) -> None:
-        """A warning (printed; the build goes on) at the value of ``keys`` or an item of it."""
-        where = self.doc.position(keys, literal, occurrence)
-        self.problems.warning(self.doc.shown, message, *where)
-
-    def unknown_keys(self, table: dict[str, Any], allowed: set[str], *where: str | int) -> None:
-        for key in table:
-            if key not in allowed:
-                self.error((*where, key), f"unknown key '{key}'{suggest(key, allowed)}")
-
-    def string(
-        self, table: dict[str, Any], key: str, *where: str | int, required: bool = False
-    ) -> str:
-        value = table.get(key)
-        if value is None:
-            if required:
-                self.error(where or (key,), f"'{_path(where, key)}' is required")
-            return ""
-        if not isinstance(value, str) or not value.strip():
-            self.error((*where, key), f"'{_path(where, key)}' must be a non-empty string")
-            return ""
-        if not self.printable(value, key, *where):
-            return ""
-        return value.strip()
-
-    def printable(self, value: str, key: str, *where: str | int) -> bool:
-        """Control characters (NUL, VT, U+001F …) cannot be stored the same way in a
-        PDF's Info dictionary and its XMP metadata (PDF/A): refused, said where."""
-        bad = next((c for c in value if unicodedata.category(c) == "Cc" and c not in "\t\n\r"), "")
-        if bad:
-            self.error(
-                (*where, key),
-                f"'{_path(where, key)}' contains the control character U+{ord(bad):04X}; remove it",
-            )
-        return not bad
-
-    def strings(self, table: dict[str, Any], key: str, *where: str | int) -> tuple[str, ...]:
-        value = table.get(key, [])
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            self.error((*where, key), f"'{_path(where, key)}' must be a list of strings")
-            return ()
-        if not all(self.printable(v, key, *where) for v in value):
-            return ()
-        return tuple(v.strip() for v in value)
-
-    def integer(self, table: dict[str, Any], key: str, *where: str | int) -> int | None:
-        value = table.get(key)
-        if value is None:
-            return None
-        if isinstance(value, bool) or not isinstance(value, int):
-            self.error((*where, key), f"'{_path(where, key)}' must be a whole number")
-            return None
-        return value
-
-    def table(self, table: dict[str, Any], key: str) -> dict[str, Any]:
-        value = table.get(key, {})
-        if not isinstance(value, dict):
-            self.error((key,), f"'{key}' must be a table")
-            return {}
-        return value
-
-
-def _path(where: tuple[str | int, ...], key: str) -> str:
-    text = ""
-    for part in (*where, key):
-        text += f"[{part + 1}]" if isinstance(part, int) else ("." if text else "") + part
-    return text
-
-
-def load_reference(project: Project, problems: Problems) -> Reference:
-    """Read ``data/organisations.toml``, ``indicators.toml`` and ``regions.toml``:
-    each from the project's data/ when it has one, else rmr-gen's default; each
-    read only from inside its folder."""
-    files = tuple(project.reference_file(name) for name in REFERENCE_FILES)
-    docs = [
-        read_toml(path, project.shown(path), problems, (path.parent, project.root))
-        for path in files
-    ]
-    organisations: dict[str, Organisation] = {}
-    indicators: dict[str, Indicator] = {}
-    healthcare_regions: dict[str, tuple[str, ...]] = {}
-    indicator_aliases: dict[str, str] = {}
-    region_aliases: dict[str, str] = {}
-    org_doc, ind_doc, reg_doc = docs
-    if org_doc:
-        check = _Checker(org_doc, problems)
-        for org_id, entry in org_doc.data.items():
-            if not isinstance(entry, dict):
-                check.error((org_id,), f"organisation '{org_id}' must be a table")
-                continue
-            check.unknown_keys(entry, ORGANISATION_KEYS, org_id)
-            fields = {k: check.string(entry, k, org_id) for k in ORGANISATION_KEYS - {"name"}}
-            name = check.string(entry, "name", org_id, required=True)
-            organisations[org_id] = Organisation(id=org_id, name=name, **fields)
-    if ind_doc:
-        check = _Checker(ind_doc, problems)
-        for ind_id, entry in ind_doc.data.items():
-            if not isinstance(entry, dict):
-                check.error((ind_id,), f"indicator '{ind_id}' must be a table")
-                continue
-            check.unknown_keys(entry, {"label", "description", "aliases"}, ind_id)
-            for alias in check.strings(entry, "aliases", ind_id):
-                indicator_aliases[alias] = ind_id
-            indicators[ind_id] = Indicator(
-                id=ind_id,
-                label=check.string(entry, "label", ind_id, required=True),
-                description=check.string(entry, "description", ind_id),
-            )
-    if reg_doc:
-        check = _Checker(reg_doc, problems)
-        check.unknown_keys(reg_doc.data, {"sjukvardsregioner", "regions"})
-        groups = check.table(reg_doc.data, "sjukvardsregioner")
-        for name in groups:
-            healthcare_regions[name] = check.strings(groups, name, "sjukvardsregioner")
-    regions = tuple(r for members in healthcare_regions.values() for r in members)
-    if reg_doc:
-        region_aliases = _region_aliases(_Checker(reg_doc, problems), regions)
-    reference = Reference(
-        organisations, indicators, regions, healthcare_regions, files,
-        region_aliases, indicator_aliases,
-    )  # fmt: skip
-    for doc, canonical, aliases, noun in (
-        (reg_doc, reference.regions, reference.region_aliases, "region"),
-        (ind_doc, tuple(reference.indicators), reference.indicator_words(), "indicator"),
-    ):
-        for alias, one, other in clashes(canonical, aliases):
-            if doc:
-                problems.error(doc.shown, f"'{alias}' names two {noun}s: '{one}' and '{other}'")
-    return reference
-
-
-def _region_aliases(check: _Checker, regions: tuple[str, ...]) -> dict[str, str]:
-    """``[regions.NAME]``: the official name, county, county code and other aliases."""
-    aliases: dict[str, str] = {}
-    for region, entry in check.table(check.doc.data, "regions").items():
-        where = ("regions", region)
-        if region not in regions:
-            check.error(
-                where, f"region '{region}' is in no sjukvårdsregion{suggest(region, regions)}"
-            )
-            continue
-        if not isinstance(entry, dict):
-            check.error(where, f"region '{region}' must be a table")
-            continue
-        check.unknown_keys(entry, REGION_KEYS, *where)
-        names = [check.string(entry, k, *where) for k in ("official", "county")]
-        code = check.string(entry, "code", *where)
-        if code and not (code.isdigit() and len(code) == 2):
-            check.error((*where, "code"), "'code' is the two-digit county code, like \"01\"")
-        elif code:
-            names += [code, code.lstrip("0")]
-        names += check.strings(entry, "aliases", *where)
-        aliases.update((name, region) for name in names if name)
-    return aliases
-
-
-@dataclass(frozen=True)
 class _Data:
     """report.toml's ``[data]`` table, typed: its fields are the keys it may hold."""
 
@@ -357,10 +129,14 @@ class _Data:
     min_denominator: int | None = None
     population: str = "cancer"
     rename: tuple[tuple[str, str], ...] = ()
+    columns: tuple[tuple[str, str], ...] = ()  # rmr-gen's column, the export's header
+    reference: tuple[str, ...] = ()  # rows printed for comparison: "Riket"
     fractions: tuple[str, ...] = ()  # read after the indicators, see _fractions
+    change_from: str = ""  # "rounded" | "unrounded"; "" when not set (unrounded)
 
 
 DATA_KEYS = {f.name for f in dataclasses.fields(_Data)}
+assert schema.DATA.names == DATA_KEYS, "schema.DATA names the fields of _Data"
 
 
 def _report_toml(project: Project, report_id: str, problems: Problems) -> Path | None:
@@ -384,7 +160,7 @@ def _report_toml(project: Project, report_id: str, problems: Problems) -> Path |
     return toml
 
 
-def _kind(check: _Checker, data: dict[str, Any], project: Project) -> str:
+def _kind(check: Checker, data: dict[str, Any], project: Project) -> str:
     kind = check.string(data, "kind", required=True)
     if kind and not _template_exists(project, kind):
         kinds = sorted(
@@ -400,7 +176,7 @@ def _kind(check: _Checker, data: dict[str, Any], project: Project) -> str:
 
 
 def _organisation(
-    check: _Checker, data: dict[str, Any], reference: Reference
+    check: Checker, data: dict[str, Any], reference: Reference
 ) -> Organisation | None:
     org_id = check.string(data, "organisation", required=True)
     organisation = reference.organisations.get(org_id)
@@ -413,7 +189,7 @@ def _organisation(
     return organisation
 
 
-def _version(check: _Checker, data: dict[str, Any]) -> str:
+def _version(check: Checker, data: dict[str, Any]) -> str:
     version = data.get("version")
     if version is None:
         check.error(("version",), "'version' is required")
@@ -427,7 +203,7 @@ def _version(check: _Checker, data: dict[str, Any]) -> str:
 
 
 def _data(
-    check: _Checker, data: dict[str, Any], reference: Reference
+    check: Checker, data: dict[str, Any], reference: Reference
 ) -> tuple[_Data, dict[str, Any]]:
     """``[data]`` as read (but its fractions, read after the indicators), and the table."""
     table = check.table(data, "data")
@@ -478,15 +254,20 @@ def _data(
         population = "cancer"
     renames = _renames(check, table, reference)
     files = check.strings(table, "files", "data")
+    columns = _columns(check, table)
+    rows = _reference_rows(check, table, regions, reference)
+    change_from = (
+        choice(check, table, schema.DATA, "change_from", "data") if "change_from" in table else ""
+    )
     settings = _Data(
         files, period, previous_period, assumed, regions, decimals, min_denominator,
-        population, renames,
+        population, renames, columns, rows, (), change_from,
     )  # fmt: skip
     return settings, table
 
 
 def _data_files(
-    check: _Checker, entries: tuple[str, ...], project: Project
+    check: Checker, entries: tuple[str, ...], project: Project
 ) -> tuple[list[Path], list[str]]:
     """Each entry of ``data.files`` as a file inside data/ and its sheet ("" for none)."""
     data_files, data_sheets = [], []
@@ -531,7 +312,7 @@ def _data_files(
 
 
 def _data_needed(
-    check: _Checker,
+    check: Checker,
     settings: _Data,
     table: dict[str, Any],
     parameter: str,
@@ -564,7 +345,7 @@ def _substitutions(settings: _Data, target_year: int | None, parameter: str) -> 
     return substitutions
 
 
-def _example_data(check: _Checker, data: dict[str, Any]) -> bool:
+def _example_data(check: Checker, data: dict[str, Any]) -> bool:
     example_data = data.get("example_data", False)
     if not isinstance(example_data, bool):
         check.error(("example_data",), "'example_data' must be true or false")
@@ -585,7 +366,7 @@ def load_report(
     if doc is None:
         return None
     data = doc.data
-    check = _Checker(doc, problems)
+    check = Checker(doc, problems)
     check.unknown_keys(data, REPORT_KEYS)
     kind = _kind(check, data, project)
     organisation = _organisation(check, data, reference)
@@ -600,7 +381,7 @@ def load_report(
     substitutions = _substitutions(settings, target_year, parameter)
     limits = _limits(check, data)
     example_data = _example_data(check, data)
-    indicators = _indicators(check, data, reference, settings.population)
+    indicators = parse_indicators(check, data, reference, settings.population)
     fractions = _fractions(check, data_table, settings.files)
     tables = _tables(check, data, reference, substitutions)
     charts = _charts(check, data, substitutions)
@@ -646,6 +427,9 @@ def load_report(
         data_sheets=tuple(data_sheets),
         population=settings.population,
         renames=settings.rename,
+        columns=settings.columns,
+        reference_rows=settings.reference,
+        change_from=settings.change_from,
         fraction_files=tuple(f for f in (*data_files, *previous_files) if f.name in fractions),
         min_denominator=5 if settings.min_denominator is None else settings.min_denominator,
         decimals=settings.decimals or 0,
@@ -654,8 +438,51 @@ def load_report(
     )
 
 
+def _columns(check: Checker, table: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    """``[data.columns]``: the export's own header for each of rmr-gen's columns."""
+    columns = table.get("columns", {})
+    if not isinstance(columns, dict):
+        check.error(
+            ("data", "columns"), "'data.columns' must be a table: indicator = \"Indikator\""
+        )
+        return ()
+    check.unknown_keys(columns, schema.COLUMNS.names, "data", "columns")
+    result: list[tuple[str, str]] = []
+    for name in schema.COLUMN_NAMES:
+        header = check.string(columns, name, "data", "columns")
+        if not header:
+            continue
+        clash = next((other for other, h in result if h.casefold() == header.casefold()), "")
+        if clash:
+            check.error(
+                ("data", "columns", name),
+                f"data.columns names the header '{header}' for both '{clash}' and '{name}'",
+            )
+            continue
+        result.append((name, header))
+    return tuple(result)
+
+
+def _reference_rows(
+    check: Checker, table: dict[str, Any], regions: tuple[str, ...], reference: Reference
+) -> tuple[str, ...]:
+    """``[data] reference``: rows printed for comparison (``Riket``, a sjukvårdsregion's
+    total), never regions of the report."""
+    names = check.strings(table, "reference", "data")
+    for i, name in enumerate(names):
+        if name in names[:i]:
+            check.error(("data", "reference"), f"'{name}' is listed twice in data.reference")
+        elif name in regions or reference.region_names.find(name) is not None:
+            check.error(
+                ("data", "reference"),
+                f"'{name}' in data.reference is a region: a reference row is the country"
+                " ('Riket') or a sjukvårdsregion's total, printed under the regions",
+            )
+    return tuple(dict.fromkeys(names))
+
+
 def _renames(
-    check: _Checker, table: dict[str, Any], reference: Reference
+    check: Checker, table: dict[str, Any], reference: Reference
 ) -> tuple[tuple[str, str], ...]:
     """``[data.rename]``: a name as the data files write it = the region or indicator."""
     renames = table.get("rename", {})
@@ -694,7 +521,7 @@ def _renames(
     return tuple(result)
 
 
-def _period_order(check: _Checker, period: str, previous_period: str) -> None:
+def _period_order(check: Checker, period: str, previous_period: str) -> None:
     """The previous period must come before the period: else every change is 0 or reversed."""
     if not (period and previous_period):
         return
@@ -707,7 +534,7 @@ def _period_order(check: _Checker, period: str, previous_period: str) -> None:
         )
 
 
-def _fractions(check: _Checker, table: dict[str, Any], files: tuple[str, ...]) -> set[str]:
+def _fractions(check: Checker, table: dict[str, Any], files: tuple[str, ...]) -> set[str]:
     """``data.fractions``: the data files whose ``value`` is a fraction (0,514 = 51,4 %)."""
     names = check.strings(table, "fractions", "data")
     listed = {entry.partition("#")[0] for entry in files}
@@ -720,7 +547,7 @@ def _fractions(check: _Checker, table: dict[str, Any], files: tuple[str, ...]) -
     return {Path(name).name for name in names if name in listed}
 
 
-def _limits(check: _Checker, data: dict[str, Any]) -> Limits:
+def _limits(check: Checker, data: dict[str, Any]) -> Limits:
     table = check.table(data, "limits")
     check.unknown_keys(table, LIMIT_KEYS, "limits")
     values = {}
@@ -741,7 +568,7 @@ def _limits(check: _Checker, data: dict[str, Any]) -> Limits:
 
 
 def _parameter(
-    check: _Checker, data: dict[str, Any], reference: Reference
+    check: Checker, data: dict[str, Any], reference: Reference
 ) -> tuple[str, tuple[str, ...]]:
     """``[parameter] by = "region" | "sjukvardsregion"``, optional ``values`` subset."""
     table = check.table(data, "parameter")
@@ -771,7 +598,7 @@ def _parameter(
 
 
 def _previous(
-    check: _Checker, data: dict[str, Any], project: Project
+    check: Checker, data: dict[str, Any], project: Project
 ) -> tuple[str, tuple[Path, ...]]:
     """The previous plan's release and its snapshotted data files (the previous period's rows)."""
     value = data.get("previous")
@@ -807,7 +634,7 @@ def _previous(
     return value, files  # whether that release is intact is the workflow's to check
 
 
-def _history(check: _Checker, data: dict[str, Any]) -> tuple[HistoryEntry, ...]:
+def _history(check: Checker, data: dict[str, Any]) -> tuple[HistoryEntry, ...]:
     entries = data.get("history", [])
     if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
         check.error(("history",), "'history' must be written as [[history]] tables")
@@ -829,7 +656,7 @@ def _history(check: _Checker, data: dict[str, Any]) -> tuple[HistoryEntry, ...]:
 
 
 def _date_order(
-    check: _Checker,
+    check: Checker,
     date: dt.date | None,
     valid_until: dt.date | None,
     history: tuple[HistoryEntry, ...],
@@ -862,7 +689,7 @@ def _date_order(
             )
 
 
-def _date(check: _Checker, data: dict[str, Any], key: str) -> dt.date | None:
+def _date(check: Checker, data: dict[str, Any], key: str) -> dt.date | None:
     value = data.get(key)
     if value is None:
         return None
@@ -872,16 +699,7 @@ def _date(check: _Checker, data: dict[str, Any], key: str) -> dt.date | None:
     return value
 
 
-def _toml_type(value: Any) -> str:
-    """What a TOML value is, in a message: ``a table``, ``a list``, ``a date`` …"""
-    kinds = ((bool, "true/false"), (dict, "a table"), (list, "a list"), (float, "a number"))
-    for kind, name in kinds:
-        if isinstance(value, kind):
-            return name
-    return "a date" if hasattr(value, "isoformat") else "a number"
-
-
-def _period(check: _Checker, table: dict[str, Any], key: str) -> str:
+def _period(check: Checker, table: dict[str, Any], key: str) -> str:
     value = table.get(key)
     if value is not None and not isinstance(value, str):
         quoted = f'"{value}"' if isinstance(value, int) and not isinstance(value, bool) else ""
@@ -889,7 +707,7 @@ def _period(check: _Checker, table: dict[str, Any], key: str) -> str:
             ("data", key),
             f"'data.{key}' must be a period in quotes, like "
             + (quoted or '"2022–2023"')
-            + ("" if quoted else f" (not {_toml_type(value)})"),
+            + ("" if quoted else f" (not {toml_type(value)})"),
         )
         return ""
     raw = check.string(table, key, "data")
@@ -902,82 +720,7 @@ def _period(check: _Checker, table: dict[str, Any], key: str) -> str:
     return period
 
 
-def _target(check: _Checker, value: Any, *where: str | int) -> Target | None:
-    if isinstance(value, bool):
-        value = None
-    level: Any
-    if isinstance(value, int | float):
-        level, operator = float(value), "≥"
-    elif isinstance(value, dict):
-        check.unknown_keys(value, {"level", "operator"}, *where)
-        level = value.get("level")
-        operator = OPERATORS.get(str(value.get("operator", "≥")), "")
-        if not operator:
-            check.error(where, "'operator' must be '≥' (at least) or '=' (exactly)")
-            return None
-        if isinstance(level, bool) or not isinstance(level, int | float):
-            check.error(where, "a target needs a numeric 'level'")
-            return None
-        level = float(level)
-    else:
-        check.error(where, "a target is a number (80) or a table {level = 90, operator = '≥'}")
-        return None
-    if not 0 <= level <= 100:
-        check.error(where, f"target level {level:g} is outside 0–100 %")
-        return None
-    return Target(level=level, operator=operator)
-
-
-def _indicators(
-    check: _Checker, data: dict[str, Any], reference: Reference, population: str = "cancer"
-) -> tuple[ReportIndicator, ...]:
-    entries = data.get("indicators", [])
-    if not isinstance(entries, list):
-        check.error(("indicators",), "'indicators' must be written as [[indicators]] tables")
-        return ()
-    result = []
-    seen: set[str] = set()
-    for i, entry in enumerate(entries):
-        where = ("indicators", i)
-        if not isinstance(entry, dict):
-            check.error(where, "each [[indicators]] entry must be a table")
-            continue
-        check.unknown_keys(entry, INDICATOR_KEYS, *where)
-        ind_id = check.string(entry, "id", *where, required=True)
-        indicator = reference.indicators.get(ind_id)
-        if ind_id and indicator is None:
-            check.error(
-                (*where, "id"),
-                f"unknown indicator '{ind_id}'{suggest(ind_id, reference.indicators)}"
-                " (indicators are defined in data/indicators.toml)",
-            )
-            continue
-        if ind_id in seen:
-            check.error((*where, "id"), f"indicator '{ind_id}' is listed twice")
-        seen.add(ind_id)
-        target = _target(check, entry["target"], *where, "target") if "target" in entry else None
-        populations = check.strings(entry, "populations", *where) or POPULATIONS
-        for name in populations:
-            if name not in POPULATIONS:
-                check.error(
-                    (*where, "populations"),
-                    f"unknown population '{name}' (use 'cancer' or 'all')",
-                )
-        if population not in populations and all(p in POPULATIONS for p in populations):
-            check.error(
-                (*where, "populations"),
-                f"indicator '{ind_id}' has no '{population}' values, but Tabell 1's first"
-                f" column and the chart show data.population = '{population}':"
-                f" add '{population}' to its populations, or set data.population ="
-                f" '{populations[0]}' for the whole report",
-            )
-        if indicator is not None:
-            label = check.string(entry, "label", *where) or indicator.label
-            result.append(ReportIndicator(indicator, label, target, tuple(populations)))
-    return tuple(result)
-
-
-def _substitute(check: _Checker, text: str, values: dict[str, str], *where: str) -> str:
+def _substitute(check: Checker, text: str, values: dict[str, str], *where: str) -> str:
     def replace(match: re.Match[str]) -> str:
         name = match.group(1)
         if name not in values:
@@ -993,7 +736,7 @@ def _substitute(check: _Checker, text: str, values: dict[str, str], *where: str)
 
 
 def _declared(
-    check: _Checker, data: dict[str, Any], noun: str, values: dict[str, str]
+    check: Checker, data: dict[str, Any], noun: str, values: dict[str, str]
 ) -> Iterator[tuple[str, dict[str, Any], str, str]]:
     """Each valid ``[tables.ID]`` / ``[charts.ID]``: id, entry, type and caption."""
     keys, types = (TABLE_KEYS, TABLE_TYPES) if noun == "table" else (CHART_KEYS, CHART_TYPES)
@@ -1013,7 +756,7 @@ def _declared(
 
 
 def _tables(
-    check: _Checker, data: dict[str, Any], reference: Reference, values: dict[str, str]
+    check: Checker, data: dict[str, Any], reference: Reference, values: dict[str, str]
 ) -> dict[str, TableSpec]:
     tables = {}
     for table_id, entry, table_type, caption in _declared(check, data, "table", values):
@@ -1036,9 +779,11 @@ def _tables(
                 label = reference.indicators[ind_id].label
             if not label:
                 check.error(row_where, "a row needs a 'label' or an 'indicator'")
-            target = _target(check, row.get("target"), *row_where, "target")
+            indicator = reference.indicators.get(ind_id or "")
+            target = parse_target(check, row.get("target"), indicator, *row_where, "target")
             if label and target:
-                rows.append(TargetRow(label, target, ind_id))
+                unit = indicator.unit if indicator else "procent"
+                rows.append(TargetRow(label, target, ind_id, unit))
         if table_type == "targets" and not rows:
             check.error(where, f"table '{table_id}' of type 'targets' needs [[rows]]")
         tables[table_id] = TableSpec(
@@ -1051,7 +796,7 @@ def _tables(
     return tables
 
 
-def _charts(check: _Checker, data: dict[str, Any], values: dict[str, str]) -> dict[str, ChartSpec]:
+def _charts(check: Checker, data: dict[str, Any], values: dict[str, str]) -> dict[str, ChartSpec]:
     charts = {}
     for chart_id, _, chart_type, caption in _declared(check, data, "chart", values):
         charts[chart_id] = ChartSpec(chart_id, chart_type, caption)
@@ -1059,7 +804,7 @@ def _charts(check: _Checker, data: dict[str, Any], values: dict[str, str]) -> di
 
 
 def _contents(
-    check: _Checker,
+    check: Checker,
     data: dict[str, Any],
     folder: Path,
     tables: dict[str, TableSpec],

@@ -29,12 +29,17 @@ def validate_file(
     problems: Problems,
     sheet: str = "",
     fractions: bool = False,
+    columns: tuple[tuple[str, str], ...] = (),
+    population: str | None = None,
 ) -> Valid | None:
-    """Read and check one data file (or sheet); ``None`` if it cannot be read at all."""
-    table = read_table(path, shown, problems, sheet, KNOWN)
+    """Read and check one data file (or sheet); ``None`` if it cannot be read at all.
+    ``columns`` is a report's ``[data.columns]``; with ``population`` a file without a
+    population column is read as that population's."""
+    known = (*KNOWN, *(header.strip().lower() for _, header in columns))
+    table = read_table(path, shown, problems, sheet, known)
     if table is None:
         return None
-    return validate(table, reference, problems, fractions)
+    return validate(table, reference, problems, fractions, columns, population)
 
 
 def read_measurements(
@@ -45,13 +50,15 @@ def read_measurements(
     invalid: set[Key] | None = None,
     sheet: str = "",
     fractions: bool = False,
+    columns: tuple[tuple[str, str], ...] = (),
+    population: str | None = None,
 ) -> list[Measurement]:
     """Every valid row of one data file; problems for the others.
 
     Rows whose key is readable but whose value is not go into ``invalid``, so
     that the cell is not reported a second time as missing.
     """
-    valid = validate_file(path, shown, reference, problems, sheet, fractions)
+    valid = validate_file(path, shown, reference, problems, sheet, fractions, columns, population)
     if valid is None:
         return []
     if invalid is not None:
@@ -94,8 +101,11 @@ def _measurements(frame: Any, shown: str, sheet: str | None) -> list[Measurement
             None if math.isnan(numerator) else int(numerator),
             None if math.isnan(denominator) else int(denominator),
             sheet,
+            bool(suppressed),
         )
-        for indicator, region, period, population, value, numerator, denominator, line in zip(
+        for (
+            indicator, region, period, population, value, numerator, denominator, line, suppressed
+        ) in zip(
             frame["indicator"].tolist(),
             frame["region"].tolist(),
             frame["period"].tolist(),
@@ -104,37 +114,47 @@ def _measurements(frame: Any, shown: str, sheet: str | None) -> list[Measurement
             frame["numerator"].tolist(),
             frame["denominator"].tolist(),
             frame["_line"].tolist(),
+            frame["suppressed"].tolist(),
             strict=True,
         )
-    ]
+    ]  # fmt: skip
 
 
-def encode_used(used: dict[Key, Measurement], notes: Iterable[Problem]) -> bytes:
-    """The measurements a report uses and the notes its data gave, for the cache."""
+def encode_used(
+    used: dict[Key, Measurement], notes: Iterable[Problem], populations: tuple[str, ...]
+) -> bytes:
+    """The measurements a report uses, the notes its data gave and Tabell 1's populations,
+    for the cache."""
     rows = [
-        [m.indicator, m.region, m.period, m.population, m.value, m.path, m.line, m.numerator,
-         m.denominator, m.sheet]
+        [m.indicator, m.region, m.period, m.population, None if m.suppressed else m.value,
+         m.path, m.line, m.numerator, m.denominator, m.sheet, m.suppressed]
         for m in used.values()
     ]  # fmt: skip
     kept = [
         [p.location.path, p.location.line, p.location.column, p.location.sheet, p.message]
         for p in notes
     ]
-    return json.dumps({"rows": rows, "notes": kept}, ensure_ascii=False).encode()
+    return json.dumps(
+        {"rows": rows, "notes": kept, "populations": populations}, ensure_ascii=False
+    ).encode()
 
 
-def decode_used(content: bytes) -> tuple[dict[Key, Measurement], list[Problem]]:
+def decode_used(
+    content: bytes,
+) -> tuple[dict[Key, Measurement], list[Problem], tuple[str, ...]]:
     """What :func:`encode_used` stored."""
     stored = json.loads(content)
     used = {}
     for row in stored["rows"]:
+        if row[4] is None:
+            row[4] = math.nan
         m = Measurement(*row)
         used[m.key] = m
     notes = [
         Problem(Location(path, line, column, sheet), message, "note")
         for path, line, column, sheet, message in stored["notes"]
     ]
-    return used, notes
+    return used, notes, tuple(stored["populations"])
 
 
 def report_duplicates(measurements: Iterable[Measurement], problems: Problems) -> None:
@@ -156,9 +176,10 @@ def report_duplicates(measurements: Iterable[Measurement], problems: Problems) -
             first[key] = m
 
 
-#: What reading one data file (or sheet) gave: its valid measurements and the keys of
-#: its invalid rows (readable key, unreadable value: reported once, not again as missing).
-Read = tuple[list[Measurement], set[Key]]
+#: What reading one data file (or sheet) gave: its valid measurements, the keys of its
+#: invalid rows (readable key, unreadable value: reported once, not again as missing) and
+#: whether it has a population column.
+Read = tuple[list[Measurement], set[Key], bool]
 
 
 def data_sources(report: Report) -> tuple[tuple[Path, str], ...]:
@@ -173,10 +194,11 @@ def _period_rows(report: Report, path: Path, read: Read) -> Read:
     the current one only from the report's own data files."""
     if not report.previous_data_files:
         return read
-    rows, invalid = read
+    rows, invalid, has_population = read
     from_release = path in report.previous_data_files
     keep = [m for m in rows if (m.period == report.previous_period) == from_release]
-    return keep, {k for k in invalid if (k[2] == report.previous_period) == from_release}
+    kept = {k for k in invalid if (k[2] == report.previous_period) == from_release}
+    return keep, kept, has_population
 
 
 def load_report_data(
@@ -185,20 +207,27 @@ def load_report_data(
     where: str,
     problems: Problems,
     read_errors: bool = False,
-) -> dict[Key, Measurement]:
-    """The measurements the report uses, keyed by (indicator, region, period, population).
+) -> tuple[dict[Key, Measurement], tuple[str, ...]]:
+    """The measurements the report uses, keyed by (indicator, region, period, population),
+    and Tabell 1's populations: both, or only the report's when no data file has a
+    population column.
 
     ``reads`` holds what each of :func:`data_sources` gave, in that order;
     ``read_errors`` says whether reading them found errors (then missing cells are
     counted, not listed); ``where`` is the file that missing cells are reported against.
-    Reports in words every cell a table or chart needs but the data lacks.
+    Reports in words every cell a table or chart needs but the data lacks (the reference
+    rows', ``Riket``, too: a reference row is never left out without a word).
     """
     measurements: list[Measurement] = []
     invalid: set[Key] = set()
+    with_population = False
     for (path, _), read in zip(data_sources(report), reads, strict=True):
-        found_here, invalid_here = _period_rows(report, path, read)
+        found_here, invalid_here, has_population = _period_rows(report, path, read)
         measurements.extend(found_here)
         invalid |= invalid_here
+        with_population |= has_population
+    one = not with_population and bool(reads)
+    populations = (report.population,) if one else report.populations
     file_errors = read_errors
     report_duplicates(measurements, problems)
     found = {m.key: m for m in measurements}
@@ -206,12 +235,20 @@ def load_report_data(
     missing: list[tuple[Key, str]] = []
     needed = 0
     for item in report.indicators:
-        for region in report.regions:
-            for period, populations in (
-                (report.period, item.populations),
+        if one and item.populations_given and len(item.populations) > 1:
+            problems.error(
+                where,
+                f"{item.indicator.id} lists the populations {', '.join(item.populations)},"
+                " but no data file has a population column: every row is"
+                f" data.population = '{report.population}'",
+            )
+        current = (report.population,) if one else item.populations
+        for region in (*report.regions, *report.reference_rows):
+            for period, kept in (
+                (report.period, current),
                 (report.previous_period, (report.population,)),
             ):
-                for population in populations:
+                for population in kept:
                     key = (item.indicator.id, region, period, population)
                     needed += 1
                     if key in found:
@@ -219,7 +256,7 @@ def load_report_data(
                     elif key not in invalid:
                         missing.append((key, f"{region}, {item.label}, {period}, {population}"))
     _report_missing(report, measurements, missing, needed, file_errors, where, problems)
-    return used
+    return used, populations
 
 
 def _report_missing(

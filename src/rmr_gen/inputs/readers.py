@@ -537,7 +537,11 @@ def read_xlsx(
     header_row, header_cells = rows[at]
     if at:
         problems.note(
-            shown, f"rows above the header (row {header_row}) were skipped", header_row, sheet=name
+            shown,
+            f"rows above the header (row {header_row}) were skipped",
+            header_row,
+            min(header_cells),
+            sheet=name,
         )
     body = rows[at + 1 :]
     if body and _sub_header(body[0], header_row, header_cells, known):
@@ -546,6 +550,7 @@ def read_xlsx(
             shown,
             f"row {body[0][0]} is read as part of the header (the names below a merged cell)",
             body[0][0],
+            min(body[0][1], default=None),
             sheet=name,
         )
         body = body[1:]
@@ -578,7 +583,7 @@ def read_xlsx(
     frame = pd.DataFrame(data or None, columns=columns, dtype=str)
     frame["_line"] = lines
     if frame.empty:
-        problems.error(shown, "no data rows below the header", header_row, sheet=name)
+        problems.error(shown, "no data rows below the header", header_row, first, name)
         return None
     return Table(frame, headers, shown, name, header_row, first)
 

@@ -90,6 +90,16 @@ def parse_count(text: str) -> tuple[float | None, bool]:
     return parse_number(stripped), False
 
 
+#: How registers write a cell they suppress (too few cases) or do not report: ``<5``,
+#: ``n<10``, ``*``, ``..``, ``x``, ``–``. Such a cell is suppressed, never a number.
+SUPPRESSION_MARKER = re.compile(r"^(?:n\s*)?[<≤]\s*\d+$|^\*{1,3}$|^\.\.$|^[xX]$|^[–—-]$")
+
+
+def is_marker(text: str) -> bool:
+    """Whether ``text`` is a register's suppression marker (see :data:`SUPPRESSION_MARKER`)."""
+    return bool(SUPPRESSION_MARKER.match(text.strip()))
+
+
 Parse = Callable[[str], tuple[Any, str | None]]
 LIMIT = 10  # rows worded one by one per kind of problem; more are summarised on one line
 
@@ -97,6 +107,9 @@ LIMIT = 10  # rows worded one by one per kind of problem; more are summarised on
 GROUPS = {
     "not a number": "values that are not numbers",
     "outside": "values outside 0–100",
+    "negative": "values below 0",
+    "not whole": "counts (antal) that are not whole numbers",
+    "unit": "rows that give counts for an indicator not in percent",
     "fraction": "values that look like fractions of 1",
     "over one": "values greater than 1 in a file of fractions",
     "count": "counts that are not whole numbers ≥ 0",
@@ -148,26 +161,52 @@ def _choice(name: str, names: Names) -> Parse:
 
 _EXCEL_DATE = re.compile(r"^(\d{4})-\d\d-\d\d(?:[T ]00:00(?::00)?)?$")
 _SHORT_SPAN = re.compile(r"^(\d{4})\s*[/–—-]\s*(\d{2})$")
+#: Words registers write before a period: ``helår 2022–2023``, ``År 2023``.
+_PERIOD_WORDS = re.compile(r"^(?:helår(?:et)?|år|period(?:en)?|kalenderår)\s+", re.IGNORECASE)
+#: A period of dates: ``2022-01-01–2023-12-31`` (also with ``-`` or `` till ``).
+_DATE_SPAN = re.compile(
+    r"^(\d{4})-(\d\d)-(\d\d)\s*(?:[–—-]|till|to)\s*(\d{4})-(\d\d)-(\d\d)$", re.IGNORECASE
+)
 
 
-def _period(text: str) -> tuple[Any, str | None]:
+def read_period(text: str) -> tuple[str | None, str | None]:
+    """A period as registers write it, and why it cannot be read (``None`` when it can).
+
+    ``2023``, ``2022–2023``, ``helår 2022–2023``, ``2022–23`` and whole calendar years of
+    dates (``2022-01-01–2023-12-31``) are read as the years they name; a span of dates that
+    is not whole years, or a single date, is refused with what it would be read as."""
     text = text.strip()
     if not text:
         return None, "no period (empty cell)"
-    period = normalise_period(text)
+    period = normalise_period(text) or normalise_period(_PERIOD_WORDS.sub("", text))
     if period is not None:
         return period, None
+    stripped = _PERIOD_WORDS.sub("", text)
+    if span := _SHORT_SPAN.match(stripped):
+        start = int(span.group(1))
+        end = start // 100 * 100 + int(span.group(2))
+        if end > start and "/" not in stripped:
+            return f"{start}–{end}", None
+        if end > start:  # 2022/23 is often a split year (July to June): not guessed
+            return None, f"period '{text}' must be written in full: {start}–{end}"
+    if dates := _DATE_SPAN.match(stripped):
+        y1, m1, d1, y2, m2, d2 = dates.groups()
+        if (m1, d1, m2, d2) == ("01", "01", "12", "31") and int(y2) >= int(y1):
+            return (y1 if y1 == y2 else f"{y1}–{y2}"), None
+        return None, (
+            f"period '{text}' is not whole calendar years (1 January to 31 December): rmr-gen"
+            " compares periods of whole years; write the years it stands for"
+        )
     if date := _EXCEL_DATE.match(text):
         return None, (
             f"period '{text}' is a date: the spreadsheet turned the year into a date"
             f" (format the column as text and write {date.group(1)})"
         )
-    if span := _SHORT_SPAN.match(text):
-        start = int(span.group(1))
-        end = start // 100 * 100 + int(span.group(2))
-        if end > start:
-            return None, f"period '{text}' must be written in full: {start}–{end}"
     return None, f"period '{text}' must be a year or years like 2022–2023"
+
+
+def _period(text: str) -> tuple[Any, str | None]:
+    return read_period(text)
 
 
 _POPULATION_NAMES = {
@@ -189,7 +228,7 @@ def _population(text: str) -> tuple[Any, str | None]:
 def _value(fractions: bool) -> Parse:
     def parse(text: str) -> tuple[Any, str | None]:
         text = text.strip()
-        if not text:
+        if not text or is_marker(text):
             return math.nan, None
         percent = text.endswith("%")
         value = parse_number(text.removesuffix("%"))
@@ -203,9 +242,9 @@ def _value(fractions: bool) -> Parse:
                     "over one",
                 )
             value = round(value * 100, 10)
-        if not 0 <= value <= 100:
-            return math.nan, Flaw(f"value {text} is outside 0–100 (a percentage)", "outside")
-        return value, None
+        if not math.isfinite(value):
+            return math.nan, Flaw(f"value '{text}' is not a number", "not a number")
+        return value, None  # its range follows its indicator's unit: see _unit_ranges
 
     return parse
 
@@ -225,7 +264,7 @@ def whole(number: float) -> float | None:
 def _count(name: str) -> Parse:
     def parse(text: str) -> tuple[Any, str | None]:
         text = text.strip()
-        if not text:
+        if not text or is_marker(text):
             return math.nan, None
         number, _ = parse_count(text)
         counted = None if number is None or not math.isfinite(number) else whole(number)
@@ -263,6 +302,7 @@ class Valid:
     frame: pd.DataFrame
     invalid: set[Key]
     sheet: str | None = None  # the sheet the rows come from, in a workbook
+    has_population: bool = True  # the file has a population column
 
 
 @dataclass
@@ -330,14 +370,24 @@ def _absent(n: int) -> _Cells:
     )
 
 
-def _columns(table: Table, problems: Problems) -> dict[str, int] | None:
-    """Known column → its position (from 1); problems for missing or repeated ones."""
+def _columns(
+    table: Table,
+    problems: Problems,
+    mapping: tuple[tuple[str, str], ...] = (),
+    population: str | None = None,
+) -> dict[str, int] | None:
+    """Known column → its position (from 1); problems for missing or repeated ones.
+
+    ``mapping`` is the report's ``[data.columns]`` (rmr-gen's column, the export's
+    header); with a ``population``, a file without a population column is read as that
+    population's."""
     found: dict[str, int] = {}
     ok = True
     unknown: list[tuple[str, int]] = []
     at: dict[str, Any] = {"line": table.header_line, "sheet": table.sheet}
+    mapped = {header.strip().casefold(): name for name, header in mapping}
     for position, header in enumerate(table.headers, start=table.first_column):
-        name = header.strip().lower()
+        name = mapped.get(header.strip().casefold()) or header.strip().lower()
         if name in KNOWN:
             if name in found:
                 problems.error(
@@ -350,13 +400,31 @@ def _columns(table: Table, problems: Problems) -> dict[str, int] | None:
             else:
                 found[name] = position
         else:
-            unknown.append((name, position))
+            unknown.append((header.strip(), position))
+    for name, header in mapping:
+        if name not in found:
+            problems.error(
+                table.shown,
+                f"data.columns names the header '{header}' for '{name}', but the file has no"
+                f" such column (its headers: {', '.join(h.strip() for h in table.headers)})",
+                **at,
+            )
+            ok = False
     suggested: set[str] = set()
 
     def hint(name: str) -> str:
-        close = difflib.get_close_matches(name, [u for u, _ in unknown if u], n=1, cutoff=0.6)
+        headers = [u for u, _ in unknown if u]
+        close = difflib.get_close_matches(name, headers, n=1, cutoff=0.6)
+        close = close or difflib.get_close_matches(
+            COLUMN_WORDS.get(name, name), headers, n=1, cutoff=0.6
+        )
         suggested.update(close)
-        return f" (did you mean '{close[0]}'?)" if close else ""
+        if not close:
+            return f' (name the export\'s header in report.toml: [data.columns] {name} = "…")'
+        return (
+            f" (is it the column '{close[0]}'? Rename that header, or map it in report.toml:"
+            f' [data.columns] {name} = "{close[0]}")'
+        )
 
     periods = [name for name, _ in unknown if normalise_period(name)]
     for name in REQUIRED:
@@ -369,6 +437,8 @@ def _columns(table: Table, problems: Problems) -> dict[str, int] | None:
                 **at,
             )
             ok = False
+        elif name == "population" and name not in found and population is not None:
+            continue  # every row is the report's one population
         elif name not in found:
             problems.error(table.shown, f"missing column '{name}'{hint(name)}", **at)
             ok = False
@@ -387,6 +457,18 @@ def _columns(table: Table, problems: Problems) -> dict[str, int] | None:
         text = f"column '{name}' is not used" if name else f"column {position} has no header"
         problems.note(table.shown, f"{text} and was ignored", column=position, **at)
     return found if ok else None
+
+
+#: The Swedish words registers head rmr-gen's columns with: to suggest [data.columns].
+COLUMN_WORDS = {
+    "indicator": "indikator",
+    "region": "region",
+    "period": "period",
+    "population": "diagnosgrupp",
+    "value": "värde",
+    "numerator": "täljare",
+    "denominator": "nämnare",
+}
 
 
 class _Found:
@@ -543,7 +625,11 @@ def _span(low: float, high: float) -> str:
 
 
 def _fractions(
-    table: Table, cells: dict[str, _Cells], positions: dict[str, int], found: _Found
+    table: Table,
+    cells: dict[str, _Cells],
+    positions: dict[str, int],
+    found: _Found,
+    scope: np.ndarray,
 ) -> np.ndarray:
     """Rows whose value looks like a fraction of 1 (0,514 for 51,4 %): the whole column
     (every value between 0 and 1, some with decimals); every value of one indicator
@@ -557,7 +643,7 @@ def _fractions(
     n = len(value.codes)
     percent = np.array([str(t).strip().endswith("%") for t in value.texts] + [False])
     given: np.ndarray = ~(value.empty | value.bad)
-    plain: np.ndarray = given & ~percent[value.codes]
+    plain: np.ndarray = given & ~percent[value.codes] & scope  # percentages only
     if not plain.any():
         return np.zeros(n, dtype=bool)
     values = value.numbers()
@@ -570,7 +656,7 @@ def _fractions(
         "fractions of 1, not percentages (0,514 is 51,4 %)? Write percentages, or list the"
         " file in data.fractions in report.toml (a value really below 1 % is written 0,5 %)"
     )
-    if (values[plain] <= 1).all() and not (given & ~plain).any():
+    if (values[plain] <= 1).all() and not (given & ~plain & scope).any():
         found.single.append(
             (
                 table.header_line,
@@ -582,7 +668,7 @@ def _fractions(
     indicator = cells["indicator"]
     ids = pd.Series([*indicator.parsed, None], dtype=object).to_numpy()[indicator.codes]
     # percentages to compare with: above 1, or written as percentages
-    others = given & ~(plain & (values <= 1))
+    others = given & scope & ~(plain & (values <= 1))
     frame = pd.DataFrame({"id": ids[others], "value": values[others]})
     spans = frame.groupby("id", sort=False)["value"].agg(["min", "max"])
     low = spans["min"].reindex(ids).to_numpy(dtype=float)
@@ -681,29 +767,46 @@ TOTALS = frozenset(
 )  # fmt: skip
 
 
-def _without_totals(table: Table, position: int, problems: Problems) -> pd.DataFrame:
-    """The rows of ``table`` but the totals (``Riket``, ``Totalt``): a register's row for the
-    whole country is not a region, so it is left out, with a note per name."""
+def _without_totals(
+    table: Table, position: int, problems: Problems, reference: Reference
+) -> pd.DataFrame:
+    """The rows of ``table`` but the totals (``Riket``, ``Totalt``) and a sjukvårdsregion's
+    subtotal: a register's row for the whole country or a sjukvårdsregion is not a region,
+    so it is left out, with a note per name; unless the report prints it as a reference
+    row (``[data] reference``: then it is a name of ``reference``)."""
     import numpy as np
 
     frame = table.frame
     codes, texts = codes_and_texts(frame[f"c{position}"])
-    totals = [i for i, text in enumerate(texts) if name_key(str(text)) in TOTALS]
-    if not totals:
+    subtotals = {name_key(h) for h in reference.healthcare_regions}
+    kinds = {}
+    for i, text in enumerate(texts):
+        written = name_key(str(text))
+        if reference.region_names.find(str(text)) is not None:
+            continue  # a region, or a reference row the report prints
+        if written in TOTALS:
+            kinds[i] = "a total, not a region"
+        elif written in subtotals:
+            kinds[i] = "a sjukvårdsregion's total, not a region"
+    if not kinds:
         return frame
     lines = frame["_line"].to_numpy()
-    for code in totals:
+    for code, kind in kinds.items():
         rows = np.flatnonzero(codes == code)
+        if not len(rows):
+            continue
         first, last = int(lines[rows[0]]), int(lines[rows[-1]])
         where = "row is" if len(rows) == 1 else f"{len(rows)} rows (lines {first}–{last}) are"
         problems.note(
             table.shown,
-            f"'{str(texts[code]).strip()}' is a total, not a region: its {where} left out",
+            f"'{str(texts[code]).strip()}' is {kind}: its {where} left out"
+            " (to print it for comparison: [data] reference = "
+            f'["{str(texts[code]).strip()}"])',
             first,
             position,
             table.sheet,
         )
-    return frame[~np.isin(codes, totals)].reset_index(drop=True)
+    return frame[~np.isin(codes, list(kinds))].reset_index(drop=True)
 
 
 def _without_text_rows(
@@ -718,9 +821,9 @@ def _without_text_rows(
     is left out with a note, so that it is not one error per cell."""
     import numpy as np
 
-    columns = [c for c in frame.columns if c != "_line"]
+    columns = [c for c in frame.columns if c not in ("_line", "c0")]  # c0: not in the file
     same = np.ones(len(frame), dtype=bool)
-    for name in REQUIRED:
+    for name in (n for n in REQUIRED if positions[n] > 0):  # 0: no such column in the file
         codes, texts = codes_and_texts(frame[f"c{positions[name]}"])
         same &= np.array([name_key(str(t)) == name for t in texts] + [False])[codes]
     others_blank = np.ones(len(frame), dtype=bool)
@@ -747,39 +850,154 @@ def _without_text_rows(
             else f"text, not a row of the table ('{text[:60]}"
             f"{'…' if len(text) > 60 else ''}'): left out",
             int(lines[row]),
+            table.first_column if table.sheet else None,  # a workbook's cell, a CSV's line
             sheet=table.sheet,
         )
     keep = ~(same | (others_blank & text_only))
     return frame if keep.all() else frame[keep].reset_index(drop=True)
 
 
+def _suppressed(cells: dict[str, _Cells]) -> np.ndarray:
+    """Rows a register suppressed: a marker (``<5``, ``*``, ``..``) in the value or a count.
+    Their other number cells are not read (a denominator beside ``<5`` gives no value)."""
+    import numpy as np
+
+    mask = np.zeros(len(cells["value"].codes), dtype=bool)
+    for name in ("value", "numerator", "denominator"):
+        cell = cells[name]
+        marks = np.array([is_marker(visible(str(t))) for t in cell.texts] + [False], dtype=bool)
+        mask |= marks[cell.codes]
+    for name in ("value", "numerator", "denominator"):
+        cell = cells[name]
+        cell.empty = cell.empty | mask
+        cell.bad = cell.bad & ~mask
+    return mask
+
+
+def _units(indicator: _Cells, reference: Reference) -> np.ndarray:
+    """Per row, its indicator's unit (``procent`` where the indicator is unknown)."""
+    import numpy as np
+
+    per_text = [
+        reference.indicators[i].unit if i in reference.indicators else "procent"
+        for i in indicator.parsed
+    ]
+    units: np.ndarray = np.array([*per_text, "procent"], dtype=object)[indicator.codes]
+    return units
+
+
+def _unit_ranges(
+    value: _Cells, units: np.ndarray, indicator: _Cells, fractions: bool, found: _Found
+) -> np.ndarray:
+    """Values outside their unit's range: a percentage 0–100; days and counts ≥ 0, counts
+    whole. A file of fractions (data.fractions) holds percentages only."""
+    import numpy as np
+
+    values = value.numbers()
+    given = ~(value.empty | value.bad)
+    percent = units == "procent"
+    with np.errstate(invalid="ignore"):
+        outside = given & percent & ((values < 0) | (values > 100))
+        negative = given & ~percent & (values < 0)
+        fractional = given & (units == "antal") & ~negative & (values != np.round(values))
+    not_percent = given & ~percent & fractions
+    found.rows(
+        outside,
+        "value",
+        lambda row: f"value {_text(value, row)} is outside 0–100 (a percentage)",
+        "outside",
+    )
+    found.rows(
+        negative,
+        "value",
+        lambda row: (
+            f"value {_text(value, row)} is below 0 ({units[row]} of {indicator.value(row)})"
+        ),
+        "negative",
+    )
+    found.rows(
+        fractional,
+        "value",
+        lambda row: (
+            f"value {_text(value, row)} is not a whole number (antal of {indicator.value(row)})"
+        ),
+        "not whole",
+    )
+    found.rows(
+        not_percent,
+        "value",
+        lambda row: (
+            f"{indicator.value(row)} is measured in {units[row]}, but data.fractions says this"
+            " file holds fractions of 1: put it in a file of its own"
+        ),
+        "unit",
+    )
+    result: np.ndarray = outside | negative | fractional | not_percent
+    return result
+
+
+def _period_notes(
+    table: Table, period: _Cells, lines: np.ndarray, position: int, problems: Problems
+) -> None:
+    """A note for each period read from another way of writing it (``helår 2022–2023``)."""
+    import numpy as np
+
+    for code, text in enumerate(period.texts):
+        read = period.parsed[code]
+        if read is None or normalise_period(visible(str(text))) == read:
+            continue
+        rows = np.flatnonzero(period.codes == code)
+        if not len(rows):
+            continue
+        count = "" if len(rows) == 1 else f" ({len(rows)} rows)"
+        problems.note(
+            table.shown,
+            f"period '{str(text).strip()}' read as {read}{count}",
+            int(lines[rows[0]]),
+            position,
+            table.sheet,
+        )
+
+
 def validate(
-    table: Table, reference: Reference, problems: Problems, fractions: bool = False
+    table: Table,
+    reference: Reference,
+    problems: Problems,
+    fractions: bool = False,
+    columns: tuple[tuple[str, str], ...] = (),
+    population: str | None = None,
 ) -> Valid | None:
     """Check every cell of ``table``; the rows that passed, or ``None`` if the columns
     are wrong. Every problem found is added to ``problems``. With ``fractions`` the
-    values are fractions of 1 (the report lists the file in ``data.fractions``)."""
+    values are fractions of 1 (the report lists the file in ``data.fractions``);
+    ``columns`` maps rmr-gen's columns to the export's headers (``[data.columns]``);
+    with ``population`` a file without a population column is that population's."""
     import numpy as np
     import pandas as pd
 
-    positions = _columns(table, problems)
+    positions = _columns(table, problems, columns, population)
     if positions is None:
         return None
-    frame = _without_totals(table, positions["region"], problems)
+    frame = _without_totals(table, positions["region"], problems, reference)
+    if "population" not in positions:  # one population: a column of it, numbered 0
+        frame = frame.assign(c0=population)
+        positions = {**positions, "population": 0}
     frame = _without_text_rows(table, frame, positions, reference, problems)
     n = len(frame)
     lines = frame["_line"].to_numpy()
-    columns = schema(reference, fractions)
+    spec = schema(reference, fractions)
     cells: dict[str, _Cells] = {
         column.name: _apply(frame[f"c{positions[column.name]}"], column)
         if column.name in positions
         else _absent(n)
-        for column in columns
+        for column in spec
     }
+    _period_notes(table, cells["period"], lines, positions["period"], problems)
+    suppressed = _suppressed(cells)
     headers = {
         name: table.headers[position - table.first_column] for name, position in positions.items()
     }
-    found = _Found(lines, positions, headers, {c.name for c in columns if c.named})
+    found = _Found(lines, positions, headers, {c.name for c in spec if c.named})
     for name in ("numerator", "denominator"):
         _ambiguous_thousands(name, cells[name])
     for name, cell in cells.items():
@@ -787,11 +1005,24 @@ def validate(
     _thousands_notes(table, cells, positions, problems)
 
     value, numerator, denominator = cells["value"], cells["numerator"], cells["denominator"]
+    units = _units(cells["indicator"], reference)
+    percent_rows = units == "procent"
     if "value" in positions and not fractions:
-        value.bad = value.bad | _fractions(table, cells, positions, found)
+        value.bad = value.bad | _fractions(table, cells, positions, found, percent_rows)
+    value.bad = value.bad | _unit_ranges(value, units, cells["indicator"], fractions, found)
+    counted = ~percent_rows & ~(numerator.empty & denominator.empty)
+    found.rows(
+        counted,
+        "numerator",
+        lambda row: (
+            f"{cells['indicator'].value(row)} is measured in {units[row]}: numerator and"
+            " denominator give a percentage; give its value instead"
+        ),
+        "unit",
+    )
     assert value.values is not None and numerator.values is not None  # numeric columns
     assert denominator.values is not None
-    nothing = value.empty & numerator.empty & denominator.empty
+    nothing = value.empty & numerator.empty & denominator.empty & ~suppressed
     where = "value" if "value" in positions else "numerator"
     found.rows(nothing, where, lambda row: "no value (empty cell)", "no value")
     half = _half(numerator, denominator, found)
@@ -816,7 +1047,15 @@ def validate(
         cells["indicator"].bad | cells["region"].bad | cells["period"].bad | cells["population"].bad
     )
     value_ok = ~(
-        nothing | half | value.bad | numerator.bad | denominator.bad | zero | over | disagree
+        nothing
+        | half
+        | value.bad
+        | numerator.bad
+        | denominator.bad
+        | zero
+        | over
+        | disagree
+        | counted
     )
     ok = key_ok & value_ok
     result = pd.DataFrame(
@@ -825,6 +1064,7 @@ def validate(
             "value": np.where(given, value.values, from_counts)[ok],
             "numerator": np.where(usable, n_, np.nan)[ok],
             "denominator": np.where(usable, d_, np.nan)[ok],
+            "suppressed": suppressed[ok],
             "_line": lines[ok],
         }
     )
@@ -833,4 +1073,6 @@ def validate(
     for row in np.flatnonzero(failed):
         invalid.add(tuple(str(cells[name].value(row)) for name in REQUIRED))  # type: ignore[arg-type]
     found.report(problems, table.shown, table.sheet)
-    return Valid(result, invalid, table.sheet)
+    return Valid(
+        result, invalid, table.sheet, "population" in positions and positions["population"] > 0
+    )

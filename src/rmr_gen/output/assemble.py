@@ -63,8 +63,8 @@ class Assembler:
         hit = self.cache.get("hyphenated", digest)
         if hit is not None:
             with contextlib.suppress(UnicodeDecodeError):  # else not ours: a miss
-                remember(html, hit.decode())
-                return hit.decode()
+                if remember(html, hit.decode()):  # else rewritten: a miss
+                    return hit.decode()
         hyphenated = hyphenate_html(html)
         self.cache.put("hyphenated", digest, hyphenated.encode())
         return hyphenated

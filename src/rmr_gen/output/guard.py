@@ -35,6 +35,8 @@ class WorkDied(Exception):
 
 
 _in_child = False
+#: When the call a child serves began (see :func:`time_limit`).
+_call_started: float | None = None
 
 
 def run_with_deadline(seconds: float, function: Callable[..., T], *args: object) -> T:
@@ -226,6 +228,8 @@ def _read_until(fd: int, deadline: float) -> bytes | None:
 
 def _outcome(function: Callable[..., object], args: tuple[object, ...]) -> bytes:
     """``function(*args)``'s result or exception, pickled for the parent, which decides."""
+    global _call_started
+    _call_started = time.monotonic()  # every soft limit of this call counts from here
     try:
         result: tuple[str, object] = ("ok", function(*args))
     except BaseException as exc:
@@ -287,11 +291,16 @@ def _first_mention(files: list[Path], needles: set[str], root: Path) -> str:
 
 
 @contextlib.contextmanager
-def time_limit(seconds: int) -> Iterator[None]:
+def time_limit(seconds: float) -> Iterator[None]:
     """Raise TimeLimitExceeded after ``seconds`` (main thread on POSIX; else no limit).
 
     A soft limit inside the child of :func:`run_with_deadline`: it gives the clean
-    message when the code can be interrupted; the kill binds when it cannot."""
+    message when the code can be interrupted; the kill binds when it cannot. In a
+    child, ``seconds`` count from the start of the call it serves (a job: its
+    templates, web page and PDF together), not from here: the time a job's
+    templates took is not given again to WeasyPrint."""
+    if _in_child and _call_started is not None:
+        seconds = max(seconds - (time.monotonic() - _call_started), 0.001)
     try:
         previous = signal.signal(signal.SIGALRM, _expired)
     except (ValueError, AttributeError):  # not the main thread, or no SIGALRM

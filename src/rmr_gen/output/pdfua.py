@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING, Any
 
 from rmr_gen import __version__
 from rmr_gen.output.archive import Attachment, DocumentInfo
+from rmr_gen.output.imagenames import rename_images, renamed_bytes
 
 if TYPE_CHECKING:
     from pikepdf import Object, Page, Pdf
@@ -555,11 +556,12 @@ def finish(
     """WeasyPrint's PDF/A-3a bytes → PDF/A-3a + PDF/UA-1 bytes, deterministically."""
     import pikepdf
 
-    instance = hashlib.sha256(data)
-    for attachment in attachments:
-        instance.update(attachment.name.encode() + b"\0" + attachment.content)
     producer = f"{producer}; pikepdf {pikepdf.__version__}".lstrip("; ")
     with pikepdf.open(io.BytesIO(data)) as pdf:
+        renamed = rename_images(pdf)  # not after the image's path: see imagenames
+        instance = hashlib.sha256(renamed_bytes(data, renamed))
+        for attachment in attachments:
+            instance.update(attachment.name.encode() + b"\0" + attachment.content)
         if "/StructTreeRoot" in pdf.Root:
             _Structure(pdf, nodes).fix()
         _links(pdf)

@@ -9,7 +9,8 @@ this is, the contents, and a footer, with no print-only notices.
 
 A page loads nothing from elsewhere: images are embedded as ``data:`` URLs (read
 through the PDF's confinement check), fonts are files beside it; anything else
-a template asks for is refused before a file is written.
+a template asks for is refused before a file is written (:mod:`rmr_gen.output.webcheck`,
+which also gives every page a Content-Security-Policy).
 """
 
 from __future__ import annotations
@@ -24,30 +25,18 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from rmr_gen.content.charts import _alt_row
 from rmr_gen.content.compute import summary_groups
-from rmr_gen.core import formatting
 from rmr_gen.core.errors import InputError, Location, Problem
 from rmr_gen.core.files import atomic_write
-from rmr_gen.core.models import Limits, Measurement, Report, SummaryGroup
+from rmr_gen.core.models import Limits, Measurement, Report
 from rmr_gen.core.project import Project
 from rmr_gen.output.render import Block, read_text, render_report
+from rmr_gen.output.webchart import legend, report_model, web_panels
+from rmr_gen.output.webcheck import refuse_outside_resources, with_policy
 from rmr_gen.output.webfonts import WebFont, font_face_css
 
 WEB = "web"
 FONTS = "fonts"
-#: An attribute that makes a browser load something, and CSS ``url()`` (looked for
-#: only in <style> and style="", so that a text may say "url(" in prose).
-_RESOURCE = re.compile(
-    r"""<[a-z][a-z0-9]*\b[^>]*?\s(?:src|poster|data|background)\s*=\s*["']?([^"'\s>]*)"""
-    r"""|<(?:image|use|feimage)\b[^>]*?\s(?:xlink:)?href\s*=\s*["']?([^"'\s>]*)""",
-    re.IGNORECASE,
-)
-_STYLE = re.compile(r"<style\b[^>]*>(.*?)</style>|\sstyle\s*=\s*\"([^\"]*)\"", re.I | re.S)
-_CSS_URL = re.compile(r"""url\(\s*["']?([^"')]*)|@import""", re.I)
-_FORBIDDEN_TAG = re.compile(
-    r"<(script|iframe|object|embed|link|base|meta\s+http-equiv)\b|\s(srcset)\s*=", re.I
-)
 _FILE_IMAGE = re.compile(r'(<img\b[^>]*?\ssrc=")(file:[^"]*)(")')
 
 
@@ -60,50 +49,6 @@ class Edition:
     released: str = ""  # the latest released version, if any
     pdf: str = ""  # link to that release's PDF, relative to the page
     manifest: str = ""
-
-
-@dataclass(frozen=True)
-class Dot:
-    """One region in a chart panel: its values in words and where its marks go (0–100)."""
-
-    region: str
-    text: str
-    previous: float | None
-    current: float | None
-
-
-@dataclass(frozen=True)
-class Panel:
-    title: str
-    target: float | None
-    dots: tuple[Dot, ...]
-
-
-def _at(value: float | None) -> float | None:
-    return None if value is None else round(min(100.0, max(0.0, value)), 2)
-
-
-def chart_panels(report: Report, groups: Sequence[SummaryGroup]) -> tuple[Panel, ...]:
-    """The PDF chart's panels as data for HTML: the same rows, the same words as its
-    alternative text (a suppressed value is named, never drawn)."""
-    panels = []
-    for group in groups:
-        target = group.indicator.target
-        title = f"{group.number}. {group.indicator.label}"
-        if target is not None:
-            title += f" (mål {formatting.percent(target.level, report.decimals)})"
-        dots = tuple(
-            Dot(
-                row.region,
-                # "<region>: <values>", the alternative text's words for this row
-                _alt_row(row, report.decimals, report.min_denominator)[len(row.region) + 2 :],
-                _at(row.previous),
-                _at(row.current),
-            )
-            for row in group.rows
-        )
-        panels.append(Panel(title, _at(target.level) if target else None, dots))
-    return tuple(panels)
 
 
 #: What a project needs in templates/web/ to make web pages.
@@ -225,7 +170,8 @@ def dotplot(project: Project, report: Report, data: dict[Any, Measurement]) -> s
     page's charts include) for ``report``'s values, in a ``<div class="dotplot">``:
     for other screen pages, e.g. a redline, in place of the PDF's drawn image."""
     groups = summary_groups(report, data) if report.indicators and data else ()
-    extra = {"panels": chart_panels(report, groups)}
+    model = report_model(report, groups)
+    extra = {"panels": web_panels(model), "legend": legend(model)}
     template = f"{WEB}/dotplot.html.j2"
     body = render_report(report, [], project.template_dirs, project.root, extra, template)
     return f'<div class="dotplot">\n{body}</div>'
@@ -245,6 +191,7 @@ def render_page(
     templates = project.template_dirs
     blocks = [_embed_images(b, project.readable_roots, report.limits) for b in blocks]
     groups = summary_groups(report, data) if report.indicators and data else ()
+    model = report_model(report, groups)
     title = _title_block(project, report, blocks)
     css = read_text(project.template_file(f"{WEB}/screen.css"), project.root)
     page = render_report(
@@ -256,7 +203,8 @@ def render_page(
         extra={
             "title_block": Markup(title),
             "edition": the_edition,
-            "panels": chart_panels(report, groups),
+            "panels": web_panels(model),
+            "legend": legend(model),
             "screen_css": Markup(font_face_css(list(fonts)) + "\n" + css),
             "home": "../../index.html",
             "data_table": next(
@@ -266,30 +214,7 @@ def render_page(
         },
     )
     refuse_outside_resources(page, project.shown(project.template_file(f"{WEB}/page.html.j2")))
-    return page
-
-
-def refuse_outside_resources(page: str, where: str) -> None:
-    """A web page may load only data: URLs and its own fonts; say what else it asks for."""
-    problems = []
-    if found := _FORBIDDEN_TAG.search(page):
-        what = f"<{found.group(1).lower()}>" if found.group(1) else "srcset"
-        problems.append(f"a web page may not contain {what}")
-    urls = [(m.group(1) or m.group(2) or "", False) for m in _RESOURCE.finditer(page)]
-    for style in _STYLE.finditer(page):
-        css = html.unescape(style.group(1) or style.group(2) or "")
-        urls.extend((m.group(1) or "@import", True) for m in _CSS_URL.finditer(css))
-    for raw, in_css in urls:
-        url = html.unescape(raw).strip()
-        if url.startswith("data:") or (in_css and _own_font(url)):
-            continue
-        problems.append(f"the web page would load '{url[:120]}'; only data: URLs are allowed")
-    if problems:
-        raise InputError([Problem(Location(where), p) for p in dict.fromkeys(problems)])
-
-
-def _own_font(url: str) -> bool:
-    return re.fullmatch(rf"{FONTS}/[A-Za-z0-9_-]+\.woff2", url) is not None
+    return with_policy(page)
 
 
 def write_fonts(folder: Path, fonts: Iterable[WebFont], licence: Path | None) -> None:
@@ -433,4 +358,4 @@ def _render_shell(
         .render(values)
     )
     refuse_outside_resources(page, project.shown(project.template_file(f"{WEB}/{template}")))
-    return str(page)
+    return with_policy(str(page))

@@ -9,6 +9,7 @@ under the data files' bytes, the reference data and the report's ``[data]`` sett
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 from typing import Any
@@ -53,7 +54,7 @@ class DataReader:
 
     def measurements(
         self, path: Path, problems: Problems, report: Report, sheet: str = ""
-    ) -> tuple[list[Measurement], set[Key]]:
+    ) -> tuple[list[Measurement], set[Key], bool]:
         """A data file's measurements (those ``report`` uses, and repeated rows), read
         once per build. The ``report``'s ``[data.rename]`` and ``data.fractions`` apply.
 
@@ -70,29 +71,29 @@ class DataReader:
                 f"data file is {size / 1e6:.0f} MB,"
                 f" more than limits.max_data_mb = {limits.max_data_mb}",
             )
-            return [], set()
+            return [], set(), True
         why = self._over_limits(path, limits)
         if why:
             problems.error(shown, why)
-            return [], set()
+            return [], set(), True
         if (path, sheet) in self._failed:
             problems.error(shown, self._failed[(path, sheet)])
-            return [], set()
+            return [], set(), True
         ids = tuple(item.indicator.id for item in report.indicators)
         periods = (report.period, report.previous_period)
         why = ""
         try:
-            selected, invalid, file_problems, rows = self._reader.call(
+            selected, invalid, file_problems, rows, has_population = self._reader.call(
                 hard_deadline(limits.max_seconds),
                 _select_rows,
                 path,
                 shown,
                 self.reference,
                 sheet,
-                renames,
+                (renames, report.columns, report.reference_rows, report.population),
                 fractions,
                 ids,
-                tuple(report.regions),
+                (*report.regions, *report.reference_rows),
                 periods,
             )
         except TimeLimitExceeded:
@@ -102,14 +103,14 @@ class DataReader:
         if why:
             self._failed[(path, sheet)] = why
             problems.error(shown, why)
-            return [], set()
+            return [], set(), True
         problems.extend(file_problems)
         if selected is None:
-            return [], set()
+            return [], set(), True
         if rows > limits.max_rows:
             problems.error(shown, f"{rows} rows, more than limits.max_rows = {limits.max_rows}")
-            return [], set()
-        return selected, invalid
+            return [], set(), True
+        return selected, invalid, has_population
 
     def _over_limits(self, path: Path, limits: Limits) -> str:
         """Why the file is over a limit (checked without parsing it), or ""."""
@@ -151,6 +152,8 @@ class DataReader:
             report.previous_period,
             report.population,
             report.renames,
+            report.columns,
+            report.reference_rows,
             [self.project.shown(p) for p in report.fraction_files],
             [self.project.shown(p) for p in report.previous_data_files],
             report.limits.max_rows,
@@ -162,31 +165,36 @@ class DataReader:
         ]
         return cache_key("report-data", self.reference_key, json.dumps([settings, files]))
 
-    def report_data(self, report: Report, problems: Problems) -> dict[Key, Measurement]:
+    def report_data(
+        self, report: Report, problems: Problems
+    ) -> tuple[dict[Key, Measurement], Report]:
         """The measurements the report uses, from the cache when the data files' bytes,
-        the reference data and the report's [data] settings are unchanged."""
+        the reference data and the report's [data] settings are unchanged; and the report
+        with Tabell 1's populations as the data has them."""
         if not report.needs_data:
-            return {}
+            return {}, report
         digest = self._data_key(report)
         hit = self.cache.get("report-data", digest)
         if hit is not None:
             try:
-                used, notes = decode_used(hit)
+                used, notes, populations = decode_used(hit)
             except (ValueError, TypeError, KeyError, IndexError):  # not ours: a miss
                 pass
             else:
                 problems.extend(notes)
-                return used
+                return used, dataclasses.replace(report, populations=populations)
         found = Problems()
         where = self.project.shown(report.data_files[0])
         reads = [
             self.measurements(path, found, report, sheet) for path, sheet in data_sources(report)
         ]
-        used = load_report_data(report, reads, where, found, read_errors=bool(found.errors))
+        used, populations = load_report_data(
+            report, reads, where, found, read_errors=bool(found.errors)
+        )
         problems.extend(found)
         if not found:
-            self.cache.put("report-data", digest, encode_used(used, found.notes))
-        return used
+            self.cache.put("report-data", digest, encode_used(used, found.notes, populations))
+        return used, dataclasses.replace(report, populations=populations)
 
 
 #: In the reading child: each data file's validated rows, kept between calls.
@@ -198,21 +206,31 @@ def _select_rows(
     shown: str,
     reference: Reference,
     sheet: str,
-    renames: tuple[tuple[str, str], ...],
+    reading: tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...], tuple[str, ...], str],
     fractions: bool,
     ids: tuple[str, ...],
     regions: tuple[str, ...],
     periods: tuple[str, ...],
-) -> tuple[list[Measurement] | None, set[Key], list[Problem], int]:
+) -> tuple[list[Measurement] | None, set[Key], list[Problem], int, bool]:
     """In the reading child: the rows of one data file a report uses (see
-    :func:`select`), its invalid keys, its problems and its number of rows.
-    The file is parsed on the first call and kept for the next reports."""
-    memo = (path, sheet, renames, fractions)
+    :func:`select`), its invalid keys, its problems, its number of rows and whether it
+    has a population column. ``reading`` is the report's [data.rename], [data.columns],
+    reference rows and population. The file is parsed on the first call and kept for
+    the next reports that read it the same way."""
+    renames, columns, reference_rows, population = reading
+    memo = (path, sheet, reading, fractions)
     if memo not in _VALID:
         found = Problems()
         try:
             valid = validate_file(
-                path, shown, reference.with_renames(renames), found, sheet, fractions
+                path,
+                shown,
+                reference.with_renames(renames).with_reference_rows(reference_rows),
+                found,
+                sheet,
+                fractions,
+                columns,
+                population,
             )
         except (MemoryError, RecursionError):
             found.error(shown, "reading ran out of memory: the file is too large or too complex")
@@ -220,6 +238,7 @@ def _select_rows(
         _VALID[memo] = (valid, list(found))
     valid, problems = _VALID[memo]
     if valid is None:
-        return None, set(), problems, 0
+        return None, set(), problems, 0, True
     rows = len(valid.frame) + len(valid.invalid)
-    return select(valid, shown, ids, regions, periods), valid.invalid, problems, rows
+    selected = select(valid, shown, ids, regions, periods)
+    return selected, valid.invalid, problems, rows, valid.has_population

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 from rmr_gen import __version__
 from rmr_gen.core.confine import Refused, read_bytes
 from rmr_gen.core.errors import Problem
-from rmr_gen.core.files import atomic_write
+from rmr_gen.core.files import atomic_write, remove
 from rmr_gen.core.models import Report
 from rmr_gen.core.project import Project
 from rmr_gen.output import web as web_page
@@ -85,7 +85,7 @@ def write(
         if write_html:
             atomic_write(target.with_suffix(".html"), rendered.html.encode("utf-8"))
         else:  # an older HTML beside it would no longer be the one this PDF came from
-            target.with_suffix(".html").unlink(missing_ok=True)
+            remove(target.with_suffix(".html"))
         stamp = {
             "inputs": job.inputs,
             "rmr_gen": __version__,

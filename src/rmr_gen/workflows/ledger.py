@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import re
 import shutil
 import subprocess
 import tomllib
@@ -83,6 +84,28 @@ def read(project: Project) -> tuple[list[Entry], str | None]:
 
 def find(entries: list[Entry], report: str, version: str) -> Entry | None:
     return next((e for e in entries if (e.report, e.version) == (report, version)), None)
+
+
+_TABLE = re.compile(r"^[ \t]*\[\[[ \t]*release[ \t]*\]\]", re.MULTILINE)
+
+
+def entry_lines(project: Project, report: str, version: str) -> list[int]:
+    """The line of every ``[[release]]`` table for ``report`` ``version``: more than one
+    is an entry added by hand (``release`` refuses a version the ledger holds)."""
+    try:
+        text = ledger_path(project).read_text(encoding="utf-8")
+        tables = tomllib.loads(text).get("release", [])
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return []
+    starts = [text.count("\n", 0, m.start()) + 1 for m in _TABLE.finditer(text)]
+    if not isinstance(tables, list) or len(starts) != len(tables):
+        starts = [0] * len(tables) if isinstance(tables, list) else []  # spelled another way
+    wanted = (report, version)
+    return [
+        line
+        for line, table in zip(starts, tables, strict=False)
+        if isinstance(table, dict) and (table.get("report"), table.get("version")) == wanted
+    ]
 
 
 def append(project: Project, entry: Entry) -> None:

@@ -19,6 +19,7 @@ from rmr_gen.output.render import check_templates, engine_version
 from rmr_gen.workflows.datacache import DataReader
 from rmr_gen.workflows.digests import InputDigests
 from rmr_gen.workflows.releases import untrusted_previous
+from rmr_gen.workflows.scaffold import placeholders
 
 
 @dataclass(frozen=True)
@@ -62,8 +63,9 @@ def plan(project: Project, report_ids: Sequence[str], cache: Cache) -> Plan:
                 report = None
             jobs = []
             if report is not None:
+                report_problems.extend(placeholders(project, report))
                 for variant in expand(report, reference):
-                    data = reader.report_data(variant, report_problems)
+                    data, variant = reader.report_data(variant, report_problems)
                     try:
                         jobs.append(Job(variant, data, inputs.digest(variant, data)))
                     except InputError as exc:

@@ -43,6 +43,20 @@ new EventSource("/events").onmessage = function () { location.reload(); };
 </script>"""
 
 
+def _allow_reload(page: str) -> str:
+    """The page's Content-Security-Policy, widened by exactly what the preview adds: its
+    reload script (by its hash) and the event stream it listens to."""
+    import base64
+    import hashlib
+
+    from rmr_gen.output.webcheck import POLICY
+
+    script = RELOAD_SCRIPT.removeprefix("<script>").removesuffix("</script>")
+    digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
+    widened = f"{POLICY}; script-src 'sha256-{digest}'; connect-src 'self'"
+    return page.replace(f'content="{POLICY}"', f'content="{widened}"', 1)
+
+
 @dataclass
 class Rendering:
     """The last good HTML (kept while the inputs are wrong) and the latest problems."""
@@ -171,7 +185,7 @@ class Previewer:
             html = EMPTY_PAGE
         body = re.search(r"<body\b[^>]*>", html)
         html = html[: body.end()] + banner + html[body.end() :] if body else banner + html
-        return html.replace("</head>", RELOAD_SCRIPT + "</head>", 1)
+        return _allow_reload(html).replace("</head>", RELOAD_SCRIPT + "</head>", 1)
 
     def pdf(self) -> bytes:
         """The PDF of the page now shown: made once per rendering (see :meth:`prerender`)."""
@@ -269,14 +283,35 @@ class Previewer:
         regular = [f for f in self.web_fonts if f.style == "normal"]
         return screen_page(self.project, "Rapporter (förhandsgranskning)", body, regular)
 
-    def static_file(self, url_path: str) -> Path | None:
-        """A font or CSS resource of the templates, or a file of the report folder."""
-        name = unquote(url_path).lstrip("/")
-        if name.startswith("report-files/"):
-            folder = (self.project.reports_dir / self.report_id).resolve()
-            path = (folder / name.removeprefix("report-files/")).resolve()
-            return path if path.is_relative_to(folder) and path.is_file() else None
-        return self.project.template_files().get(name)
+    def static_file(self, url_path: str) -> bytes | None:
+        """A font or CSS resource of the templates, or a file of the report folder, read
+        as a build reads it: each decoded part of the URL a plain name, no folder a
+        link, a link inside followed only when it stays in its folder, only a regular
+        file, at most :data:`MAX_SERVED` bytes. Anything else is None (404)."""
+        from rmr_gen.core.confine import Refused, read_bytes, real_root
+        from rmr_gen.core.project import PACKAGE_TEMPLATES
+        from rmr_gen.workflows.webfiles import parts_of
+
+        parts = parts_of(url_path)
+        if not parts:
+            return None
+        root = self.project.root
+        try:
+            if parts[0] == "report-files":
+                folder = self.project.reports_dir / self.report_id
+                roots = [real_root(folder, root)]
+                path = folder.joinpath(*parts[1:])
+            else:
+                path = self.project.template_files().get("/".join(parts))  # type: ignore[assignment]
+                if path is None:
+                    return None
+                own = self.project.own_templates_dir
+                roots = [PACKAGE_TEMPLATES.resolve()]
+                if own.is_relative_to(root) and path.is_relative_to(own):
+                    roots = [real_root(own, root)]
+            return read_bytes(path, roots, MAX_SERVED, "the preview's size limit")
+        except (Refused, OSError, ValueError):
+            return None
 
     def events(self, stop: threading.Event) -> Iterator[int]:
         """Yield each new generation as it is rendered, until ``stop``."""
@@ -298,6 +333,9 @@ CONTENT_TYPES = {".ttf": "font/ttf", ".css": "text/css", ".svg": "image/svg+xml"
                  ".gif": "image/gif", ".webp": "image/webp"}  # fmt: skip
 
 
+#: The largest template or report file the preview serves (a build refuses larger images).
+MAX_SERVED = 50_000_000
+
 #: A report's web page (or list of values) below ``output/<id>/``.
 WEB_INDEX = "web/index.html"
 
@@ -306,6 +344,7 @@ def make_server(previewer: Previewer, port: int, stop: threading.Event) -> Threa
     from rmr_gen.workflows.webfiles import output_file
 
     built_list = previewer.project.output_folder(previewer.report_id) / WEB_INDEX
+    hosts: set[str] = set()  # the Host headers answered: this server's own names
 
     class Handler(BaseHTTPRequestHandler):
         def log_message(self, format: str, *args: object) -> None:
@@ -327,6 +366,11 @@ def make_server(previewer: Previewer, port: int, stop: threading.Event) -> Threa
             self.end_headers()
 
         def do_GET(self) -> None:
+            if self.headers.get("Host", "").lower() not in hosts:
+                # A page of another origin whose name was rebound to 127.0.0.1 (DNS
+                # rebinding) sends its own name: it reads nothing.
+                self._send(HTTPStatus.MISDIRECTED_REQUEST, b"unknown host\n", "text/plain")
+                return
             path = self.path.split("?", 1)[0]
             page = previewer.page_url()
             if path == "/":
@@ -352,12 +396,12 @@ def make_server(previewer: Previewer, port: int, stop: threading.Event) -> Threa
             elif path == "/index.html":  # no build has written it yet
                 self._send(200, previewer.index().encode(), "text/html; charset=utf-8")
             else:
-                file = previewer.static_file(path)
-                if file is None:
+                content = previewer.static_file(path)
+                if content is None:
                     self._send(404, b"not found\n", "text/plain")
                     return
-                kind = CONTENT_TYPES.get(file.suffix.lower(), "application/octet-stream")
-                self._send(200, file.read_bytes(), kind)
+                kind = CONTENT_TYPES.get(Path(path).suffix.lower(), "application/octet-stream")
+                self._send(200, content, kind)
 
         def _events(self) -> None:
             self.send_response(200)
@@ -374,6 +418,8 @@ def make_server(previewer: Previewer, port: int, stop: threading.Event) -> Threa
 
     server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
     server.daemon_threads = True
+    bound = server.server_address[1]
+    hosts.update({f"127.0.0.1:{bound}", f"localhost:{bound}", f"[::1]:{bound}"})
     return server
 
 

@@ -33,7 +33,7 @@ from rmr_gen.core.models import Report
 from rmr_gen.core.project import Project
 from rmr_gen.inputs.config import load_reference, parse_version
 from rmr_gen.output.pdf import report_pdf
-from rmr_gen.workflows import ledger
+from rmr_gen.workflows import gitstate, ledger
 from rmr_gen.workflows.build import Prepared, prepare
 from rmr_gen.workflows.digests import input_files
 from rmr_gen.workflows.planning import cache_for
@@ -41,6 +41,7 @@ from rmr_gen.workflows.releases import (
     MANIFEST,
     SOURCE,
     check_names,
+    commit_check,
     files_check,
     ledger_check,
     manifest_files,
@@ -62,6 +63,7 @@ class Released:
     pages: int
     files: int
     documents: int = 1  # PDFs: one per value of a parameterised report
+    notes: tuple[str, ...] = ()  # what to do so that the release stays verifiable
 
 
 @dataclass(frozen=True)
@@ -135,21 +137,6 @@ def _check_not_released_before(project: Project, report_id: str, version: str) -
             + "; a release is never made twice: restore its folder from version control, or"
             " release a new version",
         )
-
-
-def _git(project: Project) -> dict[str, object] | None:
-    """The commit the project is at, and whether its inputs have uncommitted changes."""
-
-    def git(*args: str) -> str | None:
-        done = ledger.run_git(project, *args, timeout=20)
-        return done.stdout.strip() if done is not None and done.returncode == 0 else None
-
-    top = git("rev-parse", "--show-toplevel")
-    commit = git("rev-parse", "HEAD")
-    if not top or not commit:
-        return None
-    status = git("status", "--porcelain", "--", "reports", "data", "templates")
-    return {"commit": commit, "dirty": bool(status)}
 
 
 def release_time() -> str:
@@ -293,7 +280,8 @@ def _stage(
         copy = staging / SOURCE / project.source_name(path)
         copy.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, copy)
-    documents = render_documents(Project(staging / SOURCE), report.id, cache)
+    # Without the defaults, as verify renders it: a file missing from the snapshot fails now.
+    documents = render_documents(Project(staging / SOURCE, defaults=False), report.id, cache)
     files = source_hashes(project, inputs)
     for pdf, _, item in documents:
         (staging / pdf_name(item.report, version)).write_bytes(pdf)
@@ -307,7 +295,7 @@ def _stage(
         "date": report.date.isoformat() if report.date else None,
         "released": release_time(),
         "rmr_gen": __version__,
-        "git": _git(project),
+        "git": gitstate.head(project),
         "pdf": None if report.parameter else pdf_name(report, version),
         "pages": pages,
         "files": dict(sorted(files.items())),
@@ -369,18 +357,16 @@ def release(project: Project, report_id: str, version: str) -> Released:
     cache.flush()
     target = folder / version
     pdf = target / pdf_name(staged.first, version)
-    return Released(report_id, version, target, pdf, staged.pages, staged.files, staged.documents)
-
-
-def _git_commit_known(project: Project, commit: object) -> bool | None:
-    """Whether the manifest's commit is in this repository (``None``: cannot tell)."""
-    if not isinstance(commit, str):
-        return None
-    inside = ledger.run_git(project, "rev-parse", "--is-inside-work-tree", timeout=20)
-    if inside is None or inside.returncode != 0:
-        return None
-    known = ledger.run_git(project, "cat-file", "-e", f"{commit}^{{commit}}", timeout=20)
-    return None if known is None else known.returncode == 0
+    return Released(
+        report_id,
+        version,
+        target,
+        pdf,
+        staged.pages,
+        staged.files,
+        staged.documents,
+        tuple(gitstate.release_notes(project, target)),
+    )
 
 
 def verify(project: Project, report_id: str, version: str) -> Verified:
@@ -407,13 +393,9 @@ def verify(project: Project, report_id: str, version: str) -> Verified:
                 where,
                 f"'{key}' is {manifest.get(key)!r} but the release's snapshot gives {value!r}",
             )
-    git = manifest.get("git")
-    if isinstance(git, dict) and _git_commit_known(project, git.get("commit")) is False:
-        problems.error(
-            where, f"git.commit {git.get('commit')!r} is not a commit of this repository"
-        )
+    notes = commit_check(project, manifest, where, problems)
     text = (folder / MANIFEST).read_bytes()
-    notes = ledger_check(project, report_id, version, manifest, text, problems)
+    notes += ledger_check(project, report_id, version, manifest, text, problems)
     problems.raise_if_any()
     made_by = manifest.get("rmr_gen")
     hint = (

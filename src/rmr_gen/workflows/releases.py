@@ -20,7 +20,7 @@ from rmr_gen.core.files import file_digest, refuse_links
 from rmr_gen.core.models import Report
 from rmr_gen.core.project import REPORT_ID, Project
 from rmr_gen.inputs.config import Reference, parse_version
-from rmr_gen.workflows import ledger
+from rmr_gen.workflows import gitstate, ledger
 from rmr_gen.workflows.digests import input_files
 
 MANIFEST = "manifest.json"
@@ -95,9 +95,18 @@ def read_manifest(project: Project, report_id: str, version: str) -> dict[str, o
     path = release_folder(project, report_id, version) / MANIFEST
     if not path.is_file():
         known = ", ".join(versions(project, report_id)) or "none"
+        entries, _ = ledger.read(project)
+        entry = ledger.find(entries, report_id, version)
+        recorded = (
+            f"; but {project.shown(ledger.ledger_path(project))} records {report_id} {version}"
+            f" (released {entry.released}): its folder was removed or never checked out;"
+            f" restore {project.shown(path.parent)}/ from version control"
+            if entry is not None
+            else ""
+        )
         raise refusal(
             project.shown(path.parent),
-            f"no release {version} of {report_id} (released: {known})",
+            f"no release {version} of {report_id} (released: {known}){recorded}",
         )
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
@@ -163,6 +172,26 @@ def _manifest_fields(
         problems.error(where, "'pages' is not a number")
 
 
+def commit_check(
+    project: Project, manifest: dict[str, object], where: str, problems: Problems
+) -> list[str]:
+    """The manifest's ``git.commit`` is a commit of this repository. A shallow clone holds
+    only its last commits: what it cannot check is a note, not an error."""
+    git = manifest.get("git")
+    commit = git.get("commit") if isinstance(git, dict) else None
+    known = gitstate.commit_known(project, commit)
+    if not gitstate.shallow(project):
+        if known is False:
+            problems.error(where, f"git.commit {commit!r} is not a commit of this repository")
+        return []
+    missing = f"git.commit {str(commit)[:12]}… and " if known is False else ""
+    return [
+        f"{where}: note: a shallow clone: {missing}the ledger's history before its first"
+        " commit are not here and were not checked (the files, the ledger entry and the"
+        " rebuild were); `git fetch --unshallow` brings them"
+    ]
+
+
 def ledger_check(
     project: Project,
     report_id: str,
@@ -179,6 +208,16 @@ def ledger_check(
         return []
     entry = ledger.find(entries, report_id, version)
     digest = hashlib.sha256(manifest_text).hexdigest()
+    lines = ledger.entry_lines(project, report_id, version)
+    if len(lines) > 1:
+        problems.error(
+            shown,
+            f"{len(lines)} entries for {report_id} {version}"
+            + (f" (lines {', '.join(map(str, lines))})" if all(lines) else "")
+            + ": a version is released once, so all but one were added by hand;"
+            " the ledger's git history shows which",
+            lines[1] or None,
+        )
     if entry is None:
         problems.error(
             shown,
@@ -192,11 +231,12 @@ def ledger_check(
             f"'released' is {manifest.get('released')!r} but {shown} records {entry.released!r}",
         )
     if entry.manifest != digest:
+        path = release_folder(project, report_id, version) / MANIFEST
         problems.error(
             shown,
             f"{report_id} {version} was released with a different manifest.json"
-            f" (sha256 {entry.manifest[:12]}…, now {digest[:12]}…):"
-            " the release was changed or remade",
+            f" (sha256 {entry.manifest[:12]}…, now {digest[:12]}…)"
+            + (line_endings(path, entry.manifest) or ": the release was changed or remade"),
         )
     past = ledger.history(project, report_id, version)
     if past is None:
@@ -216,6 +256,25 @@ def ledger_check(
             " commit it so that a later rewrite of the release shows"
         )
     return notes
+
+
+def line_endings(path: Path, digest: str) -> str:
+    """Why a file's hash differs when only its line endings do: a git checkout converted
+    them (``core.autocrlf``); empty otherwise. The bytes still count: such a file is
+    changed, and ``.gitattributes`` must keep git from changing it."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return ""
+    lf = data.replace(b"\r\n", b"\n")
+    for other in (lf, lf.replace(b"\n", b"\r\n")):
+        if other != data and hashlib.sha256(other).hexdigest() == digest:
+            return (
+                "; only its line endings differ: git converted them (core.autocrlf); mark the"
+                " release files -text in .gitattributes (as rmr-gen init does) and check them"
+                " out again"
+            )
+    return ""
 
 
 def files_check(project: Project, report_id: str, version: str) -> dict[str, object]:
@@ -239,7 +298,10 @@ def files_check(project: Project, report_id: str, version: str) -> dict[str, obj
         if name not in present:
             problems.error(project.shown(path), "listed in manifest.json but missing")
         elif sha256(path) != digest:
-            problems.error(project.shown(path), "changed since the release (sha256 differs)")
+            problems.error(
+                project.shown(path),
+                "changed since the release (sha256 differs)" + line_endings(path, str(digest)),
+            )
     for name in sorted(present - set(files) - {MANIFEST}):
         problems.error(project.shown(folder / name), "not part of the release (not in manifest)")
     problems.raise_if_any()

@@ -106,7 +106,7 @@ def write_indexes(
                 bool(first.parameter),
             )
         )
-    if complete and listed:
+    if complete:  # also with no report left: the list must not keep a removed one
         regular = tuple(f for f in fonts if f.style == "normal")
         page = web_page.render_index(project, "Rapporter", listed, regular, fonts_at=None)
         web_page.write_if_changed(project.output_dir / "index.html", page.encode("utf-8"))
