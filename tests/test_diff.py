@@ -182,7 +182,7 @@ def test_changed_target_and_added_row_in_rmr(project: Path, run) -> None:
     )
     assert (
         f"row added: {RMR}, {SOCIALSTYRELSEN}, Täckningsgrad i palliativregistret"
-        in result.stdout.splitlines()
+        " (target ≥\u00a080\u00a0%)" in result.stdout.splitlines()
     )
     assert (
         "  Målnivån för Munhälsobedömning under sista levnadsveckan har ändrats från 90\u00a0% till 85\u00a0%."

@@ -8,15 +8,18 @@ change log.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import unicodedata
 from pathlib import Path
 from typing import Any
 
+import pdfplumber
 import pytest
 from typer.testing import CliRunner, Result
 
 from rmr_gen.cli import app
+from rmr_gen.core.project import PACKAGE_DATA
 from tests.conftest import ROOT, normalise, pdf_pages_text, replace_in_file
 
 FIXTURE = Path(__file__).parent / "fixtures" / "diff-project"
@@ -228,3 +231,88 @@ def test_a_bad_old_side_names_the_argument_typed(project: Path) -> None:
     result = cli(project, "diff", PLAN, "1.0", "--against", "1.0")
     assert result.exit_code == 2, result.output
     assert "--against: error: '1.0' is not REPORT@X.Y" in result.stderr
+
+
+def test_a_footer_change_is_named_and_marked(project: Path) -> None:
+    organisations = (PACKAGE_DATA / "organisations.toml").read_text("utf-8")
+    (project / "data" / "organisations.toml").write_text(
+        organisations.replace("901 85 UMEÅ", "901 87 UMEÅ"), "utf-8"
+    )
+    result, data, text = diff(project)
+    assert result.exit_code == 1, result.output
+    (footer,) = data["fields"]
+    assert (footer["key"], footer["label"]) == ("page.footer", "Sidfot (på varje sida)")
+    assert (footer["old"], footer["new"]) == ("| 901 85 UMEÅ Besök:", "| 901 87 UMEÅ Besök:")
+    assert "field: Sidfot (på varje sida) [page.footer]: | 901 85 UMEÅ Besök: →" in text.stdout
+    assert (
+        "Sidfot (på varje sida) har ändrats från ”| 901 85 UMEÅ Besök:” till ”| 901 87 UMEÅ Besök:”."
+        in data["changelog"]
+    )
+    assert "universitetssjukhus | 901 [-85][+87] UMEÅ" in redline(project)  # the footer
+
+
+def test_a_number_in_a_rewritten_sentence_reaches_the_change_log(project: Path) -> None:
+    edit(
+        project,
+        "text.md",
+        "Målet är att minst 90 procent av patienterna ska ha fått ett brytpunktssamtal.",
+        "Minst 95 procent av alla patienter ska ha erbjudits ett brytpunktssamtal i tid.",
+    )
+    result, data, _ = diff(project)
+    assert result.exit_code == 1, result.output
+    (line,) = [x for x in data["changelog"] if "Uppföljning" in x]
+    assert "90 har ändrats till 95" in line, line
+
+
+def test_the_change_number_stays_clear_of_a_list_bullet(project: Path) -> None:
+    edit(project, "text.md", "ett validerat instrument", "ett beprövat instrument")
+    result, _, _ = diff(project)
+    assert result.exit_code == 1, result.output
+    with pdfplumber.open(project / "output" / PLAN / "diff-1.0-draft.pdf") as document:
+        chars = [c for page in document.pages for c in page.chars]
+    # the margin's number 1 (left of the text column), and the bullet on its line
+    red = (0.639216, 0.070588, 0.105882)
+    (number,) = [c for c in chars if c["text"] == "1" and c["non_stroking_color"] == red
+                 and c["x0"] < 80]  # fmt: skip
+    (bullet,) = [c for c in chars if c["text"] == "•" and abs(c["top"] - number["top"]) < 4]
+    assert number["x1"] + 2 <= bullet["x0"], (number, bullet)
+
+
+def test_a_removed_regions_rows_stay_under_their_target_cell(project: Path) -> None:
+    edit(
+        project,
+        "report.toml",
+        'regions = ["Norrbotten", "Västerbotten"]',
+        'regions = ["Norrbotten"]',
+    )
+    result, data, _ = diff(project)
+    assert result.exit_code == 1, result.output
+    assert "Västerbotten har tagits bort från Tabell 1." in data["changelog"]
+    html = (project / "output" / PLAN / "diff-1.0-draft.html").read_text("utf-8")
+    groups = re.findall(r'<tbody class="indicator-group">(.*?)</tbody>', html, re.S)
+    assert len(groups) == 2
+    for group in groups:
+        (span,) = re.findall(r'<td class="target" rowspan="(\d+)"', group)
+        assert int(span) == group.count("<tr"), group  # the struck rows too
+
+
+def test_two_list_items_swapped_are_one_move_everywhere(project: Path) -> None:
+    first = "- Brytpunktssamtal dokumenteras för alla patienter i livets slutskede.\n"
+    second = "- Smärtskattning görs med ett validerat instrument under sista levnadsveckan.\n"
+    edit(project, "text.md", first + second, second + first)
+    result, data, text = diff(project)
+    assert result.exit_code == 1, result.output
+    (section,) = data["sections"]
+    moved = "Smärtskattning görs med ett validerat instrument under sista levnadsveckan."
+    assert section["edits"] == []  # not "removed" here and "added" there
+    assert section["notes"] == [f"flyttat: ”{moved}”"]
+    assert f"  moved: ”{moved}”" in text.stdout
+    (line,) = [x for x in data["changelog"] if "Prioriteringar" in x]
+    assert (
+        line == "I avsnittet ”Prioriteringar”: ”Smärtskattning görs med ett validerat"
+        " instrument under sista levnadsveckan.” har flyttats."
+    )
+    page = redline(project)
+    assert re.search(r"\[Flyttat stycke 1: hit\] \d • \[\+Smärtskattning görs", page), page
+    assert re.search(r"\[Flyttat stycke 1: härifrån\] \d • \[-Smärtskattning görs", page)
+    assert "Brytpunktssamtal dokumenteras för alla patienter i livets slutskede." in page

@@ -457,7 +457,7 @@ def diff(
         typer.Argument(
             help="The released version to compare from (or REPORT@X.Y, another report's);"
             " default: the release the report was made from with new --from.",
-            metavar="[OLD]",
+            metavar="OLD",
             show_default=False,
         ),
     ] = None,

@@ -78,8 +78,9 @@ def _side(project: Project, report_id: str, which: str, cache: Cache) -> list[Pr
 # ---------------------------------------------------------------- the command
 
 
-def _check(project: Project, report_id: str, old: str, new: str) -> None:
-    """Both sides name a release (``X.Y``, or ``REPORT@X.Y`` on the old side) or the draft."""
+def _check(project: Project, report_id: str, old: str | None, new: str) -> None:
+    """Both sides name a release (``X.Y``, or ``REPORT@X.Y`` on the old side) or the draft;
+    ``old`` None: not known yet (the report's origin), only ``new`` is checked."""
     if old == DRAFT:
         raise InputError(
             [Problem(Location("OLD"), "the old side must be a released version, e.g. 1.0")]
@@ -94,7 +95,7 @@ def _check(project: Project, report_id: str, old: str, new: str) -> None:
                 )
             ]
         )
-    for where, label in (("OLD", old), ("NEW", new)):
+    for where, label in (("OLD", old or DRAFT), ("NEW", new)):
         if label == DRAFT:
             continue
         other, version = split_side(report_id, label)
@@ -137,7 +138,7 @@ def compare_all(
     on one side only is reported as added or removed, with no redline.
     """
     new = new or DRAFT
-    _check(project, report_id, old or "0.0", new)
+    _check(project, report_id, old, new)
     cache = cache_for(project)
     after_items = _side(project, report_id, new, cache)
     old = old or _origin(report_id, after_items[0])
@@ -262,6 +263,7 @@ def summary_lines(d: Differences) -> list[str]:
         lines.append(
             f"section {s.change}: {name} (+{s.words_added} −{s.words_removed} words{level})"
         )
+        lines += [f"  moved: {n.removeprefix('flyttat: ')}" for n in s.notes if "flyttat" in n]
         for old, new in s.edits:
             if kind := invisible(old, new):
                 lines.append(f"  ”{new}”: {kind}")

@@ -28,6 +28,7 @@ from rmr_gen.workflows.diffmodel import (
 )
 from rmr_gen.workflows.difftables import table_changes, table_name
 from rmr_gen.workflows.diffwords import BREAKING, invisible
+from rmr_gen.workflows.redline import moved_blocks
 
 _HEADING = re.compile(r"<h([1-6])\b[^>]*>(.*?)</h\1>", re.S)
 _TAG = re.compile(r"<[^>]+>")
@@ -74,6 +75,7 @@ class _Section:
     level: int
     words: list[str]
     signature: str
+    html: str = ""  # the body as printed, for its blocks (a moved list item)
 
 
 def _sections(item: Prepared) -> list[_Section]:
@@ -94,9 +96,12 @@ def _sections(item: Prepared) -> list[_Section]:
                     last.level,
                     last.words + words(_plain(first)),
                     last.signature + " " + _signature(first),
+                    last.html + first,
                 )
             else:
-                sections.append(_Section(FIRST_TEXT, 0, words(_plain(first)), _signature(first)))
+                sections.append(
+                    _Section(FIRST_TEXT, 0, words(_plain(first)), _signature(first), first)
+                )
         for i in range(1, len(parts), 3):
             heading = " ".join(_plain(parts[i + 1]).split())
             body = parts[i + 2]
@@ -106,6 +111,7 @@ def _sections(item: Prepared) -> list[_Section]:
                     int(parts[i]),
                     words(_plain(body)),
                     _signature(parts[i + 1]) + " " + _signature(body),
+                    body,
                 )
             )
     return sections
@@ -121,16 +127,31 @@ def _word_changes(old: list[str], new: list[str]) -> list[tuple[str, str]]:
     return edits
 
 
+def _without(words: list[str], part: list[str]) -> list[str]:
+    """``words`` with the first run equal to ``part`` left out."""
+    for i in range(len(words) - len(part) + 1):
+        if words[i : i + len(part)] == part:
+            return words[:i] + words[i + len(part) :]
+    return words
+
+
 def _changed(title: str, old: _Section, new: _Section, old_name: str = "") -> SectionChange | None:
-    edits = _word_changes(old.words, new.words)
+    # A paragraph or list item moved as the redline shows it: named as moved, and its
+    # words left out of the word comparison (not "removed" here and "added" there).
+    moves = moved_blocks(old.html, new.html)
+    old_words, new_words = old.words, new.words
+    for text in moves:
+        old_words, new_words = _without(old_words, words(text)), _without(new_words, words(text))
+    edits = _word_changes(old_words, new_words)
     added = sum(len(n.split()) for _, n in edits)
     removed = sum(len(o.split()) for o, _ in edits)
     moved = old.level and new.level and old.level != new.level
     notes = [f"rubriknivå {old.level} → {new.level}"] if moved else []
     notes += [f"”{n}”: {kind}" for o, n in edits if (kind := invisible(o, n))]
+    notes += [f"flyttat: ”{text}”" for text in moves]
     if old_name:
         return SectionChange(title, "renamed", added, removed, tuple(edits), old_name, tuple(notes))
-    if edits:
+    if edits or moves:
         return SectionChange(title, "changed", added, removed, tuple(edits), notes=tuple(notes))
     if old.signature != new.signature or old.level != new.level:
         return SectionChange(title, "formatting", 0, 0, notes=tuple(notes))
@@ -144,7 +165,11 @@ def _merge(sections: list[_Section]) -> dict[str, _Section]:
         if s.title in by:
             was = by[s.title]
             by[s.title] = _Section(
-                s.title, was.level, was.words + s.words, was.signature + " " + s.signature
+                s.title,
+                was.level,
+                was.words + s.words,
+                was.signature + " " + s.signature,
+                was.html + s.html,
             )
         else:
             by[s.title] = s

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 
 from rmr_gen.core.models import POPULATION_NAMES
@@ -54,14 +55,31 @@ def _section_lines(s: SectionChange) -> list[str]:
             said.append(f"{_quoted(new)} har lagts till")
         else:
             unsaid = True
+            said += _numbers_changed(old, new)  # a number inside a rewritten sentence
     said = said[:4]
+    moved = [f"{_quoted(n.removeprefix('flyttat: ').strip('”'))} har flyttats" for n in s.notes
+             if n.startswith("flyttat: ")]  # fmt: skip
     if not s.edits:
-        return lines
+        return lines + ([f"I {where}: " + "; ".join(moved) + "."] if moved else [])
+    said = moved + said
     if unsaid or not said:
         lines.append(f"Texten i {where} har reviderats" + "".join(f"; {x}" for x in said) + ".")
     else:
         lines.append(f"I {where}: " + "; ".join(said) + ".")
     return lines
+
+
+_NUMBER = re.compile(r"\d+(?:[ \u00a0]\d{3})*(?:,\d+)?")
+
+
+def _numbers_changed(old: str, new: str) -> list[str]:
+    """``90 har ändrats till 95`` for each number that differs in a rewritten run."""
+    a, b = _NUMBER.findall(old), _NUMBER.findall(new)
+    said = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "replace":
+            said.append(f"{' '.join(a[i1:i2])} har ändrats till {' '.join(b[j1:j2])}")
+    return said
 
 
 def _field_line(f: FieldChange) -> str:

@@ -201,21 +201,45 @@ def metadata_changes(old: Prepared, new: Prepared, fields: list[FieldChange]) ->
     return changes
 
 
-def _furniture(html: str) -> str:
-    """The page header and footer: what is printed on every page outside the body."""
-    start = html.find("<body")
-    end = html.find("<main>")
-    return html[start:end] if 0 <= start < end else ""
+#: The page header and the footer, printed on every page outside the body, by the
+#: name the reader gives them.
+FURNITURE = (
+    ("page.header", "Sidhuvud", re.compile(r'<header class="page-header">(.*?)</header>', re.S)),
+    ("page.footer", "Sidfot", re.compile(r'<footer class="page-footer">(.*?)</footer>', re.S)),
+)
+
+
+def furniture(html: str, pattern: re.Pattern[str]) -> str:
+    """The part of the page furniture ``pattern`` finds, as HTML ("" when there is none)."""
+    start, end = html.find("<body"), html.find("<main>")
+    match = pattern.search(html, start if start >= 0 else 0, end if end >= 0 else len(html))
+    return match.group(1) if match else ""
+
+
+def _in_context(old: str, new: str, around: int = 2) -> tuple[str, str]:
+    """The changed words with ``around`` words either side: ``Box 85 Umeå`` → ``Box 87 Umeå``."""
+    a, b = old.split(), new.split()
+    was: list[str] = []
+    now: list[str] = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op != "equal":
+            was.append(" ".join(a[max(i1 - around, 0) : i2 + around]))
+            now.append(" ".join(b[max(j1 - around, 0) : j2 + around]))
+    return " … ".join(was), " … ".join(now)
 
 
 def furniture_changes(old: Prepared, new: Prepared, fields: list[FieldChange]) -> list[FieldChange]:
-    was, now = plain(_furniture(old.html or "")), plain(_furniture(new.html or ""))
-    if was == now:
-        return []
-    removed, added = changed_words(was, now)
-    if _explained(removed + added, fields):
-        return []
-    return [FieldChange("page", "Sidhuvud och sidfot", " ".join(removed), " ".join(added))]
+    """The page header and footer, each named, with the changed words in their context."""
+    changes = []
+    for key, label, pattern in FURNITURE:
+        was = plain(furniture(old.html or "", pattern))
+        now = plain(furniture(new.html or "", pattern))
+        if was == now:
+            continue
+        removed, added = changed_words(was, now)
+        if not _explained(removed + added, fields):
+            changes.append(FieldChange(key, f"{label} (på varje sida)", *_in_context(was, now)))
+    return changes
 
 
 # ---------------------------------------------------------------- links and images

@@ -10,14 +10,17 @@ from pathlib import Path
 from rmr_gen.core.project import Project
 from rmr_gen.workflows.build import Prepared
 from rmr_gen.workflows.diffmeta import (
+    FURNITURE,
     IMAGE_SRC,
+    furniture,
     image_key,
+    plain,
 )
 from rmr_gen.workflows.diffmodel import DRAFT, Differences
 from rmr_gen.workflows.diffwords import invisible
 from rmr_gen.workflows.planning import cache_for
 from rmr_gen.workflows.redline import mark_up
-from rmr_gen.workflows.redlinemarks import number_changes
+from rmr_gen.workflows.redlinemarks import fit_rowspans, number_changes
 
 DIFF_CSS = """
 ins { text-decoration: underline; color: #0b5e1a; background: #e3f4e6; }
@@ -31,6 +34,7 @@ del { text-decoration: line-through; color: #a3121b; background: #fbe6e7; }
   font-weight: 700; color: #a3121b; text-decoration: none;
   bookmark-level: 2; bookmark-label: "Ändring " content();
 }
+li > .diff-no { margin-left: -44pt; }  /* left of the list's bullet or number, not on it */
 .diff-jump a { color: #a3121b; }
 .diff-heading { bookmark-level: 1; }
 .diff-moved { font-size: 0.85em; font-weight: 700; color: #5a3d8a; }
@@ -101,6 +105,11 @@ def _summary_html(d: Differences) -> str:
         edits = "".join(
             f"<li>{_edit_html(old, new)}</li>" for old, new in s.edits[:MAX_EDITS_SHOWN]
         )
+        edits += "".join(
+            f"<li>Flyttat: {esc(_short(n.removeprefix('flyttat: ')))}</li>"
+            for n in s.notes
+            if n.startswith("flyttat: ")
+        )
         more = len(s.edits) - MAX_EDITS_SHOWN
         if more > 0:
             edits += f"<li>… och {more} ändringar till, markerade i texten</li>"
@@ -160,6 +169,10 @@ def diff_document(old: Prepared, new: Prepared, differences: Differences) -> str
     head, body, tail = _main(new.html)
     _, old_body, _ = _main(old.html)
     head = head.replace("</head>", f"<style>{DIFF_CSS}</style>\n</head>", 1)
+    for _, _, pattern in FURNITURE:  # a changed header or footer, marked on every page
+        was, now = furniture(old.html, pattern), furniture(new.html, pattern)
+        if now and plain(was) != plain(now):
+            head = head.replace(now, mark_up(was, now, bars=False), 1)
     mark = (
         f'<p class="diff-mark">JÄMFÖRELSE {htmlmod.escape(_side_name(differences.old))} → '
         f"{htmlmod.escape(_side_name(differences.new))} – inte det gällande dokumentet</p>"
@@ -173,7 +186,7 @@ def diff_document(old: Prepared, new: Prepared, differences: Differences) -> str
     sources: dict[str, str] = {}
     body = _images_by_content(body, new.report.folder, sources)
     old_body = _images_by_content(old_body, old.report.folder, sources)
-    marked, count = number_changes(mark_up(old_body, body, labels))
+    marked, count = number_changes(fit_rowspans(mark_up(old_body, body, labels)))
     for key, src in sources.items():
         marked = marked.replace(f'src="{key}"', f'src="{src}"')
     jump = ""

@@ -77,8 +77,8 @@ def _renamed_in_place(
     order_before = [k for _, k, _ in before.rows]
     order_after = [k for _, k, _ in after.rows]
     pairs: dict[str, str] = {}
-    for old in gone:
-        for new in came:
+    for old in (k for k in gone if before.labels.get(k) == k):  # keyed by label only
+        for new in (k for k in came if after.labels.get(k) == k):
             if (
                 new not in pairs
                 and order_after.index(new) == order_before.index(old)
@@ -128,7 +128,7 @@ def table_changes(
             rows.append(
                 RowChange(name, before.labels[key], "removed", target=before.targets.get(key, ""))
             )
-        had = {(g, label_of.get(k, k)) for g, k, _ in before.rows}
+        had = {(g, k) for g, k, _ in before.rows}
         has = {(g, k) for g, k, _ in after.rows}
         for region, key, printed in after.rows:
             if region and key not in new_keys and (region, label_of.get(key, key)) not in had:

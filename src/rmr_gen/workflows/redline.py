@@ -453,3 +453,17 @@ def mark_up(
             out.extend(_wrap(came, "ins", keep_tags=True))
         track(came)
     return change_bars("".join(out)) if bars else "".join(out)
+
+
+def moved_blocks(old_html: str, new_html: str) -> list[str]:
+    """The text of each paragraph or list item the redline shows as moved, in the
+    order of the old side: the summary and the change log name the same one."""
+    old, new = group_rows(tokens(old_html)), group_rows(tokens(new_html))
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    opcodes = _sentences(old, new, _align(old, new, matcher.get_opcodes()))
+    moves = _moves(old, new, opcodes)
+    return [
+        " ".join(_plain("".join(old[opcodes[k][1] : opcodes[k][2]])).split())
+        for k, (_, where) in sorted(moves.items())
+        if where == "härifrån"
+    ]

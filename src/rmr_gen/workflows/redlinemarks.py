@@ -62,3 +62,24 @@ def number_changes(html: str) -> tuple[str, int]:
         )
 
     return _CHANGED_BLOCK.sub(number, html), count
+
+
+_ROW_GROUP = re.compile(r"(<tbody\b[^>]*>)(.*?)(</tbody>)", re.S)
+_ROWSPAN = re.compile(r'(<t[dh]\b[^>]*\browspan=")(\d+)(")')
+
+
+def fit_rowspans(html: str) -> str:
+    """A row group's spanning cell (Tabell 1's target) over all of the group's rows,
+    the struck ones too: a removed region's rows stay under their indicator's target."""
+
+    def fit(match: re.Match[str]) -> str:
+        body = match.group(2)
+        spans = _ROWSPAN.findall(body)
+        first_row = body.split("</tr>", 1)[0]
+        if len(spans) != 1 or not _ROWSPAN.search(first_row):
+            return match.group(0)
+        rows = len(re.findall(r"<tr\b", body))
+        body = _ROWSPAN.sub(lambda m: f"{m.group(1)}{rows}{m.group(3)}", body, count=1)
+        return match.group(1) + body + match.group(3)
+
+    return _ROW_GROUP.sub(fit, html)
