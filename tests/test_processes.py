@@ -419,3 +419,28 @@ def test_an_unknown_change_rule_is_refused(tmp_path: Path, run) -> None:
         "reports/brost/report.toml:14: error: 'data.change_from' must be 'unrounded' or"
         " 'rounded', not 'rundat'",
     )
+
+
+def test_the_diff_names_two_levels_with_their_operators_and_units(tmp_path: Path, run) -> None:
+    root = make(tmp_path, chart=True)
+    assert run(root, "release", REPORT, "--version", "1.0").exit_code == 0
+    toml = root / "reports" / REPORT / "report.toml"
+    text = toml.read_text("utf-8").replace("target = [10, 5]", "target = [8, 4]")
+    toml.write_text(text.replace("target = 28", "target = 21"), "utf-8")
+    result = run(root, "diff", REPORT, "1.0", "--format", "json")
+    assert result.exit_code == 0, result.output
+    found = json.loads(result.stdout)
+    nbsp = "\u00a0"
+    targets = {t["indicator"]: (t["old"], t["new"]) for t in found["targets"]}
+    assert targets["Reoperation inom 30 dagar"] == (
+        f"≤{nbsp}10{nbsp}% / ≤{nbsp}5{nbsp}%",
+        f"≤{nbsp}8{nbsp}% / ≤{nbsp}4{nbsp}%",
+    )
+    assert targets["Välgrundad misstanke till operation"] == (
+        f"≤{nbsp}28{nbsp}dagar",
+        f"≤{nbsp}21{nbsp}dagar",
+    )
+    assert (
+        f"Målnivån för Reoperation inom 30 dagar har ändrats från ≤{nbsp}10{nbsp}% / ≤{nbsp}5{nbsp}%"
+        f" till ≤{nbsp}8{nbsp}% / ≤{nbsp}4{nbsp}%." in found["changelog"]
+    )
