@@ -33,6 +33,7 @@ PER_REGION = "exempel-processmal-palliativ-per-region"
 PAGES = (
     "processmal-palliativ-norr-2025-2028/web/index.html",
     "rmr-palliativ-vard-vgr/web/index.html",
+    "processmal-brostcancer-norr-2026-2029/web/index.html",
     f"{PER_REGION}/web/index.html",
     f"{PER_REGION}/web/{PER_REGION}-norrbotten.html",
     "exempel-processmal-palliativ-per-sjukvardsregion/web/"
