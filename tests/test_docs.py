@@ -29,9 +29,9 @@ TEST = "scripts/setup.sh && .venv/bin/python -m pytest"
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("site")
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}  # Material's banner, not a warning
+    command = ["build", "--strict", "--config-file", "mkdocs.yml", "--site-dir", str(out)]
     done = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--config-file", "mkdocs.yml"]
-        + ["--site-dir", str(out)],
+        [sys.executable, "-m", "mkdocs", *command],
         cwd=ROOT,  # the snippets (README.md, SECURITY.md, data/README.md) are found from here
         env=env,
         capture_output=True,
