@@ -1,4 +1,5 @@
-"""The README's speed tables: run every benchmark and print them, with machine and date.
+"""The speed tables of the user guide (docs/reference/speed.md): run every benchmark and
+print them, with machine and date.
 
 Runs, one after the other, each a separate process:
 

@@ -407,7 +407,7 @@ def test_chart_colours_stay_apart_for_colour_blind_readers(vision: str | None) -
 
 
 def test_pdfa_basics_a_validator_checks(document: pikepdf.Pdf) -> None:
-    """The PDF/A-3 rules that can be checked without veraPDF (see the README)."""
+    """The PDF/A-3 rules that can be checked without veraPDF (see docs/reference/pdf.md)."""
     assert document.check_pdf_syntax() == []  # qpdf finds no syntax or xref error
     assert len(document.trailer.ID) == 2 and "/Encrypt" not in document.trailer
     (intent,) = document.Root.OutputIntents
