@@ -227,6 +227,14 @@ class Previewer:
         with self._pdf_lock:
             self._pdf_worker.close()
 
+    def draft_pdf_url(self) -> str:
+        """Where the page's "Utkastet som PDF" link points (``../<name>.pdf`` beside the
+        web folder): the preview serves its PDF there too, as ``/pdf``."""
+        with self.state.changed:
+            report = self.state.report
+        name = report.name if report is not None else self.report_id
+        return f"/{self.report_id}/{name}.pdf"
+
     def page_url(self) -> str:
         """Where the page is served: its path below ``output/``, as ``build --web``
         writes it (a parameterised report's first value once it has rendered)."""
@@ -384,7 +392,7 @@ def make_server(previewer: Previewer, port: int, stop: threading.Event) -> Threa
                 self._events()
             elif (font := previewer.font(path)) is not None:
                 self._send(200, font, "font/woff2")
-            elif path == "/pdf":
+            elif path in ("/pdf", previewer.draft_pdf_url()):
                 try:
                     body = previewer.pdf()
                 except InputError as exc:

@@ -5,7 +5,8 @@ The preview shows a report's page at the path it has below ``output/``
 (``/<id>/web/index.html``), so its links (``../../index.html``, a release's
 ``../<X.Y>/<id>-<X.Y>.pdf`` and ``manifest.json``) resolve as they do on disk.
 Only the kinds of file the web edition links to are served: the project's
-``index.html``, the web pages and their fonts, a release's PDFs and manifest.
+``index.html``, the web pages and their fonts, a working draft's PDF beside them, a
+release's PDFs and manifest.
 A URL is taken apart before it is decoded; each part, decoded, must be a plain
 name (no ``..``, no slash or backslash, nothing hidden), no folder on the way
 from the project may be a symbolic link, and the file must be a regular file
@@ -60,6 +61,10 @@ def content_type(parts: list[str]) -> str | None:
             if font.endswith(".woff2"):
                 return "font/woff2"
             return "text/plain; charset=utf-8" if font == LICENCE else None
+        case [report_id, name] if REPORT_ID.match(report_id) and name.endswith(".pdf"):
+            # a working draft beside its web folder: the page's "Utkastet som PDF"
+            if name == f"{report_id}.pdf" or name.startswith(f"{report_id}-"):
+                return "application/pdf"
         case [report_id, version, name] if REPORT_ID.match(report_id) and parse_version(version):
             if name == MANIFEST:
                 return "application/json"
