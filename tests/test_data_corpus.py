@@ -71,7 +71,7 @@ CASES = [
     (
         "cp1252-unknown-region.csv",
         [
-            "cp1252-unknown-region.csv:2:2: error: unknown region 'Västerbottn' (did you mean 'Västerbotten'?)",
+            "cp1252-unknown-region.csv:2:2: error: unknown region 'Västerbottn' (did you mean 'Västerbotten'? or map it in report.toml: [data.rename] \"Västerbottn\" = \"Västerbotten\")",
         ],
     ),
     (
@@ -308,7 +308,7 @@ CASES = [
     (
         "unknown-region.csv",
         [
-            "unknown-region.csv:2:2: error: unknown region 'Norbotten' (did you mean 'Norrbotten'?)",
+            "unknown-region.csv:2:2: error: unknown region 'Norbotten' (did you mean 'Norrbotten'? or map it in report.toml: [data.rename] \"Norbotten\" = \"Norrbotten\")",
         ],
     ),
     (
@@ -375,7 +375,7 @@ CASES = [
     (
         "unknown-name-in-many-rows.csv",
         [
-            "unknown-name-in-many-rows.csv:2:2: error: unknown region 'Region Gotlnd' (did you mean 'Gotland'?): 28 rows, lines 2–83",
+            "unknown-name-in-many-rows.csv:2:2: error: unknown region 'Region Gotlnd' (did you mean 'Gotland'? or map it in report.toml: [data.rename] \"Region Gotlnd\" = \"Gotland\"): 28 rows, lines 2–83",
         ],
     ),
     (

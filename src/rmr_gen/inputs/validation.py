@@ -154,9 +154,30 @@ def _choice(name: str, names: Names) -> Parse:
         found = names.find(text)
         if found is not None:
             return found, None
+        if name == "region":
+            return None, f"unknown region '{text}'{_rename_hint(text, names.suggest(text))}"
         return None, f"unknown {name} '{text}'{names.suggest(text)}"
 
     return parse
+
+
+_MEANT = re.compile(r"^ \(did you mean '(.*)'\?\)$")
+
+
+def _rename_hint(text: str, suggestion: str) -> str:
+    """`` (did you mean 'Gotland'? or map it in report.toml: [data.rename] "Region Gotlnd" =
+    "Gotland")``: a register's own way of writing a region is mapped once in report.toml."""
+    meant = _MEANT.match(suggestion)
+    target = meant.group(1) if meant else "…"
+    mapping = f"[data.rename] {_toml(text)} = {_toml(target)}"
+    if meant:
+        return f" (did you mean '{target}'? or map it in report.toml: {mapping})"
+    return f" (not a region of data/regions.toml: map it in report.toml: {mapping})"
+
+
+def _toml(text: str) -> str:
+    """``text`` as a TOML string."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 _EXCEL_DATE = re.compile(r"^(\d{4})-\d\d-\d\d(?:[T ]00:00(?::00)?)?$")
