@@ -594,6 +594,21 @@ CASES = [
             "wide-format.csv:1:5: note: column '2022–2023' is not used and was ignored",
         ],
     ),
+    (
+        # saved in MS-DOS code page 850: ä is 0x84, which Windows-1252 reads as „
+        "dos-code-page.csv",
+        [
+            "dos-code-page.csv:3: error: the file looks like MS-DOS code page 850 ('V„sterbotten' is 'Västerbotten' in it), not Windows-1252 or UTF-8: save it as CSV UTF-8",
+        ],
+    ),
+    (
+        # Excel's Alt+Enter in a header and in cells: a line break inside quotes is text
+        "line-break-in-quoted-field.csv",
+        [
+            "line-break-in-quoted-field.csv:1:6: note: column 'kommentar från registret' is not used and was ignored",
+            "line-break-in-quoted-field.csv:9:5: error: value '45x' is not a number",
+        ],
+    ),
 ]
 
 
@@ -646,6 +661,16 @@ def test_invisible_characters_are_not_read(reference) -> None:
         (2, "Norrbotten", "2022–2023", 55.0),  # zero-width spaces in the name and the value
         (3, "Västerbotten", "2022–2023", 58.0),  # a soft hyphen; a direction mark in the period
         (4, "Gotland", "2022–2023", 61.0),  # a word joiner and a byte order mark
+    ]
+
+
+def test_line_breaks_inside_quotes_are_text_and_lines_stay_right(reference) -> None:
+    name = "line-break-in-quoted-field.csv"
+    found = read_measurements(CORPUS / name, name, reference, Problems())
+    assert [(m.line, m.region, m.value) for m in found] == [
+        (3, "Norrbotten", 51.0),  # its comment runs on to line 4
+        (5, "Västerbotten", 58.0),
+        (6, "Jämtland/Härjedalen", 55.0),  # its comment runs on to line 8
     ]
 
 

@@ -22,6 +22,8 @@ from rmr_gen.inputs.csvtext import (
     NOT_CP1252,
     decode_lenient,
     decode_or_report,
+    dos_message,
+    dos_text,
     is_mac_roman,
     mixed,
 )
@@ -77,6 +79,11 @@ def read_csv(
     if not newlines:
         raw = raw.replace(b"\r", b"\n")  # old Mac line ends
         newlines = raw.count(b"\n")
+    dos = dos_text(raw)
+    if dos is not None:  # before Mac Roman: DOS's Ä and ü are Mac Roman's é and Å
+        line, word = dos
+        problems.error(shown, dos_message(word), line)
+        return None
     if is_mac_roman(raw):
         raw = raw.decode("mac_roman").encode("utf-8")
         problems.note(
@@ -242,7 +249,7 @@ def _read_rows(
     try:
         for record in reader:
             line, start = start + skipped, reader.line_num + 1
-            if any("\n" in field or "\r" in field for field in record):
+            if _runs_on(record, len(headers) or len(record), sep):
                 end = reader.line_num + skipped
                 problems.error(
                     shown,
@@ -252,7 +259,7 @@ def _read_rows(
                 )
                 return None
             if not headers:
-                headers = tuple(h.strip() for h in record)
+                headers = tuple(" ".join(h.split()) for h in record)  # Alt+Enter: one line
                 continue
             if not record or (len(record) == 1 and not record[0].strip()):
                 continue
@@ -281,6 +288,20 @@ def _read_rows(
     frame = pd.DataFrame(rows, columns=names, dtype=str) if rows else pd.DataFrame(columns=names)
     frame["_line"] = lines
     return Table(drop_empty_rows(frame), headers, shown, header_line=1 + skipped)
+
+
+def _runs_on(record: list[str], width: int, sep: str) -> bool:
+    """Whether a quoted field runs over line breaks because its quote is not closed: a
+    line break inside a field (Excel's Alt+Enter) is text when the record has the
+    header's number of fields and no line of the field looks like a row of its own."""
+    multiline = [field for field in record if "\n" in field or "\r" in field]
+    if not multiline:
+        return False
+    if len(record) != width:
+        return True
+    return any(
+        line.count(sep) >= max(width - 1, 1) for field in multiline for line in field.splitlines()
+    )
 
 
 NAMED_ROWS = 10  # broken lines named one by one; more are one line

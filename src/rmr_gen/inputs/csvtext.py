@@ -26,10 +26,42 @@ def is_mac_roman(raw: bytes) -> bool:
     if not high or _UTF8_SEQUENCE.search(raw):
         return False  # ASCII, or (partly) UTF-8: read, or reported, as such
 
-    def swedish(codec: str) -> int:
-        return sum(c in _SWEDISH for c in high.decode(codec, errors="replace"))
+    return _swedish(high, "mac_roman") > _swedish(high, "cp1252")
 
-    return swedish("mac_roman") > swedish("cp1252")
+
+def _swedish(high: bytes, codec: str) -> int:
+    """How many of ``high``'s bytes are Swedish letters (or en dashes) in ``codec``."""
+    return sum(c in _SWEDISH for c in high.decode(codec, errors="replace"))
+
+
+def dos_text(raw: bytes) -> tuple[int, str] | None:
+    """Where text in an MS-DOS code page (850, or 437: their å, ä, ö are the same bytes)
+    shows first, and the word there as Windows-1252 shows it (``V„sterbotten``): not
+    UTF-8, and more of its bytes above ASCII are Swedish letters in code page 850 than in
+    Windows-1252 or Mac Roman. ``None`` for any other text."""
+    high = raw.translate(None, _ASCII)
+    if not high or _UTF8_SEQUENCE.search(raw):
+        return None
+    dos = _swedish(high, "cp850")
+    if dos <= max(_swedish(high, "cp1252"), _swedish(high, "mac_roman")):
+        return None
+    at = next(i for i, byte in enumerate(raw) if byte >= 0x80)
+    start = max(raw.rfind(stop, 0, at) for stop in _WORD_ENDS) + 1
+    ends = [end for end in (raw.find(stop, at) for stop in _WORD_ENDS) if end >= 0]
+    word = raw[start : min(ends, default=len(raw))].decode("cp1252", errors="replace")
+    return raw.count(b"\n", 0, at) + 1, word
+
+
+_WORD_ENDS = (b"\n", b"\r", b";", b",", b"\t", b'"', b" ")
+
+
+def dos_message(word: str) -> str:
+    """What to do with a file in an MS-DOS code page, ``word`` as it reads wrongly."""
+    meant = word.encode("cp1252", errors="replace").decode("cp850", errors="replace")
+    return (
+        f"the file looks like MS-DOS code page 850 ('{word}' is '{meant}' in it), not"
+        " Windows-1252 or UTF-8: save it as CSV UTF-8"
+    )
 
 
 def mixed(raw: bytes) -> bool:
