@@ -595,6 +595,21 @@ CASES = [
         ],
     ),
     (
+        # a whole export (34 rows) pasted below itself, header and all: one line, not 34
+        "export-pasted-twice.csv",
+        [
+            "export-pasted-twice.csv:36: note: the header again (files pasted together?): left out",
+            "export-pasted-twice.csv:37: error: the rows of lines 2–35 repeat at lines 37–70: the export pasted twice? Delete one copy",
+        ],
+    ),
+    (
+        # a later export pasted below the first without its header, two numbers changed
+        "export-pasted-twice-other-numbers.csv",
+        [
+            "export-pasted-twice-other-numbers.csv:36: error: the rows of lines 2–35 repeat at lines 36–69 (2 of them with other numbers, first at line 40): the export pasted twice? Delete one copy",
+        ],
+    ),
+    (
         # saved in MS-DOS code page 850: ä is 0x84, which Windows-1252 reads as „
         "dos-code-page.csv",
         [

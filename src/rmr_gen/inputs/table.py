@@ -25,6 +25,14 @@ class Table:
     sheet: str | None = None
     header_line: int = 1
     first_column: int = 1  # the column number of headers[0] (a table may start in column B)
+    hidden_rows: frozenset[int] = frozenset()  # rows of the sheet hidden in the workbook
+    hidden_columns: frozenset[int] = frozenset()  # columns of the sheet hidden in the workbook
+    #: merged ranges of the sheet: (first row, first column, last row, last column)
+    merged: tuple[tuple[int, int, int, int], ...] = ()
+
+    def rows_word(self) -> str:
+        """How the table's rows are counted: ``lines`` of a CSV file, ``rows`` of a sheet."""
+        return "rows" if self.sheet else "lines"
 
 
 def codes_and_texts(series: pd.Series) -> tuple[Any, Any]:

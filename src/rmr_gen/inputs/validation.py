@@ -32,6 +32,7 @@ from rmr_gen.core.names import Names, visible
 from rmr_gen.core.names import key as name_key
 from rmr_gen.inputs.config import Reference, normalise_period
 from rmr_gen.inputs.readers import Table, codes_and_texts
+from rmr_gen.inputs.repeats import without_repeats
 
 if TYPE_CHECKING:
     import numpy as np
@@ -1094,6 +1095,7 @@ def validate(
     for row in np.flatnonzero(failed):
         invalid.add(tuple(str(cells[name].value(row)) for name in REQUIRED))  # type: ignore[arg-type]
     found.report(problems, table.shown, table.sheet)
+    result = without_repeats(result, table, list(REQUIRED), problems)
     return Valid(
         result, invalid, table.sheet, "population" in positions and positions["population"] > 0
     )
