@@ -610,6 +610,39 @@ CASES = [
         ],
     ),
     (
+        # a hidden column 'value' (last year's numbers) beside the visible 'Värde'
+        "hidden-column-old-values.xlsx",
+        [
+            "hidden-column-old-values.xlsx:Data!F1: note: column 'Värde' is not used and was ignored",
+            "hidden-column-old-values.xlsx:Data!E1: error: column 'value' is hidden in the workbook but is the one read, while the visible column 'Värde' (F) is ignored: delete the hidden column if 'Värde' holds the numbers (and map it in report.toml: [data.columns] value = \"Värde\"), or unhide it if it is meant",
+        ],
+    ),
+    (
+        # a hidden column that nothing visible could stand for is read
+        "hidden-column-nothing-else.xlsx",
+        [
+            "hidden-column-nothing-else.xlsx:Data!F1: note: column 'kommentar' is not used and was ignored",
+            "hidden-column-nothing-else.xlsx:Data!D1: note: column 'population' is hidden in the workbook: read, as no visible column could be meant",
+            "hidden-column-nothing-else.xlsx:Data!E3: error: value '5x' is not a number",
+        ],
+    ),
+    (
+        # hidden row 10 repeats row 3 with an old number; hidden row 11 is data of its own
+        "hidden-rows.xlsx",
+        [
+            "hidden-rows.xlsx:Data!A10: error: duplicate measurement for Jämtland/Härjedalen, tackningsgrad, 2021–2022, cancer (row 10, hidden; also at row 3): a hidden row is read as data; delete the row that is not meant, or unhide it",
+            "hidden-rows.xlsx:Data!A11: note: row 11 is hidden in the workbook but read as data: the document prints it (unhide it to see what is printed)",
+        ],
+    ),
+    (
+        # each region's name in one cell merged down over its two periods' rows
+        "merged-region-cells.xlsx",
+        [
+            "merged-region-cells.xlsx:Data!B2: error: merged cells in column 'region': B2:B3, B4:B5 and 2 more (rows 2–9); a merged cell holds its text in its first row only: unmerge them and fill every row",
+            "merged-region-cells.xlsx:Data!E9: error: value '4x' is not a number",
+        ],
+    ),
+    (
         # saved in MS-DOS code page 850: ä is 0x84, which Windows-1252 reads as „
         "dos-code-page.csv",
         [

@@ -33,6 +33,7 @@ from rmr_gen.core.names import key as name_key
 from rmr_gen.inputs.config import Reference, normalise_period
 from rmr_gen.inputs.readers import Table, codes_and_texts
 from rmr_gen.inputs.repeats import without_repeats
+from rmr_gen.inputs.sheetchecks import hidden_columns, hidden_rows, merged_cells
 
 if TYPE_CHECKING:
     import numpy as np
@@ -998,8 +999,9 @@ def validate(
     import pandas as pd
 
     positions = _columns(table, problems, columns, population)
-    if positions is None:
+    if positions is None or hidden_columns(table, positions, COLUMN_WORDS, problems):
         return None
+    merged_cells(table, positions, problems)
     frame = _without_totals(table, positions["region"], problems, reference)
     if "population" not in positions:  # one population: a column of it, numbered 0
         frame = frame.assign(c0=population)
@@ -1096,6 +1098,7 @@ def validate(
         invalid.add(tuple(str(cells[name].value(row)) for name in REQUIRED))  # type: ignore[arg-type]
     found.report(problems, table.shown, table.sheet)
     result = without_repeats(result, table, list(REQUIRED), problems)
+    hidden_rows(table, result["_line"].tolist(), problems)
     return Valid(
         result, invalid, table.sheet, "population" in positions and positions["population"] > 0
     )

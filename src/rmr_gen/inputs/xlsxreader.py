@@ -14,6 +14,7 @@ from typing import Any
 from rmr_gen.core.errors import Problems
 from rmr_gen.inputs.config import suggest
 from rmr_gen.inputs.numberformat import is_percent
+from rmr_gen.inputs.sheetlayout import sheet_layout
 from rmr_gen.inputs.table import HEADER_ROWS, Table
 
 
@@ -108,7 +109,8 @@ def read_xlsx(
             min(header_cells),
             sheet=name,
         )
-    body = rows[at + 1 :]
+    layout = sheet_layout(path, name)
+    body = _filled(rows[at + 1 :], layout.merged)
     if body and _sub_header(body[0], header_row, header_cells, known):
         header_cells = {**header_cells, **body[0][1]}
         problems.note(
@@ -150,7 +152,36 @@ def read_xlsx(
     if frame.empty:
         problems.error(shown, "no data rows below the header", header_row, first, name)
         return None
-    return Table(frame, headers, shown, name, header_row, first)
+    return Table(
+        frame,
+        headers,
+        shown,
+        name,
+        header_row,
+        first,
+        layout.hidden_rows,
+        layout.hidden_columns,
+        layout.merged,
+    )
+
+
+def _filled(
+    body: list[tuple[int, dict[int, str]]], merged: tuple[tuple[int, int, int, int], ...]
+) -> list[tuple[int, dict[int, str]]]:
+    """The rows below the header, each cell of a merged range of one column holding the
+    text of its first cell, as the sheet shows it (validation says they are merged)."""
+    down = [(r1, c1, r2) for r1, c1, r2, c2 in merged if c1 == c2 and r2 > r1]
+    if not down:
+        return body
+    texts_of = dict(body)
+    for r1, column, r2 in down:
+        text = texts_of.get(r1, {}).get(column)
+        if text is None:
+            continue
+        for number, texts in body:
+            if r1 < number <= r2:
+                texts.setdefault(column, text)
+    return body
 
 
 def _has_header(worksheet: Any, known: Collection[str]) -> bool:
