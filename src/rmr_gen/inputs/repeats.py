@@ -46,8 +46,8 @@ def without_repeats(
     for start, end in _runs(repeated, first):
         drop[start : end + 1] = True
         _report_run(result, table, lines, first, start, end, problems)
-    for position in np.flatnonzero(repeated & ~drop):
-        earlier = int(first[position])
+    for found in np.flatnonzero(repeated & ~drop):
+        position, earlier = int(found), int(first[found])
         hidden = [int(lines[p]) in table.hidden_rows for p in (position, earlier)]
         if not any(hidden):
             continue

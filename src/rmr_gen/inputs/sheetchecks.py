@@ -42,14 +42,14 @@ def hidden_columns(
             continue
         header = table.headers[position - table.first_column]
         near = [(h, p) for h, p in ignored if _near(h, (name, words.get(name, name)))]
-        at = {"line": table.header_line, "column": position, "sheet": table.sheet}
+        at = (table.header_line, position, table.sheet)
         if not near:
             problems.note(
                 table.shown,
                 f"column '{header}' is hidden in the workbook: read"
                 f"{'' if header.strip().casefold() == name else f' as {name!r}'},"
                 " as no visible column could be meant",
-                **at,
+                *at,
             )
             continue
         visible, where = near[0]
@@ -60,7 +60,7 @@ def hidden_columns(
             f" the visible column '{visible}' ({column_letters(where)}) is ignored:"
             f" delete the hidden column if '{visible}' holds the numbers (and map it in"
             f' report.toml: [data.columns] {name} = "{visible}"), or unhide it if it is meant',
-            **at,
+            *at,
         )
         refused = True
     return refused

@@ -67,7 +67,7 @@ def _range(ref: str) -> tuple[int, int, int, int] | None:
         return None
     if None in (low_col, low_row, high_col, high_row):
         return None
-    return int(low_row), int(low_col), int(high_row), int(high_col)  # type: ignore[arg-type]
+    return int(low_row), int(low_col), int(high_row), int(high_col)
 
 
 def sheet_layout(path: Path, name: str) -> Layout:
