@@ -38,8 +38,8 @@ def without_repeats(
         return result
     group = result.groupby(keys, sort=False, observed=True).ngroup().to_numpy()
     first_of = np.full(group.max() + 1, -1)
-    for position in range(len(group) - 1, -1, -1):
-        first_of[group[position]] = position
+    groups, at = np.unique(group, return_index=True)
+    first_of[groups] = at
     first = first_of[group]  # per row, the position of the first row with its key
     lines = result["_line"].to_numpy()
     drop = np.zeros(len(result), dtype=bool)
@@ -73,21 +73,20 @@ def _row(number: int, hidden: bool) -> str:
 def _runs(repeated: np.ndarray, first: np.ndarray) -> list[tuple[int, int]]:
     """Runs of :data:`BLOCK` or more repeating rows, each the row after the one before
     it repeats (positions ``start``–``end``, inclusive)."""
+    import numpy as np
+
     runs = []
-    start = None
-    for position in range(len(repeated) + 1):
+    start = previous = -2
+    for found in [*np.flatnonzero(repeated).tolist(), len(repeated) + 1]:
         going = (
-            position < len(repeated)
-            and repeated[position]
-            and start is not None
-            and first[position] == first[position - 1] + 1
-            and first[position] < start
+            found == previous + 1 and first[found] == first[previous] + 1 and first[found] < start
         )
         if going:
+            previous = found
             continue
-        if start is not None and position - start >= BLOCK:
-            runs.append((start, position - 1))
-        start = position if position < len(repeated) and repeated[position] else None
+        if start >= 0 and previous - start + 1 >= BLOCK:
+            runs.append((start, previous))
+        start = previous = found
     return runs
 
 
