@@ -2,7 +2,9 @@
 
 A declarative schema in the spirit of pandera, small enough to keep every
 message exact: each column has a parser from the text of a cell to its value
-or a message, applied once per *distinct* cell text (a national file has a few
+or a message (:mod:`rmr_gen.inputs.cellparse`; the columns found by
+:mod:`rmr_gen.inputs.datacolumns`, rows that are not data left out by
+:mod:`rmr_gen.inputs.rowfilters`), applied once per *distinct* cell text (a national file has a few
 dozen regions and indicators but a million rows), then spread back to the rows
 with numpy. Checks across columns (numerator ≤ denominator, value agrees with
 the counts) are vectorised; only rows that fail are looked at one by one, to
@@ -19,91 +21,56 @@ editors' mistakes are, is ours either way.
 
 from __future__ import annotations
 
-import difflib
 import math
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from rmr_gen.core.errors import Problems
-from rmr_gen.core.models import POPULATIONS, Key
-from rmr_gen.core.names import Names, visible
-from rmr_gen.core.names import key as name_key
+from rmr_gen.core.models import Key
+from rmr_gen.core.names import visible
+from rmr_gen.inputs.cellparse import (
+    Flaw,
+    Parse,
+    choice_parser,
+    count_parser,
+    decimals_of,
+    is_marker,
+    parse_count,
+    parse_number,
+    period_cell,
+    population_cell,
+    read_period,
+    value_parser,
+    whole,
+)
 from rmr_gen.inputs.config import Reference, normalise_period
+from rmr_gen.inputs.datacolumns import COLUMN_WORDS, KNOWN, OPTIONAL, REQUIRED, find_columns
 from rmr_gen.inputs.readers import Table, codes_and_texts
 from rmr_gen.inputs.repeats import without_repeats
+from rmr_gen.inputs.rowfilters import without_text_rows, without_totals
 from rmr_gen.inputs.sheetchecks import hidden_columns, hidden_rows, merged_cells
 
 if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
-REQUIRED = ("indicator", "region", "period", "population")
-OPTIONAL = ("value", "numerator", "denominator")
-KNOWN = REQUIRED + OPTIONAL
-
-_SPACE_CHARS = " \u00a0\u202f\u2009'"
-_SPACES = str.maketrans("", "", _SPACE_CHARS)
-#: Thousands separated by one space-like character, in groups of three: "15 000,5".
-_SPACED = re.compile(r"^[+\-\u2212]?\d{1,3}(?:[ \u00a0\u202f\u2009']\d{3})+(?:[.,]\d*)?$")
-_PLAIN = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")
-_GROUPED = re.compile(r"^[+-]?\d{1,3}(?P<sep>[.,])\d{3}(?:(?P=sep)\d{3})*(?P<dec>[.,])\d+$")
-
-
-def parse_number(text: str) -> float | None:
-    """A number as Swedish or English spreadsheets write it; ``None`` if it is not one.
-
-    ``51``, ``51,4``, ``51.4``, ``−9``, ``+2``, ``15 000`` (space, no-break or thin
-    space as thousands separator), and ``1.234,5`` / ``1,234.5`` where both marks
-    appear (the last one is the decimal mark). A single ``,`` or ``.`` is always
-    the decimal mark: ``1,234`` is 1.234, as in Swedish.
-    """
-    stripped = text.strip()
-    if any(c in stripped for c in _SPACE_CHARS) and not _SPACED.match(stripped):
-        return None  # "5 1" is a typo, not 51: a space only separates groups of three
-    cleaned = stripped.translate(_SPACES).replace("\u2212", "-")
-    if _PLAIN.match(cleaned):
-        return float(cleaned.replace(",", "."))
-    match = _GROUPED.match(cleaned)
-    if match and match.group("sep") != match.group("dec"):
-        return float(cleaned.replace(match.group("sep"), "").replace(",", "."))
-    return None
+#: What other modules and tests take from here: the columns and the cells' parsers.
+__all__ = [
+    "KNOWN",
+    "OPTIONAL",
+    "REQUIRED",
+    "Valid",
+    "is_marker",
+    "parse_number",
+    "read_period",
+    "validate",
+    "whole",
+]
 
 
-def decimals_of(text: str) -> int:
-    """Digits after the decimal mark as written: ``51,25`` → 2 (``51,25 %`` too)."""
-    cleaned = text.strip().removesuffix("%").translate(_SPACES)
-    mark = max(cleaned.rfind(","), cleaned.rfind("."))
-    return len(cleaned) - mark - 1 if mark >= 0 else 0
-
-
-#: A whole number with one kind of thousands separator: 3,000 / 3.000 / 12,345,678.
-_THOUSANDS = re.compile(r"^[1-9]\d{0,2}(?P<sep>[.,])\d{3}(?:(?P=sep)\d{3})*$")
-
-
-def parse_count(text: str) -> tuple[float | None, bool]:
-    """A count as written, and whether a ``,`` or ``.`` in it was read as a thousands
-    separator. Counts are whole numbers, so ``3,000`` and ``3.000`` are 3000 (never
-    3); ``3 000`` with a space, no-break or narrow no-break space is 3000 too."""
-    stripped = text.strip()
-    if _THOUSANDS.match(stripped):
-        return float(stripped.replace(",", "").replace(".", "")), True
-    return parse_number(stripped), False
-
-
-#: How registers write a cell they suppress (too few cases) or do not report: ``<5``,
-#: ``n<10``, ``*``, ``..``, ``x``, ``–``. Such a cell is suppressed, never a number.
-SUPPRESSION_MARKER = re.compile(r"^(?:n\s*)?[<≤]\s*\d+$|^\*{1,3}$|^\.\.$|^[xX]$|^[–—-]$")
-
-
-def is_marker(text: str) -> bool:
-    """Whether ``text`` is a register's suppression marker (see :data:`SUPPRESSION_MARKER`)."""
-    return bool(SUPPRESSION_MARKER.match(text.strip()))
-
-
-Parse = Callable[[str], tuple[Any, str | None]]
 LIMIT = 10  # rows worded one by one per kind of problem; more are summarised on one line
+
 
 #: The plural of each kind of problem, for the line that summarises many of them.
 GROUPS = {
@@ -123,17 +90,6 @@ GROUPS = {
 }
 
 
-class Flaw(str):
-    """A cell's message, and the kind of problem it is (a key of :data:`GROUPS`)."""
-
-    kind: str = ""
-
-    def __new__(cls, message: str, kind: str = "") -> Flaw:
-        flaw = super().__new__(cls, message)
-        flaw.kind = kind
-        return flaw
-
-
 @dataclass(frozen=True)
 class Column:
     """One column of the schema: how a cell's text becomes a value, or a message.
@@ -148,167 +104,17 @@ class Column:
     named: bool = False
 
 
-def _choice(name: str, names: Names) -> Parse:
-    def parse(text: str) -> tuple[Any, str | None]:
-        text = text.strip()
-        if not text:
-            return None, f"no {name} (empty cell)"
-        found = names.find(text)
-        if found is not None:
-            return found, None
-        if name == "region":
-            return None, f"unknown region '{text}'{_rename_hint(text, names.suggest(text))}"
-        return None, f"unknown {name} '{text}'{names.suggest(text)}"
-
-    return parse
-
-
-_MEANT = re.compile(r"^ \(did you mean '(.*)'\?\)$")
-
-
-def _rename_hint(text: str, suggestion: str) -> str:
-    """`` (did you mean 'Gotland'? or map it in report.toml: [data.rename] "Region Gotlnd" =
-    "Gotland")``: a register's own way of writing a region is mapped once in report.toml."""
-    meant = _MEANT.match(suggestion)
-    target = meant.group(1) if meant else "…"
-    mapping = f"[data.rename] {_toml(text)} = {_toml(target)}"
-    if meant:
-        return f" (did you mean '{target}'? or map it in report.toml: {mapping})"
-    return f" (not a region of data/regions.toml: map it in report.toml: {mapping})"
-
-
-def _toml(text: str) -> str:
-    """``text`` as a TOML string."""
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-_EXCEL_DATE = re.compile(r"^(\d{4})-\d\d-\d\d(?:[T ]00:00(?::00)?)?$")
-_SHORT_SPAN = re.compile(r"^(\d{4})\s*[/–—-]\s*(\d{2})$")
-#: Words registers write before a period: ``helår 2022–2023``, ``År 2023``.
-_PERIOD_WORDS = re.compile(r"^(?:helår(?:et)?|år|period(?:en)?|kalenderår)\s+", re.IGNORECASE)
-#: A period of dates: ``2022-01-01–2023-12-31`` (also with ``-`` or `` till ``).
-_DATE_SPAN = re.compile(
-    r"^(\d{4})-(\d\d)-(\d\d)\s*(?:[–—-]|till|to)\s*(\d{4})-(\d\d)-(\d\d)$", re.IGNORECASE
-)
-
-
-def read_period(text: str) -> tuple[str | None, str | None]:
-    """A period as registers write it, and why it cannot be read (``None`` when it can).
-
-    ``2023``, ``2022–2023``, ``helår 2022–2023``, ``2022–23`` and whole calendar years of
-    dates (``2022-01-01–2023-12-31``) are read as the years they name; a span of dates that
-    is not whole years, or a single date, is refused with what it would be read as."""
-    text = text.strip()
-    if not text:
-        return None, "no period (empty cell)"
-    period = normalise_period(text) or normalise_period(_PERIOD_WORDS.sub("", text))
-    if period is not None:
-        return period, None
-    stripped = _PERIOD_WORDS.sub("", text)
-    if span := _SHORT_SPAN.match(stripped):
-        start = int(span.group(1))
-        end = start // 100 * 100 + int(span.group(2))
-        if end > start and "/" not in stripped:
-            return f"{start}–{end}", None
-        if end > start:  # 2022/23 is often a split year (July to June): not guessed
-            return None, f"period '{text}' must be written in full: {start}–{end}"
-    if dates := _DATE_SPAN.match(stripped):
-        y1, m1, d1, y2, m2, d2 = dates.groups()
-        if (m1, d1, m2, d2) == ("01", "01", "12", "31") and int(y2) >= int(y1):
-            return (y1 if y1 == y2 else f"{y1}–{y2}"), None
-        return None, (
-            f"period '{text}' is not whole calendar years (1 January to 31 December): rmr-gen"
-            " compares periods of whole years; write the years it stands for"
-        )
-    if date := _EXCEL_DATE.match(text):
-        return None, (
-            f"period '{text}' is a date: the spreadsheet turned the year into a date"
-            f" (format the column as text and write {date.group(1)})"
-        )
-    return None, f"period '{text}' must be a year or years like 2022–2023"
-
-
-def _period(text: str) -> tuple[Any, str | None]:
-    return read_period(text)
-
-
-_POPULATION_NAMES = {
-    "cancer": "cancer", "cancerdiagnoser": "cancer", "cancer diagnoses": "cancer",
-    "all": "all", "alla": "all", "alla diagnoser": "all", "samtliga": "all",
-    "samtliga diagnoser": "all", "all diagnoses": "all",
-}  # fmt: skip
-
-
-def _population(text: str) -> tuple[Any, str | None]:
-    population = _POPULATION_NAMES.get(name_key(text))
-    if population in POPULATIONS:
-        return population, None
-    if not text.strip():
-        return None, "no population (empty cell): 'cancer' or 'all'"
-    return None, f"population '{text.strip()}' must be 'cancer' or 'all'"
-
-
-def _value(fractions: bool) -> Parse:
-    def parse(text: str) -> tuple[Any, str | None]:
-        text = text.strip()
-        if not text or is_marker(text):
-            return math.nan, None
-        percent = text.endswith("%")
-        value = parse_number(text.removesuffix("%"))
-        if value is None:
-            return math.nan, Flaw(f"value '{text}' is not a number", "not a number")
-        if fractions and not percent:
-            if not 0 <= value <= 1:
-                return math.nan, Flaw(
-                    f"value {text} is greater than 1, but data.fractions says this file's"
-                    " values are fractions of 1 (0,514 = 51,4 %)",
-                    "over one",
-                )
-            value = round(value * 100, 10)
-        if not math.isfinite(value):
-            return math.nan, Flaw(f"value '{text}' is not a number", "not a number")
-        return value, None  # its range follows its indicator's unit: see _unit_ranges
-
-    return parse
-
-
-#: How far a count may be from a whole number, relative to it, and still be that number:
-#: a spreadsheet formula's rounding noise (``=A1*3/3`` saves 3.0000000000000004) is a
-#: few parts in 10¹⁶; 2.5 or 3.01 is a count that is not whole.
-COUNT_TOLERANCE = 1e-12
-
-
-def whole(number: float) -> float | None:
-    """The whole number a count is, within :data:`COUNT_TOLERANCE`; ``None`` if none."""
-    nearest = float(round(number))
-    return nearest if abs(number - nearest) <= COUNT_TOLERANCE * max(1.0, abs(number)) else None
-
-
-def _count(name: str) -> Parse:
-    def parse(text: str) -> tuple[Any, str | None]:
-        text = text.strip()
-        if not text or is_marker(text):
-            return math.nan, None
-        number, _ = parse_count(text)
-        counted = None if number is None or not math.isfinite(number) else whole(number)
-        if counted is None or counted < 0:
-            return math.nan, Flaw(f"{name} '{text}' must be a whole number ≥ 0", "count")
-        return counted, None
-
-    return parse
-
-
 def schema(reference: Reference, fractions: bool = False) -> tuple[Column, ...]:
     """The columns of indicator data, checked against the shared reference data.
     With ``fractions`` a value without ``%`` is a fraction of 1 (0,514 = 51,4 %)."""
     return (
-        Column("indicator", _choice("indicator", reference.indicator_names), named=True),
-        Column("region", _choice("region", reference.region_names), named=True),
-        Column("period", _period, named=True),
-        Column("population", _population, named=True),
-        Column("value", _value(fractions), numeric=True),
-        Column("numerator", _count("numerator"), numeric=True),
-        Column("denominator", _count("denominator"), numeric=True),
+        Column("indicator", choice_parser("indicator", reference.indicator_names), named=True),
+        Column("region", choice_parser("region", reference.region_names), named=True),
+        Column("period", period_cell, named=True),
+        Column("population", population_cell, named=True),
+        Column("value", value_parser(fractions), numeric=True),
+        Column("numerator", count_parser("numerator"), numeric=True),
+        Column("denominator", count_parser("denominator"), numeric=True),
     )
 
 
@@ -391,107 +197,6 @@ def _absent(n: int) -> _Cells:
         np.array([], dtype=object),
         [],
     )
-
-
-def _columns(
-    table: Table,
-    problems: Problems,
-    mapping: tuple[tuple[str, str], ...] = (),
-    population: str | None = None,
-) -> dict[str, int] | None:
-    """Known column → its position (from 1); problems for missing or repeated ones.
-
-    ``mapping`` is the report's ``[data.columns]`` (rmr-gen's column, the export's
-    header); with a ``population``, a file without a population column is read as that
-    population's."""
-    found: dict[str, int] = {}
-    ok = True
-    unknown: list[tuple[str, int]] = []
-    at: dict[str, Any] = {"line": table.header_line, "sheet": table.sheet}
-    mapped = {header.strip().casefold(): name for name, header in mapping}
-    for position, header in enumerate(table.headers, start=table.first_column):
-        name = mapped.get(header.strip().casefold()) or header.strip().lower()
-        if name in KNOWN:
-            if name in found:
-                problems.error(
-                    table.shown,
-                    f"column '{name}' appears twice (also column {found[name]})",
-                    column=position,
-                    **at,
-                )
-                ok = False
-            else:
-                found[name] = position
-        else:
-            unknown.append((header.strip(), position))
-    for name, header in mapping:
-        if name not in found:
-            problems.error(
-                table.shown,
-                f"data.columns names the header '{header}' for '{name}', but the file has no"
-                f" such column (its headers: {', '.join(h.strip() for h in table.headers)})",
-                **at,
-            )
-            ok = False
-    suggested: set[str] = set()
-
-    def hint(name: str) -> str:
-        headers = [u for u, _ in unknown if u]
-        close = difflib.get_close_matches(name, headers, n=1, cutoff=0.6)
-        close = close or difflib.get_close_matches(
-            COLUMN_WORDS.get(name, name), headers, n=1, cutoff=0.6
-        )
-        suggested.update(close)
-        if not close:
-            return f' (name the export\'s header in report.toml: [data.columns] {name} = "…")'
-        return (
-            f" (is it the column '{close[0]}'? Rename that header, or map it in report.toml:"
-            f' [data.columns] {name} = "{close[0]}")'
-        )
-
-    periods = [name for name, _ in unknown if normalise_period(name)]
-    for name in REQUIRED:
-        if name == "period" and name not in found and periods:
-            problems.error(
-                table.shown,
-                f"missing column 'period': the periods are columns here"
-                f" ({', '.join(periods)}); rmr-gen reads one row per measurement, with"
-                " its period in a column 'period' and its number in 'value'",
-                **at,
-            )
-            ok = False
-        elif name == "population" and name not in found and population is not None:
-            continue  # every row is the report's one population
-        elif name not in found:
-            problems.error(table.shown, f"missing column '{name}'{hint(name)}", **at)
-            ok = False
-    if "value" not in found and not {"numerator", "denominator"} <= set(found):
-        alone = [n for n in ("numerator", "denominator") if n in found]
-        if alone:
-            other = "denominator" if alone == ["numerator"] else "numerator"
-            message = f"column '{alone[0]}' needs a column '{other}' too"
-        else:
-            message = f"missing column 'value' (or 'numerator' and 'denominator'){hint('value')}"
-        problems.error(table.shown, message, **at)
-        ok = False
-    for name, position in unknown:
-        if name in suggested:
-            continue
-        text = f"column '{name}' is not used" if name else f"column {position} has no header"
-        problems.note(table.shown, f"{text} and was ignored", column=position, **at)
-    return found if ok else None
-
-
-#: The Swedish words registers head rmr-gen's columns with: to suggest [data.columns].
-COLUMN_WORDS = {
-    "indicator": "indikator",
-    "region": "region",
-    "period": "period",
-    "population": "diagnosgrupp",
-    "value": "värde",
-    "numerator": "täljare",
-    "denominator": "nämnare",
-}
 
 
 class _Found:
@@ -783,103 +488,6 @@ def _disagreeing(
     return disagree
 
 
-#: What registers call the row of the whole country (or of all regions): not a region.
-TOTALS = frozenset(
-    {"riket", "totalt", "total", "summa", "sverige", "hela riket", "hela landet",
-     "samtliga regioner", "alla regioner"}
-)  # fmt: skip
-
-
-def _without_totals(
-    table: Table, position: int, problems: Problems, reference: Reference
-) -> pd.DataFrame:
-    """The rows of ``table`` but the totals (``Riket``, ``Totalt``) and a sjukvårdsregion's
-    subtotal: a register's row for the whole country or a sjukvårdsregion is not a region,
-    so it is left out, with a note per name; unless the report prints it as a reference
-    row (``[data] reference``: then it is a name of ``reference``)."""
-    import numpy as np
-
-    frame = table.frame
-    codes, texts = codes_and_texts(frame[f"c{position}"])
-    subtotals = {name_key(h) for h in reference.healthcare_regions}
-    kinds = {}
-    for i, text in enumerate(texts):
-        written = name_key(str(text))
-        if reference.region_names.find(str(text)) is not None:
-            continue  # a region, or a reference row the report prints
-        if written in TOTALS:
-            kinds[i] = "a total, not a region"
-        elif written in subtotals:
-            kinds[i] = "a sjukvårdsregion's total, not a region"
-    if not kinds:
-        return frame
-    lines = frame["_line"].to_numpy()
-    for code, kind in kinds.items():
-        rows = np.flatnonzero(codes == code)
-        if not len(rows):
-            continue
-        first, last = int(lines[rows[0]]), int(lines[rows[-1]])
-        where = "row is" if len(rows) == 1 else f"{len(rows)} rows (lines {first}–{last}) are"
-        problems.note(
-            table.shown,
-            f"'{str(texts[code]).strip()}' is {kind}: its {where} left out"
-            " (to print it for comparison: [data] reference = "
-            f'["{str(texts[code]).strip()}"])',
-            first,
-            position,
-            table.sheet,
-        )
-    return frame[~np.isin(codes, list(kinds))].reset_index(drop=True)
-
-
-def _without_text_rows(
-    table: Table,
-    frame: pd.DataFrame,
-    positions: dict[str, int],
-    reference: Reference,
-    problems: Problems,
-) -> pd.DataFrame:
-    """The rows of ``frame`` but the header repeated (two exports pasted together) and
-    text below or inside the table with nothing in the other cells (``Källa: …``): each
-    is left out with a note, so that it is not one error per cell."""
-    import numpy as np
-
-    columns = [c for c in frame.columns if c not in ("_line", "c0")]  # c0: not in the file
-    same = np.ones(len(frame), dtype=bool)
-    for name in (n for n in REQUIRED if positions[n] > 0):  # 0: no such column in the file
-        codes, texts = codes_and_texts(frame[f"c{positions[name]}"])
-        same &= np.array([name_key(str(t)) == name for t in texts] + [False])[codes]
-    others_blank = np.ones(len(frame), dtype=bool)
-    for column in columns[1:]:
-        codes, texts = codes_and_texts(frame[column])
-        others_blank &= np.array([not visible(str(t)).strip() for t in texts] + [True])[codes]
-    codes, texts = codes_and_texts(frame[columns[0]])
-    is_indicator = f"c{positions['indicator']}" == columns[0]
-    text_only = np.array(
-        [
-            bool(visible(str(t)).strip())
-            and not (is_indicator and reference.indicator_names.find(str(t)) is not None)
-            for t in texts
-        ]
-        + [False]
-    )[codes]
-    lines = frame["_line"].to_numpy()
-    for row in np.flatnonzero(same | (others_blank & text_only)):
-        text = visible(str(texts[codes[row]])).strip()
-        problems.note(
-            table.shown,
-            "the header again (files pasted together?): left out"
-            if same[row]
-            else f"text, not a row of the table ('{text[:60]}"
-            f"{'…' if len(text) > 60 else ''}'): left out",
-            int(lines[row]),
-            table.first_column if table.sheet else None,  # a workbook's cell, a CSV's line
-            sheet=table.sheet,
-        )
-    keep = ~(same | (others_blank & text_only))
-    return frame if keep.all() else frame[keep].reset_index(drop=True)
-
-
 def _suppressed(cells: dict[str, _Cells]) -> np.ndarray:
     """Rows a register suppressed: a marker (``<5``, ``*``, ``..``) in the value or a count.
     Their other number cells are not read (a denominator beside ``<5`` gives no value)."""
@@ -998,15 +606,15 @@ def validate(
     import numpy as np
     import pandas as pd
 
-    positions = _columns(table, problems, columns, population)
+    positions = find_columns(table, problems, columns, population)
     if positions is None or hidden_columns(table, positions, COLUMN_WORDS, problems):
         return None
     merged_cells(table, positions, problems)
-    frame = _without_totals(table, positions["region"], problems, reference)
+    frame = without_totals(table, positions["region"], problems, reference)
     if "population" not in positions:  # one population: a column of it, numbered 0
         frame = frame.assign(c0=population)
         positions = {**positions, "population": 0}
-    frame = _without_text_rows(table, frame, positions, reference, problems)
+    frame = without_text_rows(table, frame, positions, reference, problems)
     n = len(frame)
     lines = frame["_line"].to_numpy()
     spec = schema(reference, fractions)
