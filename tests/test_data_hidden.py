@@ -102,3 +102,33 @@ def test_a_dos_code_page_file_is_an_encoding_problem(tmp_path: Path, run) -> Non
     )
     assert "unknown region" not in result.stderr
     assert not pdf(root).exists()
+
+
+def test_a_hidden_column_named_in_data_columns_beside_a_visible_near_one_is_refused(
+    tmp_path: Path, run
+) -> None:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Utdrag"
+    sheet.append(["indicator", "region", "period", "population", "Andel", "Andel (%)"])
+    for region, now in zip(PRINTED_51_58_55_45, (51, 58, 55, 45), strict=True):
+        sheet.append(["tackningsgrad", region, "2022–2023", "cancer", now - 20, now])
+        sheet.append(["tackningsgrad", region, "2021–2022", "cancer", 30, 50])
+    sheet.column_dimensions["E"].hidden = True  # last year's shares, kept out of sight
+    workbook.save(tmp_path / "utdrag.xlsx")
+    root = make_project(
+        tmp_path / "p",
+        (tmp_path / "utdrag.xlsx").read_bytes(),
+        file="utdrag.xlsx",
+        settings_='[data.columns]\nvalue = "Andel"\n',
+    )
+    result = run(root, "check")
+    refused(
+        result,
+        "data/utdrag.xlsx:Utdrag!E1: error: column 'Andel' is hidden in the workbook but is the"
+        " one read as 'value', while the visible column 'Andel (%)' (F) is ignored: delete the"
+        " hidden column if 'Andel (%)' holds the numbers (and map it in report.toml:"
+        ' [data.columns] value = "Andel (%)"), or unhide it if it is meant',
+    )

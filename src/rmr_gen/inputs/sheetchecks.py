@@ -23,11 +23,17 @@ def _near(header: str, names: Collection[str]) -> bool:
 
 
 def hidden_columns(
-    table: Table, positions: Mapping[str, int], words: Mapping[str, str], problems: Problems
+    table: Table,
+    positions: Mapping[str, int],
+    words: Mapping[str, str],
+    problems: Problems,
+    mapping: tuple[tuple[str, str], ...] = (),
 ) -> bool:
     """Whether a hidden column is read while a visible one with a near name (``Värde`` for
-    ``value``) is ignored: then an error each; a hidden column read with nothing else to
-    mean is said in a note. ``words`` are the Swedish headers of rmr-gen's columns."""
+    ``value``, or near the header ``[data.columns]`` names) is ignored: then an error
+    each; a hidden column read with nothing else to mean is said in a note. ``words`` are
+    the Swedish headers of rmr-gen's columns, ``mapping`` the report's
+    ``[data.columns]``."""
     if not table.hidden_columns:
         return False
     used = set(positions.values())
@@ -41,7 +47,8 @@ def hidden_columns(
         if position not in table.hidden_columns:
             continue
         header = table.headers[position - table.first_column]
-        near = [(h, p) for h, p in ignored if _near(h, (name, words.get(name, name)))]
+        meant = (name, words.get(name, name), *(h for n, h in mapping if n == name))
+        near = [(h, p) for h, p in ignored if _near(h, meant)]
         at = (table.header_line, position, table.sheet)
         if not near:
             problems.note(

@@ -201,7 +201,7 @@ def validate(
     import pandas as pd
 
     positions = find_columns(table, problems, columns, population)
-    if positions is None or hidden_columns(table, positions, COLUMN_WORDS, problems):
+    if positions is None or hidden_columns(table, positions, COLUMN_WORDS, problems, columns):
         return None
     merged_cells(table, positions, problems)
     frame = without_totals(table, positions["region"], problems, reference)
