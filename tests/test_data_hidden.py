@@ -132,3 +132,28 @@ def test_a_hidden_column_named_in_data_columns_beside_a_visible_near_one_is_refu
         " hidden column if 'Andel (%)' holds the numbers (and map it in report.toml:"
         ' [data.columns] value = "Andel (%)"), or unhide it if it is meant',
     )
+
+
+def test_the_sheet_layout_is_the_same_whatever_the_chunks(monkeypatch) -> None:
+    from rmr_gen.inputs import sheetlayout
+
+    found = {
+        name: sheetlayout.sheet_layout(CORPUS / name, "Data")
+        for name in (
+            "hidden-rows.xlsx",
+            "hidden-column-old-values.xlsx",
+            "merged-region-cells.xlsx",
+        )
+    }
+    assert found["hidden-rows.xlsx"].hidden_rows == {10, 11}
+    assert found["hidden-column-old-values.xlsx"].hidden_columns == {5}
+    assert sorted(found["merged-region-cells.xlsx"].merged) == [
+        (2, 2, 3, 2),
+        (4, 2, 5, 2),
+        (6, 2, 7, 2),
+        (8, 2, 9, 2),
+    ]
+    for size in (7, 64, 333):  # tags cut across chunks anywhere
+        monkeypatch.setattr(sheetlayout, "CHUNK", size)
+        for name, layout in found.items():
+            assert sheetlayout.sheet_layout(CORPUS / name, "Data") == layout, (name, size)

@@ -10,12 +10,13 @@ cannot be found has none (the cells were read; nothing is made up).
 from __future__ import annotations
 
 import posixpath
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-_TRUE = {"1", "true"}
+_TRUE = {b"1", b"true"}
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,15 @@ def _range(ref: str) -> tuple[int, int, int, int] | None:
     return int(low_row), int(low_col), int(high_row), int(high_col)
 
 
+#: A start tag of a row, a column's format or a merged range: XML allows no ``<`` inside a
+#: tag, so the sheet is scanned as bytes, a chunk at a time, cut before its last ``<``.
+_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|col|mergeCell)\b([^>]*)>")
+_ATTRIBUTE = re.compile(
+    rb"""(?:^|\s)(?:[A-Za-z_][\w.-]*:)?(r|hidden|min|max|ref)\s*=\s*["']([^"']*)["']"""
+)
+CHUNK = 1 << 20
+
+
 def sheet_layout(path: Path, name: str) -> Layout:
     """The hidden rows and columns and the merged ranges of the sheet ``name``."""
     rows: set[int] = set()
@@ -82,24 +92,32 @@ def sheet_layout(path: Path, name: str) -> Layout:
                 return Layout()
             with archive.open(entry) as source:
                 row = 0
-                for event, element in _iterparse(source, ("start", "end")):  # type: ignore[attr-defined]
-                    tag = _local(element.tag)
-                    if event == "start":
-                        if tag == "row":
-                            number = element.get("r")
-                            row = int(number) if number and number.isdigit() else row + 1
-                            if element.get("hidden", "").lower() in _TRUE:
+                rest = b""
+                while True:
+                    chunk = source.read(CHUNK)
+                    text = rest + chunk
+                    cut = text.rfind(b"<") if chunk else len(text)
+                    cut = cut if cut > 0 else (0 if chunk else len(text))
+                    for match in _TAG.finditer(text, 0, cut):
+                        tag = match.group(1)
+                        attributes = dict(_ATTRIBUTE.findall(match.group(2)))
+                        hidden = attributes.get(b"hidden", b"").lower() in _TRUE
+                        if tag == b"row":
+                            number = attributes.get(b"r", b"")
+                            row = int(number) if number.isdigit() else row + 1
+                            if hidden:
                                 rows.add(row)
-                        continue
-                    if tag == "col" and element.get("hidden", "").lower() in _TRUE:
-                        low, high = int(element.get("min", "0")), int(element.get("max", "0"))
-                        columns.update(range(low, min(high, 16384) + 1))
-                    elif tag == "mergeCell":
-                        found = _range(element.get("ref", ""))
-                        if found is not None:
-                            merged.append(found)
-                    elif tag == "row":
-                        element.clear()
+                        elif tag == b"col" and hidden:
+                            low = int(attributes.get(b"min", b"0") or 0)
+                            high = int(attributes.get(b"max", b"0") or 0)
+                            columns.update(range(low, min(high, 16384) + 1))
+                        elif tag == b"mergeCell":
+                            found = _range(attributes.get(b"ref", b"").decode("ascii", "replace"))
+                            if found is not None:
+                                merged.append(found)
+                    rest = text[cut:]
+                    if not chunk:
+                        break
     except (KeyError, OSError, ValueError, zipfile.BadZipFile, SyntaxError):
         return Layout()  # the cells were read; what cannot be found here is not guessed
     return Layout(frozenset(rows), frozenset(columns), tuple(merged))
