@@ -2,9 +2,10 @@
 
 openpyxl's read-only mode (the one that reads a large sheet without loading it
 whole) does not give them, so they are read from the sheet's XML in the workbook's
-zip: the ``<col hidden="1">`` and ``<row hidden="1">`` elements and ``<mergeCell>``,
-found by the sheet's name through the workbook's relationships. A sheet whose XML
-cannot be found has none (the cells were read; nothing is made up).
+zip, found by the sheet's name through the workbook's relationships: the start tags
+``<col hidden="1">``, ``<row hidden="1">`` and ``<mergeCell>``, scanned as bytes (XML
+allows no ``<`` inside a tag), not parsed again. A sheet whose XML cannot be found
+has none (the cells were read; nothing is made up).
 """
 
 from __future__ import annotations
