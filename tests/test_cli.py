@@ -138,7 +138,10 @@ def test_bad_rows_are_all_reported_with_line_and_column(project: Path, run) -> N
         "munhalsa;Västerbotten;2022–2023;cancer;166": "5: error: value 166 is outside 0–100 (a percentage)",
         "smartskattning;Norrbotten;2022–2023;all;-3": "5: error: value -3 is outside 0–100 (a percentage)",
         "vb-angst;": "1: error: unknown indicator 'vb-angst' (did you mean 'vb-angest'?)",
-        "vb-opioid;Norbotten;": "2: error: unknown region 'Norbotten' (did you mean 'Norrbotten'?)",
+        "vb-opioid;Norbotten;": (
+            "2: error: unknown region 'Norbotten' (did you mean 'Norrbotten'? or map it in"
+            ' report.toml: [data.rename] "Norbotten" = "Norrbotten")'
+        ),
     }
     expected = [f"{CSV}:{line_of(csv, start)}:{message}" for start, message in lines.items()]
     assert_refused(result, *expected)

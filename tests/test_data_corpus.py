@@ -71,7 +71,7 @@ CASES = [
     (
         "cp1252-unknown-region.csv",
         [
-            "cp1252-unknown-region.csv:2:2: error: unknown region 'Västerbottn' (did you mean 'Västerbotten'?)",
+            "cp1252-unknown-region.csv:2:2: error: unknown region 'Västerbottn' (did you mean 'Västerbotten'? or map it in report.toml: [data.rename] \"Västerbottn\" = \"Västerbotten\")",
         ],
     ),
     (
@@ -308,7 +308,7 @@ CASES = [
     (
         "unknown-region.csv",
         [
-            "unknown-region.csv:2:2: error: unknown region 'Norbotten' (did you mean 'Norrbotten'?)",
+            "unknown-region.csv:2:2: error: unknown region 'Norbotten' (did you mean 'Norrbotten'? or map it in report.toml: [data.rename] \"Norbotten\" = \"Norrbotten\")",
         ],
     ),
     (
@@ -375,7 +375,7 @@ CASES = [
     (
         "unknown-name-in-many-rows.csv",
         [
-            "unknown-name-in-many-rows.csv:2:2: error: unknown region 'Region Gotlnd' (did you mean 'Gotland'?): 28 rows, lines 2–83",
+            "unknown-name-in-many-rows.csv:2:2: error: unknown region 'Region Gotlnd' (did you mean 'Gotland'? or map it in report.toml: [data.rename] \"Region Gotlnd\" = \"Gotland\"): 28 rows, lines 2–83",
         ],
     ),
     (
@@ -594,6 +594,69 @@ CASES = [
             "wide-format.csv:1:5: note: column '2022–2023' is not used and was ignored",
         ],
     ),
+    (
+        # a whole export (34 rows) pasted below itself, header and all: one line, not 34
+        "export-pasted-twice.csv",
+        [
+            "export-pasted-twice.csv:36: note: the header again (files pasted together?): left out",
+            "export-pasted-twice.csv:37: error: the rows of lines 2–35 repeat at lines 37–70: the export pasted twice? Delete one copy",
+        ],
+    ),
+    (
+        # a later export pasted below the first without its header, two numbers changed
+        "export-pasted-twice-other-numbers.csv",
+        [
+            "export-pasted-twice-other-numbers.csv:36: error: the rows of lines 2–35 repeat at lines 36–69 (2 of them with other numbers, first at line 40): the export pasted twice? Delete one copy",
+        ],
+    ),
+    (
+        # a hidden column 'value' (last year's numbers) beside the visible 'Värde'
+        "hidden-column-old-values.xlsx",
+        [
+            "hidden-column-old-values.xlsx:Data!F1: note: column 'Värde' is not used and was ignored",
+            "hidden-column-old-values.xlsx:Data!E1: error: column 'value' is hidden in the workbook but is the one read, while the visible column 'Värde' (F) is ignored: delete the hidden column if 'Värde' holds the numbers (and map it in report.toml: [data.columns] value = \"Värde\"), or unhide it if it is meant",
+        ],
+    ),
+    (
+        # a hidden column that nothing visible could stand for is read
+        "hidden-column-nothing-else.xlsx",
+        [
+            "hidden-column-nothing-else.xlsx:Data!F1: note: column 'kommentar' is not used and was ignored",
+            "hidden-column-nothing-else.xlsx:Data!D1: note: column 'population' is hidden in the workbook: read, as no visible column could be meant",
+            "hidden-column-nothing-else.xlsx:Data!E3: error: value '5x' is not a number",
+        ],
+    ),
+    (
+        # hidden row 10 repeats row 3 with an old number; hidden row 11 is data of its own
+        "hidden-rows.xlsx",
+        [
+            "hidden-rows.xlsx:Data!A10: error: duplicate measurement for Jämtland/Härjedalen, tackningsgrad, 2021–2022, cancer (row 10, hidden; also at row 3): a hidden row is read as data; delete the row that is not meant, or unhide it",
+            "hidden-rows.xlsx:Data!A11: note: row 11 is hidden in the workbook but read as data: the document prints it (unhide it to see what is printed)",
+        ],
+    ),
+    (
+        # each region's name in one cell merged down over its two periods' rows
+        "merged-region-cells.xlsx",
+        [
+            "merged-region-cells.xlsx:Data!B2: error: merged cells in column 'region': B2:B3, B4:B5 and 2 more (rows 2–9); a merged cell holds its text in its first row only: unmerge them and fill every row",
+            "merged-region-cells.xlsx:Data!E9: error: value '4x' is not a number",
+        ],
+    ),
+    (
+        # saved in MS-DOS code page 850: ä is 0x84, which Windows-1252 reads as „
+        "dos-code-page.csv",
+        [
+            "dos-code-page.csv:3: error: the file looks like MS-DOS code page 850 ('V„sterbotten' is 'Västerbotten' in it), not Windows-1252 or UTF-8: save it as CSV UTF-8",
+        ],
+    ),
+    (
+        # Excel's Alt+Enter in a header and in cells: a line break inside quotes is text
+        "line-break-in-quoted-field.csv",
+        [
+            "line-break-in-quoted-field.csv:1:6: note: column 'kommentar från registret' is not used and was ignored",
+            "line-break-in-quoted-field.csv:9:5: error: value '45x' is not a number",
+        ],
+    ),
 ]
 
 
@@ -646,6 +709,16 @@ def test_invisible_characters_are_not_read(reference) -> None:
         (2, "Norrbotten", "2022–2023", 55.0),  # zero-width spaces in the name and the value
         (3, "Västerbotten", "2022–2023", 58.0),  # a soft hyphen; a direction mark in the period
         (4, "Gotland", "2022–2023", 61.0),  # a word joiner and a byte order mark
+    ]
+
+
+def test_line_breaks_inside_quotes_are_text_and_lines_stay_right(reference) -> None:
+    name = "line-break-in-quoted-field.csv"
+    found = read_measurements(CORPUS / name, name, reference, Problems())
+    assert [(m.line, m.region, m.value) for m in found] == [
+        (3, "Norrbotten", 51.0),  # its comment runs on to line 4
+        (5, "Västerbotten", 58.0),
+        (6, "Jämtland/Härjedalen", 55.0),  # its comment runs on to line 8
     ]
 
 

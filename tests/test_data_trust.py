@@ -260,8 +260,8 @@ def test_an_unknown_name_is_one_line_and_no_cascade(tmp_path: Path, run) -> None
     result = run(root, "check")
     refused(
         result,
-        "data/register.csv:6:2: error: unknown region 'Norrbottn' (did you mean 'Norrbotten'?):"
-        " 2 rows, lines 6–7",
+        "data/register.csv:6:2: error: unknown region 'Norrbottn' (did you mean 'Norrbotten'? or"
+        ' map it in report.toml: [data.rename] "Norrbottn" = "Norrbotten"): 2 rows, lines 6–7',
         "data/register.csv: error: 2 of the 8 values the report needs are missing as a"
         " consequence of the errors above",
     )

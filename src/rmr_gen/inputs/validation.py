@@ -2,7 +2,9 @@
 
 A declarative schema in the spirit of pandera, small enough to keep every
 message exact: each column has a parser from the text of a cell to its value
-or a message, applied once per *distinct* cell text (a national file has a few
+or a message (:mod:`rmr_gen.inputs.cellparse`; the columns found by
+:mod:`rmr_gen.inputs.datacolumns`, rows that are not data left out by
+:mod:`rmr_gen.inputs.rowfilters`), applied once per *distinct* cell text (a national file has a few
 dozen regions and indicators but a million rows), then spread back to the rows
 with numpy. Checks across columns (numerator ≤ denominator, value agrees with
 the counts) are vectorised; only rows that fail are looked at one by one, to
@@ -19,117 +21,60 @@ editors' mistakes are, is ours either way.
 
 from __future__ import annotations
 
-import difflib
-import math
-import re
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rmr_gen.core.errors import Problems
-from rmr_gen.core.models import POPULATIONS, Key
-from rmr_gen.core.names import Names, visible
-from rmr_gen.core.names import key as name_key
+from rmr_gen.core.models import Key
+from rmr_gen.core.names import visible
+from rmr_gen.inputs.cellchecks import (
+    Cells,
+    Found,
+    ambiguous_thousands,
+    disagreeing,
+    half_counts,
+    suppressed_rows,
+    thousands_notes,
+    unit_ranges,
+    units_of,
+)
+from rmr_gen.inputs.cellparse import (
+    Parse,
+    choice_parser,
+    count_parser,
+    is_marker,
+    parse_number,
+    period_cell,
+    population_cell,
+    read_period,
+    value_parser,
+    whole,
+)
 from rmr_gen.inputs.config import Reference, normalise_period
+from rmr_gen.inputs.datacolumns import COLUMN_WORDS, KNOWN, OPTIONAL, REQUIRED, find_columns
+from rmr_gen.inputs.fractionvalues import fractions_of_one
 from rmr_gen.inputs.readers import Table, codes_and_texts
+from rmr_gen.inputs.repeats import without_repeats
+from rmr_gen.inputs.rowfilters import without_text_rows, without_totals
+from rmr_gen.inputs.sheetchecks import hidden_columns, hidden_rows, merged_cells
 
 if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
-REQUIRED = ("indicator", "region", "period", "population")
-OPTIONAL = ("value", "numerator", "denominator")
-KNOWN = REQUIRED + OPTIONAL
 
-_SPACE_CHARS = " \u00a0\u202f\u2009'"
-_SPACES = str.maketrans("", "", _SPACE_CHARS)
-#: Thousands separated by one space-like character, in groups of three: "15 000,5".
-_SPACED = re.compile(r"^[+\-\u2212]?\d{1,3}(?:[ \u00a0\u202f\u2009']\d{3})+(?:[.,]\d*)?$")
-_PLAIN = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")
-_GROUPED = re.compile(r"^[+-]?\d{1,3}(?P<sep>[.,])\d{3}(?:(?P=sep)\d{3})*(?P<dec>[.,])\d+$")
-
-
-def parse_number(text: str) -> float | None:
-    """A number as Swedish or English spreadsheets write it; ``None`` if it is not one.
-
-    ``51``, ``51,4``, ``51.4``, ``−9``, ``+2``, ``15 000`` (space, no-break or thin
-    space as thousands separator), and ``1.234,5`` / ``1,234.5`` where both marks
-    appear (the last one is the decimal mark). A single ``,`` or ``.`` is always
-    the decimal mark: ``1,234`` is 1.234, as in Swedish.
-    """
-    stripped = text.strip()
-    if any(c in stripped for c in _SPACE_CHARS) and not _SPACED.match(stripped):
-        return None  # "5 1" is a typo, not 51: a space only separates groups of three
-    cleaned = stripped.translate(_SPACES).replace("\u2212", "-")
-    if _PLAIN.match(cleaned):
-        return float(cleaned.replace(",", "."))
-    match = _GROUPED.match(cleaned)
-    if match and match.group("sep") != match.group("dec"):
-        return float(cleaned.replace(match.group("sep"), "").replace(",", "."))
-    return None
-
-
-def decimals_of(text: str) -> int:
-    """Digits after the decimal mark as written: ``51,25`` → 2 (``51,25 %`` too)."""
-    cleaned = text.strip().removesuffix("%").translate(_SPACES)
-    mark = max(cleaned.rfind(","), cleaned.rfind("."))
-    return len(cleaned) - mark - 1 if mark >= 0 else 0
-
-
-#: A whole number with one kind of thousands separator: 3,000 / 3.000 / 12,345,678.
-_THOUSANDS = re.compile(r"^[1-9]\d{0,2}(?P<sep>[.,])\d{3}(?:(?P=sep)\d{3})*$")
-
-
-def parse_count(text: str) -> tuple[float | None, bool]:
-    """A count as written, and whether a ``,`` or ``.`` in it was read as a thousands
-    separator. Counts are whole numbers, so ``3,000`` and ``3.000`` are 3000 (never
-    3); ``3 000`` with a space, no-break or narrow no-break space is 3000 too."""
-    stripped = text.strip()
-    if _THOUSANDS.match(stripped):
-        return float(stripped.replace(",", "").replace(".", "")), True
-    return parse_number(stripped), False
-
-
-#: How registers write a cell they suppress (too few cases) or do not report: ``<5``,
-#: ``n<10``, ``*``, ``..``, ``x``, ``–``. Such a cell is suppressed, never a number.
-SUPPRESSION_MARKER = re.compile(r"^(?:n\s*)?[<≤]\s*\d+$|^\*{1,3}$|^\.\.$|^[xX]$|^[–—-]$")
-
-
-def is_marker(text: str) -> bool:
-    """Whether ``text`` is a register's suppression marker (see :data:`SUPPRESSION_MARKER`)."""
-    return bool(SUPPRESSION_MARKER.match(text.strip()))
-
-
-Parse = Callable[[str], tuple[Any, str | None]]
-LIMIT = 10  # rows worded one by one per kind of problem; more are summarised on one line
-
-#: The plural of each kind of problem, for the line that summarises many of them.
-GROUPS = {
-    "not a number": "values that are not numbers",
-    "outside": "values outside 0–100",
-    "negative": "values below 0",
-    "not whole": "counts (antal) that are not whole numbers",
-    "unit": "rows that give counts for an indicator not in percent",
-    "fraction": "values that look like fractions of 1",
-    "over one": "values greater than 1 in a file of fractions",
-    "count": "counts that are not whole numbers ≥ 0",
-    "no value": "rows without a value",
-    "half": "rows with only one of numerator and denominator",
-    "zero": "rows with denominator 0",
-    "over": "rows with numerator greater than denominator",
-    "disagree": "values that do not match numerator/denominator",
-}
-
-
-class Flaw(str):
-    """A cell's message, and the kind of problem it is (a key of :data:`GROUPS`)."""
-
-    kind: str = ""
-
-    def __new__(cls, message: str, kind: str = "") -> Flaw:
-        flaw = super().__new__(cls, message)
-        flaw.kind = kind
-        return flaw
+#: What other modules and tests take from here: the columns and the cells' parsers.
+__all__ = [
+    "KNOWN",
+    "OPTIONAL",
+    "REQUIRED",
+    "Valid",
+    "is_marker",
+    "parse_number",
+    "read_period",
+    "validate",
+    "whole",
+]
 
 
 @dataclass(frozen=True)
@@ -146,146 +91,17 @@ class Column:
     named: bool = False
 
 
-def _choice(name: str, names: Names) -> Parse:
-    def parse(text: str) -> tuple[Any, str | None]:
-        text = text.strip()
-        if not text:
-            return None, f"no {name} (empty cell)"
-        found = names.find(text)
-        if found is not None:
-            return found, None
-        return None, f"unknown {name} '{text}'{names.suggest(text)}"
-
-    return parse
-
-
-_EXCEL_DATE = re.compile(r"^(\d{4})-\d\d-\d\d(?:[T ]00:00(?::00)?)?$")
-_SHORT_SPAN = re.compile(r"^(\d{4})\s*[/–—-]\s*(\d{2})$")
-#: Words registers write before a period: ``helår 2022–2023``, ``År 2023``.
-_PERIOD_WORDS = re.compile(r"^(?:helår(?:et)?|år|period(?:en)?|kalenderår)\s+", re.IGNORECASE)
-#: A period of dates: ``2022-01-01–2023-12-31`` (also with ``-`` or `` till ``).
-_DATE_SPAN = re.compile(
-    r"^(\d{4})-(\d\d)-(\d\d)\s*(?:[–—-]|till|to)\s*(\d{4})-(\d\d)-(\d\d)$", re.IGNORECASE
-)
-
-
-def read_period(text: str) -> tuple[str | None, str | None]:
-    """A period as registers write it, and why it cannot be read (``None`` when it can).
-
-    ``2023``, ``2022–2023``, ``helår 2022–2023``, ``2022–23`` and whole calendar years of
-    dates (``2022-01-01–2023-12-31``) are read as the years they name; a span of dates that
-    is not whole years, or a single date, is refused with what it would be read as."""
-    text = text.strip()
-    if not text:
-        return None, "no period (empty cell)"
-    period = normalise_period(text) or normalise_period(_PERIOD_WORDS.sub("", text))
-    if period is not None:
-        return period, None
-    stripped = _PERIOD_WORDS.sub("", text)
-    if span := _SHORT_SPAN.match(stripped):
-        start = int(span.group(1))
-        end = start // 100 * 100 + int(span.group(2))
-        if end > start and "/" not in stripped:
-            return f"{start}–{end}", None
-        if end > start:  # 2022/23 is often a split year (July to June): not guessed
-            return None, f"period '{text}' must be written in full: {start}–{end}"
-    if dates := _DATE_SPAN.match(stripped):
-        y1, m1, d1, y2, m2, d2 = dates.groups()
-        if (m1, d1, m2, d2) == ("01", "01", "12", "31") and int(y2) >= int(y1):
-            return (y1 if y1 == y2 else f"{y1}–{y2}"), None
-        return None, (
-            f"period '{text}' is not whole calendar years (1 January to 31 December): rmr-gen"
-            " compares periods of whole years; write the years it stands for"
-        )
-    if date := _EXCEL_DATE.match(text):
-        return None, (
-            f"period '{text}' is a date: the spreadsheet turned the year into a date"
-            f" (format the column as text and write {date.group(1)})"
-        )
-    return None, f"period '{text}' must be a year or years like 2022–2023"
-
-
-def _period(text: str) -> tuple[Any, str | None]:
-    return read_period(text)
-
-
-_POPULATION_NAMES = {
-    "cancer": "cancer", "cancerdiagnoser": "cancer", "cancer diagnoses": "cancer",
-    "all": "all", "alla": "all", "alla diagnoser": "all", "samtliga": "all",
-    "samtliga diagnoser": "all", "all diagnoses": "all",
-}  # fmt: skip
-
-
-def _population(text: str) -> tuple[Any, str | None]:
-    population = _POPULATION_NAMES.get(name_key(text))
-    if population in POPULATIONS:
-        return population, None
-    if not text.strip():
-        return None, "no population (empty cell): 'cancer' or 'all'"
-    return None, f"population '{text.strip()}' must be 'cancer' or 'all'"
-
-
-def _value(fractions: bool) -> Parse:
-    def parse(text: str) -> tuple[Any, str | None]:
-        text = text.strip()
-        if not text or is_marker(text):
-            return math.nan, None
-        percent = text.endswith("%")
-        value = parse_number(text.removesuffix("%"))
-        if value is None:
-            return math.nan, Flaw(f"value '{text}' is not a number", "not a number")
-        if fractions and not percent:
-            if not 0 <= value <= 1:
-                return math.nan, Flaw(
-                    f"value {text} is greater than 1, but data.fractions says this file's"
-                    " values are fractions of 1 (0,514 = 51,4 %)",
-                    "over one",
-                )
-            value = round(value * 100, 10)
-        if not math.isfinite(value):
-            return math.nan, Flaw(f"value '{text}' is not a number", "not a number")
-        return value, None  # its range follows its indicator's unit: see _unit_ranges
-
-    return parse
-
-
-#: How far a count may be from a whole number, relative to it, and still be that number:
-#: a spreadsheet formula's rounding noise (``=A1*3/3`` saves 3.0000000000000004) is a
-#: few parts in 10¹⁶; 2.5 or 3.01 is a count that is not whole.
-COUNT_TOLERANCE = 1e-12
-
-
-def whole(number: float) -> float | None:
-    """The whole number a count is, within :data:`COUNT_TOLERANCE`; ``None`` if none."""
-    nearest = float(round(number))
-    return nearest if abs(number - nearest) <= COUNT_TOLERANCE * max(1.0, abs(number)) else None
-
-
-def _count(name: str) -> Parse:
-    def parse(text: str) -> tuple[Any, str | None]:
-        text = text.strip()
-        if not text or is_marker(text):
-            return math.nan, None
-        number, _ = parse_count(text)
-        counted = None if number is None or not math.isfinite(number) else whole(number)
-        if counted is None or counted < 0:
-            return math.nan, Flaw(f"{name} '{text}' must be a whole number ≥ 0", "count")
-        return counted, None
-
-    return parse
-
-
 def schema(reference: Reference, fractions: bool = False) -> tuple[Column, ...]:
     """The columns of indicator data, checked against the shared reference data.
     With ``fractions`` a value without ``%`` is a fraction of 1 (0,514 = 51,4 %)."""
     return (
-        Column("indicator", _choice("indicator", reference.indicator_names), named=True),
-        Column("region", _choice("region", reference.region_names), named=True),
-        Column("period", _period, named=True),
-        Column("population", _population, named=True),
-        Column("value", _value(fractions), numeric=True),
-        Column("numerator", _count("numerator"), numeric=True),
-        Column("denominator", _count("denominator"), numeric=True),
+        Column("indicator", choice_parser("indicator", reference.indicator_names), named=True),
+        Column("region", choice_parser("region", reference.region_names), named=True),
+        Column("period", period_cell, named=True),
+        Column("population", population_cell, named=True),
+        Column("value", value_parser(fractions), numeric=True),
+        Column("numerator", count_parser("numerator"), numeric=True),
+        Column("denominator", count_parser("denominator"), numeric=True),
     )
 
 
@@ -305,32 +121,7 @@ class Valid:
     has_population: bool = True  # the file has a population column
 
 
-@dataclass
-class _Cells:
-    """One column after parsing: per row (``values`` for numbers only, ``bad``,
-    ``empty``, ``codes``) and per distinct text (``texts``, ``parsed``, ``messages``)."""
-
-    values: np.ndarray | None
-    bad: np.ndarray  # the cell has a message
-    empty: np.ndarray
-    messages: np.ndarray  # per distinct text, and None for code -1
-    codes: np.ndarray
-    texts: np.ndarray  # distinct texts
-    parsed: list[Any]  # per distinct text: its value, None (or NaN) if bad
-
-    def value(self, row: int) -> Any:
-        return self.parsed[self.codes[row]]
-
-    def message(self, row: int) -> str:
-        return str(self.messages[self.codes[row]])
-
-    def numbers(self) -> np.ndarray:
-        """``values`` of a column of numbers (only those have them)."""
-        assert self.values is not None, "not a column of numbers"
-        return self.values
-
-
-def _apply(series: pd.Series, column: Column) -> _Cells:
+def _apply(series: pd.Series, column: Column) -> Cells:
     """Parse every distinct text once, then spread the results back over the rows."""
     import numpy as np
 
@@ -343,10 +134,10 @@ def _apply(series: pd.Series, column: Column) -> _Cells:
     values = None
     if column.numeric:
         values = np.array([*parsed, np.nan], dtype=float)[codes]
-    return _Cells(values, bad_u[codes], empty_u[codes], messages, codes, texts, parsed)
+    return Cells(values, bad_u[codes], empty_u[codes], messages, codes, texts, parsed)
 
 
-def _categories(cell: _Cells, rows: np.ndarray) -> pd.Categorical:
+def _categories(cell: Cells, rows: np.ndarray) -> pd.Categorical:
     """The normalised texts of ``rows`` as categories (no string per row is made)."""
     import numpy as np
     import pandas as pd
@@ -356,10 +147,10 @@ def _categories(cell: _Cells, rows: np.ndarray) -> pd.Categorical:
     return pd.Categorical.from_codes(mapping[cell.codes[rows]], categories=categories)
 
 
-def _absent(n: int) -> _Cells:
+def _absent(n: int) -> Cells:
     import numpy as np
 
-    return _Cells(
+    return Cells(
         np.full(n, np.nan),
         np.zeros(n, dtype=bool),
         np.ones(n, dtype=bool),
@@ -370,574 +161,8 @@ def _absent(n: int) -> _Cells:
     )
 
 
-def _columns(
-    table: Table,
-    problems: Problems,
-    mapping: tuple[tuple[str, str], ...] = (),
-    population: str | None = None,
-) -> dict[str, int] | None:
-    """Known column → its position (from 1); problems for missing or repeated ones.
-
-    ``mapping`` is the report's ``[data.columns]`` (rmr-gen's column, the export's
-    header); with a ``population``, a file without a population column is read as that
-    population's."""
-    found: dict[str, int] = {}
-    ok = True
-    unknown: list[tuple[str, int]] = []
-    at: dict[str, Any] = {"line": table.header_line, "sheet": table.sheet}
-    mapped = {header.strip().casefold(): name for name, header in mapping}
-    for position, header in enumerate(table.headers, start=table.first_column):
-        name = mapped.get(header.strip().casefold()) or header.strip().lower()
-        if name in KNOWN:
-            if name in found:
-                problems.error(
-                    table.shown,
-                    f"column '{name}' appears twice (also column {found[name]})",
-                    column=position,
-                    **at,
-                )
-                ok = False
-            else:
-                found[name] = position
-        else:
-            unknown.append((header.strip(), position))
-    for name, header in mapping:
-        if name not in found:
-            problems.error(
-                table.shown,
-                f"data.columns names the header '{header}' for '{name}', but the file has no"
-                f" such column (its headers: {', '.join(h.strip() for h in table.headers)})",
-                **at,
-            )
-            ok = False
-    suggested: set[str] = set()
-
-    def hint(name: str) -> str:
-        headers = [u for u, _ in unknown if u]
-        close = difflib.get_close_matches(name, headers, n=1, cutoff=0.6)
-        close = close or difflib.get_close_matches(
-            COLUMN_WORDS.get(name, name), headers, n=1, cutoff=0.6
-        )
-        suggested.update(close)
-        if not close:
-            return f' (name the export\'s header in report.toml: [data.columns] {name} = "…")'
-        return (
-            f" (is it the column '{close[0]}'? Rename that header, or map it in report.toml:"
-            f' [data.columns] {name} = "{close[0]}")'
-        )
-
-    periods = [name for name, _ in unknown if normalise_period(name)]
-    for name in REQUIRED:
-        if name == "period" and name not in found and periods:
-            problems.error(
-                table.shown,
-                f"missing column 'period': the periods are columns here"
-                f" ({', '.join(periods)}); rmr-gen reads one row per measurement, with"
-                " its period in a column 'period' and its number in 'value'",
-                **at,
-            )
-            ok = False
-        elif name == "population" and name not in found and population is not None:
-            continue  # every row is the report's one population
-        elif name not in found:
-            problems.error(table.shown, f"missing column '{name}'{hint(name)}", **at)
-            ok = False
-    if "value" not in found and not {"numerator", "denominator"} <= set(found):
-        alone = [n for n in ("numerator", "denominator") if n in found]
-        if alone:
-            other = "denominator" if alone == ["numerator"] else "numerator"
-            message = f"column '{alone[0]}' needs a column '{other}' too"
-        else:
-            message = f"missing column 'value' (or 'numerator' and 'denominator'){hint('value')}"
-        problems.error(table.shown, message, **at)
-        ok = False
-    for name, position in unknown:
-        if name in suggested:
-            continue
-        text = f"column '{name}' is not used" if name else f"column {position} has no header"
-        problems.note(table.shown, f"{text} and was ignored", column=position, **at)
-    return found if ok else None
-
-
-#: The Swedish words registers head rmr-gen's columns with: to suggest [data.columns].
-COLUMN_WORDS = {
-    "indicator": "indikator",
-    "region": "region",
-    "period": "period",
-    "population": "diagnosgrupp",
-    "value": "värde",
-    "numerator": "täljare",
-    "denominator": "nämnare",
-}
-
-
-class _Found:
-    """The problems of one file, worded: single rows, then summaries of many."""
-
-    def __init__(
-        self,
-        lines: np.ndarray,
-        positions: dict[str, int],
-        headers: dict[str, str],
-        named: set[str],
-    ) -> None:
-        self.lines = lines
-        self.positions = positions
-        self.headers = headers
-        self.named = named  # columns worded per distinct text
-        self.single: list[tuple[int, int, str]] = []
-        self.grouped: list[tuple[int, int, str]] = []
-
-    def rows(self, mask: np.ndarray, name: str, message: Callable[[int], str], kind: str) -> None:
-        """Each row of ``mask`` on its own line; more than LIMIT on one line together."""
-        import numpy as np
-
-        rows = np.flatnonzero(mask)
-        if not len(rows):
-            return
-        column = self.positions.get(name, 0)
-        if len(rows) <= LIMIT:
-            self.single.extend((int(self.lines[r]), column, message(int(r))) for r in rows)
-            return
-        first, last = int(self.lines[rows[0]]), int(self.lines[rows[-1]])
-        what = GROUPS.get(kind, "rows with this problem")
-        self.grouped.append(
-            (
-                first,
-                column,
-                f"{len(rows)} {what} in column '{self.headers.get(name, name)}',"
-                f" lines {first}–{last}; first: {message(int(rows[0]))}",
-            )
-        )
-
-    def cells(self, name: str, cell: _Cells) -> None:
-        """The bad cells of a column: per distinct text for names, else per kind."""
-        import numpy as np
-
-        if not cell.bad.any():
-            return
-        if name in self.named:
-            bad_codes = cell.codes[cell.bad]
-            rows = np.flatnonzero(cell.bad)
-            distinct, first_at, counts = np.unique(bad_codes, return_index=True, return_counts=True)
-            last_at = len(bad_codes) - 1 - np.unique(bad_codes[::-1], return_index=True)[1]
-            by_message: dict[str, list[int]] = {}
-            for code, first, last, count in zip(distinct, first_at, last_at, counts, strict=True):
-                entry = by_message.setdefault(str(cell.messages[code]), [0, len(rows), -1])
-                entry[0] += int(count)
-                entry[1] = min(entry[1], int(first))
-                entry[2] = max(entry[2], int(last))
-            column = self.positions.get(name, 0)
-            for message, (count, first, last) in by_message.items():
-                line = int(self.lines[rows[first]])
-                if count > 1:
-                    message += f": {count} rows, lines {line}–{int(self.lines[rows[last]])}"
-                self.single.append((line, column, message))
-            return
-        kinds = np.array([getattr(m, "kind", "") for m in cell.messages], dtype=object)
-        row_kinds = kinds[cell.codes]
-        for kind in dict.fromkeys(kinds[np.unique(cell.codes[cell.bad])]):
-            self.rows(
-                cell.bad & (row_kinds == kind),
-                name,
-                cell.message,
-                kind,
-            )
-
-    def report(self, problems: Problems, shown: str, sheet: str | None) -> None:
-        for line, column, message in [*sorted(self.single), *sorted(self.grouped)]:
-            problems.error(shown, message, line, column or None, sheet)
-
-
-def _ambiguous_thousands(name: str, cell: _Cells) -> None:
-    """``1,000`` is 1000 unless the column also writes ``,`` as a decimal mark (``12,0``):
-    then it may be 1, and the count is refused rather than guessed."""
-    import numpy as np
-
-    decimal = {
-        mark
-        for text in map(str, cell.texts)
-        if not parse_count(text)[1]
-        for mark in ",."
-        if mark in text and parse_count(text)[0] is not None
-    }
-    if not decimal:
-        return
-    example = next(
-        str(t).strip() for t in cell.texts if not parse_count(str(t))[1] and decimal & set(str(t))
-    )
-    for code, text in enumerate(map(str, cell.texts)):
-        mark = next((m for m in ",." if m in text), "")
-        number, separated = parse_count(text)
-        if separated and number is not None and mark in decimal:
-            cell.messages[code] = Flaw(
-                f"{name} '{text.strip()}' may be {text.strip().replace(mark, '')} or"
-                f" {_comma(number / 1000)}: this column also has '{example}', with"
-                f" '{mark}' as the decimal mark (write counts without separators)",
-                "count",
-            )
-            cell.parsed[code] = math.nan
-    bad = np.array([m is not None for m in cell.messages], dtype=bool)
-    cell.bad = bad[cell.codes]
-    if cell.values is not None:
-        cell.values = np.where(cell.bad, np.nan, cell.values)
-
-
-def _thousands_notes(
-    table: Table, cells: dict[str, _Cells], positions: dict[str, int], problems: Problems
-) -> None:
-    """Say where a count was read with a thousands separator: ``3,000`` as 3000."""
-    import numpy as np
-
-    lines = table.frame["_line"].to_numpy()
-    for name in ("numerator", "denominator"):
-        cell = cells[name]
-        marked = (
-            np.array([parse_count(str(t))[1] for t in cell.texts] + [False], dtype=bool)[cell.codes]
-            & ~cell.bad
-        )
-        rows = np.flatnonzero(marked)
-        if not len(rows):
-            continue
-        example = str(cell.texts[cell.codes[rows[0]]]).strip()
-        reading = f"'{example}' as {int(cell.numbers()[rows[0]])}"
-        if len(rows) == 1:
-            message = f"{name} {reading}: a thousands separator (counts are whole numbers)"
-        else:
-            message = (
-                f"{len(rows)} {name}s with a thousands separator read as whole numbers"
-                f" ({reading}), lines {int(lines[rows[0]])}–{int(lines[rows[-1]])}"
-            )
-        problems.note(table.shown, message, int(lines[rows[0]]), positions[name], table.sheet)
-
-
-def _text(cell: _Cells, row: int) -> str:
-    return str(cell.texts[cell.codes[row]]).strip()
-
-
-def _comma(number: float) -> str:
-    """``51.4`` → ``51,4``, as the editor writes it."""
-    return f"{number:g}".replace(".", ",")
-
-
-def _span(low: float, high: float) -> str:
-    return f"is {_comma(low)}" if low == high else f"are {_comma(low)}–{_comma(high)}"
-
-
-def _fractions(
-    table: Table,
-    cells: dict[str, _Cells],
-    positions: dict[str, int],
-    found: _Found,
-    scope: np.ndarray,
-) -> np.ndarray:
-    """Rows whose value looks like a fraction of 1 (0,514 for 51,4 %): the whole column
-    (every value between 0 and 1, some with decimals); every value of one indicator
-    while other indicators' values are percentages; or a value more than ten times
-    below the other values of its indicator in the file (values written with ``%``,
-    or in cells formatted as percent, are percentages and count among the others)."""
-    import numpy as np
-    import pandas as pd
-
-    value = cells["value"]
-    n = len(value.codes)
-    percent = np.array([str(t).strip().endswith("%") for t in value.texts] + [False])
-    given: np.ndarray = ~(value.empty | value.bad)
-    plain: np.ndarray = given & ~percent[value.codes] & scope  # percentages only
-    if not plain.any():
-        return np.zeros(n, dtype=bool)
-    values = value.numbers()
-    small = plain & (values > 0) & (values < 1)
-    if not small.any():
-        return np.zeros(n, dtype=bool)
-    column = positions["value"]
-    header = table.headers[column - table.first_column]
-    advice = (
-        "fractions of 1, not percentages (0,514 is 51,4 %)? Write percentages, or list the"
-        " file in data.fractions in report.toml (a value really below 1 % is written 0,5 %)"
-    )
-    if (values[plain] <= 1).all() and not (given & ~plain & scope).any():
-        found.single.append(
-            (
-                table.header_line,
-                column,
-                f"every value in column '{header}' is between 0 and 1: {advice}",
-            )
-        )
-        return plain
-    indicator = cells["indicator"]
-    ids = pd.Series([*indicator.parsed, None], dtype=object).to_numpy()[indicator.codes]
-    # percentages to compare with: above 1, or written as percentages
-    others = given & scope & ~(plain & (values <= 1))
-    frame = pd.DataFrame({"id": ids[others], "value": values[others]})
-    spans = frame.groupby("id", sort=False)["value"].agg(["min", "max"])
-    low = spans["min"].reindex(ids).to_numpy(dtype=float)
-    high = spans["max"].reindex(ids).to_numpy(dtype=float)
-    alone = plain & np.isnan(low)  # an indicator whose every value is between 0 and 1
-    lines = found.lines
-    for name in dict.fromkeys(ids[alone & small]):
-        rows = np.flatnonzero(alone & (ids == name))
-        first, last = int(lines[rows[0]]), int(lines[rows[-1]])
-        where = f"line {first}" if len(rows) == 1 else f"{len(rows)} rows, lines {first}–{last}"
-        found.single.append(
-            (
-                first,
-                column,
-                f"every value of {name} in column '{header}' is between 0 and 1 ({where}),"
-                f" while other indicators' values are percentages: fractions of 1 (0,514 is"
-                " 51,4 %)? Write them as percentages (a value really below 1 % is written 0,5 %)",
-            )
-        )
-    flagged = alone & np.isin(ids, ids[alone & small])
-    with np.errstate(invalid="ignore"):
-        looks: np.ndarray = small & ~alone & (values * 10 < low)
-    found.rows(
-        looks,
-        "value",
-        lambda row: (
-            f"value {_text(value, row)} looks like a fraction of 1"
-            f" ({_comma(values[row] * 100)} %?): the other values of {ids[row]} in this file"
-            f" {_span(low[row], high[row])}; write the percentage"
-            f" ({_text(value, row)} % if below 1 % is meant)"
-        ),
-        "fraction",
-    )
-    result: np.ndarray = looks | flagged
-    return result
-
-
-def _half(numerator: _Cells, denominator: _Cells, found: _Found) -> np.ndarray:
-    """Rows with one count but not the other."""
-    half: np.ndarray = numerator.empty != denominator.empty
-    found.rows(
-        half & numerator.empty,
-        "numerator",
-        lambda row: f"numerator is empty (denominator {_text(denominator, row)} given)",
-        "half",
-    )
-    found.rows(
-        half & denominator.empty,
-        "denominator",
-        lambda row: f"denominator is empty (numerator {_text(numerator, row)} given)",
-        "half",
-    )
-    return half
-
-
-def _disagreeing(
-    value: _Cells,
-    both: np.ndarray,
-    from_counts: np.ndarray,
-    cells: dict[str, _Cells],
-    found: _Found,
-    fractions: bool,
-) -> np.ndarray:
-    """Rows whose value and counts are both given and do not agree within the value's
-    own precision (the last decimal written, as a percentage or a fraction)."""
-    import numpy as np
-
-    if not both.any():
-        return np.zeros(len(both), dtype=bool)
-    n_, d_ = cells["numerator"].numbers(), cells["denominator"].numbers()
-    shift = 2 if fractions else 0
-    tolerance = np.array(
-        [
-            0.5 * 10.0 ** -(decimals_of(str(t)) - (0 if "%" in str(t) else shift)) + 1e-9
-            for t in value.texts
-        ]
-        + [0.0]
-    )[value.codes]
-    disagree: np.ndarray = both & (np.abs(value.numbers() - from_counts) > tolerance)
-    found.rows(
-        disagree,
-        "value",
-        lambda row: (
-            f"value {_text(value, row)} does not match numerator/denominator"
-            f" {n_[row]:g}/{d_[row]:g} = {from_counts[row]:.1f} %"
-        ),
-        "disagree",
-    )
-    return disagree
-
-
-#: What registers call the row of the whole country (or of all regions): not a region.
-TOTALS = frozenset(
-    {"riket", "totalt", "total", "summa", "sverige", "hela riket", "hela landet",
-     "samtliga regioner", "alla regioner"}
-)  # fmt: skip
-
-
-def _without_totals(
-    table: Table, position: int, problems: Problems, reference: Reference
-) -> pd.DataFrame:
-    """The rows of ``table`` but the totals (``Riket``, ``Totalt``) and a sjukvårdsregion's
-    subtotal: a register's row for the whole country or a sjukvårdsregion is not a region,
-    so it is left out, with a note per name; unless the report prints it as a reference
-    row (``[data] reference``: then it is a name of ``reference``)."""
-    import numpy as np
-
-    frame = table.frame
-    codes, texts = codes_and_texts(frame[f"c{position}"])
-    subtotals = {name_key(h) for h in reference.healthcare_regions}
-    kinds = {}
-    for i, text in enumerate(texts):
-        written = name_key(str(text))
-        if reference.region_names.find(str(text)) is not None:
-            continue  # a region, or a reference row the report prints
-        if written in TOTALS:
-            kinds[i] = "a total, not a region"
-        elif written in subtotals:
-            kinds[i] = "a sjukvårdsregion's total, not a region"
-    if not kinds:
-        return frame
-    lines = frame["_line"].to_numpy()
-    for code, kind in kinds.items():
-        rows = np.flatnonzero(codes == code)
-        if not len(rows):
-            continue
-        first, last = int(lines[rows[0]]), int(lines[rows[-1]])
-        where = "row is" if len(rows) == 1 else f"{len(rows)} rows (lines {first}–{last}) are"
-        problems.note(
-            table.shown,
-            f"'{str(texts[code]).strip()}' is {kind}: its {where} left out"
-            " (to print it for comparison: [data] reference = "
-            f'["{str(texts[code]).strip()}"])',
-            first,
-            position,
-            table.sheet,
-        )
-    return frame[~np.isin(codes, list(kinds))].reset_index(drop=True)
-
-
-def _without_text_rows(
-    table: Table,
-    frame: pd.DataFrame,
-    positions: dict[str, int],
-    reference: Reference,
-    problems: Problems,
-) -> pd.DataFrame:
-    """The rows of ``frame`` but the header repeated (two exports pasted together) and
-    text below or inside the table with nothing in the other cells (``Källa: …``): each
-    is left out with a note, so that it is not one error per cell."""
-    import numpy as np
-
-    columns = [c for c in frame.columns if c not in ("_line", "c0")]  # c0: not in the file
-    same = np.ones(len(frame), dtype=bool)
-    for name in (n for n in REQUIRED if positions[n] > 0):  # 0: no such column in the file
-        codes, texts = codes_and_texts(frame[f"c{positions[name]}"])
-        same &= np.array([name_key(str(t)) == name for t in texts] + [False])[codes]
-    others_blank = np.ones(len(frame), dtype=bool)
-    for column in columns[1:]:
-        codes, texts = codes_and_texts(frame[column])
-        others_blank &= np.array([not visible(str(t)).strip() for t in texts] + [True])[codes]
-    codes, texts = codes_and_texts(frame[columns[0]])
-    is_indicator = f"c{positions['indicator']}" == columns[0]
-    text_only = np.array(
-        [
-            bool(visible(str(t)).strip())
-            and not (is_indicator and reference.indicator_names.find(str(t)) is not None)
-            for t in texts
-        ]
-        + [False]
-    )[codes]
-    lines = frame["_line"].to_numpy()
-    for row in np.flatnonzero(same | (others_blank & text_only)):
-        text = visible(str(texts[codes[row]])).strip()
-        problems.note(
-            table.shown,
-            "the header again (files pasted together?): left out"
-            if same[row]
-            else f"text, not a row of the table ('{text[:60]}"
-            f"{'…' if len(text) > 60 else ''}'): left out",
-            int(lines[row]),
-            table.first_column if table.sheet else None,  # a workbook's cell, a CSV's line
-            sheet=table.sheet,
-        )
-    keep = ~(same | (others_blank & text_only))
-    return frame if keep.all() else frame[keep].reset_index(drop=True)
-
-
-def _suppressed(cells: dict[str, _Cells]) -> np.ndarray:
-    """Rows a register suppressed: a marker (``<5``, ``*``, ``..``) in the value or a count.
-    Their other number cells are not read (a denominator beside ``<5`` gives no value)."""
-    import numpy as np
-
-    mask = np.zeros(len(cells["value"].codes), dtype=bool)
-    for name in ("value", "numerator", "denominator"):
-        cell = cells[name]
-        marks = np.array([is_marker(visible(str(t))) for t in cell.texts] + [False], dtype=bool)
-        mask |= marks[cell.codes]
-    for name in ("value", "numerator", "denominator"):
-        cell = cells[name]
-        cell.empty = cell.empty | mask
-        cell.bad = cell.bad & ~mask
-    return mask
-
-
-def _units(indicator: _Cells, reference: Reference) -> np.ndarray:
-    """Per row, its indicator's unit (``procent`` where the indicator is unknown)."""
-    import numpy as np
-
-    per_text = [
-        reference.indicators[i].unit if i in reference.indicators else "procent"
-        for i in indicator.parsed
-    ]
-    units: np.ndarray = np.array([*per_text, "procent"], dtype=object)[indicator.codes]
-    return units
-
-
-def _unit_ranges(
-    value: _Cells, units: np.ndarray, indicator: _Cells, fractions: bool, found: _Found
-) -> np.ndarray:
-    """Values outside their unit's range: a percentage 0–100; days and counts ≥ 0, counts
-    whole. A file of fractions (data.fractions) holds percentages only."""
-    import numpy as np
-
-    values = value.numbers()
-    given = ~(value.empty | value.bad)
-    percent = units == "procent"
-    with np.errstate(invalid="ignore"):
-        outside = given & percent & ((values < 0) | (values > 100))
-        negative = given & ~percent & (values < 0)
-        fractional = given & (units == "antal") & ~negative & (values != np.round(values))
-    not_percent = given & ~percent & fractions
-    found.rows(
-        outside,
-        "value",
-        lambda row: f"value {_text(value, row)} is outside 0–100 (a percentage)",
-        "outside",
-    )
-    found.rows(
-        negative,
-        "value",
-        lambda row: (
-            f"value {_text(value, row)} is below 0 ({units[row]} of {indicator.value(row)})"
-        ),
-        "negative",
-    )
-    found.rows(
-        fractional,
-        "value",
-        lambda row: (
-            f"value {_text(value, row)} is not a whole number (antal of {indicator.value(row)})"
-        ),
-        "not whole",
-    )
-    found.rows(
-        not_percent,
-        "value",
-        lambda row: (
-            f"{indicator.value(row)} is measured in {units[row]}, but data.fractions says this"
-            " file holds fractions of 1: put it in a file of its own"
-        ),
-        "unit",
-    )
-    result: np.ndarray = outside | negative | fractional | not_percent
-    return result
-
-
 def _period_notes(
-    table: Table, period: _Cells, lines: np.ndarray, position: int, problems: Problems
+    table: Table, period: Cells, lines: np.ndarray, position: int, problems: Problems
 ) -> None:
     """A note for each period read from another way of writing it (``helår 2022–2023``)."""
     import numpy as np
@@ -975,41 +200,42 @@ def validate(
     import numpy as np
     import pandas as pd
 
-    positions = _columns(table, problems, columns, population)
-    if positions is None:
+    positions = find_columns(table, problems, columns, population)
+    if positions is None or hidden_columns(table, positions, COLUMN_WORDS, problems, columns):
         return None
-    frame = _without_totals(table, positions["region"], problems, reference)
+    merged_cells(table, positions, problems)
+    frame = without_totals(table, positions["region"], problems, reference)
     if "population" not in positions:  # one population: a column of it, numbered 0
         frame = frame.assign(c0=population)
         positions = {**positions, "population": 0}
-    frame = _without_text_rows(table, frame, positions, reference, problems)
+    frame = without_text_rows(table, frame, positions, reference, problems)
     n = len(frame)
     lines = frame["_line"].to_numpy()
     spec = schema(reference, fractions)
-    cells: dict[str, _Cells] = {
+    cells: dict[str, Cells] = {
         column.name: _apply(frame[f"c{positions[column.name]}"], column)
         if column.name in positions
         else _absent(n)
         for column in spec
     }
     _period_notes(table, cells["period"], lines, positions["period"], problems)
-    suppressed = _suppressed(cells)
+    suppressed = suppressed_rows(cells)
     headers = {
         name: table.headers[position - table.first_column] for name, position in positions.items()
     }
-    found = _Found(lines, positions, headers, {c.name for c in spec if c.named})
+    found = Found(lines, positions, headers, {c.name for c in spec if c.named})
     for name in ("numerator", "denominator"):
-        _ambiguous_thousands(name, cells[name])
+        ambiguous_thousands(name, cells[name])
     for name, cell in cells.items():
         found.cells(name, cell)
-    _thousands_notes(table, cells, positions, problems)
+    thousands_notes(table, cells, positions, problems)
 
     value, numerator, denominator = cells["value"], cells["numerator"], cells["denominator"]
-    units = _units(cells["indicator"], reference)
+    units = units_of(cells["indicator"], reference)
     percent_rows = units == "procent"
     if "value" in positions and not fractions:
-        value.bad = value.bad | _fractions(table, cells, positions, found, percent_rows)
-    value.bad = value.bad | _unit_ranges(value, units, cells["indicator"], fractions, found)
+        value.bad = value.bad | fractions_of_one(table, cells, positions, found, percent_rows)
+    value.bad = value.bad | unit_ranges(value, units, cells["indicator"], fractions, found)
     counted = ~percent_rows & ~(numerator.empty & denominator.empty)
     found.rows(
         counted,
@@ -1025,7 +251,7 @@ def validate(
     nothing = value.empty & numerator.empty & denominator.empty & ~suppressed
     where = "value" if "value" in positions else "numerator"
     found.rows(nothing, where, lambda row: "no value (empty cell)", "no value")
-    half = _half(numerator, denominator, found)
+    half = half_counts(numerator, denominator, found)
     counts = ~(numerator.empty | numerator.bad | denominator.empty | denominator.bad)
     n_, d_ = numerator.values, denominator.values
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -1041,7 +267,7 @@ def validate(
         usable = counts & ~zero & ~over
         from_counts = np.where(usable, 100.0 * n_ / np.where(usable, d_, 1.0), np.nan)
         given = ~(value.empty | value.bad)
-        disagree = _disagreeing(value, given & usable, from_counts, cells, found, fractions)
+        disagree = disagreeing(value, given & usable, from_counts, cells, found, fractions)
 
     key_ok = ~(
         cells["indicator"].bad | cells["region"].bad | cells["period"].bad | cells["population"].bad
@@ -1073,6 +299,8 @@ def validate(
     for row in np.flatnonzero(failed):
         invalid.add(tuple(str(cells[name].value(row)) for name in REQUIRED))  # type: ignore[arg-type]
     found.report(problems, table.shown, table.sheet)
+    result = without_repeats(result, table, list(REQUIRED), problems)
+    hidden_rows(table, result["_line"].tolist(), problems)
     return Valid(
         result, invalid, table.sheet, "population" in positions and positions["population"] > 0
     )

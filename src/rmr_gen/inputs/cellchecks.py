@@ -1,0 +1,355 @@
+"""The checks of a data file's numbers, vectorised over its rows, and their messages.
+
+A column after parsing (:class:`Cells`: per row its code, per distinct text its value
+and message), the problems of a file worded and ordered (:class:`Found`: single rows,
+then summaries of many), and the checks: units and ranges, counts that are only half
+given or do not agree with the value, thousands separators, suppression markers.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from rmr_gen.core.errors import Problems
+from rmr_gen.core.names import visible
+from rmr_gen.inputs.cellparse import Flaw, decimals_of, is_marker, parse_count
+from rmr_gen.inputs.config import Reference
+from rmr_gen.inputs.table import Table
+
+if TYPE_CHECKING:
+    import numpy as np
+
+
+LIMIT = 10  # rows worded one by one per kind of problem; more are summarised on one line
+
+
+#: The plural of each kind of problem, for the line that summarises many of them.
+GROUPS = {
+    "not a number": "values that are not numbers",
+    "outside": "values outside 0–100",
+    "negative": "values below 0",
+    "not whole": "counts (antal) that are not whole numbers",
+    "unit": "rows that give counts for an indicator not in percent",
+    "fraction": "values that look like fractions of 1",
+    "over one": "values greater than 1 in a file of fractions",
+    "count": "counts that are not whole numbers ≥ 0",
+    "no value": "rows without a value",
+    "half": "rows with only one of numerator and denominator",
+    "zero": "rows with denominator 0",
+    "over": "rows with numerator greater than denominator",
+    "disagree": "values that do not match numerator/denominator",
+}
+
+
+@dataclass
+class Cells:
+    """One column after parsing: per row (``values`` for numbers only, ``bad``,
+    ``empty``, ``codes``) and per distinct text (``texts``, ``parsed``, ``messages``)."""
+
+    values: np.ndarray | None
+    bad: np.ndarray  # the cell has a message
+    empty: np.ndarray
+    messages: np.ndarray  # per distinct text, and None for code -1
+    codes: np.ndarray
+    texts: np.ndarray  # distinct texts
+    parsed: list[Any]  # per distinct text: its value, None (or NaN) if bad
+
+    def value(self, row: int) -> Any:
+        return self.parsed[self.codes[row]]
+
+    def message(self, row: int) -> str:
+        return str(self.messages[self.codes[row]])
+
+    def numbers(self) -> np.ndarray:
+        """``values`` of a column of numbers (only those have them)."""
+        assert self.values is not None, "not a column of numbers"
+        return self.values
+
+
+class Found:
+    """The problems of one file, worded: single rows, then summaries of many."""
+
+    def __init__(
+        self,
+        lines: np.ndarray,
+        positions: dict[str, int],
+        headers: dict[str, str],
+        named: set[str],
+    ) -> None:
+        self.lines = lines
+        self.positions = positions
+        self.headers = headers
+        self.named = named  # columns worded per distinct text
+        self.single: list[tuple[int, int, str]] = []
+        self.grouped: list[tuple[int, int, str]] = []
+
+    def rows(self, mask: np.ndarray, name: str, message: Callable[[int], str], kind: str) -> None:
+        """Each row of ``mask`` on its own line; more than LIMIT on one line together."""
+        import numpy as np
+
+        rows = np.flatnonzero(mask)
+        if not len(rows):
+            return
+        column = self.positions.get(name, 0)
+        if len(rows) <= LIMIT:
+            self.single.extend((int(self.lines[r]), column, message(int(r))) for r in rows)
+            return
+        first, last = int(self.lines[rows[0]]), int(self.lines[rows[-1]])
+        what = GROUPS.get(kind, "rows with this problem")
+        self.grouped.append(
+            (
+                first,
+                column,
+                f"{len(rows)} {what} in column '{self.headers.get(name, name)}',"
+                f" lines {first}–{last}; first: {message(int(rows[0]))}",
+            )
+        )
+
+    def cells(self, name: str, cell: Cells) -> None:
+        """The bad cells of a column: per distinct text for names, else per kind."""
+        import numpy as np
+
+        if not cell.bad.any():
+            return
+        if name in self.named:
+            bad_codes = cell.codes[cell.bad]
+            rows = np.flatnonzero(cell.bad)
+            distinct, first_at, counts = np.unique(bad_codes, return_index=True, return_counts=True)
+            last_at = len(bad_codes) - 1 - np.unique(bad_codes[::-1], return_index=True)[1]
+            by_message: dict[str, list[int]] = {}
+            for code, first, last, count in zip(distinct, first_at, last_at, counts, strict=True):
+                entry = by_message.setdefault(str(cell.messages[code]), [0, len(rows), -1])
+                entry[0] += int(count)
+                entry[1] = min(entry[1], int(first))
+                entry[2] = max(entry[2], int(last))
+            column = self.positions.get(name, 0)
+            for message, (count, first, last) in by_message.items():
+                line = int(self.lines[rows[first]])
+                if count > 1:
+                    message += f": {count} rows, lines {line}–{int(self.lines[rows[last]])}"
+                self.single.append((line, column, message))
+            return
+        kinds = np.array([getattr(m, "kind", "") for m in cell.messages], dtype=object)
+        row_kinds = kinds[cell.codes]
+        for kind in dict.fromkeys(kinds[np.unique(cell.codes[cell.bad])]):
+            self.rows(
+                cell.bad & (row_kinds == kind),
+                name,
+                cell.message,
+                kind,
+            )
+
+    def report(self, problems: Problems, shown: str, sheet: str | None) -> None:
+        for line, column, message in [*sorted(self.single), *sorted(self.grouped)]:
+            problems.error(shown, message, line, column or None, sheet)
+
+
+def ambiguous_thousands(name: str, cell: Cells) -> None:
+    """``1,000`` is 1000 unless the column also writes ``,`` as a decimal mark (``12,0``):
+    then it may be 1, and the count is refused rather than guessed."""
+    import numpy as np
+
+    decimal = {
+        mark
+        for text in map(str, cell.texts)
+        if not parse_count(text)[1]
+        for mark in ",."
+        if mark in text and parse_count(text)[0] is not None
+    }
+    if not decimal:
+        return
+    example = next(
+        str(t).strip() for t in cell.texts if not parse_count(str(t))[1] and decimal & set(str(t))
+    )
+    for code, text in enumerate(map(str, cell.texts)):
+        mark = next((m for m in ",." if m in text), "")
+        number, separated = parse_count(text)
+        if separated and number is not None and mark in decimal:
+            cell.messages[code] = Flaw(
+                f"{name} '{text.strip()}' may be {text.strip().replace(mark, '')} or"
+                f" {comma(number / 1000)}: this column also has '{example}', with"
+                f" '{mark}' as the decimal mark (write counts without separators)",
+                "count",
+            )
+            cell.parsed[code] = math.nan
+    bad = np.array([m is not None for m in cell.messages], dtype=bool)
+    cell.bad = bad[cell.codes]
+    if cell.values is not None:
+        cell.values = np.where(cell.bad, np.nan, cell.values)
+
+
+def thousands_notes(
+    table: Table, cells: dict[str, Cells], positions: dict[str, int], problems: Problems
+) -> None:
+    """Say where a count was read with a thousands separator: ``3,000`` as 3000."""
+    import numpy as np
+
+    lines = table.frame["_line"].to_numpy()
+    for name in ("numerator", "denominator"):
+        cell = cells[name]
+        marked = (
+            np.array([parse_count(str(t))[1] for t in cell.texts] + [False], dtype=bool)[cell.codes]
+            & ~cell.bad
+        )
+        rows = np.flatnonzero(marked)
+        if not len(rows):
+            continue
+        example = str(cell.texts[cell.codes[rows[0]]]).strip()
+        reading = f"'{example}' as {int(cell.numbers()[rows[0]])}"
+        if len(rows) == 1:
+            message = f"{name} {reading}: a thousands separator (counts are whole numbers)"
+        else:
+            message = (
+                f"{len(rows)} {name}s with a thousands separator read as whole numbers"
+                f" ({reading}), lines {int(lines[rows[0]])}–{int(lines[rows[-1]])}"
+            )
+        problems.note(table.shown, message, int(lines[rows[0]]), positions[name], table.sheet)
+
+
+def cell_text(cell: Cells, row: int) -> str:
+    return str(cell.texts[cell.codes[row]]).strip()
+
+
+def comma(number: float) -> str:
+    """``51.4`` → ``51,4``, as the editor writes it."""
+    return f"{number:g}".replace(".", ",")
+
+
+def span(low: float, high: float) -> str:
+    return f"is {comma(low)}" if low == high else f"are {comma(low)}–{comma(high)}"
+
+
+def half_counts(numerator: Cells, denominator: Cells, found: Found) -> np.ndarray:
+    """Rows with one count but not the other."""
+    half: np.ndarray = numerator.empty != denominator.empty
+    found.rows(
+        half & numerator.empty,
+        "numerator",
+        lambda row: f"numerator is empty (denominator {cell_text(denominator, row)} given)",
+        "half",
+    )
+    found.rows(
+        half & denominator.empty,
+        "denominator",
+        lambda row: f"denominator is empty (numerator {cell_text(numerator, row)} given)",
+        "half",
+    )
+    return half
+
+
+def disagreeing(
+    value: Cells,
+    both: np.ndarray,
+    from_counts: np.ndarray,
+    cells: dict[str, Cells],
+    found: Found,
+    fractions: bool,
+) -> np.ndarray:
+    """Rows whose value and counts are both given and do not agree within the value's
+    own precision (the last decimal written, as a percentage or a fraction)."""
+    import numpy as np
+
+    if not both.any():
+        return np.zeros(len(both), dtype=bool)
+    n_, d_ = cells["numerator"].numbers(), cells["denominator"].numbers()
+    shift = 2 if fractions else 0
+    tolerance = np.array(
+        [
+            0.5 * 10.0 ** -(decimals_of(str(t)) - (0 if "%" in str(t) else shift)) + 1e-9
+            for t in value.texts
+        ]
+        + [0.0]
+    )[value.codes]
+    disagree: np.ndarray = both & (np.abs(value.numbers() - from_counts) > tolerance)
+    found.rows(
+        disagree,
+        "value",
+        lambda row: (
+            f"value {cell_text(value, row)} does not match numerator/denominator"
+            f" {n_[row]:g}/{d_[row]:g} = {from_counts[row]:.1f} %"
+        ),
+        "disagree",
+    )
+    return disagree
+
+
+def suppressed_rows(cells: dict[str, Cells]) -> np.ndarray:
+    """Rows a register suppressed: a marker (``<5``, ``*``, ``..``) in the value or a count.
+    Their other number cells are not read (a denominator beside ``<5`` gives no value)."""
+    import numpy as np
+
+    mask = np.zeros(len(cells["value"].codes), dtype=bool)
+    for name in ("value", "numerator", "denominator"):
+        cell = cells[name]
+        marks = np.array([is_marker(visible(str(t))) for t in cell.texts] + [False], dtype=bool)
+        mask |= marks[cell.codes]
+    for name in ("value", "numerator", "denominator"):
+        cell = cells[name]
+        cell.empty = cell.empty | mask
+        cell.bad = cell.bad & ~mask
+    return mask
+
+
+def units_of(indicator: Cells, reference: Reference) -> np.ndarray:
+    """Per row, its indicator's unit (``procent`` where the indicator is unknown)."""
+    import numpy as np
+
+    per_text = [
+        reference.indicators[i].unit if i in reference.indicators else "procent"
+        for i in indicator.parsed
+    ]
+    units: np.ndarray = np.array([*per_text, "procent"], dtype=object)[indicator.codes]
+    return units
+
+
+def unit_ranges(
+    value: Cells, units: np.ndarray, indicator: Cells, fractions: bool, found: Found
+) -> np.ndarray:
+    """Values outside their unit's range: a percentage 0–100; days and counts ≥ 0, counts
+    whole. A file of fractions (data.fractions) holds percentages only."""
+    import numpy as np
+
+    values = value.numbers()
+    given = ~(value.empty | value.bad)
+    percent = units == "procent"
+    with np.errstate(invalid="ignore"):
+        outside = given & percent & ((values < 0) | (values > 100))
+        negative = given & ~percent & (values < 0)
+        fractional = given & (units == "antal") & ~negative & (values != np.round(values))
+    not_percent = given & ~percent & fractions
+    found.rows(
+        outside,
+        "value",
+        lambda row: f"value {cell_text(value, row)} is outside 0–100 (a percentage)",
+        "outside",
+    )
+    found.rows(
+        negative,
+        "value",
+        lambda row: (
+            f"value {cell_text(value, row)} is below 0 ({units[row]} of {indicator.value(row)})"
+        ),
+        "negative",
+    )
+    found.rows(
+        fractional,
+        "value",
+        lambda row: (
+            f"value {cell_text(value, row)} is not a whole number (antal of {indicator.value(row)})"
+        ),
+        "not whole",
+    )
+    found.rows(
+        not_percent,
+        "value",
+        lambda row: (
+            f"{indicator.value(row)} is measured in {units[row]}, but data.fractions says this"
+            " file holds fractions of 1: put it in a file of its own"
+        ),
+        "unit",
+    )
+    result: np.ndarray = outside | negative | fractional | not_percent
+    return result
