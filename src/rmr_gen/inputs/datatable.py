@@ -1,0 +1,341 @@
+"""report.toml's ``[data]`` table: the data files, the periods, the regions and how an
+export is read (``[data.rename]``, ``[data.columns]``, reference rows, fractions)."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rmr_gen.core.confine import Refused, real_root, regular_file
+from rmr_gen.core.models import POPULATIONS, ReportIndicator
+from rmr_gen.core.project import Project
+from rmr_gen.inputs import schema
+from rmr_gen.inputs.checker import Checker, choice, suggest, toml_type
+from rmr_gen.inputs.reference import Reference
+
+PERIOD = re.compile(r"^(\d{4})(?:\s*[-–—]\s*(\d{4}))?$")
+
+
+#: Formats a data file may arrive in that are not read: what to do instead.
+OTHER_FORMATS = {
+    ".xls": "an Excel 97–2003 workbook (.xls): open it in Excel and save it as"
+    " Excel Workbook (.xlsx)",
+    ".ods": "a LibreOffice/OpenDocument spreadsheet (.ods): save it as Excel 2007–365 (.xlsx)"
+    " or as CSV (UTF-8),",
+    ".numbers": "a Numbers spreadsheet: export it as Excel (.xlsx)",
+}
+
+
+DATA_SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm")
+
+
+def file_in(folder: Path, name: str, project_root: Path) -> tuple[Path | None, str]:
+    """``folder/name`` resolved, if it is a regular file inside ``folder``; else why not."""
+    try:
+        root = real_root(folder, project_root)
+        return regular_file(folder / name, (root,)), ""
+    except Refused as exc:
+        return None, str(exc)
+
+
+def normalise_period(text: str) -> str | None:
+    """``2022-2023`` → ``2022–2023``; ``None`` when it is not a period."""
+    match = PERIOD.match(text.strip())
+    if not match:
+        return None
+    start, end = match.group(1), match.group(2)
+    if end is None:
+        return start
+    if int(end) < int(start):
+        return None
+    return f"{start}–{end}"
+
+
+@dataclass(frozen=True)
+class DataSettings:
+    """report.toml's ``[data]`` table, typed: its fields are the keys it may hold."""
+
+    files: tuple[str, ...] = ()  # as written: "file.csv", "book.xlsx#Sheet"
+    period: str = ""
+    previous_period: str = ""
+    previous_period_assumed: str = ""  # why the previous period is not from the source
+    regions: tuple[str, ...] = ()
+    decimals: int | None = None
+    min_denominator: int | None = None
+    population: str = "cancer"
+    rename: tuple[tuple[str, str], ...] = ()
+    columns: tuple[tuple[str, str], ...] = ()  # rmr-gen's column, the export's header
+    reference: tuple[str, ...] = ()  # rows printed for comparison: "Riket"
+    fractions: tuple[str, ...] = ()  # read after the indicators, see _fractions
+    change_from: str = ""  # "rounded" | "unrounded"; "" when not set (unrounded)
+
+
+DATA_KEYS = {f.name for f in dataclasses.fields(DataSettings)}
+
+
+def read_data(
+    check: Checker, data: dict[str, Any], reference: Reference
+) -> tuple[DataSettings, dict[str, Any]]:
+    """``[data]`` as read (but its fractions, read after the indicators), and the table."""
+    table = check.table(data, "data")
+    check.unknown_keys(table, DATA_KEYS, "data")
+    period = read_period(check, table, "period")
+    previous_period = read_period(check, table, "previous_period")
+    assumed = check.string(table, "previous_period_assumed", "data")
+    if assumed and previous_period:
+        check.note(
+            ("data", "previous_period_assumed"),
+            f"the previous period '{previous_period}' is an assumption, not from the source:"
+            f" {assumed}",
+        )
+    _period_order(check, period, previous_period)
+    # NFC: a name typed on macOS (decomposed ä) is the same name
+    regions = tuple(
+        unicodedata.normalize("NFC", r) for r in check.strings(table, "regions", "data")
+    )
+    for i, region in enumerate(regions):
+        if region in regions[:i]:
+            check.error(
+                ("data", "regions"),
+                f"region '{region}' is listed twice in data.regions ({regions.index(region) + 1}"
+                f" and {i + 1}): Tabell 1 would print it twice",
+            )
+        elif region not in reference.regions:
+            meant = reference.region_names.find(region)
+            hint = (
+                f" (did you mean '{meant}'? report.toml names regions as tables print them)"
+                if meant
+                else suggest(region, reference.regions)
+            )
+            check.error(
+                ("data", "regions"), f"unknown region '{region}' in data.regions[{i + 1}]{hint}"
+            )
+    decimals = check.integer(table, "decimals", "data")
+    if decimals is not None and not 0 <= decimals <= 3:
+        check.error(("data", "decimals"), "'data.decimals' must be between 0 and 3")
+    min_denominator = check.integer(table, "min_denominator", "data")
+    if min_denominator is not None and min_denominator < 1:
+        check.error(("data", "min_denominator"), "'data.min_denominator' must be at least 1")
+    population = check.string(table, "population", "data") or "cancer"
+    if population not in POPULATIONS:
+        check.error(
+            ("data", "population"),
+            f"'data.population' must be 'cancer' or 'all'{suggest(population, POPULATIONS)}",
+        )
+        population = "cancer"
+    renames = _renames(check, table, reference)
+    files = check.strings(table, "files", "data")
+    columns = _columns(check, table)
+    rows = _reference_rows(check, table, regions, reference)
+    change_from = (
+        choice(check, table, schema.DATA, "change_from", "data") if "change_from" in table else ""
+    )
+    settings = DataSettings(
+        files, period, previous_period, assumed, regions, decimals, min_denominator,
+        population, renames, columns, rows, (), change_from,
+    )  # fmt: skip
+    return settings, table
+
+
+def read_data_files(
+    check: Checker, entries: tuple[str, ...], project: Project
+) -> tuple[list[Path], list[str]]:
+    """Each entry of ``data.files`` as a file inside data/ and its sheet ("" for none)."""
+    data_files, data_sheets = [], []
+    for i, entry in enumerate(entries):
+        if entry in entries[:i]:
+            check.error(
+                ("data", "files"),
+                f"data file '{entry}' is listed twice in data.files: each row would be read twice",
+            )
+            continue
+        name, sheet = entry, ""
+        if "#" in entry and entry.partition("#")[0].lower().endswith((".xlsx", ".xlsm")):
+            name, _, sheet = entry.partition("#")
+        file, why = file_in(project.data_dir, name, project.root)
+        shown = name if len(name) <= 200 else name[:200] + "…"
+        if file is None and why.startswith("is outside"):
+            check.error(("data", "files"), f"data file '{shown}' is outside data/")
+        elif file is None and "#" in name:
+            check.error(
+                ("data", "files"),
+                f"data file '{shown}': a sheet is named only for .xlsx files (file.xlsx#Sheet)",
+            )
+        elif Path(name).suffix.lower() in OTHER_FORMATS:
+            check.error(
+                ("data", "files"),
+                f"data file '{shown}' is {OTHER_FORMATS[Path(name).suffix.lower()]}"
+                " and name that file here",
+            )
+        elif file is None and why == "not found":
+            check.error(("data", "files"), f"data file '{shown}' not found in data/")
+        elif file is None:
+            check.error(("data", "files"), f"data file '{shown}': {why}")
+        elif file.suffix.lower() not in DATA_SUFFIXES:
+            check.error(
+                ("data", "files"),
+                f"data file '{name}' is not CSV or .xlsx (save it as one of those)",
+            )
+        else:
+            data_files.append(file)
+            data_sheets.append(sheet)
+    return data_files, data_sheets
+
+
+def data_needed(
+    check: Checker,
+    settings: DataSettings,
+    table: dict[str, Any],
+    parameter: str,
+    indicators: tuple[ReportIndicator, ...],
+) -> None:
+    """Tables and charts of data need the periods, files, regions and indicators (a key
+    given with a wrong value has had its own message: it is not also "required")."""
+    needed = {
+        "period": settings.period,
+        "previous_period": settings.previous_period,
+        "files": settings.files,
+        "regions": settings.regions or parameter,
+    }
+    for key, value in needed.items():
+        if not value and table.get(key) in (None, []):
+            check.error(("data",), f"'data.{key}' is required for tables and charts of data")
+    if not indicators:
+        check.error((), "at least one [[indicators]] is required for tables of data")
+
+
+def _columns(check: Checker, table: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    """``[data.columns]``: the export's own header for each of rmr-gen's columns."""
+    columns = table.get("columns", {})
+    if not isinstance(columns, dict):
+        check.error(
+            ("data", "columns"), "'data.columns' must be a table: indicator = \"Indikator\""
+        )
+        return ()
+    check.unknown_keys(columns, schema.COLUMNS.names, "data", "columns")
+    result: list[tuple[str, str]] = []
+    for name in schema.COLUMN_NAMES:
+        header = check.string(columns, name, "data", "columns")
+        if not header:
+            continue
+        clash = next((other for other, h in result if h.casefold() == header.casefold()), "")
+        if clash:
+            check.error(
+                ("data", "columns", name),
+                f"data.columns names the header '{header}' for both '{clash}' and '{name}'",
+            )
+            continue
+        result.append((name, header))
+    return tuple(result)
+
+
+def _reference_rows(
+    check: Checker, table: dict[str, Any], regions: tuple[str, ...], reference: Reference
+) -> tuple[str, ...]:
+    """``[data] reference``: rows printed for comparison (``Riket``, a sjukvårdsregion's
+    total), never regions of the report."""
+    names = check.strings(table, "reference", "data")
+    for i, name in enumerate(names):
+        if name in names[:i]:
+            check.error(("data", "reference"), f"'{name}' is listed twice in data.reference")
+        elif name in regions or reference.region_names.find(name) is not None:
+            check.error(
+                ("data", "reference"),
+                f"'{name}' in data.reference is a region: a reference row is the country"
+                " ('Riket') or a sjukvårdsregion's total, printed under the regions",
+            )
+    return tuple(dict.fromkeys(names))
+
+
+def _renames(
+    check: Checker, table: dict[str, Any], reference: Reference
+) -> tuple[tuple[str, str], ...]:
+    """``[data.rename]``: a name as the data files write it = the region or indicator."""
+    renames = table.get("rename", {})
+    if not isinstance(renames, dict):
+        check.error(("data", "rename"), "'data.rename' must be a table of names")
+        return ()
+    result = []
+    for written, name in renames.items():
+        where = ("data", "rename", written)
+        meant = reference.region_names.find(written) or reference.indicator_names.find(written)
+        if not isinstance(name, str) or not name.strip():
+            check.error(where, f"'data.rename.{written}' must name a region or an indicator")
+        elif not written.strip():
+            check.error(where, "a name in data.rename must not be empty")
+        elif meant is not None and meant not in (
+            reference.region_names.find(name),
+            reference.indicator_names.find(name),
+        ):
+            check.error(
+                where,
+                f"'{written}' in data.rename already stands for '{meant}' (data/regions.toml,"
+                " data/indicators.toml): a rename cannot change what a known name means",
+            )
+        elif (
+            reference.region_names.find(name) is None
+            and reference.indicator_names.find(name) is None
+        ):
+            known = [*reference.regions, *reference.indicators]
+            check.error(
+                where,
+                f"'{name}' in data.rename is neither a region nor an indicator"
+                f"{suggest(name, known)} (see data/regions.toml and data/indicators.toml)",
+            )
+        else:
+            result.append((written, name.strip()))
+    return tuple(result)
+
+
+def _period_order(check: Checker, period: str, previous_period: str) -> None:
+    """The previous period must come before the period: else every change is 0 or reversed."""
+    if not (period and previous_period):
+        return
+    now, then = period.split("–"), previous_period.split("–")
+    if not (int(then[0]) < int(now[0]) and int(then[-1]) < int(now[-1])):
+        check.error(
+            ("data", "previous_period"),
+            f"'data.previous_period' = {previous_period} must come before 'data.period' ="
+            f" {period} (the change is computed from it)",
+        )
+
+
+def fraction_files(check: Checker, table: dict[str, Any], files: tuple[str, ...]) -> set[str]:
+    """``data.fractions``: the data files whose ``value`` is a fraction (0,514 = 51,4 %)."""
+    names = check.strings(table, "fractions", "data")
+    listed = {entry.partition("#")[0] for entry in files}
+    for name in names:
+        if name not in listed:
+            check.error(
+                ("data", "fractions"),
+                f"'{name}' in data.fractions is not one of data.files{suggest(name, listed)}",
+            )
+    return {Path(name).name for name in names if name in listed}
+
+
+def read_period(check: Checker, table: dict[str, Any], key: str) -> str:
+    value = table.get(key)
+    if value is not None and not isinstance(value, str):
+        quoted = f'"{value}"' if isinstance(value, int) and not isinstance(value, bool) else ""
+        check.error(
+            ("data", key),
+            f"'data.{key}' must be a period in quotes, like "
+            + (quoted or '"2022–2023"')
+            + ("" if quoted else f" (not {toml_type(value)})"),
+        )
+        return ""
+    raw = check.string(table, key, "data")
+    if not raw:
+        return ""
+    period = normalise_period(raw)
+    if period is None:
+        check.error(("data", key), f"'data.{key}' must be a year or years like 2022–2023")
+        return ""
+    return period
+
+
+assert schema.DATA.names == DATA_KEYS, "schema.DATA names the fields of DataSettings"
