@@ -100,3 +100,26 @@ def test_every_kind_of_entry_rewritten_never_adds_markup(tmp_path: Path, run) ->
     after = pages(project)
     assert not any("ontoggle" in page or MARKER in page for page in after.values())
     assert after == before
+
+
+def test_a_well_formed_rewrite_of_any_entry_is_a_miss(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """Other numbers in parsed data or another drawing, each well-formed: the digest kept
+    apart from the entry no longer matches, so the work is done again and the pages are
+    the same."""
+    from tests.webproject import make_project
+
+    project = make_project(tmp_path / "project")
+    assert run(project, "build", "mal-webb", "--html", "--web").exit_code == 0
+    before = pages(project)
+    cache = project / "output/.cache"
+    entries = [p for p in cache.rglob("*") if p.is_file() and ".sums" not in p.parts]
+    assert entries and all((cache / ".sums" / p.relative_to(cache)).is_file() for p in entries)
+    for entry in entries:
+        content = entry.read_bytes()
+        # well-formed, plausible, different: a digit changed (a number in the data, a
+        # coordinate in the drawing) or, for entries without one, a space added
+        changed = content.replace(b"5", b"6", 1) if b"5" in content else content + b" "
+        entry.write_bytes(changed)
+    again = run(project, "build", "mal-webb", "--html", "--web", "--force")
+    assert again.exit_code == 0, again.output
+    assert pages(project) == before

@@ -4,6 +4,10 @@ Parsing a data file and drawing a chart are pure functions of their inputs;
 keyed by a hash of those inputs, their results are reused across builds (even
 with ``--force``), so an edit to a text does not pay for pandas or matplotlib.
 Lives in ``output/.cache/``; deleting it is always safe.
+
+An entry is untrusted input: it is used only when the digest of its bytes, stored
+apart from it (``output/.cache/.sums/``), matches, so a rewritten entry (other
+numbers in parsed data, another drawing) is a miss and the work is done again.
 """
 
 from __future__ import annotations
@@ -21,6 +25,8 @@ from rmr_gen.core.files import atomic_write
 
 #: A cache entry larger than this is not read (it was not written by rmr-gen).
 MAX_ENTRY = 2_000_000_000
+#: The folder of ``output/.cache/`` that holds each entry's digest, apart from it.
+SUMS = ".sums"
 
 
 def key(*parts: bytes | str) -> str:
@@ -60,6 +66,10 @@ class Cache:
     def _path(self, kind: str, digest: str) -> Path:
         return self.folder / kind / digest[:2] / digest
 
+    def _sum_path(self, path: Path) -> Path:
+        """Where the digest of the entry at ``path`` is kept, apart from it."""
+        return self.folder / SUMS / path.relative_to(self.folder)
+
     def _safe(self, path: Path) -> bool:
         """No symbolic link between output/ and ``path``: a planted ``output/.cache``
         link must neither feed results in nor send writes out."""
@@ -77,12 +87,18 @@ class Cache:
             return None
         if path in self._pending:
             return self._pending[path]
-        if not self._safe(path):
+        sums = self._sum_path(path)
+        if not (self._safe(path) and self._safe(sums)):
             return None
+        roots = (self.folder.parent.resolve(),)
         try:
-            return read_bytes(path, (self.folder.parent.resolve(),), MAX_ENTRY)
-        except Refused:
+            content = read_bytes(path, roots, MAX_ENTRY)
+            expected = read_bytes(sums, roots, 100)
+        except (Refused, InputError, OSError):  # missing, a link, too large: a miss
             return None
+        if hashlib.sha256(content).hexdigest().encode() != expected:
+            return None  # rewritten, or written by another version: a miss
+        return content
 
     def put(self, kind: str, digest: str, content: bytes) -> None:
         if self.trusted:
@@ -90,9 +106,11 @@ class Cache:
 
     def flush(self) -> None:
         for path, content in self._pending.items():
-            if not self._safe(path):
+            sums = self._sum_path(path)
+            if not (self._safe(path) and self._safe(sums)):
                 continue
             # a cache that cannot be written (or is swapped for a link) only costs time
             with contextlib.suppress(OSError, InputError):
                 atomic_write(path, content)
+                atomic_write(sums, hashlib.sha256(content).hexdigest().encode())
         self._pending.clear()
