@@ -161,7 +161,7 @@ def test_missing_column_suggests_the_closest(project: Path, run) -> None:
     assert_refused(
         result,
         f"{CSV}:1: error: missing column 'region' (is it the column 'regoin'? Rename that"
-        " header, or map it in report.toml: [data.columns] region = \"regoin\")",
+        ' header, or map it in report.toml: [data.columns] region = "regoin")',
     )
 
 
