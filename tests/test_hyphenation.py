@@ -182,3 +182,47 @@ def test_a_text_hyphenated_once_is_taken_from_the_cache(
     again = Assembler(project, Cache(tmp_path / "output" / ".cache")).hyphenated(html)
     assert again == made
     assert hyphenate_html(html) == made  # what the template's filter then gets
+
+
+#: Long compounds: most lines of these paragraphs end inside one of them.
+COMPOUNDS = (
+    "Brytpunktssamtalsdokumentationen och kvalitetsregistreringsrutinerna, "
+    "symtomskattningsinstrumentens läkemedelsgenomgångar, sjukvårdsregionsövergripande "
+    "vårdförloppsdokumentation med munhälsobedömningarna i smärtskattningsinstrumentet "
+    "samt behandlingsbegränsningarna. "
+)
+PARAGRAPHS = [" ".join(["Så"] * n) + " " + COMPOUNDS * 3 + "Slut." for n in range(1, 9)]
+
+
+def _runs(pdf: Path) -> tuple[int, list[str]]:
+    """The most hyphenated line ends in a row, and the paragraphs' lines as printed."""
+    longest = run = 0
+    with pdfplumber.open(pdf) as document:
+        text = "\n".join(page.extract_text() or "" for page in document.pages)
+    vocabulary = " ".join(PARAGRAPHS)
+
+    def body(line: str) -> bool:  # not the page's header or footer
+        return all(w.strip(",.-") in vocabulary for w in line.split())
+
+    lines = [line for line in text.splitlines() if line.strip() and body(line)]
+    lines = lines[next(i for i, x in enumerate(lines) if x.startswith("Så ")) :]
+    for line in lines:
+        run = run + 1 if re.search(r"\w-$", line) else 0
+        longest = max(longest, run)
+    return longest, lines
+
+
+def test_at_most_two_hyphenated_line_ends_in_a_row(tmp_path: Path, run) -> None:
+    project = make_project(tmp_path / "p")
+    (project / "reports" / REPORT / "text.md").write_text(
+        "\n\n".join(PARAGRAPHS) + "\n", encoding="utf-8"
+    )
+    set_in_toml(project, 'contents = ["table', 'contents = ["text.md", "table')
+    assert run(project, "build", REPORT).exit_code == 0
+    pdf = project / "output" / REPORT / f"{REPORT}.pdf"
+
+    longest, lines = _runs(pdf)
+    assert 1 <= longest <= 2, lines  # it does hyphenate, never three lines in a row
+    # the words are all there, whole, in their order (only where lines break moved)
+    text = re.sub(r"(\w)-\n", r"\1", "\n".join(lines)).replace("\n", " ")
+    assert text.split() == " ".join(PARAGRAPHS).split()
