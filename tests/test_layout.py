@@ -131,3 +131,27 @@ def test_a_tabell_1_group_stays_with_its_target_over_a_page_break_in_even_rows(
     # every row as tall as every other, on both pages (no group stretched at the break)
     pitches = [b[2] - a[2] for a, b in itertools.pairwise(rows) if a[0] == b[0]]
     assert max(pitches) - min(pitches) < 0.5, pitches
+
+
+def test_a_one_region_plan_prints_one_row_per_indicator_and_fits_one_page(
+    tmp_path: Path, run
+) -> None:  # type: ignore[no-untyped-def]
+    project = make_project(tmp_path / "p", extra=True)
+    regions = "[" + ", ".join(f'"{r}"' for r in REGIONS) + "]"
+    set_in_toml(project, f"regions = {regions}", 'regions = ["Västerbotten"]')
+    text = "Indikatorerna följer upp vårdförloppet. " * 6
+    folder = project / "reports" / REPORT
+    (folder / "text.md").write_text(f"{text}\n", encoding="utf-8")
+    (folder / "om.md").write_text(f"## Om planen\n\n{text}\n", encoding="utf-8")
+    set_in_toml(project, '"chart:figur-1"]', '"chart:figur-1", "om.md"]')
+    set_in_toml(project, 'contents = ["table', 'contents = ["text.md", "table')
+    result = run(project, "build", REPORT)
+    assert result.exit_code == 0, result.output
+    pdf = project / "output" / REPORT / f"{REPORT}.pdf"
+
+    (page,) = lines_of(pdf)  # Tabell 1, Figur 1 and the texts on one page
+    assert "Mål för Västerbotten" in " ".join(page)
+    rows = [line for line in page if re.match(r"\d\. \S.* \d+ \([^)]*\) \S+ \d+$", line)]
+    assert len(rows) == 6, page  # indicator, value (change), target: one line each
+    assert "1. Brytpunktssamtal 63 (+11) - 90" in rows  # no "Västerbotten" row under it
+    assert not any(line.startswith("Västerbotten ") and "(" in line for line in page[:40])
