@@ -138,7 +138,10 @@ def test_a_one_region_plan_prints_one_row_per_indicator_and_fits_one_page(
 ) -> None:  # type: ignore[no-untyped-def]
     project = make_project(tmp_path / "p", extra=True)
     regions = "[" + ", ".join(f'"{r}"' for r in REGIONS) + "]"
-    set_in_toml(project, f"regions = {regions}", 'regions = ["Västerbotten"]')
+    set_in_toml(project, f"regions = {regions}\n", "")  # a plan per region: its parameter
+    set_in_toml(
+        project, "[data]", '[parameter]\nby = "region"\nvalues = ["Västerbotten"]\n\n[data]'
+    )
     text = "Indikatorerna följer upp vårdförloppet. " * 6
     folder = project / "reports" / REPORT
     (folder / "text.md").write_text(f"{text}\n", encoding="utf-8")
@@ -147,7 +150,7 @@ def test_a_one_region_plan_prints_one_row_per_indicator_and_fits_one_page(
     set_in_toml(project, 'contents = ["table', 'contents = ["text.md", "table')
     result = run(project, "build", REPORT)
     assert result.exit_code == 0, result.output
-    pdf = project / "output" / REPORT / f"{REPORT}.pdf"
+    pdf = project / "output" / REPORT / f"{REPORT}-vasterbotten.pdf"
 
     (page,) = lines_of(pdf)  # Tabell 1, Figur 1 and the texts on one page
     assert "Mål för Västerbotten" in " ".join(page)
