@@ -226,3 +226,25 @@ def test_at_most_two_hyphenated_line_ends_in_a_row(tmp_path: Path, run) -> None:
     # the words are all there, whole, in their order (only where lines break moved)
     text = re.sub(r"(\w)-\n", r"\1", "\n".join(lines)).replace("\n", " ")
     assert text.split() == " ".join(PARAGRAPHS).split()
+
+
+def test_a_third_hyphenated_line_end_in_a_row_names_its_word_and_occurrence() -> None:
+    from rmr_gen.output.hyphenruns import Line, keep_whole, too_many
+
+    S = SOFT_HYPHEN
+    lines = [
+        Line(1, f"Här vård{S}", True),  # vård-förloppet, the first time
+        Line(1, f"förloppet och sjuk{S}", True),
+        Line(1, f"vården och vård{S}", True),  # a third in a row: this one stays whole
+        Line(1, "förloppet slut.", False),
+        Line(2, f"Nästa stycke vård{S}", True),  # another paragraph: a new count
+        Line(2, "förloppet.", False),
+    ]
+    assert too_many(lines) == [(f"vård{S}förloppet", 1)]
+    html = (
+        f'<p title="vård{S}förloppet">Här vård{S}förloppet och sjuk{S}vården och '
+        f"vård{S}förloppet slut.</p><p>Nästa stycke vård{S}förloppet.</p>"
+    )
+    assert keep_whole(html, too_many(lines)) == html.replace(
+        f"och vård{S}förloppet slut", "och vårdförloppet slut"
+    )  # the second occurrence in the text, never the attribute's
