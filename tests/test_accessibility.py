@@ -15,7 +15,8 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from rmr_gen.output.archive import FIXED_DATE, build_date
+from rmr_gen.core.models import HistoryEntry
+from rmr_gen.output.archive import build_date
 from tests.conftest import NORR, ROOT, copy_project
 
 RMR = "rmr-palliativ-vard-vgr"
@@ -84,9 +85,15 @@ def test_metadata_in_info_and_xmp_agree(document: pikepdf.Pdf) -> None:
     assert meta["dc:language"] == {"sv-SE"}
     assert meta["xmpMM:VersionID"] == "1.0"
     assert meta["dc:identifier"] in (NORR, "SSN11800-2140136717-826")
+    if "/CreationDate" not in info:  # no date of its own: none in XMP either
+        assert "/ModDate" not in info
+        assert not {"xmp:CreateDate", "xmp:ModifyDate", "xmp:MetadataDate"} & set(meta)
+        return
     assert meta["xmp:CreateDate"][:10] == re.sub(
         r"D:(\d{4})(\d\d)(\d\d).*", r"\1-\2-\3", str(info.CreationDate)
     )
+    assert meta["xmp:ModifyDate"] == meta["xmp:CreateDate"]
+    assert str(info.ModDate) == str(info.CreationDate)
 
 
 def test_norr_metadata_comes_from_the_report(built_project: Path) -> None:
@@ -311,8 +318,9 @@ def test_a_report_without_date_takes_source_date_epoch(
 ) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     assert run(project, "build", RMR).exit_code == 0
-    with pikepdf.open(pdf_path(project, RMR)) as pdf:
-        assert str(pdf.docinfo.CreationDate) == "D:19800101000000Z"  # fixed, not the clock
+    with pikepdf.open(pdf_path(project, RMR)) as pdf:  # no date at all: not the clock, not 1980
+        assert "/CreationDate" not in pdf.docinfo and "/ModDate" not in pdf.docinfo
+        assert "xmp:CreateDate" not in pdf.open_metadata()
     first = sha256(pdf_path(project, RMR))
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1750000000")  # 2025-06-15T15:06:40Z
     assert run(project, "build", RMR).exit_code == 0  # a new date is a new input
@@ -322,15 +330,49 @@ def test_a_report_without_date_takes_source_date_epoch(
     assert sha256(pdf_path(project, RMR)) != first
 
 
+def test_a_report_without_date_is_dated_by_its_latest_history_entry(
+    project: Path, run, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    toml = project / "reports" / RMR / "report.toml"
+    toml.write_text(
+        toml.read_text(encoding="utf-8")
+        + '\n[[history]]\nversion = "0.9"\ndate = 2024-11-02\ndescription = "Remiss"\n'
+        + '\n[[history]]\nversion = "1.0"\ndate = 2025-02-14\ndescription = "Fastställd"\n',
+        encoding="utf-8",
+    )
+    assert run(project, "build", RMR).exit_code == 0
+    with pikepdf.open(pdf_path(project, RMR)) as pdf:
+        assert str(pdf.docinfo.CreationDate) == "D:20250214000000Z"
+        assert str(pdf.docinfo.ModDate) == "D:20250214000000Z"
+        assert pdf.open_metadata()["xmp:CreateDate"] == "2025-02-14T00:00:00Z"
+
+
 def test_build_date_never_reads_the_clock() -> None:
     import datetime as dt
 
     assert build_date(dt.date(2025, 6, 4), {"SOURCE_DATE_EPOCH": "0"}).isoformat() == (
         "2025-06-04T00:00:00+00:00"
     )
-    assert build_date(None, {"SOURCE_DATE_EPOCH": "0"}).year == 1970
-    assert build_date(None, {}) == FIXED_DATE
-    assert build_date(None, {"SOURCE_DATE_EPOCH": "yesterday"}) == FIXED_DATE
+    epoch = build_date(None, {"SOURCE_DATE_EPOCH": "0"})
+    assert epoch is not None and epoch.year == 1970
+    assert build_date(None, {}) is None
+    assert build_date(None, {"SOURCE_DATE_EPOCH": "yesterday"}) is None
+
+
+def test_build_date_falls_back_to_the_latest_dated_history_entry() -> None:
+    import datetime as dt
+
+    history = (
+        HistoryEntry("1.0", dt.date(2023, 3, 1), "Första versionen"),
+        HistoryEntry("1.2", None, "Utan datum"),
+        HistoryEntry("1.1", dt.date(2024, 9, 30), "Nya målnivåer"),
+    )
+    assert build_date(None, {"SOURCE_DATE_EPOCH": "0"}, history) == dt.datetime(
+        2024, 9, 30, tzinfo=dt.UTC
+    )
+    assert build_date(dt.date(2025, 6, 4), {}, history) == dt.datetime(2025, 6, 4, tzinfo=dt.UTC)
+    assert build_date(None, {}, history[1:2]) is None
 
 
 def test_only_the_bundled_fonts_are_used(document: pikepdf.Pdf) -> None:
@@ -416,7 +458,12 @@ def test_pdfa_basics_a_validator_checks(document: pikepdf.Pdf) -> None:
         obj = spec.obj
         assert {"/F", "/UF", "/Desc", "/AFRelationship"} <= set(obj.keys()), name
         stream = obj.EF.F
-        assert "/Subtype" in stream and "/ModDate" in stream.Params, name
+        assert "/Subtype" in stream, name
+        # the attachment is dated as the document is (or not at all, as the document)
+        if "/CreationDate" in document.docinfo:
+            assert stream.Params.ModDate == document.docinfo.ModDate, name
+        else:
+            assert "/ModDate" not in stream.Params, name
     for page in document.pages:
         for annot in page.get("/Annots", []):
             assert int(annot.F) & 4  # printable

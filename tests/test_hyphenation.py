@@ -182,3 +182,69 @@ def test_a_text_hyphenated_once_is_taken_from_the_cache(
     again = Assembler(project, Cache(tmp_path / "output" / ".cache")).hyphenated(html)
     assert again == made
     assert hyphenate_html(html) == made  # what the template's filter then gets
+
+
+#: Long compounds: most lines of these paragraphs end inside one of them.
+COMPOUNDS = (
+    "Brytpunktssamtalsdokumentationen och kvalitetsregistreringsrutinerna, "
+    "symtomskattningsinstrumentens läkemedelsgenomgångar, sjukvårdsregionsövergripande "
+    "vårdförloppsdokumentation med munhälsobedömningarna i smärtskattningsinstrumentet "
+    "samt behandlingsbegränsningarna. "
+)
+PARAGRAPHS = [" ".join(["Så"] * n) + " " + COMPOUNDS * 3 + "Slut." for n in range(1, 9)]
+
+
+def _runs(pdf: Path) -> tuple[int, list[str]]:
+    """The most hyphenated line ends in a row, and the paragraphs' lines as printed."""
+    longest = run = 0
+    with pdfplumber.open(pdf) as document:
+        text = "\n".join(page.extract_text() or "" for page in document.pages)
+    vocabulary = " ".join(PARAGRAPHS)
+
+    def body(line: str) -> bool:  # not the page's header or footer
+        return all(w.strip(",.-") in vocabulary for w in line.split())
+
+    lines = [line for line in text.splitlines() if line.strip() and body(line)]
+    lines = lines[next(i for i, x in enumerate(lines) if x.startswith("Så ")) :]
+    for line in lines:
+        run = run + 1 if re.search(r"\w-$", line) else 0
+        longest = max(longest, run)
+    return longest, lines
+
+
+def test_at_most_two_hyphenated_line_ends_in_a_row(tmp_path: Path, run) -> None:
+    project = make_project(tmp_path / "p")
+    (project / "reports" / REPORT / "text.md").write_text(
+        "\n\n".join(PARAGRAPHS) + "\n", encoding="utf-8"
+    )
+    set_in_toml(project, 'contents = ["table', 'contents = ["text.md", "table')
+    assert run(project, "build", REPORT).exit_code == 0
+    pdf = project / "output" / REPORT / f"{REPORT}.pdf"
+
+    longest, lines = _runs(pdf)
+    assert 1 <= longest <= 2, lines  # it does hyphenate, never three lines in a row
+    # the words are all there, whole, in their order (only where lines break moved)
+    text = re.sub(r"(\w)-\n", r"\1", "\n".join(lines)).replace("\n", " ")
+    assert text.split() == " ".join(PARAGRAPHS).split()
+
+
+def test_a_third_hyphenated_line_end_in_a_row_names_its_word_and_occurrence() -> None:
+    from rmr_gen.output.hyphenruns import Line, keep_whole, too_many
+
+    S = SOFT_HYPHEN
+    lines = [
+        Line(1, f"Här vård{S}", True),  # vård-förloppet, the first time
+        Line(1, f"förloppet och sjuk{S}", True),
+        Line(1, f"vården och vård{S}", True),  # a third in a row: this one stays whole
+        Line(1, "förloppet slut.", False),
+        Line(2, f"Nästa stycke vård{S}", True),  # another paragraph: a new count
+        Line(2, "förloppet.", False),
+    ]
+    assert too_many(lines) == [(f"vård{S}förloppet", 1)]
+    html = (
+        f'<p title="vård{S}förloppet">Här vård{S}förloppet och sjuk{S}vården och '
+        f"vård{S}förloppet slut.</p><p>Nästa stycke vård{S}förloppet.</p>"
+    )
+    assert keep_whole(html, too_many(lines)) == html.replace(
+        f"och vård{S}förloppet slut", "och vårdförloppet slut"
+    )  # the second occurrence in the text, never the attribute's

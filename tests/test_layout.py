@@ -3,14 +3,17 @@ paragraph ends. Built from the fixture project of tests/test_charts.py."""
 
 from __future__ import annotations
 
+import itertools
+import re
 from pathlib import Path
 
 import pdfplumber
+import pytest
 
 from rmr_gen.content.markdown import render_markdown
 from rmr_gen.core.project import PACKAGE_TEMPLATES
 from tests.conftest import replace_in_file
-from tests.test_charts import REPORT, make_project
+from tests.test_charts import REGIONS, REPORT, make_project
 
 LONG_TITLE = "Processmål för palliativ vård – Sjukvårdsregion Mellansverige – 2025–2028"
 
@@ -83,3 +86,75 @@ def test_a_paragraph_never_ends_in_a_hyphenated_fragment(tmp_path: Path) -> None
     assert "<h2>Huvudbudskap</h2>" in html
     css = (PACKAGE_TEMPLATES / "base.css").read_text(encoding="utf-8")
     assert ".last-word { hyphens: manual; }" in css
+
+
+FILLER = (
+    "Indikatorerna följer upp vårdförloppet i hela sjukvårdsregionen. Tabellen nedan visar "
+    "nuläge, förändring och målnivå per region och indikator, grupp för grupp."
+)
+
+
+def _tabell_1_rows(pdf: Path) -> list[tuple[int, str, float]]:
+    """Tabell 1's group heads and region rows as printed: (page, line, top)."""
+    row = re.compile(r"\d\. [^(]*$|(" + "|".join(map(re.escape, REGIONS)) + r") \d+ \(")
+    rows = []
+    with pdfplumber.open(pdf) as document:
+        for number, page in enumerate(document.pages):
+            for line in page.extract_text_lines():
+                if row.match(line["text"]):  # not Figur 1's "1. Brytpunktssamtal (mål 90 %)"
+                    rows.append((number, line["text"], float(line["top"])))
+    return rows
+
+
+@pytest.mark.parametrize("paragraphs", [9, 12])
+def test_a_tabell_1_group_stays_with_its_target_over_a_page_break_in_even_rows(
+    tmp_path: Path, run, paragraphs: int
+) -> None:  # type: ignore[no-untyped-def]
+    project = make_project(tmp_path / "p", extra=True)  # six groups: Tabell 1 breaks
+    (project / "reports" / REPORT / "text.md").write_text(
+        "\n\n".join([FILLER] * paragraphs) + "\n", encoding="utf-8"
+    )
+    set_in_toml(project, 'contents = ["table', 'contents = ["text.md", "table')
+    assert run(project, "build", REPORT).exit_code == 0
+    rows = _tabell_1_rows(project / "output" / REPORT / f"{REPORT}.pdf")
+
+    heads = [i for i, (_, text, _) in enumerate(rows) if re.match(r"\d\. ", text)]
+    assert len(heads) == 6, rows
+    assert len({rows[i][0] for i in heads}) == 2, rows  # the table does break
+    for i in heads:
+        page, text, _ = rows[i]
+        # the target is printed on the head's line, on the page of the whole group
+        assert re.search(r" (90|100)$", text), text
+        group = rows[i + 1 : i + 1 + len(REGIONS)]
+        assert [r[1].split(" ")[0] for r in group] == REGIONS, (text, group)
+        assert {r[0] for r in group} == {page}, (text, group)
+    # every row as tall as every other, on both pages (no group stretched at the break)
+    pitches = [b[2] - a[2] for a, b in itertools.pairwise(rows) if a[0] == b[0]]
+    assert max(pitches) - min(pitches) < 0.5, pitches
+
+
+def test_a_one_region_plan_prints_one_row_per_indicator_and_fits_one_page(
+    tmp_path: Path, run
+) -> None:  # type: ignore[no-untyped-def]
+    project = make_project(tmp_path / "p", extra=True)
+    regions = "[" + ", ".join(f'"{r}"' for r in REGIONS) + "]"
+    set_in_toml(project, f"regions = {regions}\n", "")  # a plan per region: its parameter
+    set_in_toml(
+        project, "[data]", '[parameter]\nby = "region"\nvalues = ["Västerbotten"]\n\n[data]'
+    )
+    text = "Indikatorerna följer upp vårdförloppet. " * 6
+    folder = project / "reports" / REPORT
+    (folder / "text.md").write_text(f"{text}\n", encoding="utf-8")
+    (folder / "om.md").write_text(f"## Om planen\n\n{text}\n", encoding="utf-8")
+    set_in_toml(project, '"chart:figur-1"]', '"chart:figur-1", "om.md"]')
+    set_in_toml(project, 'contents = ["table', 'contents = ["text.md", "table')
+    result = run(project, "build", REPORT)
+    assert result.exit_code == 0, result.output
+    pdf = project / "output" / REPORT / f"{REPORT}-vasterbotten.pdf"
+
+    (page,) = lines_of(pdf)  # Tabell 1, Figur 1 and the texts on one page
+    assert "Mål för Västerbotten" in " ".join(page)
+    rows = [line for line in page if re.match(r"\d\. \S.* \d+ \([^)]*\) \S+ \d+$", line)]
+    assert len(rows) == 6, page  # indicator, value (change), target: one line each
+    assert "1. Brytpunktssamtal 63 (+11) - 90" in rows  # no "Västerbotten" row under it
+    assert not any(line.startswith("Västerbotten ") and "(" in line for line in page[:40])

@@ -63,7 +63,11 @@ def test_metadata_and_attachment_of_a_bare_document(tmp_path: Path) -> None:
         meta = pdf.open_metadata()
         assert meta["dc:identifier"] == "prov"
         assert meta["xmpMM:VersionID"] == "2.1"
-        assert str(pdf.docinfo.CreationDate) == "D:19800101000000Z"  # no date: fixed
+        # no date of its own: no made-up one, in Info, XMP or the attachment alike
+        assert "/CreationDate" not in pdf.docinfo and "/ModDate" not in pdf.docinfo
+        assert "xmp:CreateDate" not in meta and "xmp:ModifyDate" not in meta
+        assert "xmp:MetadataDate" not in meta
+        assert "/ModDate" not in pdf.attachments["data.csv"].obj.EF.F.Params
         assert pdf.attachments["data.csv"].obj.AFRelationship == "/Data"
 
 

@@ -94,6 +94,18 @@ def test_preview_reloads_on_save_and_shows_errors_over_the_last_good_page(server
             f"reports/{RMR}/02-forandringar.md:{line}: error: image 'saknas.png' not found",
             timeout=60_000,
         )
+        # in the page's language, above the page header: it pushes it down, never covers it
+        expect(alert).to_contain_text("den senast sparade ändringen har fel")
+        assert "the last saved change" not in alert.inner_text()
+        header = page.locator(".site-header").first.bounding_box()
+        box = alert.bounding_box()
+        assert header is not None and box is not None
+        assert box["y"] + box["height"] <= header["y"] + 0.5, (box, header)
+        page.mouse.wheel(0, 400)
+        page.wait_for_timeout(200)
+        header, box = page.locator(".site-header").first.bounding_box(), alert.bounding_box()
+        assert header is not None and box is not None
+        assert box["y"] + box["height"] <= header["y"] + 0.5, (box, header)  # not sticky
         # the last good rendering stays under the message
         expect(page.get_by_text("Förhandsgranskningsord i en ny mening.")).to_be_visible()
         browser.close()

@@ -18,12 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rmr_gen.core.confine import read_bytes, real_root
-from rmr_gen.core.models import Measurement, Report
+from rmr_gen.core.models import HistoryEntry, Measurement, Report
 
 LANGUAGE = "sv-SE"
-#: The date of a report without ``date`` when SOURCE_DATE_EPOCH is not set either:
-#: fixed (the earliest date a ZIP archive can hold), so a build never reads the clock.
-FIXED_DATE = dt.datetime(1980, 1, 1, tzinfo=dt.UTC)
 
 
 @dataclass(frozen=True)
@@ -48,19 +45,28 @@ class DocumentInfo:
     language: str = LANGUAGE
     identifier: str = ""  # the document id (RMR Dokument-ID, else the report id)
     version: str = ""
-    date: dt.datetime = FIXED_DATE
+    #: None: the PDF states no creation or modification date (PDF/A allows that)
+    date: dt.datetime | None = None
 
 
 def build_date(
-    report_date: dt.date | None, environ: Mapping[str, str] | None = None
-) -> dt.datetime:
-    """The document's date; else SOURCE_DATE_EPOCH; else :data:`FIXED_DATE`. Never now()."""
-    if report_date is not None:
-        return dt.datetime.combine(report_date, dt.time(0), tzinfo=dt.UTC)
+    report_date: dt.date | None,
+    environ: Mapping[str, str] | None = None,
+    history: Iterable[HistoryEntry] = (),
+) -> dt.datetime | None:
+    """The document's date: its own ``date``; else the latest dated ``[[history]]`` entry;
+    else SOURCE_DATE_EPOCH; else None (no date at all, rather than a made-up one).
+
+    Never now(): the same inputs give the same bytes.
+    """
+    dated = [entry.date for entry in history if entry.date is not None]
+    day = report_date if report_date is not None else max(dated, default=None)
+    if day is not None:
+        return dt.datetime.combine(day, dt.time(0), tzinfo=dt.UTC)
     epoch = (os.environ if environ is None else environ).get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
         return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
-    return FIXED_DATE
+    return None
 
 
 def document_info(report: Report, environ: Mapping[str, str] | None = None) -> DocumentInfo:
@@ -71,7 +77,7 @@ def document_info(report: Report, environ: Mapping[str, str] | None = None) -> D
         keywords=report.keywords,
         identifier=report.document_id or report.id,
         version=report.version,
-        date=build_date(report.date, environ),
+        date=build_date(report.date, environ, report.history),
     )
 
 

@@ -33,6 +33,7 @@ from rmr_gen.output.guard import (
     run_with_deadline,
     time_limit,
 )
+from rmr_gen.output.hyphenruns import limit as limit_hyphens
 from rmr_gen.output.pagefit import CHART, refit
 from rmr_gen.output.pdfua import Node, finish
 from rmr_gen.output.tagging import node_marks
@@ -319,12 +320,17 @@ def _render_pdf(
     try:
         fonts, images = _per_process()
         with time_limit(limits.max_seconds):
-            source_html = HTML(
-                string=html,
-                base_url=base_dir.as_uri() + "/",
-                url_fetcher=_fetcher(roots, refused, limits),
-            )
-            rendered = source_html.render(pdf_variant=variant, font_config=fonts)
+            fetcher = _fetcher(roots, refused, limits)
+
+            def source_of(text: str) -> Any:
+                return HTML(string=text, base_url=base_dir.as_uri() + "/", url_fetcher=fetcher)
+
+            def render(text: str) -> Any:
+                return source_of(text).render(pdf_variant=variant, font_config=fonts)
+
+            # at most two hyphenated line ends in a row: their words kept whole
+            laid_out, rendered = limit_hyphens(html, render(html), render)
+            source_html = source_of(laid_out)
             if CHART in html:  # a chart may shrink rather than leave a page nearly empty
                 rendered = refit(source_html, rendered, pdf_variant=variant, font_config=fonts)
             foreign = foreign_links(rendered)

@@ -440,7 +440,7 @@ def xmp(info: DocumentInfo, producer: str, instance: str) -> bytes:
     ``xmpMM:VersionID``; ``xmpMM:DocumentID`` is the same for every version of
     a document, ``xmpMM:InstanceID`` changes with the content.
     """
-    date = xmp_date(info.date)
+    date = xmp_date(info.date) if info.date is not None else ""
     document_uuid = uuid.uuid5(uuid.NAMESPACE_URL, f"rmr-gen:{info.identifier}")
     instance_uuid = uuid.uuid5(document_uuid, instance)
     fields = [
@@ -467,9 +467,14 @@ def xmp(info: DocumentInfo, producer: str, instance: str) -> bytes:
     fields += [
         f"<pdf:Producer>{escape(producer)}</pdf:Producer>",
         f"<xmp:CreatorTool>rmr-gen {__version__}</xmp:CreatorTool>",
-        f"<xmp:CreateDate>{date}</xmp:CreateDate>",
-        f"<xmp:ModifyDate>{date}</xmp:ModifyDate>",
-        f"<xmp:MetadataDate>{date}</xmp:MetadataDate>",
+    ]
+    if date:  # no date of its own: none at all in XMP, as in Info (never a made-up one)
+        fields += [
+            f"<xmp:CreateDate>{date}</xmp:CreateDate>",
+            f"<xmp:ModifyDate>{date}</xmp:ModifyDate>",
+            f"<xmp:MetadataDate>{date}</xmp:MetadataDate>",
+        ]
+    fields += [
         f"<xmpMM:DocumentID>uuid:{document_uuid}</xmpMM:DocumentID>",
         f"<xmpMM:InstanceID>uuid:{instance_uuid}</xmpMM:InstanceID>",
     ]
@@ -507,9 +512,10 @@ def _metadata(pdf: Pdf, info: DocumentInfo, producer: str, instance: str) -> Non
         Author=pikepdf.String(info.author),
         Creator=pikepdf.String(f"rmr-gen {__version__}"),
         Producer=pikepdf.String(producer),
-        CreationDate=pikepdf.String(pdf_date(info.date)),
-        ModDate=pikepdf.String(pdf_date(info.date)),
     )
+    if info.date is not None:  # else neither here nor in XMP
+        docinfo.CreationDate = pikepdf.String(pdf_date(info.date))
+        docinfo.ModDate = pikepdf.String(pdf_date(info.date))
     if info.subject:
         docinfo.Subject = pikepdf.String(info.subject)
     if info.keywords:
@@ -566,7 +572,7 @@ def finish(
             _Structure(pdf, nodes).fix()
         _links(pdf)
         _metadata(pdf, info, producer, instance.hexdigest())
-        _attach(pdf, attachments, pdf_date(info.date))
+        _attach(pdf, attachments, pdf_date(info.date) if info.date is not None else "")
         out = io.BytesIO()
         # /ID from the content; streams compressed once here, object streams made here
         pdf.save(

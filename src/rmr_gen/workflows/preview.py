@@ -174,12 +174,15 @@ class Previewer:
             items = "".join(
                 f"<li>{html_escape.escape(str(p))}</li>" for p in dict.fromkeys(problems)
             )
+            # in the flow above the page, in the page's language: it pushes the page
+            # header down rather than cover it (the messages stay rmr-gen's own)
             banner = (
-                '<div id="rmr-gen-problems" role="alert" style="position:sticky;top:0;'
-                "z-index:9999;background:#fff0f0;border:2px solid #b00;color:#000;"
+                '<div id="rmr-gen-problems" role="alert" lang="sv" style="position:static;'
+                "margin:0;background:#fff0f0;border:2px solid #b00;color:#000;"
                 'font:14px/1.4 monospace;padding:8px 12px;white-space:pre-wrap">'
-                "<strong>rmr-gen: the last saved change has errors; "
-                f"the page shows the last good rendering.</strong><ul>{items}</ul></div>"
+                "<strong>rmr-gen: den senast sparade ändringen har fel; "
+                "sidan visar den senaste felfria versionen.</strong>"
+                f'<ul lang="en">{items}</ul></div>'
             )
         if not html:
             html = EMPTY_PAGE
