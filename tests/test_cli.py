@@ -171,7 +171,7 @@ def test_missing_column_suggests_the_closest(project: Path, run) -> None:
 def test_jinja_syntax_error_names_template_and_line(project: Path, run) -> None:
     template = own_template(project, "partials/table-indicator-summary.html.j2")
     replace_in(template, "{{ group.number }}.", "{{ group.number }.")
-    line = line_of(template, '<th scope="rowgroup"')
+    line = line_of(template, '<th scope="row">{{ group.number }.')  # the broken line
     result = run(project, "build", NORR)
     assert_refused(
         result,

@@ -24,7 +24,9 @@ RELEASES = {
 
 
 def links(page: Path) -> list[str]:
-    return re.findall(r'<a href="(\.\./\d[^"]+)">', page.read_text(encoding="utf-8"))
+    return re.findall(
+        r'<a (?:class="[^"]*" )?href="(\.\./\d[^"]+)">', page.read_text(encoding="utf-8")
+    )
 
 
 def test_drafts_and_releases_of_every_kind_say_which_version_they_show(tmp_path: Path, run) -> None:
