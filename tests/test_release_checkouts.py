@@ -9,6 +9,8 @@ could not be checked), exit 2 naming the file once a snapshot file is changed.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -36,6 +38,10 @@ def git(where: Path, *args: str, autocrlf: str = "false") -> str:
     command = [*GIT, "-c", f"core.autocrlf={autocrlf}", *args]
     done = subprocess.run(command, cwd=where, capture_output=True, text=True, check=True)
     return done.stdout
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 def cli(project: Path, *args: str):
@@ -282,3 +288,38 @@ def test_release_says_when_git_will_not_keep_it(
     result = cli(project, "release", REPORT, "--version", "1.0")
     assert result.exit_code == 0, result.output
     assert note in result.stderr, result.stderr
+
+
+def test_a_release_made_before_defaults_were_snapshotted_as_data_still_verifies(
+    origin: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Releases made by an editable install inside the project kept rmr-gen's defaults
+    under ``source/src/rmr_gen/``; they verify as they are (they cannot be made again)."""
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
+    copy = tmp_path / "gammal"
+    shutil.copytree(origin, copy, symlinks=True, ignore=shutil.ignore_patterns(".git"))
+    folder = copy / "output" / REPORT / "1.0"
+    for path in [folder, *folder.rglob("*")]:
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    source, legacy = folder / "source", folder / "source" / "src" / "rmr_gen"
+    legacy.mkdir(parents=True)
+    (source / "templates").rename(legacy / "templates")
+    (legacy / "data").mkdir()
+    for name in ("organisations.toml", "indicators.toml", "regions.toml"):
+        (source / "data" / name).rename(legacy / "data" / name)
+    manifest_path = folder / "manifest.json"
+    before = manifest_path.read_bytes()
+    manifest = json.loads(before)
+    manifest["files"] = {
+        name.replace("source/templates/", "source/src/rmr_gen/templates/", 1).replace(
+            "source/data/", "source/src/rmr_gen/data/", 1
+        ): digest
+        for name, digest in manifest["files"].items()
+    }
+    after = (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode()
+    manifest_path.write_bytes(after)
+    ledger = copy / "output" / "releases.lock"
+    ledger.write_text(
+        ledger.read_text("utf-8").replace(sha256(before), sha256(after)), encoding="utf-8"
+    )
+    verifies(copy, "output/releases.lock: note: not in a git repository")

@@ -28,6 +28,10 @@ class Project:
     root: Path
     #: A release's snapshot holds every input it was built from: no defaults are added.
     defaults: bool = True
+    #: In a snapshot made by an editable install inside the project (before rmr-gen
+    #: snapshotted its defaults as ``templates/`` and ``data/``): their copy, e.g.
+    #: ``source/src/rmr_gen``, which stands in for the package's defaults.
+    snapshotted_package: Path | None = None
 
     @classmethod
     def open(cls, root: Path) -> Project:
@@ -51,6 +55,8 @@ class Project:
         """Where templates are looked up, first match wins: the project's own
         ``templates/``, then the package's defaults."""
         own = (self.own_templates_dir,) if self.own_templates_dir.is_dir() else ()
+        if self.snapshotted_package is not None:
+            return (*own, self.snapshotted_package / "templates")
         return (*own, PACKAGE_TEMPLATES) if self.defaults or not own else own
 
     @property
@@ -84,6 +90,8 @@ class Project:
     def reference_file(self, name: str) -> Path:
         """``data/<name>`` of the project when it has one, else the package's."""
         own = self.data_dir / name
+        if not own.is_file() and self.snapshotted_package is not None:
+            return self.snapshotted_package / "data" / name
         return own if own.is_file() or not self.defaults else PACKAGE_DATA / name
 
     def source_name(self, path: Path) -> str:
@@ -111,7 +119,14 @@ class Project:
     def readable_roots(self) -> tuple[Path, ...]:
         """The only folders a document may read files from: the project's reports/,
         templates/ and data/, and the package's own defaults."""
-        defaults = (PACKAGE_TEMPLATES, PACKAGE_DATA) if self.defaults else ()
+        package = self.snapshotted_package
+        defaults: tuple[Path, ...] = (
+            (package / "templates", package / "data")
+            if package is not None
+            else (PACKAGE_TEMPLATES, PACKAGE_DATA)
+            if self.defaults
+            else ()
+        )
         return (self.reports_dir, self.own_templates_dir, self.data_dir, *defaults)
 
     def shown(self, path: Path) -> str:

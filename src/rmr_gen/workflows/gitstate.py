@@ -63,6 +63,11 @@ def release_notes(project: Project, folder: Path) -> list[str]:
     ledger, for ``verify`` to anchor it."""
     ledger = ledger_path(project)
     shown = f"{project.shown(folder)}/ and {project.shown(ledger)}"
+    if run_git(project, "--version", timeout=20) is None:
+        return [
+            f"note: git was not found: commit {shown} to version control when you can;"
+            " verify cannot anchor a release that is not committed"
+        ]
     if not in_repository(project):
         return [
             f"note: the project is not in a git repository: commit {shown} to version"

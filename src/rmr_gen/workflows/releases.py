@@ -18,7 +18,7 @@ from pathlib import Path
 from rmr_gen.core.errors import InputError, Location, Problem, Problems, refusal
 from rmr_gen.core.files import file_digest, refuse_links
 from rmr_gen.core.models import Report
-from rmr_gen.core.project import REPORT_ID, Project
+from rmr_gen.core.project import REFERENCE_FILES, REPORT_ID, Project
 from rmr_gen.inputs.config import Reference, parse_version
 from rmr_gen.workflows import gitstate, ledger
 from rmr_gen.workflows.digests import input_files
@@ -27,6 +27,10 @@ MANIFEST = "manifest.json"
 
 
 SOURCE = "source"
+#: Where releases made by an editable install inside the project (this repository's own
+#: setup) kept rmr-gen's default templates and reference data before they were
+#: snapshotted as ``templates/`` and ``data/``: such releases still verify.
+LEGACY_PACKAGE = "src/rmr_gen"
 
 
 def release_folder(project: Project, report_id: str, version: str) -> Path:
@@ -39,7 +43,11 @@ def release_pdf(project: Project, report_id: str, version: str) -> Path:
 
 def snapshot(project: Project, report_id: str, version: str) -> Project:
     """The release's inputs, as a project that renders like the original."""
-    return Project(release_folder(project, report_id, version) / SOURCE, defaults=False)
+    source = release_folder(project, report_id, version) / SOURCE
+    legacy = source / LEGACY_PACKAGE
+    if not (source / "data" / REFERENCE_FILES[0]).is_file() and (legacy / "data").is_dir():
+        return Project(source, defaults=False, snapshotted_package=legacy)
+    return Project(source, defaults=False)
 
 
 def versions(project: Project, report_id: str) -> list[str]:
