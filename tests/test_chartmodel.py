@@ -110,3 +110,15 @@ def test_optional_fields_are_drawn_and_said() -> None:
 def test_a_title_never_ends_with_one_word_alone() -> None:
     lines = charts._wrap("4. Vid-behovsordination mot ångest för vuxna i palliativ vård", 2.2)
     assert len(lines) > 1 and " " in lines[-1]
+
+
+def test_a_cell_the_register_suppressed_is_named_as_the_table_names_it() -> None:
+    indicator = ReportIndicator(Indicator("x", "Reoperation", better="lower"), "Reoperation", None)
+    rows = (
+        SummaryRow("Norrbotten", None, None, None, 6.0, current_suppressed=True, by_register=True),
+        SummaryRow("Västerbotten", 4.0, -1.0, None, 5.0),
+    )
+    model = chartmodel.chart_model([SummaryGroup(1, indicator, rows)], "2024", "2023", 2029)
+    text = svg_text(charts.draw(model, FONTS))
+    assert "redovisas inte av registret (för få fall)" in text
+    assert "färre än 5 fall" not in text

@@ -196,7 +196,7 @@ def _panel(
             ax.text(
                 middle,
                 y,
-                f"färre än {min_denominator} fall, visas inte",
+                row.text,  # the alternative text's words: the register's or our own reason
                 ha="center",
                 va="center",
                 fontsize=NOTE_PT,
