@@ -123,7 +123,10 @@ def _run(ctx: typer.Context, action: Callable[..., T]) -> T:
         typer.echo("rmr-gen: interrupted; nothing half-written was left behind", err=True)
         raise typer.Exit(130) from None
     except Exception as exc:
-        frame = traceback.extract_tb(exc.__traceback__)[-1]
+        frames = traceback.extract_tb(exc.__traceback__)
+        # The deepest frame of rmr-gen's own code says where to look; a library's does not.
+        own = [f for f in frames if f"{os.sep}rmr_gen{os.sep}" in f.filename]
+        frame = (own or frames)[-1]
         typer.echo(
             f"rmr-gen: internal error (this is a bug in rmr-gen {__version__}, please report it): "
             f"{type(exc).__name__}: {exc} at {frame.filename}:{frame.lineno}",

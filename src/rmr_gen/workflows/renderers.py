@@ -106,7 +106,7 @@ def expected_pdfs(project: Project, report_ids: list[str], force: bool) -> int:
             continue
         folder = project.reports_dir / report_id
         output = project.output_folder(report_id)
-        pdfs = [p.stat().st_mtime for p in output.glob("*.pdf")] if output.is_dir() else []
+        pdfs = _pdf_times(output)
         if not force and pdfs and min(pdfs) >= max(shared, _newest(folder)):
             continue
         count += MANY if _parameterised(project, folder / "report.toml") else 1
@@ -128,6 +128,21 @@ def _parameterised(project: Project, report_toml: Path) -> bool:
         return PARAMETER.search(head(report_toml, [project.reports_dir], HEAD_BYTES)) is not None
     except (Refused, OSError):
         return False
+
+
+def _pdf_times(folder: Path) -> list[float]:
+    """The modification times of the PDFs in ``folder``: a file removed (or the folder
+    swapped) while the guess looks is left out, never an error."""
+    times = []
+    try:
+        for pdf in folder.glob("*.pdf"):
+            try:
+                times.append(pdf.stat().st_mtime)
+            except OSError:
+                continue
+    except OSError:
+        return []
+    return times
 
 
 def _newest(*folders: Path) -> float:
