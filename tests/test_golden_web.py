@@ -88,6 +88,22 @@ def screenshot(browser: Any, page: Path, width: int) -> object:  # noqa: F811
     return golden_pages.quantise(image.convert("L").resize(size, Image.Resampling.LANCZOS))
 
 
+#: Screenshots taken of a page before it is called changed. On a loaded machine Chromium
+#: now and then rasterises the narrow page's scrolling table (its sticky first column)
+#: with rows a pixel apart: a page that matches once is as committed; a layout change
+#: differs every time.
+TRIES = 3
+
+
+def closest(browser: Any, page: Path, width: int, reference: Path) -> golden_pages.Difference:  # noqa: F811
+    """The first matching of up to TRIES screenshots of ``page``, else the last one's."""
+    for _ in range(TRIES):
+        found = golden_pages.difference(reference.name, screenshot(browser, page, width), reference)
+        if found.ok:
+            break
+    return found
+
+
 @pytest.mark.parametrize("width", WIDTHS)
 def test_web_pages_look_as_committed(
     browser: Any,  # noqa: F811
@@ -106,11 +122,7 @@ def test_web_pages_look_as_committed(
     failed = [
         d
         for name, page in names.items()
-        if not (
-            d := golden_pages.difference(
-                name, screenshot(browser, built / page, width), GOLDEN / name
-            )
-        ).ok
+        if not (d := closest(browser, built / page, width, GOLDEN / name)).ok
     ]
     assert not failed, (
         "web pages differ from tests/golden/web/ (look at them; if intended, refresh with"
