@@ -56,6 +56,21 @@ def test_moved_internals_stop_the_build_loudly(
     assert not (project / "output" / NORR / f"{NORR}.pdf").exists()
 
 
+def test_an_internal_error_names_rmr_gens_own_line(
+    project: Path, run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bug that surfaces inside a library is reported at rmr-gen's line that called it."""
+    from rmr_gen.workflows import renderers
+
+    monkeypatch.setattr(renderers, "_pdf_times", lambda folder: [Path("/no/such").stat()])
+    result = run(project, "build", "--jobs", "1", NORR)
+    assert result.exit_code == 1
+    assert "internal error" in result.stderr
+    assert "FileNotFoundError" in result.stderr
+    assert "rmr_gen/workflows/renderers.py:" in result.stderr
+    assert "pathlib.py" not in result.stderr
+
+
 def test_a_fixture_edit_of_text_that_is_not_there_fails(tmp_path: Path) -> None:
     """Tests edit fixtures through ``replaced``: a changed fixture fails them loudly."""
     from tests.conftest import replace_in_file, replaced
