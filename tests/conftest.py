@@ -8,6 +8,7 @@ defaults, as in a project made by ``rmr-gen init``).
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from collections.abc import Callable
@@ -16,6 +17,11 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 from typer.testing import CliRunner
+
+# The suite reads rmr-gen's English messages, whatever the machine's locale; the tests of
+# the Swedish ones (tests/test_messages.py, tests/test_swedish.py) set the language
+# themselves. Set before rmr_gen is imported: --help texts are chosen at import.
+os.environ["RMR_GEN_LANG"] = "en"
 
 from rmr_gen.cli import app
 from rmr_gen.core.project import PACKAGE_TEMPLATES

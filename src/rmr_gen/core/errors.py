@@ -10,6 +10,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
+from rmr_gen.core.i18n import M, severity_word
+
 
 @dataclass(frozen=True, order=True)
 class Location:
@@ -62,19 +64,45 @@ class Problem:
     """One thing wrong with the input."""
 
     location: Location
-    message: str
+    message: str | M
     severity: str = "error"  # "error" stops the build; "warning" and "note" are only printed
 
     def __post_init__(self) -> None:
-        if len(self.message) > MAX_MESSAGE:
+        if isinstance(self.message, M):
+            object.__setattr__(self, "message", self.message.shortened(MAX_MESSAGE // 2))
+        elif len(self.message) > MAX_MESSAGE:
             cut = self.message[:MAX_MESSAGE] + f"… ({len(self.message)} characters)"
             object.__setattr__(self, "message", cut)
         if len(self.location.path) > MAX_MESSAGE:
             path = self.location.path[:200] + "…"
             object.__setattr__(self, "location", replace(self.location, path=path))
 
+    @property
+    def code(self) -> str:
+        """The message's stable code (``--format json``); ``text`` for a message that has none."""
+        return self.message.code if isinstance(self.message, M) else "text"
+
+    @property
+    def english(self) -> str:
+        return self.message.english if isinstance(self.message, M) else self.message
+
+    def as_json(self) -> dict[str, Any]:
+        """The problem as ``--format json`` gives it: the same in every language."""
+        values = self.message.plain_values() if isinstance(self.message, M) else {}
+        return {
+            "severity": self.severity,
+            "code": self.code,
+            "path": self.location.path,
+            "line": self.location.line,
+            "column": self.location.column,
+            "sheet": self.location.sheet,
+            "where": str(self.location),
+            "message": self.english,
+            "values": values,
+        }
+
     def __str__(self) -> str:
-        return f"{self.location}: {self.severity}: {self.message}"
+        return f"{self.location}: {severity_word(self.severity)}: {self.message}"
 
 
 class InputError(Exception):

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from rmr_gen.core.errors import Location, Problem, Problems
+from rmr_gen.core.i18n import M
 from rmr_gen.core.models import Key, Measurement, Report
 from rmr_gen.inputs.config import Reference
 from rmr_gen.inputs.readers import read_table
@@ -131,7 +132,13 @@ def encode_used(
         for m in used.values()
     ]  # fmt: skip
     kept = [
-        [p.location.path, p.location.line, p.location.column, p.location.sheet, p.message]
+        [
+            p.location.path,
+            p.location.line,
+            p.location.column,
+            p.location.sheet,
+            p.message.as_json() if isinstance(p.message, M) else p.message,
+        ]
         for p in notes
     ]
     return json.dumps(
@@ -151,7 +158,11 @@ def decode_used(
         m = Measurement(*row)
         used[m.key] = m
     notes = [
-        Problem(Location(path, line, column, sheet), message, "note")
+        Problem(
+            Location(path, line, column, sheet),
+            M.from_json(message) if isinstance(message, dict) else message,
+            "note",
+        )
         for path, line, column, sheet, message in stored["notes"]
     ]
     return used, notes, tuple(stored["populations"])
