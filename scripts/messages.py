@@ -14,6 +14,7 @@ translation, never a guessed one) and compiles the ``.mo`` the package reads.
 from __future__ import annotations
 
 import argparse
+import datetime
 import io
 import sys
 from pathlib import Path
@@ -36,6 +37,7 @@ KEYWORDS = {
     "M": ((1, "c"), 2),
 }
 METHOD_MAP = [("**.py", "python"), ("templates/**.j2", "ignore")]
+FIXED_DATE = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
 HEADER = "# Messages of rmr-gen. Made by scripts/messages.py; translate in the .po files."
 
 
@@ -91,6 +93,8 @@ def updated(template: Catalog, current: Catalog | None, extra: Catalog | None = 
 
 
 def compiled(catalog: Catalog) -> bytes:
+    # the .mo's header would carry the time of this run: a fixed date keeps it the same
+    catalog.creation_date = catalog.revision_date = FIXED_DATE
     out = io.BytesIO()
     write_mo(out, catalog, use_fuzzy=False)
     return out.getvalue()

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
+from rmr_gen.core.i18n import decimal, tr
+
 if TYPE_CHECKING:
     from rmr_gen.workflows.drafts import Outcome, Summary
 
@@ -50,7 +52,7 @@ class Reporter:
         # On a terminal the bar and the lines printed above it share stderr, so that
         # stdout stays free; scripts (not a terminal, or CI) get plain stdout lines.
         self.bar = Progress(
-            TextColumn("[bold]building"),
+            TextColumn("[bold]" + tr("building")),
             BarColumn(),
             MofNCompleteColumn(),
             TextColumn("{task.description}"),
@@ -71,14 +73,20 @@ class Reporter:
         if outcome.status == "failed":
             for problem in outcome.problems:
                 self._print(str(problem), err=True)
-            self._print(f"failed   {outcome.name}", err=True)
+            self._print(tr("failed   {name}").format(name=outcome.name), err=True)
         elif outcome.status == "built":
             self._print(
-                f"built    {outcome.name}  {outcome.pages} pages  {outcome.seconds:.1f} s  "
-                f"{self._shown(outcome.pdf)}"
+                tr("built    {name}  {pages} pages  {seconds} s  {pdf}").format(
+                    name=outcome.name,
+                    pages=outcome.pages,
+                    seconds=decimal(outcome.seconds),
+                    pdf=self._shown(outcome.pdf),
+                )
             )
         elif self.bar is None:
-            self._print(f"skipped  {outcome.name}  (unchanged; --force rebuilds)")
+            self._print(
+                tr("skipped  {name}  (unchanged; --force rebuilds)").format(name=outcome.name)
+            )
 
     def _print(self, text: str, err: bool = False) -> None:
         if self.bar is not None:
@@ -90,10 +98,11 @@ class Reporter:
         built = [o for o in summary.outcomes if o.status == "built"]
         pages = sum(o.pages for o in built)
         seconds = sum(o.seconds for o in built)
-        line = (
-            f"{len(built)} built, {summary.count('skipped')} skipped, "
-            f"{summary.count('failed')} failed"
+        line = tr("{built} built, {skipped} skipped, {failed} failed").format(
+            built=len(built), skipped=summary.count("skipped"), failed=summary.count("failed")
         )
         if built:
-            line += f"; {pages} pages in {seconds:.1f} s of rendering"
+            line += tr("; {pages} pages in {seconds} s of rendering").format(
+                pages=pages, seconds=decimal(seconds)
+            )
         typer.echo(line, err=bool(summary.count("failed")))

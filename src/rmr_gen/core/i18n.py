@@ -134,6 +134,12 @@ def _scalar(value: Any) -> bool:
     return value is None or isinstance(value, bool | int | float | str)
 
 
+def decimal(value: float, digits: int = 1) -> str:
+    """``value`` with ``digits`` decimals and the language's decimal sign (``0,7`` in Swedish)."""
+    text = f"{value:.{digits}f}"
+    return text.replace(".", ",") if language() == "sv" else text
+
+
 #: The severity as printed before a message: machine-readable in both languages.
 SEVERITY = {
     "en": {"error": "error", "warning": "warning", "note": "note"},

@@ -1,0 +1,1 @@
+"""The ``rmr-gen`` commands, registered on :data:`rmr_gen.cli.app` when imported."""
