@@ -17,7 +17,12 @@ with which versions they were measured. A benchmark that fails stops the report
 with its message and exit code 1. Give ``--runs`` to override each script's
 default number of rounds.
 
+With ``--write PAGE`` the tables also replace what stands between the lines
+``<!-- report.py: begin -->`` and ``<!-- report.py: end -->`` in PAGE (the user
+guide's docs/reference/speed.md), so the page shows a run, never numbers typed in.
+
 Usage: .venv/bin/python benchmarks/report.py [--runs N] [--quick] [--project DIR]
+       [--write docs/reference/speed.md]
 """
 
 from __future__ import annotations
@@ -54,15 +59,40 @@ def commit() -> str:
     return f", commit {found.stdout.strip()}" if found.returncode == 0 else ""
 
 
+BEGIN = "<!-- report.py: begin -->"
+END = "<!-- report.py: end -->"
+
+
+def written_into(page: str, tables: str) -> str:
+    """``page`` with ``tables`` between its BEGIN and END lines."""
+    head, begin, rest = page.partition(BEGIN + "\n")
+    _, end, tail = rest.partition(END + "\n")
+    if not (begin and end):
+        fail(f"the page has no lines {BEGIN} … {END} to write the tables between")
+    return f"{head}{BEGIN}\n\n{tables.strip()}\n\n{END}\n{tail}"
+
+
 def main() -> None:
-    args = parser(__doc__, runs=None).parse_args()
+    command = parser(__doc__, runs=None)
+    command.add_argument(
+        "--write", type=Path, metavar="PAGE", help="also write the tables into PAGE (Markdown)"
+    )
+    args = command.parse_args()
     check_args(args)
+    if args.write is not None and not args.write.is_file():
+        fail(f"{args.write}: no such page")
+    body: list[str] = []
+
+    def show(text: str) -> None:
+        print(text, flush=True)
+        body.append(text)
+
     python = Path(sys.executable)
     with contextlib.suppress(ValueError):
         python = python.relative_to(ROOT)
     print("## Speed\n")
-    print(f"Measured {machine()}{commit()}.")
-    print(f"Command: `{python} benchmarks/report.py {shlex.join(sys.argv[1:])}`".rstrip() + "\n")
+    show(f"Measured {machine()}{commit()}.")
+    show(f"Command: `{python} benchmarks/report.py {shlex.join(sys.argv[1:])}`".rstrip() + "\n")
     for script, *extra in SCRIPTS:
         flags = [*extra]
         if args.quick:
@@ -80,7 +110,10 @@ def main() -> None:
         shown = shlex.join([str(python), f"benchmarks/{script}", *flags])
         out = result.stdout.strip()
         heading, _, rest = out.partition("\n")
-        print(f"{heading}\n\n`{shown}`\n{rest}\n", flush=True)
+        show(f"{heading}\n\n`{shown}`\n{rest}\n")
+    if args.write is not None:
+        page = args.write.read_text(encoding="utf-8")
+        args.write.write_text(written_into(page, "\n".join(body)), encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -13,6 +13,8 @@ import pytest
 
 from tests.small_project import small_project
 
+SPEED = Path(__file__).resolve().parents[2] / "docs" / "reference" / "speed.md"
+
 BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
 NUMBER = re.compile(r"^\d+\.\d+$")
 
@@ -60,8 +62,26 @@ def positive(cell: str) -> float:
 @pytest.fixture(scope="module")
 def report(tmp_path_factory: pytest.TempPathFactory) -> subprocess.CompletedProcess[str]:
     """benchmarks/report.py --quick on a copy of the small project: every script once."""
-    project = small_project(tmp_path_factory.mktemp("bench") / "project")
-    return run("report.py", "--quick", "--project", str(project))
+    folder = tmp_path_factory.mktemp("bench")
+    project = small_project(folder / "project")
+    page = folder / "speed.md"
+    shutil.copyfile(SPEED, page)
+    return run("report.py", "--quick", "--project", str(project), "--write", str(page))
+
+
+def test_report_writes_its_tables_into_the_guide_page(
+    report: subprocess.CompletedProcess[str],
+) -> None:
+    """--write replaces the run between the page's markers and leaves the rest alone."""
+    assert report.returncode == 0, report.stderr
+    page = Path(report.args[report.args.index("--write") + 1]).read_text(encoding="utf-8")
+    guide = SPEED.read_text(encoding="utf-8")
+    begin, end = "<!-- report.py: begin -->\n", "<!-- report.py: end -->\n"
+    assert page.split(begin)[0] == guide.split(begin)[0]
+    assert page.split(end)[1] == guide.split(end)[1]
+    written = page.split(begin)[1].split(end)[0].strip()
+    assert written == report.stdout.removeprefix("## Speed\n").strip()
+    assert "--quick" in written and "Measured " in written
 
 
 def test_report_prints_machine_date_and_every_table(
