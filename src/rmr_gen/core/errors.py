@@ -116,7 +116,7 @@ class InputError(Exception):
         return (InputError, (self.problems,))
 
 
-def refusal(where: str, message: str) -> InputError:
+def refusal(where: str, message: str | M) -> InputError:
     """One problem at ``where`` (a path, or an option such as ``--version``), to raise."""
     return InputError([Problem(Location(where), message)])
 
@@ -130,20 +130,20 @@ class Problems:
     def error(
         self,
         path: str,
-        message: str,
+        message: str | M,
         line: int | None = None,
         column: int | None = None,
         sheet: str | None = None,
     ) -> None:
         self._items.append(Problem(Location(path, line, column, sheet), message))
 
-    def note(self, path: str, message: str, *where: int | str | None, **named: Any) -> None:
+    def note(self, path: str, message: str | M, *where: int | str | None, **named: Any) -> None:
         """Like :meth:`error`, but printed only: it does not stop the build."""
         self.error(path, message, *where, **named)  # type: ignore[arg-type]
         last = self._items[-1]
         self._items[-1] = Problem(last.location, last.message, "note")
 
-    def warning(self, path: str, message: str, *where: int | str | None, **named: Any) -> None:
+    def warning(self, path: str, message: str | M, *where: int | str | None, **named: Any) -> None:
         """Like :meth:`note`, for what is probably a mistake but cannot be wrong output."""
         self.error(path, message, *where, **named)  # type: ignore[arg-type]
         last = self._items[-1]

@@ -73,6 +73,9 @@ class M:
         object.__setattr__(self, "template", template)
         object.__setattr__(self, "values", values)
 
+    def __hash__(self) -> int:  # a problem is a key (printed once): its values are a dict
+        return hash((self.code, self.template, repr(sorted(self.values.items()))))
+
     def __reduce__(self) -> tuple[Any, ...]:  # carried from a child process
         return (_rebuild, (self.code, self.template, self.values))
 
