@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
 from rmr_gen.core.formatting import prose
+from rmr_gen.core.i18n import M
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -29,7 +30,7 @@ IMAGE_TYPES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")
 @dataclass(frozen=True)
 class MarkdownProblem:
     line: int | None
-    message: str
+    message: M
 
 
 def is_allowed_link(url: str) -> bool:
@@ -64,9 +65,21 @@ def _parser() -> MarkdownIt:
     return md
 
 
+def _english(exc: Exception) -> str:
+    """The exception's message in English, whether it is a coded message or text."""
+    said = exc.args[0] if exc.args else ""
+    return said.english if isinstance(said, M) else str(exc)
+
+
+def _said(exc: Exception) -> M | str:
+    """The exception's message, coded when it is, for a message of ours to hold."""
+    said = exc.args[0] if exc.args else ""
+    return said if isinstance(said, M) else str(exc)
+
+
 def _check_image(
     src: str, folder: Path, max_bytes: int, max_pixels: int = 50_000_000
-) -> tuple[str | None, str]:
+) -> tuple[str | None, M | None]:
     """The image's file URL, or None and why it is refused."""
     from rmr_gen.core.confine import Refused, regular_file
     from rmr_gen.core.limits import LimitExceeded, check_image
@@ -74,25 +87,49 @@ def _check_image(
     shown = src if len(src) <= 200 else src[:200] + "…"
     parts = urlsplit(src)
     if parts.scheme or parts.netloc or src.startswith("/"):
-        return None, f"image '{shown}' must be a file in the report folder"
+        return None, M(
+            "text.image-not-a-file",
+            "image '{image}' must be a file in the report folder",
+            image=shown,
+        )
     try:  # follows symlinks and '..': the file itself must be in the folder
         real = folder.resolve()
         path = regular_file(folder / unquote(parts.path), (real,))
     except Refused as exc:
-        if str(exc).startswith("is outside"):
-            return None, f"image '{shown}' is outside the report folder"
-        joint = " " if str(exc).startswith(("is ", "not ")) else ": "
-        return None, f"image '{shown}'{joint}{exc}"
+        english = _english(exc)  # read in English: the words differ in Swedish
+        if english.startswith("is outside"):
+            return None, M(
+                "text.image-outside", "image '{image}' is outside the report folder", image=shown
+            )
+        if english.startswith(("is ", "not ")):  # "image 'x' is a symbolic link loop"
+            return None, M(
+                "text.image-refused", "image '{image}' {why}", image=shown, why=_said(exc)
+            )
+        return None, M(
+            "text.image-unreadable", "image '{image}': {why}", image=shown, why=_said(exc)
+        )
     if path.suffix.lower() not in IMAGE_TYPES:
-        return None, f"image '{shown}' is not an image ({', '.join(IMAGE_TYPES)})"
+        return None, M(
+            "text.image-type",
+            "image '{image}' is not an image ({types})",
+            image=shown,
+            types=", ".join(IMAGE_TYPES),
+        )
     size = path.stat().st_size
     if size > max_bytes:
-        return None, f"image '{shown}' is {size / 1e6:.1f} MB, more than limits.max_image_mb"
+        return None, M(
+            "text.image-too-large",
+            "image '{image}' is {size} MB, more than limits.max_image_mb",
+            image=shown,
+            size=format(size / 1e6, ".1f"),
+        )
     try:
         check_image(path, max_pixels)
     except LimitExceeded as exc:
-        return None, f"image '{shown}': {exc}"
-    return path.as_uri(), ""
+        return None, M(
+            "text.image-unreadable", "image '{image}': {why}", image=shown, why=_said(exc)
+        )
+    return path.as_uri(), None
 
 
 def render_markdown(
@@ -113,6 +150,7 @@ def render_markdown(
                 str(token.attrGet("src") or ""), folder, max_image_bytes, max_image_pixels
             )
             if uri is None:
+                assert why is not None
                 problems.append(MarkdownProblem(line, why))
                 token.attrSet("src", "")
             else:
@@ -125,7 +163,12 @@ def render_markdown(
             if href is not None and not is_allowed_link(str(href)):
                 problems.append(
                     MarkdownProblem(
-                        line, f"link '{href}': only http, https, mailto and #anchors are allowed"
+                        line,
+                        M(
+                            "text.link-not-allowed",
+                            "link '{href}': only http, https, mailto and #anchors are allowed",
+                            href=str(href),
+                        ),
                     )
                 )
     return md.renderer.render(tokens, md.options, {}), problems
@@ -153,8 +196,12 @@ def _footnotes(text: str, tokens: Sequence[Token]) -> list[MarkdownProblem]:
             problems.append(
                 MarkdownProblem(
                     number + 1,
-                    f"footnote '{match.group(0)}': footnotes are not supported; write the"
-                    " note in the text (in parentheses) or as a reference in a list",
+                    M(
+                        "text.footnote",
+                        "footnote '{footnote}': footnotes are not supported; write the note in"
+                        " the text (in parentheses) or as a reference in a list",
+                        footnote=match.group(0),
+                    ),
                 )
             )
     return problems

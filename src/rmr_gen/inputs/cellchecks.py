@@ -13,9 +13,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from rmr_gen.core.errors import Problems
+from rmr_gen.core.errors import MAX_MESSAGE, Problems
+from rmr_gen.core.i18n import M
 from rmr_gen.core.names import visible
-from rmr_gen.inputs.cellparse import Flaw, decimals_of, is_marker, parse_count
+from rmr_gen.inputs.cellparse import (
+    COUNT_NAMES,
+    COUNT_PLURALS,
+    Flaw,
+    decimals_of,
+    is_marker,
+    parse_count,
+)
 from rmr_gen.inputs.config import Reference
 from rmr_gen.inputs.table import Table
 
@@ -28,20 +36,46 @@ LIMIT = 10  # rows worded one by one per kind of problem; more are summarised on
 
 #: The plural of each kind of problem, for the line that summarises many of them.
 GROUPS = {
-    "not a number": "values that are not numbers",
-    "outside": "values outside 0–100",
-    "negative": "values below 0",
-    "not whole": "counts (antal) that are not whole numbers",
-    "unit": "rows that give counts for an indicator not in percent",
-    "fraction": "values that look like fractions of 1",
-    "over one": "values greater than 1 in a file of fractions",
-    "count": "counts that are not whole numbers ≥ 0",
-    "no value": "rows without a value",
-    "half": "rows with only one of numerator and denominator",
-    "zero": "rows with denominator 0",
-    "over": "rows with numerator greater than denominator",
-    "disagree": "values that do not match numerator/denominator",
+    "not a number": M("cell.many-not-a-number", "values that are not numbers"),
+    "outside": M("cell.many-outside", "values outside 0–100"),
+    "negative": M("cell.many-negative", "values below 0"),
+    "not whole": M("cell.many-not-whole", "counts (antal) that are not whole numbers"),
+    "unit": M("cell.many-unit", "rows that give counts for an indicator not in percent"),
+    "fraction": M("cell.many-fraction", "values that look like fractions of 1"),
+    "over one": M("cell.many-over-one", "values greater than 1 in a file of fractions"),
+    "count": M("cell.many-count", "counts that are not whole numbers ≥ 0"),
+    "no value": M("cell.many-no-value", "rows without a value"),
+    "half": M("cell.many-half", "rows with only one of numerator and denominator"),
+    "zero": M("cell.many-zero", "rows with denominator 0"),
+    "over": M("cell.many-over", "rows with numerator greater than denominator"),
+    "disagree": M("cell.many-disagree", "values that do not match numerator/denominator"),
 }
+OTHERS = M("cell.many-other", "rows with this problem")
+
+
+def where(first: int, last: int, count: int) -> M:
+    """``line 7``, or ``3 rows, lines 7–12``."""
+    if count == 1:
+        return M("cell.at-line", "line {line}", line=first)
+    return M(
+        "cell.rows-at-lines",
+        "{count} rows, lines {first}–{last}",
+        count=count,
+        first=first,
+        last=last,
+    )
+
+
+def _short(message: M) -> M:
+    """``message`` with its cell texts cut, as a value of another message: a problem cuts
+    only its own values, and a 50 MB cell is not echoed whole."""
+    return message.shortened(MAX_MESSAGE // 2)
+
+
+def _order(item: tuple[int, int, M]) -> tuple[int, int, str]:
+    """Problems by line, column and English words: the same order in every language."""
+    line, column, message = item
+    return line, column, message.english
 
 
 @dataclass
@@ -60,8 +94,9 @@ class Cells:
     def value(self, row: int) -> Any:
         return self.parsed[self.codes[row]]
 
-    def message(self, row: int) -> str:
-        return str(self.messages[self.codes[row]])
+    def message(self, row: int) -> M:
+        message: M = self.messages[self.codes[row]]
+        return message
 
     def numbers(self) -> np.ndarray:
         """``values`` of a column of numbers (only those have them)."""
@@ -83,10 +118,10 @@ class Found:
         self.positions = positions
         self.headers = headers
         self.named = named  # columns worded per distinct text
-        self.single: list[tuple[int, int, str]] = []
-        self.grouped: list[tuple[int, int, str]] = []
+        self.single: list[tuple[int, int, M]] = []
+        self.grouped: list[tuple[int, int, M]] = []
 
-    def rows(self, mask: np.ndarray, name: str, message: Callable[[int], str], kind: str) -> None:
+    def rows(self, mask: np.ndarray, name: str, message: Callable[[int], M], kind: str) -> None:
         """Each row of ``mask`` on its own line; more than LIMIT on one line together."""
         import numpy as np
 
@@ -98,13 +133,20 @@ class Found:
             self.single.extend((int(self.lines[r]), column, message(int(r))) for r in rows)
             return
         first, last = int(self.lines[rows[0]]), int(self.lines[rows[-1]])
-        what = GROUPS.get(kind, "rows with this problem")
         self.grouped.append(
             (
                 first,
                 column,
-                f"{len(rows)} {what} in column '{self.headers.get(name, name)}',"
-                f" lines {first}–{last}; first: {message(int(rows[0]))}",
+                M(
+                    "cell.many",
+                    "{count} {what} in column '{column}', lines {first}–{last}; first: {message}",
+                    count=len(rows),
+                    what=GROUPS.get(kind, OTHERS),
+                    column=self.headers.get(name, name),
+                    first=first,
+                    last=last,
+                    message=_short(message(int(rows[0]))),
+                ),
             )
         )
 
@@ -119,17 +161,21 @@ class Found:
             rows = np.flatnonzero(cell.bad)
             distinct, first_at, counts = np.unique(bad_codes, return_index=True, return_counts=True)
             last_at = len(bad_codes) - 1 - np.unique(bad_codes[::-1], return_index=True)[1]
-            by_message: dict[str, list[int]] = {}
+            by_message: dict[str, tuple[M, list[int]]] = {}
             for code, first, last, count in zip(distinct, first_at, last_at, counts, strict=True):
-                entry = by_message.setdefault(str(cell.messages[code]), [0, len(rows), -1])
+                said: M = cell.messages[code]
+                _, entry = by_message.setdefault(said.english, (said, [0, len(rows), -1]))
                 entry[0] += int(count)
                 entry[1] = min(entry[1], int(first))
                 entry[2] = max(entry[2], int(last))
             column = self.positions.get(name, 0)
-            for message, (count, first, last) in by_message.items():
+            for message, (count, first, last) in by_message.values():
                 line = int(self.lines[rows[first]])
                 if count > 1:
-                    message += f": {count} rows, lines {line}–{int(self.lines[rows[last]])}"
+                    at = where(line, int(self.lines[rows[last]]), count)
+                    message = M(
+                        "cell.in-rows", "{message}: {where}", message=_short(message), where=at
+                    )
                 self.single.append((line, column, message))
             return
         kinds = np.array([getattr(m, "kind", "") for m in cell.messages], dtype=object)
@@ -143,7 +189,10 @@ class Found:
             )
 
     def report(self, problems: Problems, shown: str, sheet: str | None) -> None:
-        for line, column, message in [*sorted(self.single), *sorted(self.grouped)]:
+        for line, column, message in [
+            *sorted(self.single, key=_order),
+            *sorted(self.grouped, key=_order),
+        ]:
             problems.error(shown, message, line, column or None, sheet)
 
 
@@ -169,10 +218,18 @@ def ambiguous_thousands(name: str, cell: Cells) -> None:
         number, separated = parse_count(text)
         if separated and number is not None and mark in decimal:
             cell.messages[code] = Flaw(
-                f"{name} '{text.strip()}' may be {text.strip().replace(mark, '')} or"
-                f" {comma(number / 1000)}: this column also has '{example}', with"
-                f" '{mark}' as the decimal mark (write counts without separators)",
                 "count",
+                M(
+                    "value.ambiguous-thousands",
+                    "{name} '{text}' may be {whole} or {decimal}: this column also has '{example}',"
+                    " with '{mark}' as the decimal mark (write counts without separators)",
+                    name=COUNT_NAMES[name],
+                    text=text.strip(),
+                    whole=text.strip().replace(mark, ""),
+                    decimal=comma(number / 1000),
+                    example=example,
+                    mark=mark,
+                ),
             )
             cell.parsed[code] = math.nan
     bad = np.array([m is not None for m in cell.messages], dtype=bool)
@@ -198,13 +255,26 @@ def thousands_notes(
         if not len(rows):
             continue
         example = str(cell.texts[cell.codes[rows[0]]]).strip()
-        reading = f"'{example}' as {int(cell.numbers()[rows[0]])}"
+        number = int(cell.numbers()[rows[0]])
         if len(rows) == 1:
-            message = f"{name} {reading}: a thousands separator (counts are whole numbers)"
+            message = M(
+                "value.thousands-read",
+                "{name} '{example}' as {number}: a thousands separator (counts are whole numbers)",
+                name=COUNT_NAMES[name],
+                example=example,
+                number=number,
+            )
         else:
-            message = (
-                f"{len(rows)} {name}s with a thousands separator read as whole numbers"
-                f" ({reading}), lines {int(lines[rows[0]])}–{int(lines[rows[-1]])}"
+            message = M(
+                "value.thousands-read-rows",
+                "{count} {names} with a thousands separator read as whole numbers"
+                " ('{example}' as {number}), lines {first}–{last}",
+                count=len(rows),
+                names=COUNT_PLURALS[name],
+                example=example,
+                number=number,
+                first=int(lines[rows[0]]),
+                last=int(lines[rows[-1]]),
             )
         problems.note(table.shown, message, int(lines[rows[0]]), positions[name], table.sheet)
 
@@ -218,8 +288,11 @@ def comma(number: float) -> str:
     return f"{number:g}".replace(".", ",")
 
 
-def span(low: float, high: float) -> str:
-    return f"is {comma(low)}" if low == high else f"are {comma(low)}–{comma(high)}"
+def span(low: float, high: float) -> M:
+    """``is 51,4`` or ``are 40–60``: what other values are."""
+    if low == high:
+        return M("value.others-one", "is {value}", value=comma(low))
+    return M("value.others-span", "are {low}–{high}", low=comma(low), high=comma(high))
 
 
 def half_counts(numerator: Cells, denominator: Cells, found: Found) -> np.ndarray:
@@ -228,13 +301,21 @@ def half_counts(numerator: Cells, denominator: Cells, found: Found) -> np.ndarra
     found.rows(
         half & numerator.empty,
         "numerator",
-        lambda row: f"numerator is empty (denominator {cell_text(denominator, row)} given)",
+        lambda row: M(
+            "value.numerator-empty",
+            "numerator is empty (denominator {denominator} given)",
+            denominator=cell_text(denominator, row),
+        ),
         "half",
     )
     found.rows(
         half & denominator.empty,
         "denominator",
-        lambda row: f"denominator is empty (numerator {cell_text(numerator, row)} given)",
+        lambda row: M(
+            "value.denominator-empty",
+            "denominator is empty (numerator {numerator} given)",
+            numerator=cell_text(numerator, row),
+        ),
         "half",
     )
     return half
@@ -267,9 +348,14 @@ def disagreeing(
     found.rows(
         disagree,
         "value",
-        lambda row: (
-            f"value {cell_text(value, row)} does not match numerator/denominator"
-            f" {n_[row]:g}/{d_[row]:g} = {from_counts[row]:.1f} %"
+        lambda row: M(
+            "value.disagrees",
+            "value {value} does not match numerator/denominator"
+            " {numerator}/{denominator} = {computed} %",
+            value=cell_text(value, row),
+            numerator=format(n_[row], "g"),
+            denominator=format(d_[row], "g"),
+            computed=format(from_counts[row], ".1f"),
         ),
         "disagree",
     )
@@ -323,31 +409,45 @@ def unit_ranges(
     found.rows(
         outside,
         "value",
-        lambda row: f"value {cell_text(value, row)} is outside 0–100 (a percentage)",
+        lambda row: M(
+            "value.outside-percent",
+            "value {value} is outside 0–100 (a percentage)",
+            value=cell_text(value, row),
+        ),
         "outside",
     )
     found.rows(
         negative,
         "value",
-        lambda row: (
-            f"value {cell_text(value, row)} is below 0 ({units[row]} of {indicator.value(row)})"
+        lambda row: M(
+            "value.negative",
+            "value {value} is below 0 ({unit} of {indicator})",
+            value=cell_text(value, row),
+            unit=units[row],
+            indicator=indicator.value(row),
         ),
         "negative",
     )
     found.rows(
         fractional,
         "value",
-        lambda row: (
-            f"value {cell_text(value, row)} is not a whole number (antal of {indicator.value(row)})"
+        lambda row: M(
+            "value.not-whole",
+            "value {value} is not a whole number (antal of {indicator})",
+            value=cell_text(value, row),
+            indicator=indicator.value(row),
         ),
         "not whole",
     )
     found.rows(
         not_percent,
         "value",
-        lambda row: (
-            f"{indicator.value(row)} is measured in {units[row]}, but data.fractions says this"
-            " file holds fractions of 1: put it in a file of its own"
+        lambda row: M(
+            "value.fractions-not-percent",
+            "{indicator} is measured in {unit}, but data.fractions says this"
+            " file holds fractions of 1: put it in a file of its own",
+            indicator=indicator.value(row),
+            unit=units[row],
         ),
         "unit",
     )

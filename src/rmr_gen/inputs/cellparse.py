@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from rmr_gen.core.i18n import M
 from rmr_gen.core.models import POPULATIONS
 from rmr_gen.core.names import Names
 from rmr_gen.core.names import key as name_key
@@ -86,31 +87,47 @@ def is_marker(text: str) -> bool:
     return bool(SUPPRESSION_MARKER.match(text.strip()))
 
 
-Parse = Callable[[str], tuple[Any, str | None]]
+Parse = Callable[[str], tuple[Any, M | None]]
 
 
-class Flaw(str):
-    """A cell's message, and the kind of problem it is (a key of :data:`GROUPS`)."""
+class Flaw(M):
+    """A cell's message, and the kind of problem it is (a key of :data:`GROUPS`):
+    ``Flaw("count", M("value.…", "…", value=…))``."""
 
-    kind: str = ""
+    kind: str
 
-    def __new__(cls, message: str, kind: str = "") -> Flaw:
-        flaw = super().__new__(cls, message)
-        flaw.kind = kind
-        return flaw
+    def __init__(self, kind: str, message: M) -> None:
+        super().__init__(message.code, message.template, **message.values)
+        object.__setattr__(self, "kind", kind)
+
+    def __reduce__(self) -> tuple[Any, ...]:  # carried from a child process, kind and all
+        return (Flaw, (self.kind, M(self.code, self.template, **self.values)))
 
 
 def choice_parser(name: str, names: Names) -> Parse:
-    def parse(text: str) -> tuple[Any, str | None]:
+    """A name of ``names``: ``name`` is ``indicator`` or ``region``."""
+    region = name == "region"
+
+    def parse(text: str) -> tuple[Any, M | None]:
         text = text.strip()
         if not text:
-            return None, f"no {name} (empty cell)"
+            if region:
+                return None, M("cell.no-region", "no region (empty cell)")
+            return None, M("cell.no-indicator", "no indicator (empty cell)")
         found = names.find(text)
         if found is not None:
             return found, None
-        if name == "region":
-            return None, f"unknown region '{text}'{_rename_hint(text, names.suggest(text))}"
-        return None, f"unknown {name} '{text}'{names.suggest(text)}"
+        meant = _meant(names.suggest(text))
+        if region:
+            return None, _rename_hint(text, meant)
+        if meant is None:
+            return None, M("cell.unknown-indicator", "unknown indicator '{text}'", text=text)
+        return None, M(
+            "cell.unknown-indicator-meant",
+            "unknown indicator '{text}' (did you mean '{meant}'?)",
+            text=text,
+            meant=meant,
+        )
 
     return parse
 
@@ -118,15 +135,33 @@ def choice_parser(name: str, names: Names) -> Parse:
 _MEANT = re.compile(r"^ \(did you mean '(.*)'\?\)$")
 
 
-def _rename_hint(text: str, suggestion: str) -> str:
-    """`` (did you mean 'Gotland'? or map it in report.toml: [data.rename] "Region Gotlnd" =
-    "Gotland")``: a register's own way of writing a region is mapped once in report.toml."""
-    meant = _MEANT.match(suggestion)
-    target = meant.group(1) if meant else "…"
-    mapping = f"[data.rename] {_toml(text)} = {_toml(target)}"
-    if meant:
-        return f" (did you mean '{target}'? or map it in report.toml: {mapping})"
-    return f" (not a region of data/regions.toml: map it in report.toml: {mapping})"
+def _meant(suggestion: str | M) -> str | None:
+    """The name in a suggestion `` (did you mean 'x'?)``, read from its English words."""
+    english = suggestion.english if isinstance(suggestion, M) else suggestion
+    meant = _MEANT.match(english)
+    return meant.group(1) if meant else None
+
+
+def _rename_hint(text: str, meant: str | None) -> M:
+    """``unknown region 'Region Gotlnd' (did you mean 'Gotland'? or map it in report.toml:
+    [data.rename] "Region Gotlnd" = "Gotland")``: a register's own way of writing a region
+    is mapped once in report.toml."""
+    mapping = f"[data.rename] {_toml(text)} = {_toml(meant or '…')}"
+    if meant is not None:
+        return M(
+            "cell.unknown-region-meant",
+            "unknown region '{text}' (did you mean '{meant}'? or map it in report.toml: {mapping})",
+            text=text,
+            meant=meant,
+            mapping=mapping,
+        )
+    return M(
+        "cell.unknown-region",
+        "unknown region '{text}' (not a region of data/regions.toml: map it in report.toml:"
+        " {mapping})",
+        text=text,
+        mapping=mapping,
+    )
 
 
 def _toml(text: str) -> str:
@@ -150,7 +185,7 @@ _DATE_SPAN = re.compile(
 )
 
 
-def read_period(text: str) -> tuple[str | None, str | None]:
+def read_period(text: str) -> tuple[str | None, M | None]:
     """A period as registers write it, and why it cannot be read (``None`` when it can).
 
     ``2023``, ``2022–2023``, ``helår 2022–2023``, ``2022–23`` and whole calendar years of
@@ -158,7 +193,7 @@ def read_period(text: str) -> tuple[str | None, str | None]:
     is not whole years, or a single date, is refused with what it would be read as."""
     text = text.strip()
     if not text:
-        return None, "no period (empty cell)"
+        return None, M("period.empty", "no period (empty cell)")
     period = normalise_period(text) or normalise_period(_PERIOD_WORDS.sub("", text))
     if period is not None:
         return period, None
@@ -169,24 +204,37 @@ def read_period(text: str) -> tuple[str | None, str | None]:
         if end > start and "/" not in stripped:
             return f"{start}–{end}", None
         if end > start:  # 2022/23 is often a split year (July to June): not guessed
-            return None, f"period '{text}' must be written in full: {start}–{end}"
+            return None, M(
+                "period.split-year",
+                "period '{text}' must be written in full: {start}–{end}",
+                text=text,
+                start=start,
+                end=end,
+            )
     if dates := _DATE_SPAN.match(stripped):
         y1, m1, d1, y2, m2, d2 = dates.groups()
         if (m1, d1, m2, d2) == ("01", "01", "12", "31") and int(y2) >= int(y1):
             return (y1 if y1 == y2 else f"{y1}–{y2}"), None
-        return None, (
-            f"period '{text}' is not whole calendar years (1 January to 31 December): rmr-gen"
-            " compares periods of whole years; write the years it stands for"
+        return None, M(
+            "period.not-whole-years",
+            "period '{text}' is not whole calendar years (1 January to 31 December): rmr-gen"
+            " compares periods of whole years; write the years it stands for",
+            text=text,
         )
     if date := _EXCEL_DATE.match(text):
-        return None, (
-            f"period '{text}' is a date: the spreadsheet turned the year into a date"
-            f" (format the column as text and write {date.group(1)})"
+        return None, M(
+            "period.date",
+            "period '{text}' is a date: the spreadsheet turned the year into a date"
+            " (format the column as text and write {year})",
+            text=text,
+            year=date.group(1),
         )
-    return None, f"period '{text}' must be a year or years like 2022–2023"
+    return None, M(
+        "period.unreadable", "period '{text}' must be a year or years like 2022–2023", text=text
+    )
 
 
-def period_cell(text: str) -> tuple[Any, str | None]:
+def period_cell(text: str) -> tuple[Any, M | None]:
     return read_period(text)
 
 
@@ -197,37 +245,51 @@ _POPULATION_NAMES = {
 }  # fmt: skip
 
 
-def population_cell(text: str) -> tuple[Any, str | None]:
+def population_cell(text: str) -> tuple[Any, M | None]:
     population = _POPULATION_NAMES.get(name_key(text))
     if population in POPULATIONS:
         return population, None
     if not text.strip():
-        return None, "no population (empty cell): 'cancer' or 'all'"
-    return None, f"population '{text.strip()}' must be 'cancer' or 'all'"
+        return None, M("cell.no-population", "no population (empty cell): 'cancer' or 'all'")
+    return None, M(
+        "cell.unknown-population",
+        "population '{text}' must be 'cancer' or 'all'",
+        text=text.strip(),
+    )
 
 
 def value_parser(fractions: bool) -> Parse:
-    def parse(text: str) -> tuple[Any, str | None]:
+    def parse(text: str) -> tuple[Any, M | None]:
         text = text.strip()
         if not text or is_marker(text):
             return math.nan, None
         percent = text.endswith("%")
         value = parse_number(text.removesuffix("%"))
         if value is None:
-            return math.nan, Flaw(f"value '{text}' is not a number", "not a number")
+            return math.nan, _not_a_number(text)
         if fractions and not percent:
             if not 0 <= value <= 1:
                 return math.nan, Flaw(
-                    f"value {text} is greater than 1, but data.fractions says this file's"
-                    " values are fractions of 1 (0,514 = 51,4 %)",
                     "over one",
+                    M(
+                        "value.over-one",
+                        "value {value} is greater than 1, but data.fractions says this file's"
+                        " values are fractions of 1 (0,514 = 51,4 %)",
+                        value=text,
+                    ),
                 )
             value = round(value * 100, 10)
         if not math.isfinite(value):
-            return math.nan, Flaw(f"value '{text}' is not a number", "not a number")
+            return math.nan, _not_a_number(text)
         return value, None  # its range follows its indicator's unit: see _unit_ranges
 
     return parse
+
+
+def _not_a_number(text: str) -> Flaw:
+    return Flaw(
+        "not a number", M("value.not-a-number", "value '{value}' is not a number", value=text)
+    )
 
 
 #: How far a count may be from a whole number, relative to it, and still be that number:
@@ -242,15 +304,38 @@ def whole(number: float) -> float | None:
     return nearest if abs(number - nearest) <= COUNT_TOLERANCE * max(1.0, abs(number)) else None
 
 
+#: The count columns as the subject of a sentence, and their plurals.
+COUNT_NAMES = {
+    # i18n: the column, as the subject of a sentence ("numerator '3,5' must be …")
+    "numerator": M("value.numerator", "numerator"),
+    # i18n: the column, as the subject of a sentence ("denominator '3,5' must be …")
+    "denominator": M("value.denominator", "denominator"),
+}
+COUNT_PLURALS = {
+    "numerator": M("value.numerators", "numerators"),
+    "denominator": M("value.denominators", "denominators"),
+}
+
+
 def count_parser(name: str) -> Parse:
-    def parse(text: str) -> tuple[Any, str | None]:
+    """A count of the column ``name``: ``numerator`` or ``denominator``."""
+
+    def parse(text: str) -> tuple[Any, M | None]:
         text = text.strip()
         if not text or is_marker(text):
             return math.nan, None
         number, _ = parse_count(text)
         counted = None if number is None or not math.isfinite(number) else whole(number)
         if counted is None or counted < 0:
-            return math.nan, Flaw(f"{name} '{text}' must be a whole number ≥ 0", "count")
+            return math.nan, Flaw(
+                "count",
+                M(
+                    "value.not-a-count",
+                    "{name} '{text}' must be a whole number ≥ 0",
+                    name=COUNT_NAMES[name],
+                    text=text,
+                ),
+            )
         return counted, None
 
     return parse

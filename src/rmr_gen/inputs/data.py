@@ -178,8 +178,16 @@ def report_duplicates(measurements: Iterable[Measurement], problems: Problems) -
             also = Location(earlier.path, earlier.line, None, earlier.sheet)
             problems.error(
                 m.path,
-                f"duplicate measurement for {m.region}, {m.indicator}, {m.period}, "
-                f"{m.population} (also at {also})",
+                M(
+                    "cell.duplicate",
+                    "duplicate measurement for {region}, {indicator}, {period}, {population}"
+                    " (also at {also})",
+                    region=m.region,
+                    indicator=m.indicator,
+                    period=m.period,
+                    population=m.population,
+                    also=str(also),
+                ),
                 m.line,
                 sheet=m.sheet,
             )
@@ -249,9 +257,14 @@ def load_report_data(
         if one and item.populations_given and len(item.populations) > 1:
             problems.error(
                 where,
-                f"{item.indicator.id} lists the populations {', '.join(item.populations)},"
-                " but no data file has a population column: every row is"
-                f" data.population = '{report.population}'",
+                M(
+                    "cell.populations-without-column",
+                    "{indicator} lists the populations {populations}, but no data file has a"
+                    " population column: every row is data.population = '{population}'",
+                    indicator=item.indicator.id,
+                    populations=", ".join(item.populations),
+                    population=report.population,
+                ),
             )
         current = (report.population,) if one else item.populations
         for region in (*report.regions, *report.reference_rows):
@@ -294,20 +307,31 @@ def _report_missing(
     for key, period in absent:
         problems.error(
             where,
-            f"no valid row has the period {period} (data.{key}); the data has {', '.join(periods)}",
+            M(
+                "period.absent",
+                "no valid row has the period {period} (data.{key}); the data has {periods}",
+                period=period,
+                key=key,
+                periods=", ".join(periods),
+            ),
         )
     rest = [(k, text) for k, text in missing if k[2] not in {p for _, p in absent}]
     if not file_errors:
         for position, kind in ((0, "indicator"), (1, "region"), (3, "population")):
             rest = _absent_names(rest, measurements, position, kind, where, problems)
         for _, text in rest:
-            problems.error(where, f"{text}: missing")
+            problems.error(where, M("cell.missing", "{cell}: missing", cell=text))
         return
     if rest:
         problems.error(
             where,
-            f"{len(rest)} of the {needed} values the report needs are missing"
-            f" as a consequence of the errors above",
+            M(
+                "cell.missing-after-errors",
+                "{count} of the {needed} values the report needs are missing"
+                " as a consequence of the errors above",
+                count=len(rest),
+                needed=needed,
+            ),
         )
 
 
@@ -327,9 +351,30 @@ def _absent_names(
     absent = list(dict.fromkeys(k[position] for k, _ in missing if k[position] not in present))
     for name in absent:
         count = sum(k[position] == name for k, _ in missing)
-        has = f"; the data has {', '.join(sorted(present))}" if kind == "population" else ""
-        problems.error(
-            where,
-            f"no valid row has the {kind} {name}: {count} values the report needs are missing{has}",
-        )
+        problems.error(where, _absent_name(kind, name, count, sorted(present)))
     return [(k, text) for k, text in missing if k[position] not in absent]
+
+
+def _absent_name(kind: str, name: str, count: int, present: list[str]) -> M:
+    if kind == "population":
+        return M(
+            "cell.absent-population",
+            "no valid row has the population {name}: {count} values the report needs are"
+            " missing; the data has {present}",
+            name=name,
+            count=count,
+            present=", ".join(present),
+        )
+    if kind == "region":
+        return M(
+            "cell.absent-region",
+            "no valid row has the region {name}: {count} values the report needs are missing",
+            name=name,
+            count=count,
+        )
+    return M(
+        "cell.absent-indicator",
+        "no valid row has the indicator {name}: {count} values the report needs are missing",
+        name=name,
+        count=count,
+    )

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from rmr_gen.inputs.cellchecks import Cells, Found, cell_text, comma, span
+from rmr_gen.core.i18n import M
+from rmr_gen.inputs.cellchecks import Cells, Found, cell_text, comma, span, where
 from rmr_gen.inputs.table import Table
 
 if TYPE_CHECKING:
@@ -40,16 +41,18 @@ def fractions_of_one(
         return np.zeros(n, dtype=bool)
     column = positions["value"]
     header = table.headers[column - table.first_column]
-    advice = (
-        "fractions of 1, not percentages (0,514 is 51,4 %)? Write percentages, or list the"
-        " file in data.fractions in report.toml (a value really below 1 % is written 0,5 %)"
-    )
     if (values[plain] <= 1).all() and not (given & ~plain & scope).any():
         found.single.append(
             (
                 table.header_line,
                 column,
-                f"every value in column '{header}' is between 0 and 1: {advice}",
+                M(
+                    "value.all-fractions",
+                    "every value in column '{header}' is between 0 and 1: fractions of 1, not"
+                    " percentages (0,514 is 51,4 %)? Write percentages, or list the file in"
+                    " data.fractions in report.toml (a value really below 1 % is written 0,5 %)",
+                    header=header,
+                ),
             )
         )
         return plain
@@ -66,14 +69,20 @@ def fractions_of_one(
     for name in dict.fromkeys(ids[alone & small]):
         rows = np.flatnonzero(alone & (ids == name))
         first, last = int(lines[rows[0]]), int(lines[rows[-1]])
-        where = f"line {first}" if len(rows) == 1 else f"{len(rows)} rows, lines {first}–{last}"
         found.single.append(
             (
                 first,
                 column,
-                f"every value of {name} in column '{header}' is between 0 and 1 ({where}),"
-                f" while other indicators' values are percentages: fractions of 1 (0,514 is"
-                " 51,4 %)? Write them as percentages (a value really below 1 % is written 0,5 %)",
+                M(
+                    "value.indicator-fractions",
+                    "every value of {indicator} in column '{header}' is between 0 and 1"
+                    " ({where}), while other indicators' values are percentages: fractions of 1"
+                    " (0,514 is 51,4 %)? Write them as percentages (a value really below 1 % is"
+                    " written 0,5 %)",
+                    indicator=name,
+                    header=header,
+                    where=where(first, last, len(rows)),
+                ),
             )
         )
     flagged = alone & np.isin(ids, ids[alone & small])
@@ -82,11 +91,15 @@ def fractions_of_one(
     found.rows(
         looks,
         "value",
-        lambda row: (
-            f"value {cell_text(value, row)} looks like a fraction of 1"
-            f" ({comma(values[row] * 100)} %?): the other values of {ids[row]} in this file"
-            f" {span(low[row], high[row])}; write the percentage"
-            f" ({cell_text(value, row)} % if below 1 % is meant)"
+        lambda row: M(
+            "value.looks-like-fraction",
+            "value {value} looks like a fraction of 1 ({percent} %?): the other values of"
+            " {indicator} in this file {others}; write the percentage ({value} % if below 1 %"
+            " is meant)",
+            value=cell_text(value, row),
+            percent=comma(values[row] * 100),
+            indicator=ids[row],
+            others=span(low[row], high[row]),
         ),
         "fraction",
     )

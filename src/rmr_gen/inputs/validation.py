@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rmr_gen.core.errors import Problems
+from rmr_gen.core.i18n import M
 from rmr_gen.core.models import Key
 from rmr_gen.core.names import visible
 from rmr_gen.inputs.cellchecks import (
@@ -174,10 +175,24 @@ def _period_notes(
         rows = np.flatnonzero(period.codes == code)
         if not len(rows):
             continue
-        count = "" if len(rows) == 1 else f" ({len(rows)} rows)"
+        if len(rows) == 1:
+            said = M(
+                "period.read-as",
+                "period '{text}' read as {read}",
+                text=str(text).strip(),
+                read=read,
+            )
+        else:
+            said = M(
+                "period.read-as-rows",
+                "period '{text}' read as {read} ({count} rows)",
+                text=str(text).strip(),
+                read=read,
+                count=len(rows),
+            )
         problems.note(
             table.shown,
-            f"period '{str(text).strip()}' read as {read}{count}",
+            said,
             int(lines[rows[0]]),
             position,
             table.sheet,
@@ -240,9 +255,12 @@ def validate(
     found.rows(
         counted,
         "numerator",
-        lambda row: (
-            f"{cells['indicator'].value(row)} is measured in {units[row]}: numerator and"
-            " denominator give a percentage; give its value instead"
+        lambda row: M(
+            "value.counts-not-percent",
+            "{indicator} is measured in {unit}: numerator and denominator give a percentage;"
+            " give its value instead",
+            indicator=cells["indicator"].value(row),
+            unit=units[row],
         ),
         "unit",
     )
@@ -250,18 +268,25 @@ def validate(
     assert denominator.values is not None
     nothing = value.empty & numerator.empty & denominator.empty & ~suppressed
     where = "value" if "value" in positions else "numerator"
-    found.rows(nothing, where, lambda row: "no value (empty cell)", "no value")
+    found.rows(nothing, where, lambda row: M("value.empty", "no value (empty cell)"), "no value")
     half = half_counts(numerator, denominator, found)
     counts = ~(numerator.empty | numerator.bad | denominator.empty | denominator.bad)
     n_, d_ = numerator.values, denominator.values
     with np.errstate(invalid="ignore", divide="ignore"):
         zero = counts & (d_ == 0)
         over = counts & ~zero & (n_ > d_)
-        found.rows(zero, "denominator", lambda row: "denominator is 0", "zero")
+        found.rows(
+            zero, "denominator", lambda row: M("value.denominator-zero", "denominator is 0"), "zero"
+        )
         found.rows(
             over,
             "numerator",
-            lambda row: f"numerator {n_[row]:g} is greater than denominator {d_[row]:g}",
+            lambda row: M(
+                "value.numerator-over",
+                "numerator {numerator} is greater than denominator {denominator}",
+                numerator=format(n_[row], "g"),
+                denominator=format(d_[row], "g"),
+            ),
             "over",
         )
         usable = counts & ~zero & ~over
