@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rmr_gen.core.errors import Problems
+from rmr_gen.core.i18n import M
 from rmr_gen.inputs.csvtext import (
     NOT_CP1252,
     decode_lenient,
@@ -61,20 +62,28 @@ def read_csv(
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        problems.error(shown, f"cannot read data file: {exc.strerror}")
+        problems.error(
+            shown, M("csv.cannot-read", "cannot read data file: {why}", why=exc.strerror)
+        )
         return None
     if not raw or raw.isspace():
-        problems.error(shown, "empty data file (a header line is expected)", 1)
+        problems.error(shown, M("csv.empty-file", "empty data file (a header line is expected)"), 1)
         return None
     if raw.startswith(b"PK\x03\x04"):
-        problems.error(shown, "this is an Excel workbook, not CSV: give it the name *.xlsx")
+        problems.error(
+            shown,
+            M(
+                "csv.is-a-workbook",
+                "this is an Excel workbook, not CSV: give it the name *.xlsx",
+            ),
+        )
         return None
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        problems.error(shown, "UTF-16 text is not read: save as CSV (UTF-8)")
+        problems.error(shown, M("csv.utf-16", "UTF-16 text is not read: save as CSV (UTF-8)"))
         return None
     binary, newlines = _scan(raw)
     if binary:
-        problems.error(shown, "not a text file (CSV expected)")
+        problems.error(shown, M("csv.not-text", "not a text file (CSV expected)"))
         return None
     if not newlines:
         raw = raw.replace(b"\r", b"\n")  # old Mac line ends
@@ -88,8 +97,11 @@ def read_csv(
         raw = raw.decode("mac_roman").encode("utf-8")
         problems.note(
             shown,
-            'read as Mac Roman text (Excel for Mac\'s "CSV (Macintosh)"); save as'
-            " CSV UTF-8 to be sure of å, ä and ö",
+            M(
+                "csv.mac-roman",
+                'read as Mac Roman text (Excel for Mac\'s "CSV (Macintosh)"); save as'
+                " CSV UTF-8 to be sure of å, ä and ö",
+            ),
         )
     skipped = 0
     declared = _SEP_LINE.match(raw)
@@ -98,7 +110,9 @@ def read_csv(
         raw = raw[declared.end() :]
         newlines -= 1
         if not raw.strip():
-            problems.error(shown, "no header line below the 'sep=' line", 2)
+            problems.error(
+                shown, M("csv.no-header-below-sep", "no header line below the 'sep=' line"), 2
+            )
             return None
     titles = _title_lines(raw, known)
     if titles:
@@ -109,12 +123,22 @@ def read_csv(
         newlines -= titles
         skipped += titles
         problems.note(
-            shown, f"lines above the header (line {skipped + 1}) were skipped", skipped + 1
+            shown,
+            M(
+                "csv.title-lines-skipped",
+                "lines above the header (line {line}) were skipped",
+                line=skipped + 1,
+            ),
+            skipped + 1,
         )
     end = raw.find(b"\n")
     header_text = decode_lenient(raw[: end if end >= 0 else len(raw)])
     if not header_text.strip():
-        problems.error(shown, "the first line is empty (a header line is expected)", 1 + skipped)
+        problems.error(
+            shown,
+            M("csv.first-line-empty", "the first line is empty (a header line is expected)"),
+            1 + skipped,
+        )
         return None
     sep = declared.group(1).decode() if declared else _separator(header_text)
     headers = tuple(h.strip() for h in header_text.rstrip("\r").split(sep))
@@ -127,7 +151,7 @@ def read_csv(
             return None
         table = _read_rows(text, sep, shown, problems, skipped)
     if table is not None and table.frame.empty:
-        problems.error(shown, "no data rows below the header", 1 + skipped)
+        problems.error(shown, M("data.no-data-rows", "no data rows below the header"), 1 + skipped)
         return None
     return table
 
@@ -243,7 +267,7 @@ def _read_rows(
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
     rows: list[list[str]] = []
     lines: list[int] = []
-    broken: list[tuple[int, str]] = []
+    broken: list[tuple[int, M]] = []
     headers: tuple[str, ...] = ()
     start = 1
     try:
@@ -253,8 +277,12 @@ def _read_rows(
                 end = reader.line_num + skipped
                 problems.error(
                     shown,
-                    f'a quote (") opened on this line is not closed on it (the field runs'
-                    f" on to line {end}): close it or remove it",
+                    M(
+                        "csv.quote-not-closed",
+                        'a quote (") opened on this line is not closed on it (the field runs'
+                        " on to line {end}): close it or remove it",
+                        end=end,
+                    ),
                     line,
                 )
                 return None
@@ -269,14 +297,26 @@ def _read_rows(
             rows.append(record)
             lines.append(line)
     except csv.Error as exc:
-        problems.error(shown, f"cannot read CSV: {exc}", reader.line_num + skipped)
+        problems.error(
+            shown,
+            M("csv.cannot-parse", "cannot read CSV: {why}", why=str(exc)),
+            reader.line_num + skipped,
+        )
         return None
     if len(broken) > NAMED_ROWS:
         (first, message), last = broken[0], broken[-1][0]
         problems.error(
             shown,
-            f"{len(broken)} lines with another number of fields than the header's"
-            f" {len(headers)}, lines {first}–{last}; first: {message}",
+            M(
+                "csv.field-counts",
+                "{count} lines with another number of fields than the header's"
+                " {fields}, lines {first}–{last}; first: {message}",
+                count=len(broken),
+                fields=len(headers),
+                first=first,
+                last=last,
+                message=message,
+            ),
             first,
         )
     else:
@@ -307,14 +347,21 @@ def _runs_on(record: list[str], width: int, sep: str) -> bool:
 NAMED_ROWS = 10  # broken lines named one by one; more are one line
 
 
-def _field_count(record: list[str], expected: int, sep: str) -> str:
+def _field_count(record: list[str], expected: int, sep: str) -> M:
     """``expected 5 fields, found 6``, and the likely cause when a number with a decimal
     comma was split in two by the separator."""
-    message = f"expected {expected} fields, found {len(record)}"
     split = any(a.strip().isdigit() and b.strip().isdigit() for a, b in itertools.pairwise(record))
     if sep == "," and len(record) > expected and split:
-        message += (
-            " (a decimal comma in a file separated by commas? Save it as CSV separated by"
-            " semicolons, or put the numbers in quotes)"
+        return M(
+            "csv.field-count-decimal-comma",
+            "expected {expected} fields, found {found} (a decimal comma in a file separated by"
+            " commas? Save it as CSV separated by semicolons, or put the numbers in quotes)",
+            expected=expected,
+            found=len(record),
         )
-    return message
+    return M(
+        "csv.field-count",
+        "expected {expected} fields, found {found}",
+        expected=expected,
+        found=len(record),
+    )

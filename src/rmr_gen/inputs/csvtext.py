@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from rmr_gen.core.errors import Problems
+from rmr_gen.core.i18n import M
 
 NOT_CP1252 = (b"\x81", b"\x8d", b"\x8f", b"\x90", b"\x9d")  # bytes Windows-1252 leaves undefined
 _UTF8_LETTER = re.compile(rb"[\xc3\xc5][\x80-\xbf]")  # å ä ö é ü …, and Š š Ž ž in UTF-8
@@ -55,12 +56,15 @@ def dos_text(raw: bytes) -> tuple[int, str] | None:
 _WORD_ENDS = (b"\n", b"\r", b";", b",", b"\t", b'"', b" ")
 
 
-def dos_message(word: str) -> str:
+def dos_message(word: str) -> M:
     """What to do with a file in an MS-DOS code page, ``word`` as it reads wrongly."""
     meant = word.encode("cp1252", errors="replace").decode("cp850", errors="replace")
-    return (
-        f"the file looks like MS-DOS code page 850 ('{word}' is '{meant}' in it), not"
-        " Windows-1252 or UTF-8: save it as CSV UTF-8"
+    return M(
+        "csv.dos-code-page",
+        "the file looks like MS-DOS code page 850 ('{word}' is '{meant}' in it), not"
+        " Windows-1252 or UTF-8: save it as CSV UTF-8",
+        word=word,
+        meant=meant,
     )
 
 
@@ -79,18 +83,26 @@ def decode_or_report(raw: bytes, shown: str, problems: Problems, skipped: int = 
         if mixed(raw):
             problems.error(
                 shown,
-                "the file mixes UTF-8 and Windows-1252 text: this line is not UTF-8"
-                " (save the whole file again as CSV UTF-8)",
+                M(
+                    "csv.mixed-encodings",
+                    "the file mixes UTF-8 and Windows-1252 text: this line is not UTF-8"
+                    " (save the whole file again as CSV UTF-8)",
+                ),
                 line,
             )
             return None
     try:
         return raw.decode("cp1252")
     except UnicodeDecodeError as exc:
+        byte = f"0x{raw[exc.start]:02X}"
         problems.error(
             shown,
-            f"cannot read the text: byte 0x{raw[exc.start]:02X} is neither UTF-8 nor"
-            " Windows-1252 (save as CSV UTF-8)",
+            M(
+                "csv.unreadable-byte",
+                "cannot read the text: byte {byte} is neither UTF-8 nor"
+                " Windows-1252 (save as CSV UTF-8)",
+                byte=byte,
+            ),
             raw[: exc.start].count(b"\n") + 1 + skipped,
         )
         return None

@@ -11,6 +11,7 @@ import difflib
 from typing import Any
 
 from rmr_gen.core.errors import Problems
+from rmr_gen.core.i18n import M
 from rmr_gen.inputs.config import normalise_period
 from rmr_gen.inputs.table import Table
 
@@ -41,7 +42,12 @@ def find_columns(
             if name in found:
                 problems.error(
                     table.shown,
-                    f"column '{name}' appears twice (also column {found[name]})",
+                    M(
+                        "columns.twice",
+                        "column '{name}' appears twice (also column {other})",
+                        name=name,
+                        other=found[name],
+                    ),
                     column=position,
                     **at,
                 )
@@ -54,14 +60,20 @@ def find_columns(
         if name not in found:
             problems.error(
                 table.shown,
-                f"data.columns names the header '{header}' for '{name}', but the file has no"
-                f" such column (its headers: {', '.join(h.strip() for h in table.headers)})",
+                M(
+                    "columns.mapped-header-missing",
+                    "data.columns names the header '{header}' for '{name}', but the file has no"
+                    " such column (its headers: {headers})",
+                    header=header,
+                    name=name,
+                    headers=", ".join(h.strip() for h in table.headers),
+                ),
                 **at,
             )
             ok = False
     suggested: set[str] = set()
 
-    def hint(name: str) -> str:
+    def hint(name: str) -> M:
         headers = [u for u, _ in unknown if u]
         close = difflib.get_close_matches(name, headers, n=1, cutoff=0.6)
         close = close or difflib.get_close_matches(
@@ -69,10 +81,17 @@ def find_columns(
         )
         suggested.update(close)
         if not close:
-            return f' (name the export\'s header in report.toml: [data.columns] {name} = "…")'
-        return (
-            f" (is it the column '{close[0]}'? Rename that header, or map it in report.toml:"
-            f' [data.columns] {name} = "{close[0]}")'
+            return M(
+                "columns.hint-map",
+                ' (name the export\'s header in report.toml: [data.columns] {name} = "…")',
+                name=name,
+            )
+        return M(
+            "columns.hint-rename-or-map",
+            " (is it the column '{header}'? Rename that header, or map it in report.toml:"
+            ' [data.columns] {name} = "{header}")',
+            header=close[0],
+            name=name,
         )
 
     periods = [name for name, _ in unknown if normalise_period(name)]
@@ -80,31 +99,56 @@ def find_columns(
         if name == "period" and name not in found and periods:
             problems.error(
                 table.shown,
-                f"missing column 'period': the periods are columns here"
-                f" ({', '.join(periods)}); rmr-gen reads one row per measurement, with"
-                " its period in a column 'period' and its number in 'value'",
+                M(
+                    "columns.periods-as-columns",
+                    "missing column 'period': the periods are columns here ({periods});"
+                    " rmr-gen reads one row per measurement, with its period in a column"
+                    " 'period' and its number in 'value'",
+                    periods=", ".join(periods),
+                ),
                 **at,
             )
             ok = False
         elif name == "population" and name not in found and population is not None:
             continue  # every row is the report's one population
         elif name not in found:
-            problems.error(table.shown, f"missing column '{name}'{hint(name)}", **at)
+            problems.error(
+                table.shown,
+                M("columns.missing", "missing column '{name}'{hint}", name=name, hint=hint(name)),
+                **at,
+            )
             ok = False
     if "value" not in found and not {"numerator", "denominator"} <= set(found):
         alone = [n for n in ("numerator", "denominator") if n in found]
         if alone:
             other = "denominator" if alone == ["numerator"] else "numerator"
-            message = f"column '{alone[0]}' needs a column '{other}' too"
+            message = M(
+                "columns.needs-other",
+                "column '{name}' needs a column '{other}' too",
+                name=alone[0],
+                other=other,
+            )
         else:
-            message = f"missing column 'value' (or 'numerator' and 'denominator'){hint('value')}"
+            message = M(
+                "columns.missing-value",
+                "missing column 'value' (or 'numerator' and 'denominator'){hint}",
+                hint=hint("value"),
+            )
         problems.error(table.shown, message, **at)
         ok = False
     for name, position in unknown:
         if name in suggested:
             continue
-        text = f"column '{name}' is not used" if name else f"column {position} has no header"
-        problems.note(table.shown, f"{text} and was ignored", column=position, **at)
+        text = (
+            M("columns.unused", "column '{name}' is not used and was ignored", name=name)
+            if name
+            else M(
+                "columns.no-header",
+                "column {position} has no header and was ignored",
+                position=position,
+            )
+        )
+        problems.note(table.shown, text, column=position, **at)
     return found if ok else None
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from rmr_gen.core.confine import Refused, real_root, regular_file
+from rmr_gen.core.i18n import M
 from rmr_gen.core.models import POPULATIONS, ReportIndicator
 from rmr_gen.core.project import Project
 from rmr_gen.inputs import schema
@@ -22,24 +23,36 @@ PERIOD = re.compile(r"^(\d{4})(?:\s*[-–—]\s*(\d{4}))?$")
 
 #: Formats a data file may arrive in that are not read: what to do instead.
 OTHER_FORMATS = {
-    ".xls": "an Excel 97–2003 workbook (.xls): open it in Excel and save it as"
-    " Excel Workbook (.xlsx)",
-    ".ods": "a LibreOffice/OpenDocument spreadsheet (.ods): save it as Excel 2007–365 (.xlsx)"
-    " or as CSV (UTF-8),",
-    ".numbers": "a Numbers spreadsheet: export it as Excel (.xlsx)",
+    ".xls": M(
+        "data.format-xls",
+        "an Excel 97–2003 workbook (.xls): open it in Excel and save it as Excel Workbook (.xlsx)",
+    ),
+    ".ods": M(
+        "data.format-ods",
+        "a LibreOffice/OpenDocument spreadsheet (.ods): save it as Excel 2007–365 (.xlsx)"
+        " or as CSV (UTF-8),",
+    ),
+    ".numbers": M("data.format-numbers", "a Numbers spreadsheet: export it as Excel (.xlsx)"),
 }
 
 
 DATA_SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm")
 
 
-def file_in(folder: Path, name: str, project_root: Path) -> tuple[Path | None, str]:
-    """``folder/name`` resolved, if it is a regular file inside ``folder``; else why not."""
+def file_in(folder: Path, name: str, project_root: Path) -> tuple[Path | None, str | M]:
+    """``folder/name`` resolved, if it is a regular file inside ``folder``; else why not
+    (a coded message, or text: compare it with :func:`english`, never as printed)."""
     try:
         root = real_root(folder, project_root)
         return regular_file(folder / name, (root,)), ""
     except Refused as exc:
-        return None, str(exc)
+        why = exc.args[0] if exc.args else ""
+        return None, why if isinstance(why, M) else str(why)
+
+
+def english(message: str | M) -> str:
+    """A message's English text, whatever the language it is printed in."""
+    return message.english if isinstance(message, M) else message
 
 
 def normalise_period(text: str) -> str | None:
@@ -89,8 +102,12 @@ def read_data(
     if assumed and previous_period:
         check.note(
             ("data", "previous_period_assumed"),
-            f"the previous period '{previous_period}' is an assumption, not from the source:"
-            f" {assumed}",
+            M(
+                "data.previous-period-assumed",
+                "the previous period '{period}' is an assumption, not from the source: {why}",
+                period=previous_period,
+                why=assumed,
+            ),
         )
     _period_order(check, period, previous_period)
     # NFC: a name typed on macOS (decomposed ä) is the same name
@@ -101,30 +118,57 @@ def read_data(
         if region in regions[:i]:
             check.error(
                 ("data", "regions"),
-                f"region '{region}' is listed twice in data.regions ({regions.index(region) + 1}"
-                f" and {i + 1}): Tabell 1 would print it twice",
+                M(
+                    "data.region-twice",
+                    "region '{region}' is listed twice in data.regions ({first} and {second}):"
+                    " Tabell 1 would print it twice",
+                    region=region,
+                    first=regions.index(region) + 1,
+                    second=i + 1,
+                ),
             )
         elif region not in reference.regions:
             meant = reference.region_names.find(region)
             hint = (
-                f" (did you mean '{meant}'? report.toml names regions as tables print them)"
+                M(
+                    "data.region-as-printed",
+                    " (did you mean '{name}'? report.toml names regions as tables print them)",
+                    name=meant,
+                )
                 if meant
                 else suggest(region, reference.regions)
             )
             check.error(
-                ("data", "regions"), f"unknown region '{region}' in data.regions[{i + 1}]{hint}"
+                ("data", "regions"),
+                M(
+                    "data.unknown-region",
+                    "unknown region '{region}' in data.regions[{index}]{hint}",
+                    region=region,
+                    index=i + 1,
+                    hint=hint,
+                ),
             )
     decimals = check.integer(table, "decimals", "data")
     if decimals is not None and not 0 <= decimals <= 3:
-        check.error(("data", "decimals"), "'data.decimals' must be between 0 and 3")
+        check.error(
+            ("data", "decimals"),
+            M("data.decimals-range", "'data.decimals' must be between 0 and 3"),
+        )
     min_denominator = check.integer(table, "min_denominator", "data")
     if min_denominator is not None and min_denominator < 1:
-        check.error(("data", "min_denominator"), "'data.min_denominator' must be at least 1")
+        check.error(
+            ("data", "min_denominator"),
+            M("data.min-denominator-range", "'data.min_denominator' must be at least 1"),
+        )
     population = check.string(table, "population", "data") or "cancer"
     if population not in POPULATIONS:
         check.error(
             ("data", "population"),
-            f"'data.population' must be 'cancer' or 'all'{suggest(population, POPULATIONS)}",
+            M(
+                "data.population-choice",
+                "'data.population' must be 'cancer' or 'all'{hint}",
+                hint=suggest(population, POPULATIONS),
+            ),
         )
         population = "cancer"
     renames = _renames(check, table, reference)
@@ -150,7 +194,12 @@ def read_data_files(
         if entry in entries[:i]:
             check.error(
                 ("data", "files"),
-                f"data file '{entry}' is listed twice in data.files: each row would be read twice",
+                M(
+                    "data.file-twice",
+                    "data file '{file}' is listed twice in data.files:"
+                    " each row would be read twice",
+                    file=entry,
+                ),
             )
             continue
         name, sheet = entry, ""
@@ -158,27 +207,48 @@ def read_data_files(
             name, _, sheet = entry.partition("#")
         file, why = file_in(project.data_dir, name, project.root)
         shown = name if len(name) <= 200 else name[:200] + "…"
-        if file is None and why.startswith("is outside"):
-            check.error(("data", "files"), f"data file '{shown}' is outside data/")
+        if file is None and english(why).startswith("is outside"):
+            check.error(
+                ("data", "files"),
+                M("data.file-outside", "data file '{file}' is outside data/", file=shown),
+            )
         elif file is None and "#" in name:
             check.error(
                 ("data", "files"),
-                f"data file '{shown}': a sheet is named only for .xlsx files (file.xlsx#Sheet)",
+                M(
+                    "data.file-sheet-not-xlsx",
+                    "data file '{file}': a sheet is named only for .xlsx files (file.xlsx#Sheet)",
+                    file=shown,
+                ),
             )
         elif Path(name).suffix.lower() in OTHER_FORMATS:
             check.error(
                 ("data", "files"),
-                f"data file '{shown}' is {OTHER_FORMATS[Path(name).suffix.lower()]}"
-                " and name that file here",
+                M(
+                    "data.file-other-format",
+                    "data file '{file}' is {format} and name that file here",
+                    file=shown,
+                    format=OTHER_FORMATS[Path(name).suffix.lower()],
+                ),
             )
-        elif file is None and why == "not found":
-            check.error(("data", "files"), f"data file '{shown}' not found in data/")
+        elif file is None and english(why) == "not found":
+            check.error(
+                ("data", "files"),
+                M("data.file-not-found", "data file '{file}' not found in data/", file=shown),
+            )
         elif file is None:
-            check.error(("data", "files"), f"data file '{shown}': {why}")
+            check.error(
+                ("data", "files"),
+                M("data.file-refused", "data file '{file}': {why}", file=shown, why=why),
+            )
         elif file.suffix.lower() not in DATA_SUFFIXES:
             check.error(
                 ("data", "files"),
-                f"data file '{name}' is not CSV or .xlsx (save it as one of those)",
+                M(
+                    "data.file-not-csv-or-xlsx",
+                    "data file '{file}' is not CSV or .xlsx (save it as one of those)",
+                    file=name,
+                ),
             )
         else:
             data_files.append(file)
@@ -203,9 +273,22 @@ def data_needed(
     }
     for key, value in needed.items():
         if not value and table.get(key) in (None, []):
-            check.error(("data",), f"'data.{key}' is required for tables and charts of data")
+            check.error(
+                ("data",),
+                M(
+                    "data.key-required",
+                    "'data.{key}' is required for tables and charts of data",
+                    key=key,
+                ),
+            )
     if not indicators:
-        check.error((), "at least one [[indicators]] is required for tables of data")
+        check.error(
+            (),
+            M(
+                "data.indicators-required",
+                "at least one [[indicators]] is required for tables of data",
+            ),
+        )
 
 
 def _columns(check: Checker, table: dict[str, Any]) -> tuple[tuple[str, str], ...]:
@@ -213,7 +296,11 @@ def _columns(check: Checker, table: dict[str, Any]) -> tuple[tuple[str, str], ..
     columns = table.get("columns", {})
     if not isinstance(columns, dict):
         check.error(
-            ("data", "columns"), "'data.columns' must be a table: indicator = \"Indikator\""
+            ("data", "columns"),
+            M(
+                "data.columns-not-table",
+                "'data.columns' must be a table: indicator = \"Indikator\"",
+            ),
         )
         return ()
     check.unknown_keys(columns, schema.COLUMNS.names, "data", "columns")
@@ -226,7 +313,13 @@ def _columns(check: Checker, table: dict[str, Any]) -> tuple[tuple[str, str], ..
         if clash:
             check.error(
                 ("data", "columns", name),
-                f"data.columns names the header '{header}' for both '{clash}' and '{name}'",
+                M(
+                    "data.columns-header-twice",
+                    "data.columns names the header '{header}' for both '{first}' and '{second}'",
+                    header=header,
+                    first=clash,
+                    second=name,
+                ),
             )
             continue
         result.append((name, header))
@@ -241,12 +334,19 @@ def _reference_rows(
     names = check.strings(table, "reference", "data")
     for i, name in enumerate(names):
         if name in names[:i]:
-            check.error(("data", "reference"), f"'{name}' is listed twice in data.reference")
+            check.error(
+                ("data", "reference"),
+                M("data.reference-twice", "'{name}' is listed twice in data.reference", name=name),
+            )
         elif name in regions or reference.region_names.find(name) is not None:
             check.error(
                 ("data", "reference"),
-                f"'{name}' in data.reference is a region: a reference row is the country"
-                " ('Riket') or a sjukvårdsregion's total, printed under the regions",
+                M(
+                    "data.reference-is-region",
+                    "'{name}' in data.reference is a region: a reference row is the country"
+                    " ('Riket') or a sjukvårdsregion's total, printed under the regions",
+                    name=name,
+                ),
             )
     return tuple(dict.fromkeys(names))
 
@@ -257,24 +357,38 @@ def _renames(
     """``[data.rename]``: a name as the data files write it = the region or indicator."""
     renames = table.get("rename", {})
     if not isinstance(renames, dict):
-        check.error(("data", "rename"), "'data.rename' must be a table of names")
+        check.error(
+            ("data", "rename"), M("data.rename-not-table", "'data.rename' must be a table of names")
+        )
         return ()
     result = []
     for written, name in renames.items():
         where = ("data", "rename", written)
         meant = reference.region_names.find(written) or reference.indicator_names.find(written)
         if not isinstance(name, str) or not name.strip():
-            check.error(where, f"'data.rename.{written}' must name a region or an indicator")
+            check.error(
+                where,
+                M(
+                    "data.rename-not-a-name",
+                    "'data.rename.{name}' must name a region or an indicator",
+                    name=written,
+                ),
+            )
         elif not written.strip():
-            check.error(where, "a name in data.rename must not be empty")
+            check.error(where, M("data.rename-empty", "a name in data.rename must not be empty"))
         elif meant is not None and meant not in (
             reference.region_names.find(name),
             reference.indicator_names.find(name),
         ):
             check.error(
                 where,
-                f"'{written}' in data.rename already stands for '{meant}' (data/regions.toml,"
-                " data/indicators.toml): a rename cannot change what a known name means",
+                M(
+                    "data.rename-known-name",
+                    "'{written}' in data.rename already stands for '{meant}' (data/regions.toml,"
+                    " data/indicators.toml): a rename cannot change what a known name means",
+                    written=written,
+                    meant=meant,
+                ),
             )
         elif (
             reference.region_names.find(name) is None
@@ -283,8 +397,13 @@ def _renames(
             known = [*reference.regions, *reference.indicators]
             check.error(
                 where,
-                f"'{name}' in data.rename is neither a region nor an indicator"
-                f"{suggest(name, known)} (see data/regions.toml and data/indicators.toml)",
+                M(
+                    "data.rename-unknown",
+                    "'{name}' in data.rename is neither a region nor an indicator{hint}"
+                    " (see data/regions.toml and data/indicators.toml)",
+                    name=name,
+                    hint=suggest(name, known),
+                ),
             )
         else:
             result.append((written, name.strip()))
@@ -299,8 +418,13 @@ def _period_order(check: Checker, period: str, previous_period: str) -> None:
     if not (int(then[0]) < int(now[0]) and int(then[-1]) < int(now[-1])):
         check.error(
             ("data", "previous_period"),
-            f"'data.previous_period' = {previous_period} must come before 'data.period' ="
-            f" {period} (the change is computed from it)",
+            M(
+                "data.period-order",
+                "'data.previous_period' = {previous} must come before 'data.period' ="
+                " {period} (the change is computed from it)",
+                previous=previous_period,
+                period=period,
+            ),
         )
 
 
@@ -312,7 +436,12 @@ def fraction_files(check: Checker, table: dict[str, Any], files: tuple[str, ...]
         if name not in listed:
             check.error(
                 ("data", "fractions"),
-                f"'{name}' in data.fractions is not one of data.files{suggest(name, listed)}",
+                M(
+                    "data.fraction-not-listed",
+                    "'{name}' in data.fractions is not one of data.files{hint}",
+                    name=name,
+                    hint=suggest(name, listed),
+                ),
             )
     return {Path(name).name for name in names if name in listed}
 
@@ -320,20 +449,31 @@ def fraction_files(check: Checker, table: dict[str, Any], files: tuple[str, ...]
 def read_period(check: Checker, table: dict[str, Any], key: str) -> str:
     value = table.get(key)
     if value is not None and not isinstance(value, str):
-        quoted = f'"{value}"' if isinstance(value, int) and not isinstance(value, bool) else ""
-        check.error(
-            ("data", key),
-            f"'data.{key}' must be a period in quotes, like "
-            + (quoted or '"2022–2023"')
-            + ("" if quoted else f" (not {toml_type(value)})"),
-        )
+        if isinstance(value, int) and not isinstance(value, bool):
+            message = M(
+                "data.period-quoted-number",
+                "'data.{key}' must be a period in quotes, like \"{value}\"",
+                key=key,
+                value=value,
+            )
+        else:
+            message = M(
+                "data.period-in-quotes",
+                "'data.{key}' must be a period in quotes, like \"2022–2023\" (not {kind})",
+                key=key,
+                kind=toml_type(value),
+            )
+        check.error(("data", key), message)
         return ""
     raw = check.string(table, key, "data")
     if not raw:
         return ""
     period = normalise_period(raw)
     if period is None:
-        check.error(("data", key), f"'data.{key}' must be a year or years like 2022–2023")
+        check.error(
+            ("data", key),
+            M("data.period-form", "'data.{key}' must be a year or years like 2022–2023", key=key),
+        )
         return ""
     return period
 

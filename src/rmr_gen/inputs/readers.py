@@ -13,6 +13,7 @@ from collections.abc import Collection
 from pathlib import Path
 
 from rmr_gen.core.errors import Problems
+from rmr_gen.core.i18n import M
 from rmr_gen.inputs.csvreader import read_csv
 from rmr_gen.inputs.table import Table, codes_and_texts
 from rmr_gen.inputs.xlsxreader import read_xlsx
@@ -37,24 +38,46 @@ def read_table(
     except OSError:
         other = ""  # the reader says why it cannot be read
     if other:
-        named = other.endswith(f"({path.suffix.lower()})")
-        what = "an Excel workbook (.xlsx)" if excel else "CSV"
-        said = f"{other} is not read" if named else f"this is {other}, not {what}"
-        problems.error(shown, f"{said}: {SAVE_AS[other]}")
+        if other.endswith(f"({path.suffix.lower()})"):
+            message = M(
+                "data.spreadsheet-not-read",
+                "{format} is not read: {advice}",
+                format=FORMAT_NAMES[other],
+                advice=SAVE_AS[other],
+            )
+        else:
+            message = M(
+                "data.spreadsheet-in-disguise",
+                "this is {format}, not {expected}: {advice}",
+                format=FORMAT_NAMES[other],
+                expected=M("data.expected-xlsx", "an Excel workbook (.xlsx)") if excel else "CSV",
+                advice=SAVE_AS[other],
+            )
+        problems.error(shown, message)
         return None
     if excel:
         return read_xlsx(path, shown, problems, sheet, known)
     return read_csv(path, shown, problems, known)
 
 
-ODS = "a LibreOffice/OpenDocument spreadsheet (.ods)"
-XLS = "an Excel 97–2003 workbook (.xls)"
+_ODS = M("data.ods-name", "a LibreOffice/OpenDocument spreadsheet (.ods)")
+_XLS = M("data.xls-name", "an Excel 97–2003 workbook (.xls)")
+ODS = _ODS.english
+XLS = _XLS.english
 
+#: A spreadsheet that is not read, as a message names it.
+FORMAT_NAMES = {ODS: _ODS, XLS: _XLS}
 
 #: What to do with a spreadsheet that is not read.
 SAVE_AS = {
-    ODS: "save it as Excel 2007–365 (.xlsx) or as CSV (UTF-8), and name that file in data.files",
-    XLS: "open it in Excel and save it as Excel Workbook (.xlsx), and name that file in data.files",
+    ODS: M(
+        "data.save-ods-as",
+        "save it as Excel 2007–365 (.xlsx) or as CSV (UTF-8), and name that file in data.files",
+    ),
+    XLS: M(
+        "data.save-xls-as",
+        "open it in Excel and save it as Excel Workbook (.xlsx), and name that file in data.files",
+    ),
 }
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rmr_gen.core.errors import Problems
+from rmr_gen.core.i18n import M
 from rmr_gen.inputs.table import Table
 
 if TYPE_CHECKING:
@@ -55,10 +56,18 @@ def without_repeats(
         row = result.iloc[position]
         problems.error(
             table.shown,
-            f"duplicate measurement for {row['region']}, {row['indicator']}, {row['period']},"
-            f" {row['population']} ({_row(int(lines[position]), hidden[0])}; also at"
-            f" {_row(int(lines[earlier]), hidden[1])}): a hidden row is read as data;"
-            " delete the row that is not meant, or unhide it",
+            M(
+                "rows.hidden-duplicate",
+                "duplicate measurement for {region}, {indicator}, {period}, {population}"
+                " ({row}; also at {other}): a hidden row is read as data;"
+                " delete the row that is not meant, or unhide it",
+                region=row["region"],
+                indicator=row["indicator"],
+                period=row["period"],
+                population=row["population"],
+                row=_row(int(lines[position]), hidden[0]),
+                other=_row(int(lines[earlier]), hidden[1]),
+            ),
             int(lines[position]),
             table.first_column,
             table.sheet,
@@ -66,8 +75,10 @@ def without_repeats(
     return result[~drop].reset_index(drop=True)
 
 
-def _row(number: int, hidden: bool) -> str:
-    return f"row {number}, hidden" if hidden else f"row {number}"
+def _row(number: int, hidden: bool) -> M:
+    if hidden:
+        return M("rows.row-hidden", "row {row}, hidden", row=number)
+    return M("rows.row", "row {row}", row=number)
 
 
 def _runs(repeated: np.ndarray, first: np.ndarray) -> list[tuple[int, int]]:
@@ -111,21 +122,62 @@ def _report_run(
         b = result[name].to_numpy(dtype=float)[originals]
         differ |= ~((a == b) | (np.isnan(a) & np.isnan(b)))
     differ |= result["suppressed"].to_numpy()[copies] != result["suppressed"].to_numpy()[originals]
-    word = table.rows_word()
-    span = f"{word} {int(lines[originals[0]])}–{int(lines[originals[-1]])}"
-    again = f"{word} {int(lines[copies[0]])}–{int(lines[copies[-1]])}"
+    in_sheet = bool(table.sheet)  # a sheet's rows, a CSV file's lines
     hidden = sum(int(lines[c]) in table.hidden_rows for c in copies)
-    notes = []
+    notes: list[M] = []
     if hidden:
-        notes.append("hidden" if hidden == len(copies) else f"{hidden} of them hidden")
+        notes.append(
+            M("rows.all-hidden", "hidden")
+            if hidden == len(copies)
+            else M("rows.some-hidden", "{count} of them hidden", count=hidden)
+        )
     if differ.any():
         at = int(lines[copies[np.flatnonzero(differ)[0]]])
-        notes.append(f"{int(differ.sum())} of them with other numbers, first at {word[:-1]} {at}")
-    said = f" ({'; '.join(notes)})" if notes else ""
-    what = "the rows of " if word == "lines" else "the "
+        count = int(differ.sum())
+        notes.append(
+            M(
+                "rows.other-numbers-row",
+                "{count} of them with other numbers, first at row {at}",
+                count=count,
+                at=at,
+            )
+            if in_sheet
+            else M(
+                "rows.other-numbers-line",
+                "{count} of them with other numbers, first at line {at}",
+                count=count,
+                at=at,
+            )
+        )
+    said: str | M = ""
+    if len(notes) == 2:
+        said = M("rows.two-remarks", " ({first}; {second})", first=notes[0], second=notes[1])
+    elif notes:
+        said = M("rows.one-remark", " ({remark})", remark=notes[0])
+    numbers = {
+        "first": int(lines[originals[0]]),
+        "last": int(lines[originals[-1]]),
+        "again_first": int(lines[copies[0]]),
+        "again_last": int(lines[copies[-1]]),
+        "said": said,
+    }
+    if in_sheet:
+        message = M(
+            "rows.repeat-rows",
+            "the rows {first}–{last} repeat at rows {again_first}–{again_last}{said}:"
+            " the export pasted twice? Delete one copy",
+            **numbers,
+        )
+    else:
+        message = M(
+            "rows.repeat-lines",
+            "the rows of lines {first}–{last} repeat at lines {again_first}–{again_last}{said}:"
+            " the export pasted twice? Delete one copy",
+            **numbers,
+        )
     problems.error(
         table.shown,
-        f"{what}{span} repeat at {again}{said}: the export pasted twice? Delete one copy",
+        message,
         int(lines[copies[0]]),
         table.first_column if table.sheet else None,
         table.sheet,

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rmr_gen.core.errors import Problems
+from rmr_gen.core.i18n import M
 from rmr_gen.core.names import key as name_key
 from rmr_gen.core.names import visible
 from rmr_gen.inputs.config import Reference
@@ -39,15 +40,15 @@ def without_totals(
     frame = table.frame
     codes, texts = codes_and_texts(frame[f"c{position}"])
     subtotals = {name_key(h) for h in reference.healthcare_regions}
-    kinds = {}
+    kinds: dict[int, M] = {}
     for i, text in enumerate(texts):
         written = name_key(str(text))
         if reference.region_names.find(str(text)) is not None:
             continue  # a region, or a reference row the report prints
         if written in TOTALS:
-            kinds[i] = "a total, not a region"
+            kinds[i] = M("rows.kind-total", "a total, not a region")
         elif written in subtotals:
-            kinds[i] = "a sjukvårdsregion's total, not a region"
+            kinds[i] = M("rows.kind-subtotal", "a sjukvårdsregion's total, not a region")
     if not kinds:
         return frame
     lines = frame["_line"].to_numpy()
@@ -56,12 +57,29 @@ def without_totals(
         if not len(rows):
             continue
         first, last = int(lines[rows[0]]), int(lines[rows[-1]])
-        where = "row is" if len(rows) == 1 else f"{len(rows)} rows (lines {first}–{last}) are"
+        name = str(texts[code]).strip()
+        if len(rows) == 1:
+            message = M(
+                "rows.total-left-out",
+                "'{name}' is {kind}: its row is left out"
+                ' (to print it for comparison: [data] reference = ["{name}"])',
+                name=name,
+                kind=kind,
+            )
+        else:
+            message = M(
+                "rows.totals-left-out",
+                "'{name}' is {kind}: its {count} rows (lines {first}–{last}) are left out"
+                ' (to print it for comparison: [data] reference = ["{name}"])',
+                name=name,
+                kind=kind,
+                count=len(rows),
+                first=first,
+                last=last,
+            )
         problems.note(
             table.shown,
-            f"'{str(texts[code]).strip()}' is {kind}: its {where} left out"
-            " (to print it for comparison: [data] reference = "
-            f'["{str(texts[code]).strip()}"])',
+            message,
             first,
             position,
             table.sheet,
@@ -105,10 +123,13 @@ def without_text_rows(
         text = visible(str(texts[codes[row]])).strip()
         problems.note(
             table.shown,
-            "the header again (files pasted together?): left out"
+            M("rows.header-again", "the header again (files pasted together?): left out")
             if same[row]
-            else f"text, not a row of the table ('{text[:60]}"
-            f"{'…' if len(text) > 60 else ''}'): left out",
+            else M(
+                "rows.text-row",
+                "text, not a row of the table ('{text}'): left out",
+                text=text[:60] + ("…" if len(text) > 60 else ""),
+            ),
             int(lines[row]),
             table.first_column if table.sheet else None,  # a workbook's cell, a CSV's line
             sheet=table.sheet,

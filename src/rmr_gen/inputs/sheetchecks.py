@@ -12,6 +12,7 @@ import difflib
 from collections.abc import Collection, Mapping
 
 from rmr_gen.core.errors import Problems, column_letters
+from rmr_gen.core.i18n import M
 from rmr_gen.inputs.table import Table
 
 
@@ -50,23 +51,40 @@ def hidden_columns(
         meant = (name, words.get(name, name), *(h for n, h in mapping if n == name))
         near = [(h, p) for h, p in ignored if _near(h, meant)]
         at = (table.header_line, position, table.sheet)
+        # rmr-gen's own column names (datacolumns.KNOWN): plain words, quoted as '…'
+        read = (
+            ""
+            if header.strip().casefold() == name
+            else M("xlsx.read-as", " as '{name}'", name=name)
+        )
         if not near:
             problems.note(
                 table.shown,
-                f"column '{header}' is hidden in the workbook: read"
-                f"{'' if header.strip().casefold() == name else f' as {name!r}'},"
-                " as no visible column could be meant",
+                M(
+                    "xlsx.hidden-column-read",
+                    "column '{header}' is hidden in the workbook: read{read},"
+                    " as no visible column could be meant",
+                    header=header,
+                    read=read,
+                ),
                 *at,
             )
             continue
         visible, where = near[0]
-        read = "" if header.strip().casefold() == name else f" as '{name}'"
         problems.error(
             table.shown,
-            f"column '{header}' is hidden in the workbook but is the one read{read}, while"
-            f" the visible column '{visible}' ({column_letters(where)}) is ignored:"
-            f" delete the hidden column if '{visible}' holds the numbers (and map it in"
-            f' report.toml: [data.columns] {name} = "{visible}"), or unhide it if it is meant',
+            M(
+                "xlsx.hidden-column-read-visible-ignored",
+                "column '{header}' is hidden in the workbook but is the one read{read}, while"
+                " the visible column '{visible}' ({letter}) is ignored:"
+                " delete the hidden column if '{visible}' holds the numbers (and map it in"
+                ' report.toml: [data.columns] {name} = "{visible}"), or unhide it if it is meant',
+                header=header,
+                read=read,
+                visible=visible,
+                letter=column_letters(where),
+                name=name,
+            ),
             *at,
         )
         refused = True
@@ -79,23 +97,39 @@ def hidden_rows(table: Table, lines: Collection[int], problems: Problems) -> Non
     read = sorted(set(lines) & table.hidden_rows)
     if not read:
         return
-    which = f"row {read[0]} is" if len(read) == 1 else f"{len(read)} rows ({_rows(read)}) are"
+    if len(read) == 1:
+        message = M(
+            "xlsx.hidden-row-read",
+            "row {row} is hidden in the workbook but read as data: the document prints"
+            " it (unhide it to see what is printed)",
+            row=read[0],
+        )
+    else:
+        message = M(
+            "xlsx.hidden-rows-read",
+            "{count} rows ({rows}) are hidden in the workbook but read as data: the document"
+            " prints them (unhide them to see what is printed)",
+            count=len(read),
+            rows=_rows(read),
+        )
     problems.note(
         table.shown,
-        f"{which} hidden in the workbook but read as data: the document prints"
-        f" {'it' if len(read) == 1 else 'them'} (unhide {'it' if len(read) == 1 else 'them'}"
-        " to see what is printed)",
+        message,
         read[0],
         table.first_column,
         table.sheet,
     )
 
 
-def _rows(numbers: list[int]) -> str:
+def _rows(numbers: list[int]) -> str | M:
     if numbers[-1] - numbers[0] + 1 == len(numbers):
         return f"{numbers[0]}–{numbers[-1]}"
     shown = ", ".join(map(str, numbers[:3]))
-    return shown + (f" and {len(numbers) - 3} more" if len(numbers) > 3 else "")
+    return _and_more(shown, len(numbers) - 3) if len(numbers) > 3 else shown
+
+
+def _and_more(listed: str, more: int) -> M:
+    return M("xlsx.and-more", "{listed} and {count} more", listed=listed, count=more)
 
 
 MERGED_NAMED = 2  # merged ranges named in the message; more are counted
@@ -116,15 +150,22 @@ def merged_cells(table: Table, positions: Mapping[str, int], problems: Problems)
     for column, ranges in sorted(by_column.items()):
         ranges.sort()
         names = [f"{column_letters(c1)}{r1}:{column_letters(c2)}{r2}" for r1, c1, r2, c2 in ranges]
-        listed = ", ".join(names[:MERGED_NAMED])
+        listed: str | M = ", ".join(names[:MERGED_NAMED])
         if len(names) > MERGED_NAMED:
-            listed += f" and {len(names) - MERGED_NAMED} more"
+            listed = _and_more(", ".join(names[:MERGED_NAMED]), len(names) - MERGED_NAMED)
         first, last = ranges[0][0], max(r2 for _, _, r2, _ in ranges)
         header = table.headers[column - table.first_column]
         problems.error(
             table.shown,
-            f"merged cells in column '{header}': {listed} (rows {first}–{last}); a merged"
-            " cell holds its text in its first row only: unmerge them and fill every row",
+            M(
+                "xlsx.merged-cells",
+                "merged cells in column '{header}': {ranges} (rows {first}–{last}); a merged"
+                " cell holds its text in its first row only: unmerge them and fill every row",
+                header=header,
+                ranges=listed,
+                first=first,
+                last=last,
+            ),
             first,
             ranges[0][1],
             table.sheet,

@@ -30,10 +30,6 @@ class Table:
     #: merged ranges of the sheet: (first row, first column, last row, last column)
     merged: tuple[tuple[int, int, int, int], ...] = ()
 
-    def rows_word(self) -> str:
-        """How the table's rows are counted: ``lines`` of a CSV file, ``rows`` of a sheet."""
-        return "rows" if self.sheet else "lines"
-
 
 def codes_and_texts(series: pd.Series) -> tuple[Any, Any]:
     """Per row the code of its text, and the distinct texts: categories are used as

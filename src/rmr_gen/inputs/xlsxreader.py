@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from rmr_gen.core.errors import Problems
+from rmr_gen.core.i18n import M
 from rmr_gen.inputs.config import suggest
 from rmr_gen.inputs.numberformat import is_percent
 from rmr_gen.inputs.sheetlayout import sheet_layout
@@ -75,15 +76,22 @@ def read_xlsx(
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
-        problems.error(shown, "not an Excel workbook (.xlsx) that can be read")
+        problems.error(
+            shown, M("xlsx.unreadable", "not an Excel workbook (.xlsx) that can be read")
+        )
         return None
     try:
         names = workbook.sheetnames
         if sheet and sheet not in names:
             problems.error(
                 shown,
-                f"no sheet '{sheet}' in the workbook{suggest(sheet, names)};"
-                f" sheets: {', '.join(names)}",
+                M(
+                    "xlsx.no-such-sheet",
+                    "no sheet '{sheet}' in the workbook{hint}; sheets: {sheets}",
+                    sheet=sheet,
+                    hint=suggest(sheet, names),
+                    sheets=", ".join(names),
+                ),
             )
             return None
         name = sheet or _first_visible(workbook, shown, problems, known)
@@ -93,7 +101,9 @@ def read_xlsx(
     finally:
         workbook.close()
     if not rows:
-        problems.error(shown, "empty sheet (a header row is expected)", sheet=name)
+        problems.error(
+            shown, M("xlsx.empty-sheet", "empty sheet (a header row is expected)"), sheet=name
+        )
         return None
 
     def is_header(texts: dict[int, str]) -> bool:
@@ -104,7 +114,11 @@ def read_xlsx(
     if at:
         problems.note(
             shown,
-            f"rows above the header (row {header_row}) were skipped",
+            M(
+                "xlsx.title-rows-skipped",
+                "rows above the header (row {row}) were skipped",
+                row=header_row,
+            ),
             header_row,
             min(header_cells),
             sheet=name,
@@ -115,7 +129,11 @@ def read_xlsx(
         header_cells = {**header_cells, **body[0][1]}
         problems.note(
             shown,
-            f"row {body[0][0]} is read as part of the header (the names below a merged cell)",
+            M(
+                "xlsx.sub-header",
+                "row {row} is read as part of the header (the names below a merged cell)",
+                row=body[0][0],
+            ),
             body[0][0],
             min(body[0][1], default=None),
             sheet=name,
@@ -134,10 +152,26 @@ def read_xlsx(
         lines.append(number)
     for column, cells in sorted(outside.items()):
         (number, text), more = cells[0], len(cells) - 1
-        rest = f", and {more} more cells of this column (rows {number}–{cells[-1][0]})"
+        message = (
+            M(
+                "xlsx.values-without-header",
+                "value '{value}' is in a column without a header, and {more} more cells of"
+                " this column (rows {first}–{last})",
+                value=text,
+                more=more,
+                first=number,
+                last=cells[-1][0],
+            )
+            if more
+            else M(
+                "xlsx.value-without-header",
+                "value '{value}' is in a column without a header",
+                value=text,
+            )
+        )
         problems.error(
             shown,
-            f"value '{text}' is in a column without a header{rest if more else ''}",
+            message,
             number,
             column,
             name,
@@ -150,7 +184,13 @@ def read_xlsx(
     frame = pd.DataFrame(data or None, columns=columns, dtype=str)
     frame["_line"] = lines
     if frame.empty:
-        problems.error(shown, "no data rows below the header", header_row, first, name)
+        problems.error(
+            shown,
+            M("data.no-data-rows", "no data rows below the header"),
+            header_row,
+            first,
+            name,
+        )
         return None
     return Table(
         frame,
@@ -220,36 +260,73 @@ def _first_visible(
     sheets = workbook.worksheets
     visible = [ws.title for ws in sheets if getattr(ws, "sheet_state", "visible") == "visible"]
     if not visible:
-        problems.error(shown, "every sheet of the workbook is hidden: name one (file.xlsx#Sheet)")
+        problems.error(
+            shown,
+            M(
+                "xlsx.all-sheets-hidden",
+                "every sheet of the workbook is hidden: name one (file.xlsx#Sheet)",
+            ),
+        )
         return None
     with_data = [ws.title for ws in sheets if ws.title in visible and _has_header(ws, known)]
     if len(with_data) > 1:
         quoted = [f"'{title}'" for title in with_data]
-        listed = f"{', '.join(quoted[:-1])} and {quoted[-1]}"
-        problems.error(
-            shown,
-            f"sheets {listed} {'both' if len(quoted) == 2 else 'all'} have the data columns:"
-            " name the sheet to read in data.files"
-            f' ("{Path(shown).name}#{with_data[-1]}"; list each one to read several)',
-        )
+        values = {
+            "sheets": ", ".join(quoted[:-1]),
+            "last": quoted[-1],
+            "example": f"{Path(shown).name}#{with_data[-1]}",
+        }
+        if len(quoted) == 2:
+            message = M(
+                "xlsx.two-sheets-with-data",
+                "sheets {sheets} and {last} both have the data columns: name the sheet to read"
+                ' in data.files ("{example}"; list each one to read several)',
+                **values,
+            )
+        else:
+            message = M(
+                "xlsx.sheets-with-data",
+                "sheets {sheets} and {last} all have the data columns: name the sheet to read"
+                ' in data.files ("{example}"; list each one to read several)',
+                **values,
+            )
+        problems.error(shown, message)
         return None
     name = with_data[0] if with_data else visible[0]
     which = (
-        "the first visible one" if name == visible[0] else "the visible one with the data columns"
+        M("xlsx.first-visible-sheet", "the first visible one")
+        if name == visible[0]
+        else M("xlsx.sheet-with-data", "the visible one with the data columns")
     )
-    others = [
-        f"'{ws.title}'" + ("" if ws.title in visible else " (hidden)")
+    others: list[str | M] = [
+        f"'{ws.title}'"
+        if ws.title in visible
+        else M("xlsx.hidden-sheet", "'{sheet}' (hidden)", sheet=ws.title)
         for ws in sheets
         if ws.title != name
     ]
     if others:
         problems.note(
             shown,
-            f"read sheet '{name}', {which}; the workbook also has"
-            f" {', '.join(others)} (name a sheet with file.xlsx#Sheet in data.files)",
+            M(
+                "xlsx.sheet-read",
+                "read sheet '{sheet}', {which}; the workbook also has"
+                " {others} (name a sheet with file.xlsx#Sheet in data.files)",
+                sheet=name,
+                which=which,
+                others=_listed(others),
+            ),
             sheet=name,
         )
     return str(name)
+
+
+def _listed(items: list[str | M]) -> str | M:
+    """``a, b, c``: each item worded when the message is printed."""
+    if all(isinstance(item, str) for item in items):
+        return ", ".join(str(item) for item in items)
+    first, *rest = items
+    return first if not rest else M("xlsx.list", "{first}, {rest}", first=first, rest=_listed(rest))
 
 
 def _unsaved_formulas(
@@ -283,11 +360,20 @@ def _unsaved_formulas(
     if not found:
         return False
     row, column, formula = found[0]
-    more = f" (and {len(found) - 1} more cells like it)" if len(found) > 1 else ""
+    more = (
+        M("xlsx.more-formulas", " (and {count} more cells like it)", count=len(found) - 1)
+        if len(found) > 1
+        else ""
+    )
     problems.error(
         shown,
-        f"formula {formula} has no saved value{more}: open the workbook in Excel or"
-        " LibreOffice and save it, so that the values are stored with the formulas",
+        M(
+            "xlsx.formula-not-saved",
+            "formula {formula} has no saved value{more}: open the workbook in Excel or"
+            " LibreOffice and save it, so that the values are stored with the formulas",
+            formula=formula,
+            more=more,
+        ),
         row,
         column,
         sheet,
