@@ -10,9 +10,10 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from rmr_gen.core.errors import Problems
+from rmr_gen.core.i18n import M
 
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
 _KEY = re.compile(r"""^\s*("[^"]*"|'[^']*'|[A-Za-z0-9_\-]+)\s*=""")
@@ -109,6 +110,18 @@ def _index_lines(source: str) -> dict[str, int]:
     return lines
 
 
+def refusal_reason(exc: Exception) -> M | str:
+    """Why a path was refused, as its exception carries it: a message keeps its code
+    (``str(exc)`` would be its text in the current language)."""
+    reason = exc.args[0] if exc.args else str(exc)
+    return reason if isinstance(reason, M) else str(reason)
+
+
+def english(reason: M | str) -> str:
+    """A reason's English text, the same whatever the language: to compare it."""
+    return reason.english if isinstance(reason, M) else reason
+
+
 #: A settings file larger than this is refused before it is read.
 MAX_TOML_BYTES = 5_000_000
 
@@ -128,24 +141,30 @@ def read_toml(
             raw = path.read_bytes()
         else:
             root = real_root(folder[0], folder[1])
-            raw = read_bytes(path, (root,), MAX_TOML_BYTES, "the size limit of a settings file")
+            limit = M("toml.size-limit", "the size limit of a settings file")
+            # a message, worded where the refusal is printed (read_bytes formats it in)
+            raw = read_bytes(path, (root,), MAX_TOML_BYTES, cast(str, limit))
         source = raw.decode("utf-8-sig")
     except Refused as exc:
-        problems.error(shown, "file not found" if str(exc) == "not found" else str(exc))
+        reason = refusal_reason(exc)
+        not_found = english(reason) == "not found"
+        problems.error(shown, M("toml.file-not-found", "file not found") if not_found else reason)
         return None
     except FileNotFoundError:
-        problems.error(shown, "file not found")
+        problems.error(shown, M("toml.file-not-found", "file not found"))
         return None
     except UnicodeDecodeError as exc:
-        problems.error(shown, f"not UTF-8 text (byte {exc.start + 1})")
+        problems.error(
+            shown, M("toml.not-utf8", "not UTF-8 text (byte {byte})", byte=exc.start + 1)
+        )
         return None
     except OSError as exc:
-        problems.error(shown, f"cannot read: {exc.strerror}")
+        problems.error(shown, M("toml.cannot-read", "cannot read: {reason}", reason=exc.strerror))
         return None
     try:
         data = tomllib.loads(source)
     except RecursionError:
-        problems.error(shown, "invalid TOML: nested too deeply")
+        problems.error(shown, M("toml.nested-too-deeply", "invalid TOML: nested too deeply"))
         return None
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
@@ -154,6 +173,8 @@ def read_toml(
         if position:
             line, column = int(position.group(1)), int(position.group(2))
             message = message[: position.start()].strip()
-        problems.error(shown, f"invalid TOML: {message}", line, column)
+        problems.error(
+            shown, M("toml.invalid", "invalid TOML: {reason}", reason=message), line, column
+        )
         return None
     return TomlDocument(path, shown, data, source=source)

@@ -7,24 +7,33 @@ import unicodedata
 from typing import Any
 
 from rmr_gen.core.errors import Problems
+from rmr_gen.core.i18n import M
 from rmr_gen.core.tomlfile import TomlDocument
 from rmr_gen.inputs.schema import Section
 
 
-def suggest(word: str, choices: Any) -> str:
-    """`` (did you mean 'x'?)`` for the closest of ``choices``, or nothing."""
+def suggest(word: str, choices: Any) -> M | str:
+    """`` (did you mean 'x'?)`` for the closest of ``choices``, or nothing (``""``): a
+    message to put at the end of another (``hint=suggest(…)``)."""
     others = [str(c) for c in choices if str(c) != str(word)]
     close = difflib.get_close_matches(str(word), others, n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    return M("toml.did-you-mean", " (did you mean '{word}'?)", word=close[0]) if close else ""
 
 
-def toml_type(value: Any) -> str:
+def toml_type(value: Any) -> M:
     """What a TOML value is, in a message: ``a table``, ``a list``, ``a date`` …"""
-    kinds = ((bool, "true/false"), (dict, "a table"), (list, "a list"), (float, "a number"))
+    kinds = (
+        (bool, M("toml.type-true-false", "true/false")),
+        (dict, M("toml.type-table", "a table")),
+        (list, M("toml.type-list", "a list")),
+        (float, M("toml.type-number", "a number")),
+    )
     for kind, name in kinds:
         if isinstance(value, kind):
             return name
-    return "a date" if hasattr(value, "isoformat") else "a number"
+    if hasattr(value, "isoformat"):
+        return M("toml.type-date", "a date")
+    return M("toml.type-number", "a number")
 
 
 class Checker:
@@ -34,20 +43,20 @@ class Checker:
         self.doc = doc
         self.problems = problems
 
-    def error(self, keys: tuple[str | int, ...], message: str) -> None:
+    def error(self, keys: tuple[str | int, ...], message: str | M) -> None:
         self.problems.error(self.doc.shown, message, self.doc.line(*keys))
 
-    def note(self, keys: tuple[str | int, ...], message: str) -> None:
+    def note(self, keys: tuple[str | int, ...], message: str | M) -> None:
         self.problems.note(self.doc.shown, message, self.doc.line(*keys))
 
     def error_at(
-        self, keys: tuple[str | int, ...], message: str, literal: str = "", occurrence: int = 0
+        self, keys: tuple[str | int, ...], message: str | M, literal: str = "", occurrence: int = 0
     ) -> None:
         """An error at the value of ``keys`` (line and column), or at an item of it."""
         self.problems.error(self.doc.shown, message, *self.doc.position(keys, literal, occurrence))
 
     def warning_at(
-        self, keys: tuple[str | int, ...], message: str, literal: str = "", occurrence: int = 0
+        self, keys: tuple[str | int, ...], message: str | M, literal: str = "", occurrence: int = 0
     ) -> None:
         """A warning (printed; the build goes on) at the value of ``keys`` or an item of it."""
         where = self.doc.position(keys, literal, occurrence)
@@ -56,7 +65,15 @@ class Checker:
     def unknown_keys(self, table: dict[str, Any], allowed: set[str], *where: str | int) -> None:
         for key in table:
             if key not in allowed:
-                self.error((*where, key), f"unknown key '{key}'{suggest(key, allowed)}")
+                self.error(
+                    (*where, key),
+                    M(
+                        "toml.unknown-key",
+                        "unknown key '{key}'{hint}",
+                        key=key,
+                        hint=suggest(key, allowed),
+                    ),
+                )
 
     def string(
         self, table: dict[str, Any], key: str, *where: str | int, required: bool = False
@@ -64,10 +81,20 @@ class Checker:
         value = table.get(key)
         if value is None:
             if required:
-                self.error(where or (key,), f"'{key_path(where, key)}' is required")
+                self.error(
+                    where or (key,),
+                    M("toml.required", "'{key}' is required", key=key_path(where, key)),
+                )
             return ""
         if not isinstance(value, str) or not value.strip():
-            self.error((*where, key), f"'{key_path(where, key)}' must be a non-empty string")
+            self.error(
+                (*where, key),
+                M(
+                    "toml.non-empty-string",
+                    "'{key}' must be a non-empty string",
+                    key=key_path(where, key),
+                ),
+            )
             return ""
         if not self.printable(value, key, *where):
             return ""
@@ -80,15 +107,26 @@ class Checker:
         if bad:
             self.error(
                 (*where, key),
-                f"'{key_path(where, key)}' contains the control character U+{ord(bad):04X};"
-                " remove it",
+                M(
+                    "toml.control-character",
+                    "'{key}' contains the control character U+{code}; remove it",
+                    key=key_path(where, key),
+                    code=format(ord(bad), "04X"),
+                ),
             )
         return not bad
 
     def strings(self, table: dict[str, Any], key: str, *where: str | int) -> tuple[str, ...]:
         value = table.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            self.error((*where, key), f"'{key_path(where, key)}' must be a list of strings")
+            self.error(
+                (*where, key),
+                M(
+                    "toml.list-of-strings",
+                    "'{key}' must be a list of strings",
+                    key=key_path(where, key),
+                ),
+            )
             return ()
         if not all(self.printable(v, key, *where) for v in value):
             return ()
@@ -99,14 +137,17 @@ class Checker:
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, int):
-            self.error((*where, key), f"'{key_path(where, key)}' must be a whole number")
+            self.error(
+                (*where, key),
+                M("toml.whole-number", "'{key}' must be a whole number", key=key_path(where, key)),
+            )
             return None
         return value
 
     def table(self, table: dict[str, Any], key: str) -> dict[str, Any]:
         value = table.get(key, {})
         if not isinstance(value, dict):
-            self.error((key,), f"'{key}' must be a table")
+            self.error((key,), M("toml.must-be-table", "'{key}' must be a table", key=key))
             return {}
         return value
 
@@ -129,11 +170,25 @@ def choice(
     if not value:
         return default
     if value not in spec.allowed:
-        allowed = " or ".join(f"'{a}'" for a in spec.allowed)
         check.error(
             (*where, key),
-            f"'{key_path(tuple(where), key)}' must be {allowed}, not '{value}'"
-            f"{suggest(value, spec.allowed)}",
+            M(
+                "toml.not-allowed-value",
+                "'{key}' must be {allowed}, not '{value}'{hint}",
+                key=key_path(tuple(where), key),
+                allowed=either(f"'{a}'" for a in spec.allowed),
+                value=value,
+                hint=suggest(value, spec.allowed),
+            ),
         )
         return default
     return value
+
+
+def either(choices: Any) -> M | str:
+    """``'a' or 'b' or 'c'``: each of ``choices`` (already quoted), joined by "or"."""
+    items = list(choices)
+    joined: M | str = items[0] if items else ""
+    for item in items[1:]:
+        joined = M("toml.or", "{first} or {second}", first=joined, second=item)
+    return joined

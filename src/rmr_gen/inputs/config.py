@@ -15,6 +15,7 @@ from typing import Any
 
 from rmr_gen.core.confine import Refused, real_root, regular_file
 from rmr_gen.core.errors import Problems
+from rmr_gen.core.i18n import M
 from rmr_gen.core.models import (
     CEILING,
     HistoryEntry,
@@ -23,7 +24,7 @@ from rmr_gen.core.models import (
     Report,
 )
 from rmr_gen.core.project import REPORT_ID, Project
-from rmr_gen.core.tomlfile import read_toml
+from rmr_gen.core.tomlfile import read_toml, refusal_reason
 from rmr_gen.inputs import schema
 from rmr_gen.inputs.blocks import read_charts, read_contents, read_tables, substitute
 from rmr_gen.inputs.checker import Checker, suggest
@@ -81,16 +82,23 @@ def _report_toml(project: Project, report_id: str, problems: Problems) -> Path |
     if REPORT_ID.match(report_id) and folder.is_dir() and not (folder / "report.toml").exists():
         problems.error(
             f"{project.shown(folder)}/report.toml",
-            "missing: every folder in reports/ is a report and needs its report.toml",
+            M(
+                "report.toml-missing",
+                "missing: every folder in reports/ is a report and needs its report.toml",
+            ),
         )
         return None
     toml = folder / "report.toml"
     if not REPORT_ID.match(report_id) or not (toml.exists() or toml.is_symlink()):
         known = project.report_ids()
-        hint = suggest(report_id, known) or f" (known: {', '.join(known) or 'none'})"
+        hint = suggest(report_id, known) or M(
+            "report.known-reports",
+            " (known: {reports})",
+            reports=", ".join(known) or M("report.no-reports", "none"),
+        )
         problems.error(
             f"{project.shown(project.reports_dir)}/{report_id}",
-            f"unknown report '{report_id}'{hint}",
+            M("report.unknown", "unknown report '{report}'{hint}", report=report_id, hint=hint),
         )
         return None
     return toml
@@ -107,7 +115,15 @@ def _kind(check: Checker, data: dict[str, Any], project: Project) -> str:
                 if (p / "report.html.j2").is_file()
             }
         )
-        check.error(("kind",), f"unknown document kind '{kind}'{suggest(kind, kinds)}")
+        check.error(
+            ("kind",),
+            M(
+                "report.unknown-kind",
+                "unknown document kind '{kind}'{hint}",
+                kind=kind,
+                hint=suggest(kind, kinds),
+            ),
+        )
     return kind
 
 
@@ -119,8 +135,13 @@ def _organisation(
     if org_id and organisation is None:
         check.error(
             ("organisation",),
-            f"unknown organisation '{org_id}'{suggest(org_id, reference.organisations)}"
-            " (organisations are defined in data/organisations.toml)",
+            M(
+                "organisations.unknown",
+                "unknown organisation '{organisation}'{hint}"
+                " (organisations are defined in data/organisations.toml)",
+                organisation=org_id,
+                hint=suggest(org_id, reference.organisations),
+            ),
         )
     return organisation
 
@@ -128,11 +149,14 @@ def _organisation(
 def _version(check: Checker, data: dict[str, Any]) -> str:
     version = data.get("version")
     if version is None:
-        check.error(("version",), "'version' is required")
+        check.error(("version",), M("report.version-required", "'version' is required"))
     elif not isinstance(version, str) or parse_version(version) is None:
         check.error(
             ("version",),
-            "'version' must be a string like \"1.0\" (major.minor, no leading zeros)",
+            M(
+                "report.version-form",
+                "'version' must be a string like \"1.0\" (major.minor, no leading zeros)",
+            ),
         )
         return ""
     return version or ""
@@ -155,7 +179,10 @@ def _substitutions(
 def _example_data(check: Checker, data: dict[str, Any]) -> bool:
     example_data = data.get("example_data", False)
     if not isinstance(example_data, bool):
-        check.error(("example_data",), "'example_data' must be true or false")
+        check.error(
+            ("example_data",),
+            M("report.example-data-bool", "'example_data' must be true or false"),
+        )
         return False
     return example_data
 
@@ -253,12 +280,21 @@ def _limits(check: Checker, data: dict[str, Any]) -> Limits:
         value = check.integer(table, key, "limits")
         ceiling = getattr(CEILING, key)
         if value is not None and value <= 0:
-            check.error(("limits", key), f"'limits.{key}' must be greater than 0")
+            check.error(
+                ("limits", key),
+                M("report.limit-positive", "'limits.{key}' must be greater than 0", key=key),
+            )
         elif value is not None and value > ceiling:
             check.error(
                 ("limits", key),
-                f"'limits.{key}' = {value} is above the ceiling {ceiling}:"
-                " a report may lower a limit, not raise it",
+                M(
+                    "report.limit-above-ceiling",
+                    "'limits.{key}' = {value} is above the ceiling {ceiling}:"
+                    " a report may lower a limit, not raise it",
+                    key=key,
+                    value=value,
+                    ceiling=ceiling,
+                ),
             )
         elif value is not None:
             values[key] = value
@@ -278,19 +314,36 @@ def _parameter(
         if by:
             check.error(
                 ("parameter", "by"),
-                f"unknown parameter '{by}'{suggest(by, PARAMETERS)};"
-                " use 'region' or 'sjukvardsregion'",
+                M(
+                    "parameter.unknown",
+                    "unknown parameter '{by}'{hint}; use 'region' or 'sjukvardsregion'",
+                    by=by,
+                    hint=suggest(by, PARAMETERS),
+                ),
             )
         return "", ()
     known = reference.regions if by == "region" else tuple(reference.healthcare_regions)
     values = check.strings(table, "values", "parameter") or known
     for value in sorted({v for v in values if values.count(v) > 1}):
-        check.error(("parameter", "values"), f"'{value}' is listed twice in parameter.values")
+        check.error(
+            ("parameter", "values"),
+            M(
+                "parameter.value-twice",
+                "'{value}' is listed twice in parameter.values",
+                value=value,
+            ),
+        )
     for value in values:
         if value not in known:
             check.error(
                 ("parameter", "values"),
-                f"unknown {by} '{value}'{suggest(value, known)} (see data/regions.toml)",
+                M(
+                    "parameter.unknown-value",
+                    "unknown {by} '{value}'{hint} (see data/regions.toml)",
+                    by=by,
+                    value=value,
+                    hint=suggest(value, known),
+                ),
             )
     return by, tuple(v for v in values if v in known)
 
@@ -304,7 +357,10 @@ def _previous(
         return "", ()
     match = PREVIOUS.fullmatch(value) if isinstance(value, str) else None
     if not match:
-        check.error(("previous",), "'previous' must name a release like \"report-id@1.0\"")
+        check.error(
+            ("previous",),
+            M("report.previous-form", "'previous' must name a release like \"report-id@1.0\""),
+        )
         return "", ()
     report_id, version = match.groups()
     folder = project.output_dir / report_id / version / "source" / "data"
@@ -320,13 +376,26 @@ def _previous(
             else ()
         )
     except Refused as exc:
-        check.error(("previous",), f"the data of release {value} cannot be read: {exc}")
+        check.error(
+            ("previous",),
+            M(
+                "report.previous-unreadable",
+                "the data of release {release} cannot be read: {reason}",
+                release=value,
+                reason=refusal_reason(exc),
+            ),
+        )
         return "", ()
     if not files:
         check.error(
             ("previous",),
-            f"no release {version} of '{report_id}' with data"
-            f" (release it first: rmr-gen release {report_id} --version {version})",
+            M(
+                "report.previous-not-released",
+                "no release {version} of '{report}' with data"
+                " (release it first: rmr-gen release {report} --version {version})",
+                version=version,
+                report=report_id,
+            ),
         )
         return "", ()
     return value, files  # whether that release is intact is the workflow's to check
@@ -335,7 +404,10 @@ def _previous(
 def _history(check: Checker, data: dict[str, Any]) -> tuple[HistoryEntry, ...]:
     entries = data.get("history", [])
     if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
-        check.error(("history",), "'history' must be written as [[history]] tables")
+        check.error(
+            ("history",),
+            M("report.history-tables", "'history' must be written as [[history]] tables"),
+        )
         return ()
     result = []
     for i, entry in enumerate(entries):
@@ -343,10 +415,16 @@ def _history(check: Checker, data: dict[str, Any]) -> tuple[HistoryEntry, ...]:
         check.unknown_keys(entry, {"version", "date", "description"}, *where)
         version = check.string(entry, "version", *where, required=True)
         if version and parse_version(version) is None:
-            check.error((*where, "version"), "a history 'version' is major.minor, e.g. \"1.0\"")
+            check.error(
+                (*where, "version"),
+                M("report.history-version", "a history 'version' is major.minor, e.g. \"1.0\""),
+            )
         date = entry.get("date")
         if date is not None and (not isinstance(date, dt.date) or isinstance(date, dt.datetime)):
-            check.error((*where, "date"), "a history 'date' is written as 2025-06-04 (no quotes)")
+            check.error(
+                (*where, "date"),
+                M("report.history-date", "a history 'date' is written as 2025-06-04 (no quotes)"),
+            )
             date = None
         description = check.string(entry, "description", *where)
         result.append(HistoryEntry(version, date, description))
@@ -364,16 +442,28 @@ def _date_order(
     if date and valid_until and valid_until < date:
         check.error_at(
             ("valid_until",),
-            f"'valid_until' = {valid_until} is before the report's 'date' = {date}:"
-            " the document would be out of date when it is published",
+            M(
+                "report.valid-until-before-date",
+                "'valid_until' = {valid_until} is before the report's 'date' = {date}:"
+                " the document would be out of date when it is published",
+                valid_until=str(valid_until),
+                date=str(date),
+            ),
         )
     dated = [(i, e) for i, e in enumerate(history) if e.date is not None]
     for i, entry in dated:
         if date and entry.date and entry.date > date:
             check.error_at(
                 ("history", i, "date"),
-                f"history[{i + 1}] (version {entry.version}) is dated {entry.date}, after the"
-                f" report's 'date' = {date}",
+                M(
+                    "report.history-after-date",
+                    "history[{number}] (version {version}) is dated {history_date}, after the"
+                    " report's 'date' = {date}",
+                    number=i + 1,
+                    version=entry.version,
+                    history_date=str(entry.date),
+                    date=str(date),
+                ),
             )
     ordered = sorted(
         (parse_version(e.version), i, e) for i, e in dated if parse_version(e.version) is not None
@@ -382,8 +472,16 @@ def _date_order(
         if before.date and entry.date and entry.date < before.date:
             check.error_at(
                 ("history", i, "date"),
-                f"history[{i + 1}]: version {entry.version} is dated {entry.date}, before"
-                f" version {before.version} ({before.date})",
+                M(
+                    "report.history-order",
+                    "history[{number}]: version {version} is dated {history_date}, before"
+                    " version {earlier} ({earlier_date})",
+                    number=i + 1,
+                    version=entry.version,
+                    history_date=str(entry.date),
+                    earlier=before.version,
+                    earlier_date=str(before.date),
+                ),
             )
 
 
@@ -392,6 +490,13 @@ def _date(check: Checker, data: dict[str, Any], key: str) -> dt.date | None:
     if value is None:
         return None
     if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
-        check.error((key,), f"'{key}' must be a date written as 2025-06-04 (without quotes)")
+        check.error(
+            (key,),
+            M(
+                "report.date-form",
+                "'{key}' must be a date written as 2025-06-04 (without quotes)",
+                key=key,
+            ),
+        )
         return None
     return value

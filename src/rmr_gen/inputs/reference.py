@@ -10,6 +10,7 @@ from functools import cached_property
 from pathlib import Path
 
 from rmr_gen.core.errors import Problems
+from rmr_gen.core.i18n import M
 from rmr_gen.core.models import Indicator, Organisation
 from rmr_gen.core.names import Names, clashes
 from rmr_gen.core.project import REFERENCE_FILES, Project
@@ -88,7 +89,14 @@ def load_reference(project: Project, problems: Problems) -> Reference:
         check = Checker(org_doc, problems)
         for org_id, entry in org_doc.data.items():
             if not isinstance(entry, dict):
-                check.error((org_id,), f"organisation '{org_id}' must be a table")
+                check.error(
+                    (org_id,),
+                    M(
+                        "organisations.not-a-table",
+                        "organisation '{organisation}' must be a table",
+                        organisation=org_id,
+                    ),
+                )
                 continue
             check.unknown_keys(entry, ORGANISATION.names, org_id)
             fields = {k: check.string(entry, k, org_id) for k in ORGANISATION.names - {"name"}}
@@ -98,7 +106,14 @@ def load_reference(project: Project, problems: Problems) -> Reference:
         check = Checker(ind_doc, problems)
         for ind_id, entry in ind_doc.data.items():
             if not isinstance(entry, dict):
-                check.error((ind_id,), f"indicator '{ind_id}' must be a table")
+                check.error(
+                    (ind_id,),
+                    M(
+                        "indicators.not-a-table",
+                        "indicator '{indicator}' must be a table",
+                        indicator=ind_id,
+                    ),
+                )
                 continue
             check.unknown_keys(entry, INDICATOR_DEFINITION.names, ind_id)
             for alias in check.strings(entry, "aliases", ind_id):
@@ -130,7 +145,21 @@ def load_reference(project: Project, problems: Problems) -> Reference:
     ):
         for alias, one, other in clashes(canonical, aliases):
             if doc:
-                problems.error(doc.shown, f"'{alias}' names two {noun}s: '{one}' and '{other}'")
+                names = {"alias": alias, "one": one, "other": other}
+                problems.error(
+                    doc.shown,
+                    M(
+                        "regions.name-clash",
+                        "'{alias}' names two regions: '{one}' and '{other}'",
+                        **names,
+                    )
+                    if noun == "region"
+                    else M(
+                        "indicators.name-clash",
+                        "'{alias}' names two indicators: '{one}' and '{other}'",
+                        **names,
+                    ),
+                )
     return reference
 
 
@@ -141,17 +170,28 @@ def _region_aliases(check: Checker, regions: tuple[str, ...]) -> dict[str, str]:
         where = ("regions", region)
         if region not in regions:
             check.error(
-                where, f"region '{region}' is in no sjukvårdsregion{suggest(region, regions)}"
+                where,
+                M(
+                    "regions.no-healthcare-region",
+                    "region '{region}' is in no sjukvårdsregion{hint}",
+                    region=region,
+                    hint=suggest(region, regions),
+                ),
             )
             continue
         if not isinstance(entry, dict):
-            check.error(where, f"region '{region}' must be a table")
+            check.error(
+                where, M("regions.not-a-table", "region '{region}' must be a table", region=region)
+            )
             continue
         check.unknown_keys(entry, REGION.names, *where)
         names = [check.string(entry, k, *where) for k in ("official", "county")]
         code = check.string(entry, "code", *where)
         if code and not (code.isdigit() and len(code) == 2):
-            check.error((*where, "code"), "'code' is the two-digit county code, like \"01\"")
+            check.error(
+                (*where, "code"),
+                M("regions.county-code", "'code' is the two-digit county code, like \"01\""),
+            )
         elif code:
             names += [code, code.lstrip("0")]
         names += check.strings(entry, "aliases", *where)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from rmr_gen.core import formatting
+from rmr_gen.core.i18n import M
 from rmr_gen.core.models import POPULATIONS, Indicator, ReportIndicator, Target
 from rmr_gen.inputs.checker import Checker, suggest
 from rmr_gen.inputs.reference import Reference
@@ -15,9 +16,12 @@ OPERATORS = {"≥": "≥", ">=": "≥", "≤": "≤", "<=": "≤", "=": "=", "==
 #: The operator a target level has when none is written: reached at or above the level
 #: when higher is better, at or below it when lower is better.
 DEFAULT_OPERATOR = {"higher": "≥", "lower": "≤"}
-TARGET_FORMS = (
+#: The TOML table's braces are a value: a template's braces are its placeholders.
+TARGET_FORMS = M(
+    "target.forms",
     "a target is a number (80), two levels in the direction of improvement ([80, 95];"
-    " [10, 5] when lower is better) or a table {level = 90, operator = '≥'}"
+    " [10, 5] when lower is better) or a table {table}",
+    table="{level = 90, operator = '≥'}",
 )
 
 
@@ -28,10 +32,25 @@ def _level(check: Checker, value: Any, unit: str, where: tuple[str | int, ...]) 
         return None
     level = float(value)
     if unit == "procent" and not 0 <= level <= 100:
-        check.error(where, f"target level {level:g} is outside 0–100 %")
+        check.error(
+            where,
+            M(
+                "target.outside-percent",
+                "target level {level} is outside 0–100 %",
+                level=format(level, "g"),
+            ),
+        )
         return None
     if unit != "procent" and level < 0:
-        check.error(where, f"target level {level:g} is below 0 ({unit})")
+        check.error(
+            where,
+            M(
+                "target.below-zero",
+                "target level {level} is below 0 ({unit})",
+                level=format(level, "g"),
+                unit=unit,
+            ),
+        )
         return None
     return level
 
@@ -54,19 +73,38 @@ def parse_target(
         written = value.get("operator")
         operator = OPERATORS.get(str(written if written is not None else implied), "")
         if not operator:
-            check.error(where, "'operator' must be '≥' (at least), '≤' (at most) or '=' (exactly)")
+            check.error(
+                where,
+                M(
+                    "target.operator",
+                    "'operator' must be '≥' (at least), '≤' (at most) or '=' (exactly)",
+                ),
+            )
             return None
         if operator != "=" and operator != implied:
             check.error(
                 where,
-                f"'operator' {operator} contradicts the indicator: "
-                + ("lower" if better == "lower" else "higher")
-                + f" is better, so a target is reached at {implied} the level"
-                " (set better in indicators.toml if that is wrong)",
+                M(
+                    "target.operator-lower-better",
+                    "'operator' {operator} contradicts the indicator: lower is better,"
+                    " so a target is reached at {implied} the level"
+                    " (set better in indicators.toml if that is wrong)",
+                    operator=operator,
+                    implied=implied,
+                )
+                if better == "lower"
+                else M(
+                    "target.operator-higher-better",
+                    "'operator' {operator} contradicts the indicator: higher is better,"
+                    " so a target is reached at {implied} the level"
+                    " (set better in indicators.toml if that is wrong)",
+                    operator=operator,
+                    implied=implied,
+                ),
             )
             return None
         if "level" not in value:
-            check.error(where, "a target needs a numeric 'level'")
+            check.error(where, M("target.level-missing", "a target needs a numeric 'level'"))
             return None
         level = _level(check, value.get("level"), unit, where)
         if level is None:
@@ -83,19 +121,33 @@ def _two_levels(
     if len(value) != 2:
         check.error(
             where,
-            f"a list of target levels has two: the lower and the higher målnivå"
-            f" ([80, 95]), not {len(value)}",
+            M(
+                "target.two-levels",
+                "a list of target levels has two: the lower and the higher målnivå"
+                " ([80, 95]), not {count}",
+                count=len(value),
+            ),
         )
         return None
     first, second = (_level(check, v, unit, where) for v in value)
     if first is None or second is None:
         return None
     if (first >= second) if better == "higher" else (first <= second):
-        order = "rising ([80, 95])" if better == "higher" else "falling ([10, 5]: lower is better)"
+        order = (
+            M("target.rising", "rising ([80, 95])")
+            if better == "higher"
+            else M("target.falling", "falling ([10, 5]: lower is better)")
+        )
         check.error(
             where,
-            f"target levels [{formatting.number(first, 3)}, {formatting.number(second, 3)}]"
-            f" must be {order}: the lower målnivå is reached first",
+            M(
+                "target.level-order",
+                "target levels [{first}, {second}] must be {order}:"
+                " the lower målnivå is reached first",
+                first=formatting.number(first, 3),
+                second=formatting.number(second, 3),
+                order=order,
+            ),
         )
         return None
     return Target(first, DEFAULT_OPERATOR[better], higher=second, shown=True)
@@ -107,14 +159,19 @@ def parse_indicators(
     """``[[indicators]]``: each known indicator once, with its label, target and populations."""
     entries = data.get("indicators", [])
     if not isinstance(entries, list):
-        check.error(("indicators",), "'indicators' must be written as [[indicators]] tables")
+        check.error(
+            ("indicators",),
+            M("indicators.tables", "'indicators' must be written as [[indicators]] tables"),
+        )
         return ()
     result = []
     seen: set[str] = set()
     for i, entry in enumerate(entries):
         where = ("indicators", i)
         if not isinstance(entry, dict):
-            check.error(where, "each [[indicators]] entry must be a table")
+            check.error(
+                where, M("indicators.entry-table", "each [[indicators]] entry must be a table")
+            )
             continue
         check.unknown_keys(entry, INDICATOR.names, *where)
         ind_id = check.string(entry, "id", *where, required=True)
@@ -122,13 +179,21 @@ def parse_indicators(
         if ind_id and indicator is None:
             check.error(
                 (*where, "id"),
-                f"unknown indicator '{ind_id}'{suggest(ind_id, reference.indicators)}"
-                " (indicators are defined in data/indicators.toml; `rmr-gen indicators` lists"
-                " them)",
+                M(
+                    "indicators.unknown-in-report",
+                    "unknown indicator '{indicator}'{hint}"
+                    " (indicators are defined in data/indicators.toml; `rmr-gen indicators` lists"
+                    " them)",
+                    indicator=ind_id,
+                    hint=suggest(ind_id, reference.indicators),
+                ),
             )
             continue
         if ind_id in seen:
-            check.error((*where, "id"), f"indicator '{ind_id}' is listed twice")
+            check.error(
+                (*where, "id"),
+                M("indicators.twice", "indicator '{indicator}' is listed twice", indicator=ind_id),
+            )
         seen.add(ind_id)
         target = (
             parse_target(check, entry["target"], indicator, *where, "target")
@@ -140,15 +205,25 @@ def parse_indicators(
             if name not in POPULATIONS:
                 check.error(
                     (*where, "populations"),
-                    f"unknown population '{name}' (use 'cancer' or 'all')",
+                    M(
+                        "indicators.unknown-population",
+                        "unknown population '{population}' (use 'cancer' or 'all')",
+                        population=name,
+                    ),
                 )
         if population not in populations and all(p in POPULATIONS for p in populations):
             check.error(
                 (*where, "populations"),
-                f"indicator '{ind_id}' has no '{population}' values, but Tabell 1's first"
-                f" column and the chart show data.population = '{population}':"
-                f" add '{population}' to its populations, or set data.population ="
-                f" '{populations[0]}' for the whole report",
+                M(
+                    "indicators.population-missing",
+                    "indicator '{indicator}' has no '{population}' values, but Tabell 1's first"
+                    " column and the chart show data.population = '{population}':"
+                    " add '{population}' to its populations, or set data.population ="
+                    " '{other}' for the whole report",
+                    indicator=ind_id,
+                    population=population,
+                    other=populations[0],
+                ),
             )
         if indicator is not None:
             label = check.string(entry, "label", *where) or indicator.label
