@@ -224,8 +224,8 @@ def test_a_register_marker_is_a_suppressed_cell(tmp_path: Path, run, marker: str
 @pytest.mark.parametrize(
     ("setting", "message"),
     [
-        ({"days_target": "[20, 30]"}, "must be falling ([10, 5]: lower is better)"),
-        ({"mdk_target": "[99, 90]"}, "must be rising ([80, 95])"),
+        ({"days_target": "[20, 30]"}, "[20, 30] must be falling ([10, 5]: lower is better)"),
+        ({"mdk_target": "[99, 90]"}, "levels [99, 90] must be rising ([80, 95])"),
         (
             {"reop_target": '{ level = 5, operator = "≥" }'},
             "'operator' ≥ contradicts the indicator",

@@ -144,8 +144,8 @@ def _two_levels(
                 "target.level-order",
                 "target levels [{first}, {second}] must be {order}:"
                 " the lower målnivå is reached first",
-                first=formatting.number(first, 3),
-                second=formatting.number(second, 3),
+                first=f"{first:g}",
+                second=f"{second:g}",
                 order=order,
             ),
         )
