@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
 from rmr_gen.core.formatting import prose
-from rmr_gen.core.i18n import M
+from rmr_gen.core.i18n import M, english, reason_of
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -65,18 +65,6 @@ def _parser() -> MarkdownIt:
     return md
 
 
-def _english(exc: Exception) -> str:
-    """The exception's message in English, whether it is a coded message or text."""
-    said = exc.args[0] if exc.args else ""
-    return said.english if isinstance(said, M) else str(exc)
-
-
-def _said(exc: Exception) -> M | str:
-    """The exception's message, coded when it is, for a message of ours to hold."""
-    said = exc.args[0] if exc.args else ""
-    return said if isinstance(said, M) else str(exc)
-
-
 def _check_image(
     src: str, folder: Path, max_bytes: int, max_pixels: int = 50_000_000
 ) -> tuple[str | None, M | None]:
@@ -96,17 +84,17 @@ def _check_image(
         real = folder.resolve()
         path = regular_file(folder / unquote(parts.path), (real,))
     except Refused as exc:
-        english = _english(exc)  # read in English: the words differ in Swedish
-        if english.startswith("is outside"):
+        said = english(reason_of(exc))  # read in English: the words differ in Swedish
+        if said.startswith("is outside"):
             return None, M(
                 "text.image-outside", "image '{image}' is outside the report folder", image=shown
             )
-        if english.startswith(("is ", "not ")):  # "image 'x' is a symbolic link loop"
+        if said.startswith(("is ", "not ")):  # "image 'x' is a symbolic link loop"
             return None, M(
-                "text.image-refused", "image '{image}' {why}", image=shown, why=_said(exc)
+                "text.image-refused", "image '{image}' {why}", image=shown, why=reason_of(exc)
             )
         return None, M(
-            "text.image-unreadable", "image '{image}': {why}", image=shown, why=_said(exc)
+            "text.image-unreadable", "image '{image}': {why}", image=shown, why=reason_of(exc)
         )
     if path.suffix.lower() not in IMAGE_TYPES:
         return None, M(
@@ -127,7 +115,7 @@ def _check_image(
         check_image(path, max_pixels)
     except LimitExceeded as exc:
         return None, M(
-            "text.image-unreadable", "image '{image}': {why}", image=shown, why=_said(exc)
+            "text.image-unreadable", "image '{image}': {why}", image=shown, why=reason_of(exc)
         )
     return path.as_uri(), None
 

@@ -129,6 +129,18 @@ class M:
         return len(self.english)
 
 
+def english(message: M | str) -> str:
+    """A message's English text, the same whatever the language: to compare it."""
+    return message.english if isinstance(message, M) else message
+
+
+def reason_of(exc: BaseException) -> M | str:
+    """What an exception says, coded when it is (``str(exc)`` would be its text in the
+    current language), for a message of rmr-gen's to hold or :func:`english` to read."""
+    said = exc.args[0] if exc.args else str(exc)
+    return said if isinstance(said, M) else str(exc)
+
+
 def _rebuild(code: str, template: str, values: dict[str, Any]) -> M:
     return M(code, template, **values)
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from rmr_gen.core.errors import Problems
-from rmr_gen.core.i18n import M
+from rmr_gen.core.i18n import M, english, reason_of
 
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
 _KEY = re.compile(r"""^\s*("[^"]*"|'[^']*'|[A-Za-z0-9_\-]+)\s*=""")
@@ -110,18 +110,6 @@ def _index_lines(source: str) -> dict[str, int]:
     return lines
 
 
-def refusal_reason(exc: Exception) -> M | str:
-    """Why a path was refused, as its exception carries it: a message keeps its code
-    (``str(exc)`` would be its text in the current language)."""
-    reason = exc.args[0] if exc.args else str(exc)
-    return reason if isinstance(reason, M) else str(reason)
-
-
-def english(reason: M | str) -> str:
-    """A reason's English text, the same whatever the language: to compare it."""
-    return reason.english if isinstance(reason, M) else reason
-
-
 #: A settings file larger than this is refused before it is read.
 MAX_TOML_BYTES = 5_000_000
 
@@ -146,7 +134,7 @@ def read_toml(
             raw = read_bytes(path, (root,), MAX_TOML_BYTES, cast(str, limit))
         source = raw.decode("utf-8-sig")
     except Refused as exc:
-        reason = refusal_reason(exc)
+        reason = reason_of(exc)
         not_found = english(reason) == "not found"
         problems.error(shown, M("toml.file-not-found", "file not found") if not_found else reason)
         return None

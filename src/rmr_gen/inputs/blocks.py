@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from rmr_gen.core.i18n import M
+from rmr_gen.core.i18n import M, english
 from rmr_gen.core.models import (
     CHART_TYPES,
     TABLE_TYPES,
@@ -17,7 +17,6 @@ from rmr_gen.core.models import (
     TableSpec,
     TargetRow,
 )
-from rmr_gen.core.tomlfile import english
 from rmr_gen.inputs import schema
 from rmr_gen.inputs.checker import Checker, suggest
 from rmr_gen.inputs.datatable import file_in

@@ -15,7 +15,7 @@ from typing import Any
 
 from rmr_gen.core.confine import Refused, real_root, regular_file
 from rmr_gen.core.errors import Problems
-from rmr_gen.core.i18n import M
+from rmr_gen.core.i18n import M, reason_of
 from rmr_gen.core.models import (
     CEILING,
     HistoryEntry,
@@ -24,7 +24,7 @@ from rmr_gen.core.models import (
     Report,
 )
 from rmr_gen.core.project import REPORT_ID, Project
-from rmr_gen.core.tomlfile import read_toml, refusal_reason
+from rmr_gen.core.tomlfile import read_toml
 from rmr_gen.inputs import schema
 from rmr_gen.inputs.blocks import read_charts, read_contents, read_tables, substitute
 from rmr_gen.inputs.checker import Checker, suggest
@@ -382,7 +382,7 @@ def _previous(
                 "report.previous-unreadable",
                 "the data of release {release} cannot be read: {reason}",
                 release=value,
-                reason=refusal_reason(exc),
+                reason=reason_of(exc),
             ),
         )
         return "", ()

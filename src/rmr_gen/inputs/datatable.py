@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from rmr_gen.core.confine import Refused, real_root, regular_file
-from rmr_gen.core.i18n import M
+from rmr_gen.core.i18n import M, english
 from rmr_gen.core.models import POPULATIONS, ReportIndicator
 from rmr_gen.core.project import Project
 from rmr_gen.inputs import schema
@@ -48,11 +48,6 @@ def file_in(folder: Path, name: str, project_root: Path) -> tuple[Path | None, s
     except Refused as exc:
         why = exc.args[0] if exc.args else ""
         return None, why if isinstance(why, M) else str(why)
-
-
-def english(message: str | M) -> str:
-    """A message's English text, whatever the language it is printed in."""
-    return message.english if isinstance(message, M) else message
 
 
 def normalise_period(text: str) -> str | None:

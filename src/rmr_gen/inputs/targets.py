@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from rmr_gen.core import formatting
 from rmr_gen.core.i18n import M
 from rmr_gen.core.models import POPULATIONS, Indicator, ReportIndicator, Target
 from rmr_gen.inputs.checker import Checker, suggest
@@ -144,8 +143,8 @@ def _two_levels(
                 "target.level-order",
                 "target levels [{first}, {second}] must be {order}:"
                 " the lower målnivå is reached first",
-                first=f"{first:g}",
-                second=f"{second:g}",
+                first=format(first, "g"),
+                second=format(second, "g"),
                 order=order,
             ),
         )
