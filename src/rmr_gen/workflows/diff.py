@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from rmr_gen.core.cache import Cache
 from rmr_gen.core.errors import InputError, Location, Problem, Problems
 from rmr_gen.core.files import atomic_write
+from rmr_gen.core.i18n import M
 from rmr_gen.core.project import Project
 from rmr_gen.inputs.config import load_reference, parse_version
 from rmr_gen.output.pdf import html_to_pdf
@@ -83,15 +84,26 @@ def _check(project: Project, report_id: str, old: str | None, new: str) -> None:
     ``old`` None: not known yet (the report's origin), only ``new`` is checked."""
     if old == DRAFT:
         raise InputError(
-            [Problem(Location("OLD"), "the old side must be a released version, e.g. 1.0")]
+            [
+                Problem(
+                    Location("OLD"),
+                    M("diff.old-is-draft", "the old side must be a released version, e.g. 1.0"),
+                )
+            ]
         )
     if "@" in new:
         raise InputError(
             [
                 Problem(
                     Location("NEW"),
-                    f"'{new}': the new side is a version of {report_id} (or its draft); compare"
-                    " with another report's release as the old side: --against REPORT@X.Y",
+                    M(
+                        "diff.new-is-other-report",
+                        "'{new}': the new side is a version of {report_id} (or its draft);"
+                        " compare with another report's release as the old side:"
+                        " --against REPORT@X.Y",
+                        new=new,
+                        report_id=report_id,
+                    ),
                 )
             ]
         )
@@ -104,8 +116,12 @@ def _check(project: Project, report_id: str, old: str | None, new: str) -> None:
                 [
                     Problem(
                         Location(where),
-                        f"'{label}' is not a release version: use major.minor, e.g. 1.0,"
-                        " or REPORT@X.Y for a release of another report",
+                        M(
+                            "diff.bad-version",
+                            "'{label}' is not a release version: use major.minor, e.g. 1.0,"
+                            " or REPORT@X.Y for a release of another report",
+                            label=label,
+                        ),
                     )
                 ]
             )
@@ -120,8 +136,12 @@ def _origin(report_id: str, after: Prepared) -> str:
             [
                 Problem(
                     Location("OLD"),
-                    f"{report_id} names no previous plan (previous in report.toml): give the"
-                    " release to compare with, e.g. 1.0, or --against REPORT@X.Y",
+                    M(
+                        "diff.no-previous",
+                        "{report_id} names no previous plan (previous in report.toml): give the"
+                        " release to compare with, e.g. 1.0, or --against REPORT@X.Y",
+                        report_id=report_id,
+                    ),
                 )
             ]
         )
@@ -240,7 +260,10 @@ def diff(project: Project, report_id: str, old: str, new: str | None = None) -> 
     """Compare one document's release ``old`` with ``new``; write PDF and HTML."""
     results = diff_all(project, report_id, old, new)
     if len(results) != 1:
-        raise InputError([Problem(Location("reports"), f"{report_id} renders several documents")])
+        message = M(
+            "diff.several-documents", "{report_id} renders several documents", report_id=report_id
+        )
+        raise InputError([Problem(Location("reports"), message)])
     return results[0]
 
 
