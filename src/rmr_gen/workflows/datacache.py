@@ -18,6 +18,7 @@ from rmr_gen.core.cache import Cache
 from rmr_gen.core.cache import key as cache_key
 from rmr_gen.core.errors import InputError, Problem, Problems
 from rmr_gen.core.files import digest_files, file_digest
+from rmr_gen.core.i18n import M
 from rmr_gen.core.limits import LimitExceeded, check_csv_rows, check_xlsx
 from rmr_gen.core.models import Key, Limits, Measurement, Report
 from rmr_gen.core.project import Project
@@ -45,8 +46,8 @@ class DataReader:
         self.reference_key = digest_files(
             reference.files, project.root, roots=project.readable_roots
         )
-        self._checked: dict[tuple[Path, int, int], str] = {}
-        self._failed: dict[tuple[Path, str], str] = {}
+        self._checked: dict[tuple[Path, int, int], str | M] = {}
+        self._failed: dict[tuple[Path, str], str | M] = {}
         self._digests: dict[Path, str] = {}
         # reads data files in a child killed at limits.max_seconds; the child keeps
         # the files it parsed, so that each is parsed once per build
@@ -68,8 +69,12 @@ class DataReader:
         if size > limits.max_data_mb * 1_000_000:
             problems.error(
                 shown,
-                f"data file is {size / 1e6:.0f} MB,"
-                f" more than limits.max_data_mb = {limits.max_data_mb}",
+                M(
+                    "cache.file-too-big",
+                    "data file is {size} MB, more than limits.max_data_mb = {limit}",
+                    size=format(size / 1e6, ".0f"),
+                    limit=limits.max_data_mb,
+                ),
             )
             return [], set(), True
         why = self._over_limits(path, limits)
@@ -97,9 +102,13 @@ class DataReader:
                 periods,
             )
         except TimeLimitExceeded:
-            why = f"reading took longer than limits.max_seconds = {limits.max_seconds} s"
+            why = M(
+                "cache.read-too-slow",
+                "reading took longer than limits.max_seconds = {limit} s",
+                limit=limits.max_seconds,
+            )
         except (WorkDied, MemoryError):
-            why = "reading ran out of memory: the file is too large or too complex"
+            why = OUT_OF_MEMORY
         if why:
             self._failed[(path, sheet)] = why
             problems.error(shown, why)
@@ -108,11 +117,19 @@ class DataReader:
         if selected is None:
             return [], set(), True
         if rows > limits.max_rows:
-            problems.error(shown, f"{rows} rows, more than limits.max_rows = {limits.max_rows}")
+            problems.error(
+                shown,
+                M(
+                    "cache.too-many-rows",
+                    "{rows} rows, more than limits.max_rows = {limit}",
+                    rows=rows,
+                    limit=limits.max_rows,
+                ),
+            )
             return [], set(), True
         return selected, invalid, has_population
 
-    def _over_limits(self, path: Path, limits: Limits) -> str:
+    def _over_limits(self, path: Path, limits: Limits) -> str | M:
         """Why the file is over a limit (checked without parsing it), or ""."""
         key = (path, limits.max_data_mb, limits.max_rows)
         if key not in self._checked:
@@ -123,7 +140,7 @@ class DataReader:
                     check_csv_rows(path, limits.max_rows)
                 self._checked[key] = ""
             except LimitExceeded as exc:
-                self._checked[key] = str(exc)
+                self._checked[key] = exc.args[0] if len(exc.args) == 1 else str(exc)
         return self._checked[key]
 
     def forget_files(self) -> None:
@@ -197,6 +214,10 @@ class DataReader:
         return used, dataclasses.replace(report, populations=populations)
 
 
+OUT_OF_MEMORY = M(
+    "cache.out-of-memory", "reading ran out of memory: the file is too large or too complex"
+)
+
 #: In the reading child: each data file's validated rows, kept between calls.
 _VALID: dict[tuple[Any, ...], tuple[Valid | None, list[Problem]]] = {}
 
@@ -233,7 +254,7 @@ def _select_rows(
                 population,
             )
         except (MemoryError, RecursionError):
-            found.error(shown, "reading ran out of memory: the file is too large or too complex")
+            found.error(shown, OUT_OF_MEMORY)
             valid = None
         _VALID[memo] = (valid, list(found))
     valid, problems = _VALID[memo]

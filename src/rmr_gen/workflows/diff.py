@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from rmr_gen.core.cache import Cache
 from rmr_gen.core.errors import InputError, Location, Problem, Problems
 from rmr_gen.core.files import atomic_write
+from rmr_gen.core.i18n import N_, M, tr
 from rmr_gen.core.project import Project
 from rmr_gen.inputs.config import load_reference, parse_version
 from rmr_gen.output.pdf import html_to_pdf
@@ -83,15 +84,26 @@ def _check(project: Project, report_id: str, old: str | None, new: str) -> None:
     ``old`` None: not known yet (the report's origin), only ``new`` is checked."""
     if old == DRAFT:
         raise InputError(
-            [Problem(Location("OLD"), "the old side must be a released version, e.g. 1.0")]
+            [
+                Problem(
+                    Location("OLD"),
+                    M("diff.old-is-draft", "the old side must be a released version, e.g. 1.0"),
+                )
+            ]
         )
     if "@" in new:
         raise InputError(
             [
                 Problem(
                     Location("NEW"),
-                    f"'{new}': the new side is a version of {report_id} (or its draft); compare"
-                    " with another report's release as the old side: --against REPORT@X.Y",
+                    M(
+                        "diff.new-is-other-report",
+                        "'{new}': the new side is a version of {report_id} (or its draft);"
+                        " compare with another report's release as the old side:"
+                        " --against REPORT@X.Y",
+                        new=new,
+                        report_id=report_id,
+                    ),
                 )
             ]
         )
@@ -104,8 +116,12 @@ def _check(project: Project, report_id: str, old: str | None, new: str) -> None:
                 [
                     Problem(
                         Location(where),
-                        f"'{label}' is not a release version: use major.minor, e.g. 1.0,"
-                        " or REPORT@X.Y for a release of another report",
+                        M(
+                            "diff.bad-version",
+                            "'{label}' is not a release version: use major.minor, e.g. 1.0,"
+                            " or REPORT@X.Y for a release of another report",
+                            label=label,
+                        ),
                     )
                 ]
             )
@@ -120,8 +136,12 @@ def _origin(report_id: str, after: Prepared) -> str:
             [
                 Problem(
                     Location("OLD"),
-                    f"{report_id} names no previous plan (previous in report.toml): give the"
-                    " release to compare with, e.g. 1.0, or --against REPORT@X.Y",
+                    M(
+                        "diff.no-previous",
+                        "{report_id} names no previous plan (previous in report.toml): give the"
+                        " release to compare with, e.g. 1.0, or --against REPORT@X.Y",
+                        report_id=report_id,
+                    ),
                 )
             ]
         )
@@ -240,30 +260,74 @@ def diff(project: Project, report_id: str, old: str, new: str | None = None) -> 
     """Compare one document's release ``old`` with ``new``; write PDF and HTML."""
     results = diff_all(project, report_id, old, new)
     if len(results) != 1:
-        raise InputError([Problem(Location("reports"), f"{report_id} renders several documents")])
+        message = M(
+            "diff.several-documents", "{report_id} renders several documents", report_id=report_id
+        )
+        raise InputError([Problem(Location("reports"), message)])
     return results[0]
+
+
+#: How the summary names a section's or a row's change (the JSON keeps the English word).
+CHANGES = {
+    "changed": N_("changed"),
+    "added": N_("added"),
+    "removed": N_("removed"),
+    "renamed": N_("renamed"),
+    "formatting": N_("formatting"),
+}
+
+
+def _change(change: str) -> str:
+    return tr(CHANGES[change]) if change in CHANGES else change
 
 
 def summary_lines(d: Differences) -> list[str]:
     """The plain-text summary printed on stdout, with the changed words."""
     which = f" [{d.value}]" if d.value else ""
     lines = [
-        f"diff {d.report}{which} {d.old} → {d.new}: {d.count} change(s): "
-        f"{len(d.sections)} section(s), "
-        f"{d.words_added} word(s) added, {d.words_removed} removed, {len(d.cells)} cell(s), "
-        f"{len(d.targets)} target(s), {len(d.fields)} field(s), {len(d.links)} link(s)"
+        tr(
+            "diff {report}{which} {old} → {new}: {count} change(s): {sections} section(s),"
+            " {added} word(s) added, {removed} removed, {cells} cell(s), {targets} target(s),"
+            " {fields} field(s), {links} link(s)"
+        ).format(
+            report=d.report,
+            which=which,
+            old=d.old,
+            new=d.new,
+            count=d.count,
+            sections=len(d.sections),
+            added=d.words_added,
+            removed=d.words_removed,
+            cells=len(d.cells),
+            targets=len(d.targets),
+            fields=len(d.fields),
+            links=len(d.links),
+        )
     ]
+    not_set = tr("(not set)")
     lines += [
-        f"field: {f.label} [{f.key}]: {f.old or '(not set)'} → {f.new or '(not set)'}"
+        tr("field: {label} [{key}]: {old} → {new}").format(
+            label=f.label, key=f.key, old=f.old or not_set, new=f.new or not_set
+        )
         for f in d.fields
     ]
     for s in d.sections:
         name = f"{s.old_name} → {s.section}" if s.change == "renamed" else s.section
         level = "".join(f", {n}" for n in s.notes if n.startswith("rubriknivå"))
         lines.append(
-            f"section {s.change}: {name} (+{s.words_added} −{s.words_removed} words{level})"
+            tr("section {change}: {name} (+{added} −{removed} words{level})").format(
+                change=_change(s.change),
+                name=name,
+                added=s.words_added,
+                removed=s.words_removed,
+                level=level,
+            )
         )
-        lines += [f"  moved: {n.removeprefix('flyttat: ')}" for n in s.notes if "flyttat" in n]
+        lines += [
+            tr("  moved: {text}").format(text=n.removeprefix("flyttat: "))
+            for n in s.notes
+            if "flyttat" in n
+        ]
         for old, new in s.edits:
             if kind := invisible(old, new):
                 lines.append(f"  ”{new}”: {kind}")
@@ -272,29 +336,63 @@ def summary_lines(d: Differences) -> list[str]:
             else:
                 lines.append(f"  [-{old}-]" if old else f"  {{+{new}+}}")
     lines += [
-        f"cell: {d.report}, {c.table}, {c.region}, {c.indicator}: {c.old} → {c.new}"
+        tr("cell: {report}, {table}, {region}, {indicator}: {old} → {new}").format(
+            report=d.report,
+            table=c.table,
+            region=c.region,
+            indicator=c.indicator,
+            old=c.old,
+            new=c.new,
+        )
         for c in d.cells
     ]
     lines += [
-        f"row {r.change}: {d.report}, {r.table}, "
-        + (f"{r.old} → {r.row}" if r.change == "renamed" else r.row)
-        + (f" (target {r.target})" if r.target else "")
+        tr("row {change}: {report}, {table}, {row}{target}").format(
+            change=_change(r.change),
+            report=d.report,
+            table=r.table,
+            row=f"{r.old} → {r.row}" if r.change == "renamed" else r.row,
+            target=tr(" (target {target})").format(target=r.target) if r.target else "",
+        )
         for r in d.rows
     ]
     if d.periods:
         tables = ", ".join(dict.fromkeys(c.table for c in d.period_cells))
         lines.append(
-            f"period: {d.periods[0]} → {d.periods[1]}: {len(d.period_cells)} value(s)"
-            + (f" of {tables} are the new period's (marked in the redline)" if tables else "")
+            tr("period: {old} → {new}: {count} value(s)").format(
+                old=d.periods[0], new=d.periods[1], count=len(d.period_cells)
+            )
+            + (
+                tr(" of {tables} are the new period's (marked in the redline)").format(
+                    tables=tables
+                )
+                if tables
+                else ""
+            )
         )
-    lines += [f"target: {d.report}, {t.table}, {t.indicator}: {t.old} → {t.new}" for t in d.targets]
-    lines += [f"link: {k.text}: {k.old or '(new)'} → {k.new or '(removed)'}" for k in d.links]
-    lines += [f"figure redrawn: {d.report}, {f}" for f in d.figures]
-    lines += [f"input changed: {name}" for name in d.sources]
+    lines += [
+        tr("target: {report}, {table}, {indicator}: {old} → {new}").format(
+            report=d.report, table=t.table, indicator=t.indicator, old=t.old, new=t.new
+        )
+        for t in d.targets
+    ]
+    lines += [
+        tr("link: {text}: {old} → {new}").format(
+            text=k.text, old=k.old or tr("(new)"), new=k.new or tr("(removed)")
+        )
+        for k in d.links
+    ]
+    lines += [
+        tr("figure redrawn: {report}, {figure}").format(report=d.report, figure=f)
+        for f in d.figures
+    ]
+    lines += [tr("input changed: {name}").format(name=name) for name in d.sources]
     if d.sources and not d.any:
         lines.append(
-            f"{len(d.sources)} input file(s) differ from {d.old}, but nothing printed changes"
-            " (e.g. whitespace or line breaks that do not reach the page)"
+            tr(
+                "{count} input file(s) differ from {old}, but nothing printed changes"
+                " (e.g. whitespace or line breaks that do not reach the page)"
+            ).format(count=len(d.sources), old=d.old)
         )
     lines.append("Förändringar sedan föregående version (förslag):")
     lines += [f"  {line}" for line in d.changelog]

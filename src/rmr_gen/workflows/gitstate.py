@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from rmr_gen.core.i18n import M, severity_word
 from rmr_gen.core.project import Project
 from rmr_gen.workflows.ledger import ledger_path, run_git
 
@@ -62,21 +63,38 @@ def release_notes(project: Project, folder: Path) -> list[str]:
     """What ``release`` says about keeping a new release: it must be committed, with the
     ledger, for ``verify`` to anchor it."""
     ledger = ledger_path(project)
-    shown = f"{project.shown(folder)}/ and {project.shown(ledger)}"
+    shown = M(
+        "git.release-and-ledger",
+        "{folder}/ and {ledger}",
+        folder=project.shown(folder),
+        ledger=project.shown(ledger),
+    )
     if run_git(project, "--version", timeout=20) is None:
-        return [
-            f"note: git was not found: commit {shown} to version control when you can;"
-            " verify cannot anchor a release that is not committed"
-        ]
-    if not in_repository(project):
-        return [
-            f"note: the project is not in a git repository: commit {shown} to version"
-            " control, or verify cannot tell a remade release from this one"
-        ]
-    ignored = _ignored(project, [folder / "manifest.json", ledger])
-    if ignored:
-        return [
-            f"note: git ignores this release ({', '.join(ignored)}): it would never be"
-            f" committed; ignore only drafts, then commit {shown}"
-        ]
-    return [f"note: commit {shown} now: verify anchors a release in the ledger's git history"]
+        message = M(
+            "git.not-found",
+            "git was not found: commit {shown} to version control when you can;"
+            " verify cannot anchor a release that is not committed",
+            shown=shown,
+        )
+    elif not in_repository(project):
+        message = M(
+            "git.not-a-repository",
+            "the project is not in a git repository: commit {shown} to version"
+            " control, or verify cannot tell a remade release from this one",
+            shown=shown,
+        )
+    elif ignored := _ignored(project, [folder / "manifest.json", ledger]):
+        message = M(
+            "git.release-ignored",
+            "git ignores this release ({rules}): it would never be"
+            " committed; ignore only drafts, then commit {shown}",
+            rules=", ".join(ignored),
+            shown=shown,
+        )
+    else:
+        message = M(
+            "git.commit-release",
+            "commit {shown} now: verify anchors a release in the ledger's git history",
+            shown=shown,
+        )
+    return [f"{severity_word('note')}: {message}"]

@@ -28,6 +28,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from rmr_gen.core.i18n import M
 from rmr_gen.core.project import Project
 
 LEDGER = "releases.lock"
@@ -67,18 +68,20 @@ def parse(text: str) -> list[Entry]:
     return entries
 
 
-def read(project: Project) -> tuple[list[Entry], str | None]:
+def read(project: Project) -> tuple[list[Entry], M | None]:
     """The ledger's entries, and why it could not be read (``None`` when it could)."""
     path = ledger_path(project)
     if path.is_symlink():
-        return [], "is a symbolic link; the ledger must be a regular file"
+        return [], M(
+            "release.ledger-symbolic-link", "is a symbolic link; the ledger must be a regular file"
+        )
     if not path.exists():
         return [], None
     try:
         text = path.read_text(encoding="utf-8")
         tomllib.loads(text)
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        return [], f"cannot be read: {exc}"
+        return [], M("release.ledger-unreadable", "cannot be read: {reason}", reason=str(exc))
     return parse(text), None
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from rmr_gen.core.confine import Refused, read_bytes, real_root
 from rmr_gen.core.errors import refusal
 from rmr_gen.core.files import MAX_FILE_BYTES, files_below
+from rmr_gen.core.i18n import M
 from rmr_gen.core.project import REPORT_ID, Project
 from rmr_gen.inputs.config import normalise_period
 from rmr_gen.workflows.releases import check_intact, snapshot, versions
@@ -71,28 +72,57 @@ def _snapshot_files(project: Project, folder: Path) -> dict[Path, bytes]:
         found = {}
         for path in files_below(folder):
             if path.is_symlink():
-                raise Refused(f"'{project.shown(path)}' is a symbolic link; a release holds none")
+                raise Refused(
+                    M(
+                        "next.symbolic-link",
+                        "'{path}' is a symbolic link; a release holds none",
+                        path=project.shown(path),
+                    )
+                )
             found[path] = read_bytes(path, (root,), MAX_FILE_BYTES)
     except Refused as exc:
-        raise refusal(project.shown(folder), f"cannot carry over the release: {exc}") from None
+        raise refusal(
+            project.shown(folder),
+            M(
+                "next.cannot-carry-over",
+                "cannot carry over the release: {reason}",
+                reason=exc.args[0] if len(exc.args) == 1 else str(exc),
+            ),
+        ) from None
     return found
 
 
 def new_report(project: Project, new_id: str, from_id: str) -> NewReport:
     """Create ``reports/<new_id>/`` from the latest release of ``from_id``."""
     if not REPORT_ID.match(new_id):
-        raise refusal("reports", f"'{new_id}' is not a report id (lowercase letters, digits, '-')")
+        raise refusal(
+            "reports",
+            M(
+                "new.bad-report-id",
+                "'{report_id}' is not a report id (lowercase letters, digits, '-')",
+                report_id=new_id,
+            ),
+        )
     if not REPORT_ID.match(from_id):
-        raise refusal("--from", f"'{from_id}' is not a report id")
+        raise refusal(
+            "--from", M("next.bad-report-id", "'{report_id}' is not a report id", report_id=from_id)
+        )
     target = project.reports_dir / new_id
     if target.exists() or target.is_symlink():
-        raise refusal(project.shown(target), f"report '{new_id}' exists")
+        raise refusal(
+            project.shown(target),
+            M("new.report-exists", "report '{report_id}' exists", report_id=new_id),
+        )
     released = versions(project, from_id)
     if not released:
         raise refusal(
             f"output/{from_id}",
-            f"'{from_id}' has no release to carry over"
-            f" (release it first: rmr-gen release {from_id} --version X.Y)",
+            M(
+                "next.no-release",
+                "'{report_id}' has no release to carry over"
+                " (release it first: rmr-gen release {report_id} --version X.Y)",
+                report_id=from_id,
+            ),
         )
     latest = released[-1]
     check_intact(project, from_id, latest)  # carry over what was published, nothing else
@@ -102,7 +132,8 @@ def new_report(project: Project, new_id: str, from_id: str) -> NewReport:
         toml = contents[source_folder / "report.toml"].decode("utf-8")
     except (KeyError, UnicodeDecodeError):
         raise refusal(
-            project.shown(source_folder), "no readable report.toml in the release"
+            project.shown(source_folder),
+            M("next.no-report-toml", "no readable report.toml in the release"),
         ) from None
 
     period = normalise_period(_get(toml, "period")) or ""

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, unquote
 
 from rmr_gen.core.errors import InputError, Location, Problem, Problems
+from rmr_gen.core.i18n import M, language, tr
 from rmr_gen.core.project import Project
 
 if TYPE_CHECKING:
@@ -78,10 +79,20 @@ def choose_report(project: Project, report_id: str | None) -> str:
         if len(ids) == 1:
             return ids[0]
         raise InputError(
-            [Problem(Location("REPORT"), f"name the report to preview, one of: {', '.join(ids)}")]
+            [
+                Problem(
+                    Location("REPORT"),
+                    M(
+                        "preview.name-the-report",
+                        "name the report to preview, one of: {reports}",
+                        reports=", ".join(ids),
+                    ),
+                )
+            ]
         )
     if report_id not in ids:
-        raise InputError([Problem(Location(report_id), f"unknown report '{report_id}'")])
+        message = M("preview.unknown-report", "unknown report '{report_id}'", report_id=report_id)
+        raise InputError([Problem(Location(report_id), message)])
     return report_id
 
 
@@ -174,15 +185,19 @@ class Previewer:
             items = "".join(
                 f"<li>{html_escape.escape(str(p))}</li>" for p in dict.fromkeys(problems)
             )
-            # in the flow above the page, in the page's language: it pushes the page
-            # header down rather than cover it (the messages stay rmr-gen's own)
+            # in the flow above the page, in the editor's language (as the problems are):
+            # it pushes the page header down rather than cover it
+            heading = tr(
+                "rmr-gen: the last saved change has errors;"
+                " the page shows the last version without errors."
+            )
             banner = (
-                '<div id="rmr-gen-problems" role="alert" lang="sv" style="position:static;'
+                f'<div id="rmr-gen-problems" role="alert" lang="{language()}"'
+                ' style="position:static;'
                 "margin:0;background:#fff0f0;border:2px solid #b00;color:#000;"
                 'font:14px/1.4 monospace;padding:8px 12px;white-space:pre-wrap">'
-                "<strong>rmr-gen: den senast sparade ändringen har fel; "
-                "sidan visar den senaste felfria versionen.</strong>"
-                f'<ul lang="en">{items}</ul></div>'
+                f"<strong>{html_escape.escape(heading)}</strong>"
+                f"<ul>{items}</ul></div>"
             )
         if not html:
             html = EMPTY_PAGE

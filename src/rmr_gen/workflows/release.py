@@ -29,6 +29,7 @@ from rmr_gen import __version__
 from rmr_gen.core.cache import Cache
 from rmr_gen.core.errors import InputError, Location, Problem, Problems, refusal
 from rmr_gen.core.files import chmod_tree
+from rmr_gen.core.i18n import M
 from rmr_gen.core.models import Report
 from rmr_gen.core.project import Project
 from rmr_gen.inputs.config import load_reference, parse_version
@@ -82,8 +83,12 @@ def single(prepared: list[Prepared], project: Project) -> Prepared:
     if len(prepared) > 1 or item.report.parameter:
         raise refusal(
             project.shown(item.report.folder / "report.toml"),
-            f"a parameterised report renders {len(prepared)} documents, not one:"
-            " they are released, verified and compared together (rmr-gen release/verify/diff)",
+            M(
+                "release.parameterised",
+                "a parameterised report renders {count} documents, not one:"
+                " they are released, verified and compared together (rmr-gen release/verify/diff)",
+                count=len(prepared),
+            ),
         )
     return item
 
@@ -99,12 +104,25 @@ def _check_new_version(project: Project, report_id: str, version: str) -> None:
     existing = versions(project, report_id)
     where = project.shown(release_folder(project, report_id, version))
     if version in existing or release_folder(project, report_id, version).exists():
-        raise refusal(where, f"version {version} of {report_id} exists; releases never change")
+        raise refusal(
+            where,
+            M(
+                "release.version-exists",
+                "version {version} of {report_id} exists; releases never change",
+                version=version,
+                report_id=report_id,
+            ),
+        )
     new = parse_version(version) or (0, 0)
     if existing and new <= (parse_version(existing[-1]) or (0, 0)):
         raise refusal(
             where,
-            f"version {version} is not greater than the latest release {existing[-1]}",
+            M(
+                "release.version-not-greater",
+                "version {version} is not greater than the latest release {latest}",
+                version=version,
+                latest=existing[-1],
+            ),
         )
 
 
@@ -132,10 +150,16 @@ def _check_not_released_before(project: Project, report_id: str, version: str) -
     if entry is not None:
         raise refusal(
             shown,
-            f"version {version} of {report_id} was released before"
-            + (f" ({entry.released})" if entry.released else " (in the ledger's git history)")
-            + "; a release is never made twice: restore its folder from version control, or"
-            " release a new version",
+            M(
+                "release.released-before",
+                "version {version} of {report_id} was released before{when}; a release is never"
+                " made twice: restore its folder from version control, or release a new version",
+                version=version,
+                report_id=report_id,
+                when=" (" + entry.released + ")"
+                if entry.released
+                else M("release.in-ledger-history", " (in the ledger's git history)"),
+            ),
         )
 
 
@@ -210,8 +234,14 @@ def _prepared_report(project: Project, report_id: str, version: str, cache: Cach
             [
                 Problem(
                     Location(project.shown(report.folder / "report.toml"), _version_line(report)),
-                    f'version is "{report.version}" but the release is {version}: set '
-                    f'version = "{version}" so the document prints the version it is released as',
+                    M(
+                        "release.version-mismatch",
+                        'version is "{found}" but the release is {version}: set'
+                        ' version = "{version}" so the document prints the version it is'
+                        " released as",
+                        found=report.version,
+                        version=version,
+                    ),
                 )
             ]
         )
@@ -233,15 +263,27 @@ def _lock(project: Project, lock: Path, created: list[Path], report_id: str, ver
         descriptor = os.open(lock, os.O_CREAT | os.O_WRONLY | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
     except OSError as exc:
         _remove(created)
-        why = "is a symbolic link" if lock.is_symlink() else f"cannot be opened: {exc.strerror}"
-        raise refusal(project.shown(lock), f"{why}; releases refuse links") from None
+        why = (
+            M("release.lock-link", "is a symbolic link")
+            if lock.is_symlink()
+            else M("release.lock-unopenable", "cannot be opened: {reason}", reason=exc.strerror)
+        )
+        raise refusal(
+            project.shown(lock), M("release.lock-refused", "{why}; releases refuse links", why=why)
+        ) from None
     try:
         fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
         os.close(descriptor)
         _remove(created)
         raise refusal(
-            project.shown(lock), f"another release of {report_id} {version} is in progress"
+            project.shown(lock),
+            M(
+                "release.in-progress",
+                "another release of {report_id} {version} is in progress",
+                report_id=report_id,
+                version=version,
+            ),
         ) from None
     return descriptor
 
@@ -337,7 +379,12 @@ def release(project: Project, report_id: str, version: str) -> Released:
         except OSError:
             raise refusal(
                 project.shown(folder / version),
-                f"version {version} of {report_id} exists; releases never change",
+                M(
+                    "release.version-exists",
+                    "version {version} of {report_id} exists; releases never change",
+                    version=version,
+                    report_id=report_id,
+                ),
             ) from None
         (folder / version).chmod(0o555)
         released = str(staged.manifest["released"])
@@ -391,7 +438,13 @@ def verify(project: Project, report_id: str, version: str) -> Verified:
         if manifest.get(key) != value:
             problems.error(
                 where,
-                f"'{key}' is {manifest.get(key)!r} but the release's snapshot gives {value!r}",
+                M(
+                    "verify.snapshot-differs",
+                    "'{key}' is {found} but the release's snapshot gives {expected}",
+                    key=key,
+                    found=repr(manifest.get(key)),
+                    expected=repr(value),
+                ),
             )
     notes = commit_check(project, manifest, where, problems)
     text = (folder / MANIFEST).read_bytes()
@@ -399,7 +452,12 @@ def verify(project: Project, report_id: str, version: str) -> Verified:
     problems.raise_if_any()
     made_by = manifest.get("rmr_gen")
     hint = (
-        f" (released with rmr-gen {made_by}, this is {__version__})"
+        M(
+            "verify.other-rmr-gen",
+            " (released with rmr-gen {made_by}, this is {version})",
+            made_by=made_by,
+            version=__version__,
+        )
         if made_by != __version__
         else ""
     )
@@ -407,7 +465,12 @@ def verify(project: Project, report_id: str, version: str) -> Verified:
         pdf_path = folder / pdf_name(item.report, version)
         if rebuilt != pdf_path.read_bytes():
             problems.error(
-                project.shown(pdf_path), f"the snapshot rebuilds to different bytes{hint}"
+                project.shown(pdf_path),
+                M(
+                    "verify.different-bytes",
+                    "the snapshot rebuilds to different bytes{hint}",
+                    hint=hint,
+                ),
             )
     problems.raise_if_any()
     pdf_path = folder / pdf_name(first, version)

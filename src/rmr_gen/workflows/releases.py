@@ -17,6 +17,7 @@ from pathlib import Path
 
 from rmr_gen.core.errors import InputError, Location, Problem, Problems, refusal
 from rmr_gen.core.files import file_digest, refuse_links
+from rmr_gen.core.i18n import M
 from rmr_gen.core.models import Report
 from rmr_gen.core.project import REFERENCE_FILES, REPORT_ID, Project
 from rmr_gen.inputs.config import Reference, parse_version
@@ -77,12 +78,21 @@ def check_names(project: Project, report_id: str, version: str) -> None:
     problems = Problems()
     if not REPORT_ID.match(report_id):
         problems.error(
-            "reports", f"'{report_id}' is not a report id (lowercase letters, digits and '-')"
+            "reports",
+            M(
+                "release.bad-report-id",
+                "'{report_id}' is not a report id (lowercase letters, digits and '-')",
+                report_id=report_id,
+            ),
         )
     if parse_version(version) is None:
         problems.error(
             "--version",
-            f"'{version}' is not a release version: use major.minor, e.g. 1.0 or 2.3",
+            M(
+                "release.bad-version",
+                "'{version}' is not a release version: use major.minor, e.g. 1.0 or 2.3",
+                version=version,
+            ),
         )
     problems.raise_if_any()
 
@@ -102,26 +112,46 @@ def read_manifest(project: Project, report_id: str, version: str) -> dict[str, o
     refuse_symlinks(project, output_path_links(project, report_id, version))
     path = release_folder(project, report_id, version) / MANIFEST
     if not path.is_file():
-        known = ", ".join(versions(project, report_id)) or "none"
+        known = ", ".join(versions(project, report_id)) or M("release.none", "none")
         entries, _ = ledger.read(project)
         entry = ledger.find(entries, report_id, version)
         recorded = (
-            f"; but {project.shown(ledger.ledger_path(project))} records {report_id} {version}"
-            f" (released {entry.released}): its folder was removed or never checked out;"
-            f" restore {project.shown(path.parent)}/ from version control"
+            M(
+                "release.folder-removed",
+                "; but {ledger} records {report_id} {version} (released {released}):"
+                " its folder was removed or never checked out;"
+                " restore {folder}/ from version control",
+                ledger=project.shown(ledger.ledger_path(project)),
+                report_id=report_id,
+                version=version,
+                released=entry.released,
+                folder=project.shown(path.parent),
+            )
             if entry is not None
             else ""
         )
         raise refusal(
             project.shown(path.parent),
-            f"no release {version} of {report_id} (released: {known}){recorded}",
+            M(
+                "release.no-such-release",
+                "no release {version} of {report_id} (released: {known}){recorded}",
+                version=version,
+                report_id=report_id,
+                known=known,
+                recorded=recorded,
+            ),
         )
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
     except ValueError as exc:
-        raise refusal(project.shown(path), f"not a valid manifest: {exc}") from None
+        raise refusal(
+            project.shown(path),
+            M("release.bad-manifest", "not a valid manifest: {reason}", reason=str(exc)),
+        ) from None
     if not isinstance(manifest, dict) or not isinstance(manifest.get("files"), dict):
-        raise refusal(project.shown(path), "not a valid manifest: no 'files'")
+        raise refusal(
+            project.shown(path), M("release.manifest-no-files", "not a valid manifest: no 'files'")
+        )
     return manifest
 
 
@@ -156,13 +186,27 @@ def _manifest_fields(
         if manifest.get(key) != value:
             problems.error(
                 where,
-                f"'{key}' is {manifest.get(key)!r};"
-                f" the release {report_id} {version} must say {value!r}",
+                M(
+                    "release.manifest-field",
+                    "'{key}' is {found}; the release {report_id} {version} must say {expected}",
+                    key=key,
+                    found=repr(manifest.get(key)),
+                    report_id=report_id,
+                    version=version,
+                    expected=repr(value),
+                ),
             )
     files = manifest_files(manifest)
     for name, digest in files.items():
         if not isinstance(name, str) or not _SAFE_NAME.match(name) or not isinstance(digest, str):
-            problems.error(where, f"'files' lists {name!r}, which is not a file of the release")
+            problems.error(
+                where,
+                M(
+                    "release.manifest-bad-file",
+                    "'files' lists {name}, which is not a file of the release",
+                    name=repr(name),
+                ),
+            )
     pdfs = [single_pdf]
     if documents is not None:
         one = re.compile(rf"^{re.escape(report_id)}-[a-z0-9-]+-{re.escape(version)}\.pdf$")
@@ -170,14 +214,24 @@ def _manifest_fields(
             isinstance(d, dict) and isinstance(d.get("pdf"), str) and one.match(d["pdf"])
             for d in documents
         ):
-            problems.error(where, "'documents' does not list this release's PDFs")
+            problems.error(
+                where,
+                M("release.manifest-documents", "'documents' does not list this release's PDFs"),
+            )
             return
         pdfs = [d["pdf"] for d in documents]
     for name in pdfs:
         if name not in files:
-            problems.error(where, f"'files' does not list the PDF {name}")
+            problems.error(
+                where,
+                M(
+                    "release.manifest-pdf-missing",
+                    "'files' does not list the PDF {name}",
+                    name=name,
+                ),
+            )
     if not isinstance(manifest.get("pages"), int):
-        problems.error(where, "'pages' is not a number")
+        problems.error(where, M("release.manifest-pages", "'pages' is not a number"))
 
 
 def commit_check(
@@ -190,14 +244,28 @@ def commit_check(
     known = gitstate.commit_known(project, commit)
     if not gitstate.shallow(project):
         if known is False:
-            problems.error(where, f"git.commit {commit!r} is not a commit of this repository")
+            problems.error(
+                where,
+                M(
+                    "verify.unknown-commit",
+                    "git.commit {commit} is not a commit of this repository",
+                    commit=repr(commit),
+                ),
+            )
         return []
-    missing = f"git.commit {str(commit)[:12]}… and " if known is False else ""
-    return [
-        f"{where}: note: a shallow clone: {missing}the ledger's history before its first"
+    missing = (
+        M("verify.shallow-commit", "git.commit {commit}… and ", commit=str(commit)[:12])
+        if known is False
+        else ""
+    )
+    message = M(
+        "verify.shallow-clone",
+        "a shallow clone: {missing}the ledger's history before its first"
         " commit are not here and were not checked (the files, the ledger entry and the"
-        " rebuild were); `git fetch --unshallow` brings them"
-    ]
+        " rebuild were); `git fetch --unshallow` brings them",
+        missing=missing,
+    )
+    return [str(Problem(Location(where), message, "note"))]
 
 
 def ledger_check(
@@ -220,53 +288,93 @@ def ledger_check(
     if len(lines) > 1:
         problems.error(
             shown,
-            f"{len(lines)} entries for {report_id} {version}"
-            + (f" (lines {', '.join(map(str, lines))})" if all(lines) else "")
-            + ": a version is released once, so all but one were added by hand;"
-            " the ledger's git history shows which",
+            M(
+                "verify.ledger-duplicate",
+                "{count} entries for {report_id} {version}{where}: a version is released once,"
+                " so all but one were added by hand; the ledger's git history shows which",
+                count=len(lines),
+                report_id=report_id,
+                version=version,
+                where=M("verify.ledger-lines", " (lines {lines})", lines=", ".join(map(str, lines)))
+                if all(lines)
+                else "",
+            ),
             lines[1] or None,
         )
     if entry is None:
         problems.error(
             shown,
-            f"has no entry for {report_id} {version}: the release cannot be vouched for"
-            " (it was not made by rmr-gen release here, or the entry was removed)",
+            M(
+                "verify.ledger-no-entry",
+                "has no entry for {report_id} {version}: the release cannot be vouched for"
+                " (it was not made by rmr-gen release here, or the entry was removed)",
+                report_id=report_id,
+                version=version,
+            ),
         )
         return []
     if manifest.get("released") != entry.released:
         problems.error(
             project.shown(release_folder(project, report_id, version) / MANIFEST),
-            f"'released' is {manifest.get('released')!r} but {shown} records {entry.released!r}",
+            M(
+                "verify.released-differs",
+                "'released' is {found} but {ledger} records {recorded}",
+                found=repr(manifest.get("released")),
+                ledger=shown,
+                recorded=repr(entry.released),
+            ),
         )
     if entry.manifest != digest:
         path = release_folder(project, report_id, version) / MANIFEST
         problems.error(
             shown,
-            f"{report_id} {version} was released with a different manifest.json"
-            f" (sha256 {entry.manifest[:12]}…, now {digest[:12]}…)"
-            + (line_endings(path, entry.manifest) or ": the release was changed or remade"),
+            M(
+                "verify.manifest-differs",
+                "{report_id} {version} was released with a different manifest.json"
+                " (sha256 {recorded}…, now {digest}…){why}",
+                report_id=report_id,
+                version=version,
+                recorded=entry.manifest[:12],
+                digest=digest[:12],
+                why=line_endings(path, entry.manifest)
+                or M("verify.release-changed", ": the release was changed or remade"),
+            ),
         )
     past = ledger.history(project, report_id, version)
     if past is None:
-        return [f"{shown}: note: not in a git repository; the ledger itself is not anchored"]
+        message = M(
+            "verify.not-in-git", "not in a git repository; the ledger itself is not anchored"
+        )
+        return [str(Problem(Location(shown), message, "note"))]
     notes = []
     for commit, value in past.others:
         if value != entry.manifest:
             problems.error(
                 shown,
-                f"the entry for {report_id} {version} was changed: commit {commit[:12]} recorded"
-                f" manifest sha256 {value[:12]}…",
+                M(
+                    "verify.ledger-entry-changed",
+                    "the entry for {report_id} {version} was changed: commit {commit} recorded"
+                    " manifest sha256 {digest}…",
+                    report_id=report_id,
+                    version=version,
+                    commit=commit[:12],
+                    digest=value[:12],
+                ),
             )
             break
     if past.committed is None:
-        notes.append(
-            f"{shown}: note: the entry for {report_id} {version} is not committed yet;"
-            " commit it so that a later rewrite of the release shows"
+        message = M(
+            "verify.ledger-not-committed",
+            "the entry for {report_id} {version} is not committed yet;"
+            " commit it so that a later rewrite of the release shows",
+            report_id=report_id,
+            version=version,
         )
+        notes.append(str(Problem(Location(shown), message, "note")))
     return notes
 
 
-def line_endings(path: Path, digest: str) -> str:
+def line_endings(path: Path, digest: str) -> M | str:
     """Why a file's hash differs when only its line endings do: a git checkout converted
     them (``core.autocrlf``); empty otherwise. The bytes still count: such a file is
     changed, and ``.gitattributes`` must keep git from changing it."""
@@ -277,10 +385,11 @@ def line_endings(path: Path, digest: str) -> str:
     lf = data.replace(b"\r\n", b"\n")
     for other in (lf, lf.replace(b"\n", b"\r\n")):
         if other != data and hashlib.sha256(other).hexdigest() == digest:
-            return (
+            return M(
+                "verify.line-endings",
                 "; only its line endings differ: git converted them (core.autocrlf); mark the"
                 " release files -text in .gitattributes (as rmr-gen init does) and check them"
-                " out again"
+                " out again",
             )
     return ""
 
@@ -296,22 +405,36 @@ def files_check(project: Project, report_id: str, version: str) -> dict[str, obj
     for link in (p for p in folder.rglob("*") if p.is_symlink()):
         problems.error(
             project.shown(link),
-            f"is a symbolic link inside release {report_id} {version}; a release holds only"
-            " regular files (restore the release from version control)",
+            M(
+                "verify.symbolic-link",
+                "is a symbolic link inside release {report_id} {version}; a release holds only"
+                " regular files (restore the release from version control)",
+                report_id=report_id,
+                version=version,
+            ),
         )
     problems.raise_if_any()
     present = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
     for name, digest in sorted(files.items()):
         path = folder / name
         if name not in present:
-            problems.error(project.shown(path), "listed in manifest.json but missing")
+            problems.error(
+                project.shown(path), M("verify.file-missing", "listed in manifest.json but missing")
+            )
         elif sha256(path) != digest:
             problems.error(
                 project.shown(path),
-                "changed since the release (sha256 differs)" + line_endings(path, str(digest)),
+                M(
+                    "verify.file-changed",
+                    "changed since the release (sha256 differs){why}",
+                    why=line_endings(path, str(digest)),
+                ),
             )
     for name in sorted(present - set(files) - {MANIFEST}):
-        problems.error(project.shown(folder / name), "not part of the release (not in manifest)")
+        problems.error(
+            project.shown(folder / name),
+            M("verify.file-extra", "not part of the release (not in manifest)"),
+        )
     problems.raise_if_any()
     return manifest
 
@@ -353,9 +476,12 @@ def untrusted_previous(project: Project, report: Report) -> list[Problem]:
     except InputError as exc:
         untrusted = [str(p) for p in exc.problems if p.severity == "error"]
         where = Location(project.shown(report.folder / "report.toml"), report.previous_line)
-        message = (
-            f"the release {report_id}@{version} is not intact, so its data is not used: "
-            + "; ".join(untrusted)
+        message = M(
+            "release.previous-not-intact",
+            "the release {report_id}@{version} is not intact, so its data is not used: {problems}",
+            report_id=report_id,
+            version=version,
+            problems="; ".join(untrusted),
         )
         return [Problem(where, message)]
     return []

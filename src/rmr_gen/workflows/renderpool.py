@@ -12,6 +12,7 @@ from pathlib import Path
 from rmr_gen.content.compute import is_suppressed
 from rmr_gen.content.markdown import preload as preload_markdown
 from rmr_gen.core.errors import InputError, Location, Problem
+from rmr_gen.core.i18n import M
 from rmr_gen.core.project import Project
 from rmr_gen.output.archive import Attachment, document_info, source_attachments
 from rmr_gen.output.assemble import Assembler
@@ -101,9 +102,16 @@ def _overrun(project: Project, job: Job, exc: Exception) -> Problem:
     """What a rendering child that overran its time or memory limit means for the user."""
     if isinstance(exc, TimeLimitExceeded):
         limit = job.report.limits.max_seconds
-        message = f"rendering took longer than limits.max_seconds = {limit} s"
+        message = M(
+            "build.render-too-slow",
+            "rendering took longer than limits.max_seconds = {limit} s",
+            limit=limit,
+        )
     else:
-        message = "rendering ran out of memory (or was killed); the input is too large"
+        message = M(
+            "build.render-out-of-memory",
+            "rendering ran out of memory (or was killed); the input is too large",
+        )
     return Problem(Location(project.shown(job.report.folder / "report.toml")), message)
 
 

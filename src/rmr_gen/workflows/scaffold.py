@@ -20,6 +20,7 @@ from pathlib import Path
 from rmr_gen.core.confine import Refused, read_bytes, real_root
 from rmr_gen.core.errors import Location, Problem, Problems, refusal
 from rmr_gen.core.files import atomic_write
+from rmr_gen.core.i18n import M
 from rmr_gen.core.models import Report
 from rmr_gen.core.project import PACKAGE, REPORT_ID, Project
 from rmr_gen.inputs.config import Reference, load_reference, suggest
@@ -34,9 +35,12 @@ DOTFILES = ("gitignore", "gitattributes")
 def init_project(target: Path) -> list[Path]:
     """Make ``target`` a project with one example report that builds; return what was written."""
     if (target / "reports").exists():
-        raise refusal(str(target), "is already an rmr-gen project (it has reports/)")
+        raise refusal(
+            str(target),
+            M("init.already-a-project", "is already an rmr-gen project (it has reports/)"),
+        )
     if target.exists() and not target.is_dir():
-        raise refusal(str(target), "exists and is not a folder")
+        raise refusal(str(target), M("init.not-a-folder", "exists and is not a folder"))
     source = STARTERS / "project"
     if not (source / "reports").is_dir():  # a broken installation, not the user's mistake
         raise RuntimeError(f"rmr-gen's starter project is missing: {source}")
@@ -69,7 +73,11 @@ def _refuse_links(target: Path, files: Iterable[Path]) -> None:
             if current.is_symlink():
                 problems.error(
                     str(current),
-                    "is a symbolic link; init writes into the folder given, never through a link",
+                    M(
+                        "init.symbolic-link",
+                        "is a symbolic link; init writes into the folder given,"
+                        " never through a link",
+                    ),
                 )
                 break
     problems.raise_if_any()
@@ -104,12 +112,20 @@ def _organisation(reference: Reference, organisation: str | None) -> str:
     if organisation is None:
         if len(known) == 1:
             return known[0]
-        raise refusal("--organisation", f"required; one of: {', '.join(known)}")
+        raise refusal(
+            "--organisation",
+            M("new.organisation-required", "required; one of: {known}", known=", ".join(known)),
+        )
     if organisation not in reference.organisations:
         raise refusal(
             "--organisation",
-            f"unknown organisation '{organisation}'{suggest(organisation, known)}"
-            f" (one of: {', '.join(known)})",
+            M(
+                "new.unknown-organisation",
+                "unknown organisation '{organisation}'{suggestion} (one of: {known})",
+                organisation=organisation,
+                suggestion=suggest(organisation, known),
+                known=", ".join(known),
+            ),
         )
     return organisation
 
@@ -119,7 +135,13 @@ def _regions(reference: Reference, regions: list[str]) -> list[str]:
     for region in regions:
         if region not in reference.regions:
             problems.error(
-                "--regions", f"unknown region '{region}'{suggest(region, reference.regions)}"
+                "--regions",
+                M(
+                    "new.unknown-region",
+                    "unknown region '{region}'{suggestion}",
+                    region=region,
+                    suggestion=suggest(region, reference.regions),
+                ),
             )
     problems.raise_if_any()
     return regions
@@ -216,13 +238,30 @@ def start_report(
     """Create ``reports/<report_id>/`` for ``kind``: a report.toml and texts that build."""
     if not REPORT_ID.match(report_id):
         raise refusal(
-            "reports", f"'{report_id}' is not a report id (lowercase letters, digits, '-')"
+            "reports",
+            M(
+                "new.bad-report-id",
+                "'{report_id}' is not a report id (lowercase letters, digits, '-')",
+                report_id=report_id,
+            ),
         )
     if kind not in KINDS:
-        raise refusal("--kind", f"'{kind}' is not one of: {', '.join(KINDS)}{suggest(kind, KINDS)}")
+        raise refusal(
+            "--kind",
+            M(
+                "new.unknown-kind",
+                "'{kind}' is not one of: {kinds}{suggestion}",
+                kind=kind,
+                kinds=", ".join(KINDS),
+                suggestion=suggest(kind, KINDS),
+            ),
+        )
     target = project.reports_dir / report_id
     if target.exists() or target.is_symlink():
-        raise refusal(project.shown(target), f"report '{report_id}' exists")
+        raise refusal(
+            project.shown(target),
+            M("new.report-exists", "report '{report_id}' exists", report_id=report_id),
+        )
     problems = Problems()
     reference = load_reference(project, problems)
     problems.raise_if_any()
@@ -234,7 +273,10 @@ def start_report(
         files, data = _rmr(org, chosen), {}
     for name in data:
         if (project.data_dir / name).exists() or (project.data_dir / name).is_symlink():
-            raise refusal(project.shown(project.data_dir / name), "exists (new writes it)")
+            raise refusal(
+                project.shown(project.data_dir / name),
+                M("new.data-file-exists", "exists (new writes it)"),
+            )
     staging = Path(tempfile.mkdtemp(prefix=f".new-{report_id}-", dir=project.reports_dir))
     written: list[Path] = []
     try:
@@ -274,5 +316,11 @@ def placeholders(project: Project, report: Report) -> list[Problem]:
                 end = line.find("]", match.end())
                 said = line[match.start() : end + 1] if end >= 0 else line[match.start() :]
                 where = Location(project.shown(path), number, match.start() + 1)
-                found.append(Problem(where, f"placeholder still there: {said}", "warning"))
+                found.append(
+                    Problem(
+                        where,
+                        M("new.placeholder", "placeholder still there: {said}", said=said),
+                        "warning",
+                    )
+                )
     return found
