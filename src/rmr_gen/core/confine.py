@@ -26,16 +26,17 @@ class Refused(Exception):
     """A path that may not be read; the message (an :class:`M`) says why, without the
     content. Compare ``exc.message.code``, never its text: it may be Swedish."""
 
-    def __init__(self, message: M) -> None:
+    def __init__(self, message: M | str) -> None:
         super().__init__(message)
 
     @property
-    def message(self) -> M:
+    def message(self) -> M | str:
         return self.args[0]  # type: ignore[no-any-return]
 
     @property
     def code(self) -> str:
-        return getattr(self.message, "code", "text")
+        """The message's code (``text`` for a message that is plain text)."""
+        return self.message.code if isinstance(self.message, M) else "text"
 
 
 #: The default name of a size limit in :func:`read_bytes`'s message.

@@ -147,7 +147,7 @@ def not_utf8(byte: int) -> M:
 class TemplateRefused(Exception):
     """A template file that may not be read; carries the file and the reason."""
 
-    def __init__(self, path: str, reason: M, line: int | None = None) -> None:
+    def __init__(self, path: str, reason: M | str, line: int | None = None) -> None:
         super().__init__(reason)
         self.path = path
         self.reason = reason
