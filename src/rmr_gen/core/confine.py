@@ -17,11 +17,33 @@ import stat
 from collections.abc import Iterable
 from pathlib import Path
 
+from rmr_gen.core.i18n import M
+
 CHUNK = 1 << 20
 
 
 class Refused(Exception):
-    """A path that may not be read; the message says why, without the content."""
+    """A path that may not be read; the message (an :class:`M`) says why, without the
+    content. Compare ``exc.message.code``, never its text: it may be Swedish."""
+
+    def __init__(self, message: M | str) -> None:
+        super().__init__(message)
+
+    @property
+    def message(self) -> M | str:
+        return self.args[0]  # type: ignore[no-any-return]
+
+    @property
+    def code(self) -> str:
+        """The message's code (``text`` for a message that is plain text)."""
+        return self.message.code if isinstance(self.message, M) else "text"
+
+
+#: The default name of a size limit in :func:`read_bytes`'s message.
+THE_LIMIT = M("limit.the-limit", "the limit")
+NOT_REGULAR = M(
+    "path.not-regular", "is not a regular file (a device, FIFO or socket is never read)"
+)
 
 
 def real_root(root: Path, base: Path | None = None) -> Path:
@@ -38,7 +60,13 @@ def real_root(root: Path, base: Path | None = None) -> Path:
         assert current is not None
         current = current / part
         if current.is_symlink():
-            raise Refused(f"'{current.name}' is a symbolic link; a folder that is read must not be")
+            raise Refused(
+                M(
+                    "path.read-folder-is-link",
+                    "'{name}' is a symbolic link; a folder that is read must not be",
+                    name=current.name,
+                )
+            )
     if current is None or base is None:  # not below base: rmr-gen's defaults, as installed
         return root.resolve()
     return base.resolve().joinpath(*parts)
@@ -49,24 +77,26 @@ def inside(path: Path, roots: Iterable[Path]) -> Path:
     try:
         real = Path(os.path.realpath(path, strict=True))
     except ValueError:
-        raise Refused("the name contains a NUL byte") from None
+        raise Refused(M("path.nul-byte", "the name contains a NUL byte")) from None
     except OSError as exc:
         raise Refused(_why(exc)) from None
     if not any(real.is_relative_to(root) for root in roots):
         if not real.is_file() and not real.is_dir():
-            raise Refused("is not a regular file (a device, FIFO or socket is never read)")
-        raise Refused("is outside the folder it must be in (or a link that leads outside)")
+            raise Refused(NOT_REGULAR)
+        raise Refused(
+            M("path.outside", "is outside the folder it must be in (or a link that leads outside)")
+        )
     return real
 
 
-def _why(exc: OSError) -> str:
+def _why(exc: OSError) -> M:
     if exc.errno == errno.ENAMETOOLONG:
-        return "the name is too long"
+        return M("path.name-too-long", "the name is too long")
     if exc.errno == errno.ELOOP:
-        return "is a symbolic link loop"
+        return M("path.link-loop", "is a symbolic link loop")
     if exc.errno in (errno.ENOENT, errno.ENOTDIR):
-        return "not found"
-    return f"cannot be read: {exc.strerror or exc}"
+        return M("path.not-found", "not found")
+    return M("path.unreadable", "cannot be read: {reason}", reason=str(exc.strerror or exc))
 
 
 def _open_regular(real: Path) -> tuple[int, int]:
@@ -78,16 +108,25 @@ def _open_regular(real: Path) -> tuple[int, int]:
     info = os.fstat(fd)
     if not stat.S_ISREG(info.st_mode):
         os.close(fd)
-        raise Refused("is not a regular file (a device, FIFO or socket is never read)")
+        raise Refused(NOT_REGULAR)
     return fd, info.st_size
 
 
-def _too_large(size: int, limit: int, what: str) -> Refused:
-    return Refused(f"is {size / 1e6:.1f} MB, more than {what} = {limit / 1e6:g} MB")
+def _too_large(size: int, limit: int, what: str | M) -> Refused:
+    megabytes, most = format(size / 1e6, ".1f"), format(limit / 1e6, "g")
+    return Refused(
+        M(
+            "limit.file-size",
+            "is {size} MB, more than {what} = {limit} MB",
+            size=megabytes,
+            what=what,
+            limit=most,
+        )
+    )
 
 
 def read_bytes(
-    path: Path, roots: Iterable[Path], max_bytes: int | None = None, what: str = "the limit"
+    path: Path, roots: Iterable[Path], max_bytes: int | None = None, what: str | M = THE_LIMIT
 ) -> bytes:
     """The content of ``path`` if it is a regular file inside ``roots`` and small enough."""
     fd, size = _open_regular(inside(path, roots))
@@ -122,12 +161,14 @@ def regular_file(path: Path, roots: Iterable[Path]) -> Path:
     return real
 
 
-def sha256(path: Path, max_bytes: int | None = None, what: str = "the limit") -> bytes:
+def sha256(path: Path, max_bytes: int | None = None, what: str | M = THE_LIMIT) -> bytes:
     """The sha256 of a regular file, read in chunks; refused when over ``max_bytes``."""
     try:
         real = Path(os.path.realpath(path, strict=True))
     except (OSError, ValueError) as exc:
-        raise Refused(_why(exc) if isinstance(exc, OSError) else "NUL byte in name") from None
+        if isinstance(exc, OSError):
+            raise Refused(_why(exc)) from None
+        raise Refused(M("path.nul-byte-in-name", "NUL byte in name")) from None
     fd, size = _open_regular(real)
     try:
         if max_bytes is not None and size > max_bytes:
@@ -153,11 +194,14 @@ def no_links_below(base: Path, path: Path) -> None:
     base = Path(os.path.abspath(base))
     path = Path(os.path.abspath(path))
     if not path.is_relative_to(base):
-        raise Refused(f"'{path}' is outside '{base}'")
+        raise Refused(
+            M("path.outside-base", "'{path}' is outside '{base}'", path=str(path), base=str(base))
+        )
     current = base
     if current.is_symlink():
-        raise Refused(f"'{current.name}' is a symbolic link")
+        raise Refused(M("path.is-link", "'{name}' is a symbolic link", name=current.name))
     for part in path.relative_to(base).parts:
         current = current / part
         if current.is_symlink():
-            raise Refused(f"'{current.relative_to(base.parent)}' is a symbolic link")
+            name = str(current.relative_to(base.parent))
+            raise Refused(M("path.is-link", "'{name}' is a symbolic link", name=name))

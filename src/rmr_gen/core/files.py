@@ -11,6 +11,8 @@ import secrets
 from collections.abc import Iterable
 from pathlib import Path
 
+from rmr_gen.core.i18n import M
+
 TEMP_SUFFIX = ".tmp"
 _TEMP = re.compile(r"^\..+\.(\d+)\.[^.]+\.tmp$")
 
@@ -56,6 +58,10 @@ def _alive(pid: int) -> bool:
 class WriteRefused(Exception):
     """A folder on the way to a file being written is a symbolic link (or became one)."""
 
+    @property
+    def message(self) -> M:
+        return self.args[0]  # type: ignore[no-any-return]
+
 
 #: Opening a folder on the way: never through a link, never blocking.
 _DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
@@ -87,8 +93,12 @@ def open_folder(folder: Path, create: bool = True) -> int:
             except OSError as exc:
                 if exc.errno in (errno.ELOOP, errno.ENOTDIR):
                     raise WriteRefused(
-                        f"'{part}' is a symbolic link (or was made one while rmr-gen wrote"
-                        " below it); nothing was written through it"
+                        M(
+                            "file.write-through-link",
+                            "'{name}' is a symbolic link (or was made one while rmr-gen wrote"
+                            " below it); nothing was written through it",
+                            name=part,
+                        )
                     ) from None
                 raise
             os.close(current)
@@ -114,7 +124,7 @@ def atomic_write(path: Path, content: bytes) -> None:
     try:
         _write_in(path, content)
     except WriteRefused as exc:
-        raise InputError([Problem(Location(str(path)), str(exc))]) from None
+        raise InputError([Problem(Location(str(path)), exc.message)]) from None
 
 
 def _write_in(path: Path, content: bytes) -> None:
@@ -161,9 +171,9 @@ def file_digest(path: Path, max_bytes: int = MAX_FILE_BYTES, shown: str | None =
     from rmr_gen.core.errors import InputError, Location, Problem
 
     try:
-        return sha256(path, max_bytes, "the size limit of an input file")
+        return sha256(path, max_bytes, M("limit.input-file", "the size limit of an input file"))
     except Refused as exc:
-        raise InputError([Problem(Location(shown or str(path)), str(exc))]) from None
+        raise InputError([Problem(Location(shown or str(path)), exc.message)]) from None
 
 
 def digest_files(
@@ -185,7 +195,7 @@ def digest_files(
         try:
             real = tuple(real_root(r, root) for r in roots)
         except Refused as exc:
-            raise InputError([Problem(Location(str(root)), str(exc))]) from None
+            raise InputError([Problem(Location(str(root)), exc.message)]) from None
     sha = hashlib.sha256(salt.encode())
     for path in sorted(set(paths)):
         try:
@@ -196,7 +206,7 @@ def digest_files(
             try:
                 inside(path, real)
             except Refused as exc:
-                raise InputError([Problem(Location(name), str(exc))]) from None
+                raise InputError([Problem(Location(name), exc.message)]) from None
         sha.update(name.encode() + b"\0")
         sha.update(file_digest(path, max_bytes, name))
     return sha.hexdigest()
@@ -214,14 +224,16 @@ def files_below(folder: Path) -> list[Path]:
     ]
 
 
-def refuse_links(paths: Iterable[Path], root: Path, what: str) -> None:
-    """Writing through a symbolic link could land anywhere: refuse, naming the link."""
+def refuse_links(paths: Iterable[Path], root: Path, what: str | M) -> None:
+    """Writing through a symbolic link could land anywhere: refuse, naming the link.
+    ``what`` (``builds``, ``releases``) is best an :class:`M`, so that it is translated."""
     from rmr_gen.core.errors import Problems
 
     problems = Problems()
     for path in paths:
         if path.is_symlink():  # shown as named, not where the link leads
-            problems.error(shown(path, root), f"is a symbolic link; {what} refuse links")
+            message = M("file.link-refused", "is a symbolic link; {what} refuse links", what=what)
+            problems.error(shown(path, root), message)
     problems.raise_if_any()
 
 

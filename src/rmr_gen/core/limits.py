@@ -13,11 +13,40 @@ from pathlib import Path
 from typing import Any
 from xml.parsers import expat
 
+from rmr_gen.core.i18n import M
+
 CHUNK = 1 << 20
 
 
 class LimitExceeded(Exception):
-    """An input over a limit; the message names the limit."""
+    """An input over a limit; the message (an :class:`M`) names the limit."""
+
+    def __init__(self, message: M) -> None:
+        super().__init__(message)
+
+    @property
+    def message(self) -> M:
+        return self.args[0]  # type: ignore[no-any-return]
+
+
+def _over_pixels(max_pixels: int) -> LimitExceeded:
+    return LimitExceeded(
+        M(
+            "limit.image-pixels",
+            "more than limits.max_image_pixels = {max_pixels}",
+            max_pixels=max_pixels,
+        )
+    )
+
+
+def _unreadable_image() -> LimitExceeded:
+    return LimitExceeded(M("image.unreadable", "not an image that can be read"))
+
+
+def _over_rows(max_rows: int) -> LimitExceeded:
+    return LimitExceeded(
+        M("limit.rows", "more than limits.max_rows = {max_rows} rows", max_rows=max_rows)
+    )
 
 
 def check_image(path: Path, max_pixels: int) -> None:
@@ -30,9 +59,9 @@ def check_image(path: Path, max_pixels: int) -> None:
         with Image.open(path) as image:  # reads the header, decodes nothing
             _refuse_pixels(image, max_pixels)
     except Image.DecompressionBombError:
-        raise LimitExceeded(f"more than limits.max_image_pixels = {max_pixels}") from None
+        raise _over_pixels(max_pixels) from None
     except (OSError, ValueError, SyntaxError, EOFError):
-        raise LimitExceeded("not an image that can be read") from None
+        raise _unreadable_image() from None
 
 
 def _refuse_pixels(image: Any, max_pixels: int) -> None:
@@ -42,8 +71,25 @@ def _refuse_pixels(image: Any, max_pixels: int) -> None:
     width, height = image.size
     frames = int(getattr(image, "n_frames", 1))
     if width * height * frames > max_pixels:
-        size = f"{width} × {height} pixels" + (f" × {frames} frames" if frames > 1 else "")
-        raise LimitExceeded(f"{size}, more than limits.max_image_pixels = {max_pixels}")
+        size = (
+            M(
+                "image.size-frames",
+                "{width} × {height} pixels × {frames} frames",
+                width=width,
+                height=height,
+                frames=frames,
+            )
+            if frames > 1
+            else M("image.size", "{width} × {height} pixels", width=width, height=height)
+        )
+        raise LimitExceeded(
+            M(
+                "limit.image-size",
+                "{size}, more than limits.max_image_pixels = {max_pixels}",
+                size=size,
+                max_pixels=max_pixels,
+            )
+        )
 
 
 def image_bytes_pixels(data: bytes, max_pixels: int) -> None:
@@ -55,14 +101,14 @@ def image_bytes_pixels(data: bytes, max_pixels: int) -> None:
     try:
         image = Image.open(io.BytesIO(data))
     except Image.DecompressionBombError:
-        raise LimitExceeded(f"more than limits.max_image_pixels = {max_pixels}") from None
+        raise _over_pixels(max_pixels) from None
     except (OSError, ValueError, SyntaxError):
         return  # not a raster image (SVG, CSS, font): no pixels to count
     with image:
         try:
             _refuse_pixels(image, max_pixels)
         except (OSError, ValueError, SyntaxError, EOFError):
-            raise LimitExceeded("not an image that can be read") from None
+            raise _unreadable_image() from None
 
 
 def check_csv_rows(path: Path, max_rows: int) -> None:
@@ -72,7 +118,7 @@ def check_csv_rows(path: Path, max_rows: int) -> None:
         while chunk := handle.read(CHUNK):
             lines += chunk.count(b"\n")
             if lines > max_rows + 1:  # the header line is not a row
-                raise LimitExceeded(f"more than limits.max_rows = {max_rows} rows")
+                raise _over_rows(max_rows)
 
 
 def check_xlsx(path: Path, max_bytes: int, max_rows: int) -> None:
@@ -90,9 +136,14 @@ def check_xlsx(path: Path, max_bytes: int, max_rows: int) -> None:
         members = archive.infolist()
         total = sum(m.file_size for m in members)
         if total > max_bytes:
+            megabytes = format(total / 1e6, ".0f")
             raise LimitExceeded(
-                f"unpacks to {total / 1e6:.0f} MB, more than limits.max_data_mb"
-                f" = {max_bytes // 1_000_000}"
+                M(
+                    "limit.unpacked-size",
+                    "unpacks to {size} MB, more than limits.max_data_mb = {limit}",
+                    size=megabytes,
+                    limit=max_bytes // 1_000_000,
+                )
             )
         for member in members:
             if member.filename.lower().endswith((".xml", ".rels", ".vml")):
@@ -104,14 +155,20 @@ def _check_xml(archive: zipfile.ZipFile, member: zipfile.ZipInfo, max_rows: int)
     rows = 0
 
     def refuse_dtd(*args: object) -> None:
-        raise LimitExceeded(f"{member.filename}: a DTD or entity declaration is not allowed")
+        raise LimitExceeded(
+            M(
+                "limit.xml-entities",
+                "{part}: a DTD or entity declaration is not allowed",
+                part=member.filename,
+            )
+        )
 
     def start(name: str, attributes: object) -> None:
         nonlocal rows
         if is_sheet and (name == "row" or name.endswith(":row") or name.endswith(" row")):
             rows += 1
             if rows > max_rows:
-                raise LimitExceeded(f"more than limits.max_rows = {max_rows} rows")
+                raise _over_rows(max_rows)
 
     parser = expat.ParserCreate(namespace_separator=" ")
     parser.StartDoctypeDeclHandler = refuse_dtd
@@ -124,8 +181,15 @@ def _check_xml(archive: zipfile.ZipFile, member: zipfile.ZipInfo, max_rows: int)
             parser.Parse(b"", True)
     except expat.ExpatError as exc:
         raise LimitExceeded(
-            f"{member.filename}: not well-formed XML ({expat.errors.messages[exc.code]},"
-            f" line {exc.lineno}, column {exc.offset + 1}); save the workbook again in Excel"
+            M(
+                "limit.xml-malformed",
+                "{part}: not well-formed XML ({reason}, line {line}, column {column});"
+                " save the workbook again in Excel",
+                part=member.filename,
+                reason=expat.errors.messages[exc.code],
+                line=exc.lineno,
+                column=exc.offset + 1,
+            )
         ) from None
     except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError):
         return

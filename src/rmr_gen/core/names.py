@@ -75,15 +75,22 @@ class Names:
         """Aliases that stand for two names: (alias, name, other name)."""
         return clashes(self.canonical, self.aliases)
 
-    def suggest(self, text: str) -> str:
-        """`` (did you mean 'x'?)`` with the canonical name closest to ``text``."""
+    def closest(self, text: str) -> str | None:
+        """The canonical name closest to ``text`` (or to an alias close to it), if any:
+        what a message offers as "did you mean"."""
         choices = {key(c): c for c in self.canonical}
         close = difflib.get_close_matches(key(text), list(choices), n=1, cutoff=0.6)
         if close:
-            return f" (did you mean '{choices[close[0]]}'?)"
+            return choices[close[0]]
         written = {key(a): t for a, t in self.aliases.items()}
         close = difflib.get_close_matches(key(text), list(written), n=1, cutoff=0.75)
-        return f" (did you mean '{written[close[0]]}'?)" if close else ""
+        return written[close[0]] if close else None
+
+    def suggest(self, text: str) -> str:
+        """`` (did you mean 'x'?)`` with the canonical name closest to ``text``, in English:
+        a coded message takes :meth:`closest` and words the hint itself."""
+        found = self.closest(text)
+        return f" (did you mean '{found}'?)" if found is not None else ""
 
     def with_aliases(self, more: Iterable[tuple[str, str]]) -> Names:
         """These names, and ``more`` (alias, canonical) pairs on top."""

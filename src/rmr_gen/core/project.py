@@ -9,6 +9,7 @@ from pathlib import Path
 import rmr_gen
 from rmr_gen.core.errors import InputError, Location, Problem
 from rmr_gen.core.files import files_below, shown
+from rmr_gen.core.i18n import M
 
 #: Report ids become folder and file names, so they are kept to a safe alphabet.
 REPORT_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
@@ -37,9 +38,8 @@ class Project:
     def open(cls, root: Path) -> Project:
         root = root.resolve()
         if not (root / "reports").is_dir():
-            raise InputError(
-                [Problem(Location(str(root)), "not an rmr-gen project (no reports/ folder)")]
-            )
+            message = M("project.not-a-project", "not an rmr-gen project (no reports/ folder)")
+            raise InputError([Problem(Location(str(root)), message)])
         return cls(root)
 
     @property

@@ -22,6 +22,7 @@ from urllib.parse import unquote, urlsplit
 from rmr_gen.content.markdown import is_allowed_link
 from rmr_gen.core.confine import Refused, read_bytes, real_root
 from rmr_gen.core.errors import InputError, Location, Problem
+from rmr_gen.core.i18n import M
 from rmr_gen.core.limits import LimitExceeded, image_bytes_pixels
 from rmr_gen.core.models import Limits, Report
 from rmr_gen.core.project import Project
@@ -44,7 +45,22 @@ ARCHIVAL = "pdf/a-3a"
 
 
 class ResourceRefused(Exception):
-    """A document asked for a resource outside the project."""
+    """A document asked for a resource outside the project; the message is an :class:`M`."""
+
+    def __init__(self, message: M) -> None:
+        super().__init__(message)
+
+    @property
+    def message(self) -> M:
+        return self.args[0]  # type: ignore[no-any-return]
+
+
+def _too_slow(seconds: float) -> M:
+    return M(
+        "pdf.too-slow",
+        "rendering took longer than limits.max_seconds = {seconds} s",
+        seconds=seconds,
+    )
 
 
 def real_roots(roots: Sequence[Path]) -> tuple[Path, ...]:
@@ -64,17 +80,30 @@ def read_local(url: str, roots: Sequence[Path], max_bytes: int) -> tuple[Path, b
 
     parts = urlsplit(url)
     if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
-        raise ResourceRefused(f"'{url}' is not a file inside the project")
+        raise ResourceRefused(
+            M("pdf.resource-not-a-file", "'{url}' is not a file inside the project", url=url)
+        )
     try:  # follows symlinks, '..' and '%2e%2e'
         real = Path(os.path.realpath(_local_path(parts.path), strict=True))
     except (OSError, ValueError):
-        raise ResourceRefused(f"'{url}' does not exist") from None
+        raise ResourceRefused(
+            M("pdf.resource-missing", "'{url}' does not exist", url=url)
+        ) from None
     if not any(real.is_relative_to(root) for root in roots):
-        raise ResourceRefused(f"'{url}' is outside the project's reports/, templates/ and data/")
+        raise ResourceRefused(
+            M(
+                "pdf.resource-outside",
+                "'{url}' is outside the project's reports/, templates/ and data/",
+                url=url,
+            )
+        )
     try:
-        return real, read_bytes(real, roots, max_bytes, "the size limit of a resource")
+        what = M("limit.resource", "the size limit of a resource")
+        return real, read_bytes(real, roots, max_bytes, what)
     except Refused as exc:
-        raise ResourceRefused(f"'{url}' {exc}") from None
+        raise ResourceRefused(
+            M("pdf.resource-refused-why", "'{url}' {reason}", url=url, reason=exc.message)
+        ) from None
 
 
 def _local_path(url_path: str) -> str:
@@ -85,7 +114,7 @@ def _local_path(url_path: str) -> str:
     return url2pathname(unquote(url_path))
 
 
-def _fetcher(roots: Sequence[Path], refused: list[tuple[str, str]], limits: Limits) -> Any:
+def _fetcher(roots: Sequence[Path], refused: list[tuple[str, M]], limits: Limits) -> Any:
     import_weasyprint()
     from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
@@ -100,9 +129,13 @@ def _fetcher(roots: Sequence[Path], refused: list[tuple[str, str]], limits: Limi
                 real, content = read_local(url, readable, max_bytes)
                 image_bytes_pixels(content, limits.max_image_pixels)
             except (ResourceRefused, LimitExceeded) as exc:
-                message = str(exc) if isinstance(exc, ResourceRefused) else f"'{url}': {exc}"
+                message = (
+                    exc.message
+                    if isinstance(exc, ResourceRefused)
+                    else M("pdf.resource-limit", "'{url}': {reason}", url=url, reason=exc.message)
+                )
                 refused.append((url, message))
-                raise FatalURLFetchingError(message) from exc
+                raise FatalURLFetchingError(message.english) from exc
             return URLFetcherResponse(real.as_uri(), content)
 
     return ProjectFetcher(allowed_protocols=("data", "file"), allow_redirects=False)
@@ -208,10 +241,12 @@ def html_to_pdf(
             return worker.call(hard_deadline(limits.max_seconds), _render_fresh, *args)
         return run_with_deadline(hard_deadline(limits.max_seconds), _render_pdf, *args)
     except TimeLimitExceeded:
-        message = f"rendering took longer than limits.max_seconds = {limits.max_seconds} s"
-        raise InputError([Problem(Location(source), message)]) from None
+        raise InputError([Problem(Location(source), _too_slow(limits.max_seconds))]) from None
     except (WorkDied, MemoryError):
-        message = "rendering ran out of memory (or was killed); the input is too large"
+        message = M(
+            "pdf.killed",
+            "rendering ran out of memory (or was killed); the input is too large",
+        )
         raise InputError([Problem(Location(source), message)]) from None
 
 
@@ -254,7 +289,9 @@ def _failed(message: str, source: str, origin: Callable[[str], str] | None) -> P
     """A resource WeasyPrint could not use, named, at the text or template that uses it."""
     match = _FAILED_URL.search(message)
     if match is None:
-        return Problem(Location(source), f"resource failed: {message}")
+        return Problem(
+            Location(source), M("pdf.resource-failed", "resource failed: {reason}", reason=message)
+        )
     url = match.group(1)
     path = Path(_local_path(urlsplit(url).path))
     reason = message[match.end() :].strip(" :")
@@ -264,7 +301,16 @@ def _failed(message: str, source: str, origin: Callable[[str], str] | None) -> P
         if (parent / "reports").is_dir() and (parent / "templates").is_dir():
             shown = path.relative_to(parent).as_posix()
             break
-    text = f"'{shown}' could not be used" + (f": {reason}" if reason else " (is it broken?)")
+    text = (
+        M(
+            "pdf.resource-unusable",
+            "'{name}' could not be used: {reason}",
+            name=shown,
+            reason=reason,
+        )
+        if reason
+        else M("pdf.resource-broken", "'{name}' could not be used (is it broken?)", name=shown)
+    )
     return Problem(Location(where) if where else Location(source), text)
 
 
@@ -273,23 +319,24 @@ def hard_deadline(seconds: float) -> float:
     return seconds * 1.25 + 0.5
 
 
-def foreign_links(rendered: Any) -> list[str]:
+def foreign_links(rendered: Any) -> list[M]:
     """Links and attachments in the laid-out document that rmr-gen does not allow.
 
     Decided on what WeasyPrint will write (its link annotations and attachment
     list), not on the HTML text: ``rel="&#97;ttachment"`` or ``title=">"`` tricks
-    change nothing here.
+    change nothing here. Each names what it links to as its value ``target``.
     """
     found = []
     for attachment in getattr(rendered.metadata, "attachments", None) or ():
-        found.append(f"<link rel=attachment> '{attachment.name or attachment.description or ''}'")
+        name = attachment.name or attachment.description or ""
+        found.append(M("pdf.attachment-element", "<link rel=attachment> '{target}'", target=name))
     for page in rendered.pages:
         for link in page.links:
             kind, target = link[0], str(link[1])
             if kind == "attachment":
-                found.append(f"attachment '{target}'")
+                found.append(M("pdf.attachment", "attachment '{target}'", target=target))
             elif kind == "external" and not is_allowed_link(target):
-                found.append(f"link '{target}'")
+                found.append(M("pdf.link", "link '{target}'", target=target))
     return found
 
 
@@ -308,11 +355,11 @@ def _render_pdf(
     from weasyprint import HTML, __version__
     from weasyprint.urls import FatalURLFetchingError
 
-    def fail(message: str, where: str = "") -> InputError:
+    def fail(message: M, where: str = "") -> InputError:
         location = Location(where) if where else Location(source)
         return InputError([Problem(location, message)])
 
-    refused: list[tuple[str, str]] = []
+    refused: list[tuple[str, M]] = []
     nodes: list[Node] = []
     collector = _WarningCollector()
     logger = logging.getLogger("weasyprint")
@@ -335,16 +382,27 @@ def _render_pdf(
                 rendered = refit(source_html, rendered, pdf_variant=variant, font_config=fonts)
             foreign = foreign_links(rendered)
             if foreign:
-                target = foreign[0].split("'")[1]
+                target = foreign[0].values["target"]
                 where = origin(target) if origin and target else ""
                 raise fail(
-                    f"{foreign[0]} is not allowed: links may be http, https, mailto or"
-                    " #anchors, and only rmr-gen attaches files",
+                    M(
+                        "pdf.link-not-allowed",
+                        "{link} is not allowed: links may be http, https, mailto or"
+                        " #anchors, and only rmr-gen attaches files",
+                        link=foreign[0],
+                    ),
                     where,
                 )
             pages = len(rendered.pages)
             if pages > limits.max_pages:
-                raise fail(f"{pages} pages is more than limits.max_pages = {limits.max_pages}")
+                raise fail(
+                    M(
+                        "pdf.too-many-pages",
+                        "{pages} pages is more than limits.max_pages = {max_pages}",
+                        pages=pages,
+                        max_pages=limits.max_pages,
+                    )
+                )
             if variant is None:
                 pdf = rendered.write_pdf(uncompressed_pdf=False, cache=images)
             else:
@@ -360,26 +418,31 @@ def _render_pdf(
     except FatalURLFetchingError as exc:
         url, reason = refused[-1] if refused else ("", str(exc))
         where = origin(url) if origin and url else ""
-        raise fail(f"resource refused: {reason}", where) from None
+        raise fail(_resource_refused(reason), where) from None
     except TimeLimitExceeded:
-        raise fail(
-            f"rendering took longer than limits.max_seconds = {limits.max_seconds} s"
-        ) from None
+        raise fail(_too_slow(limits.max_seconds)) from None
     except (MemoryError, RecursionError) as exc:
-        what = "ran out of memory" if isinstance(exc, MemoryError) else "nested too deeply"
-        raise fail(f"rendering {what}; the input is too large") from None
+        raise fail(
+            M("pdf.out-of-memory", "rendering ran out of memory; the input is too large")
+            if isinstance(exc, MemoryError)
+            else M("pdf.too-deep", "rendering nested too deeply; the input is too large")
+        ) from None
     finally:
         logger.removeHandler(collector)
     if refused:  # WeasyPrint swallows some fatal fetch errors (e.g. images inside SVG)
         url, reason = refused[0]
         where = origin(url) if origin else ""
-        raise fail(f"resource refused: {reason}", where)
+        raise fail(_resource_refused(reason), where)
     if collector.messages:
         raise InputError([_failed(m, source, origin) for m in collector.messages])
     if variant is None:
         return bytes(pdf), pages
     document = document or _document_of(rendered)
     return finish(bytes(pdf), nodes, document, attachments, f"WeasyPrint {__version__}"), pages
+
+
+def _resource_refused(reason: str | M) -> M:
+    return M("pdf.resource-refused", "resource refused: {reason}", reason=reason)
 
 
 def _document_of(rendered: Any) -> DocumentInfo:

@@ -21,8 +21,15 @@ from rmr_gen.core import formatting
 from rmr_gen.core.confine import Refused, read_bytes, real_root
 from rmr_gen.core.errors import InputError, Location, Problem
 from rmr_gen.core.files import shown
+from rmr_gen.core.i18n import M
 from rmr_gen.core.models import Report, other_population, population_name
-from rmr_gen.output.sandbox import ConfinedLoader, TemplateRefused, plain_context, report_view
+from rmr_gen.output.sandbox import (
+    ConfinedLoader,
+    TemplateRefused,
+    not_utf8,
+    plain_context,
+    report_view,
+)
 
 #: Texts and stylesheets larger than this are refused before they are read.
 MAX_TEXT_BYTES = 20_000_000
@@ -156,9 +163,10 @@ def read_text(path: Path, project_root: Path, folder: Path | None = None) -> str
     not too large); not UTF-8 is their error, said where, not a crash."""
     try:
         root = real_root(folder or path.parent, project_root)
-        raw = read_bytes(path, (root,), MAX_TEXT_BYTES, "the size limit of a text")
+        what = M("limit.text", "the size limit of a text")
+        raw = read_bytes(path, (root,), MAX_TEXT_BYTES, what)
     except Refused as exc:
-        raise InputError([Problem(Location(shown(path, project_root)), str(exc))]) from None
+        raise InputError([Problem(Location(shown(path, project_root)), exc.message)]) from None
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -167,10 +175,14 @@ def read_text(path: Path, project_root: Path, folder: Path | None = None) -> str
             [
                 Problem(
                     Location(shown(path, project_root), line),
-                    f"not UTF-8 text (byte 0x{raw[exc.start]:02X}); save the file as UTF-8",
+                    not_utf8(raw[exc.start]),
                 )
             ]
         ) from None
+
+
+def template_error(message: str | M) -> M:
+    return M("template.error", "template error: {message}", message=message)
 
 
 def read_stylesheets(
@@ -221,12 +233,16 @@ def render_report(
         raise InputError([Problem(where, exc.reason)]) from None
     except (MemoryError, RecursionError) as exc:
         location = _template_location(exc, templates_dir, project_root)
-        what = "too much memory" if isinstance(exc, MemoryError) else "recursion too deep"
-        raise InputError([Problem(location, f"template error: {what}")]) from None
+        what = (
+            M("template.too-much-memory", "too much memory")
+            if isinstance(exc, MemoryError)
+            else M("template.too-deep", "recursion too deep")
+        )
+        raise InputError([Problem(location, template_error(what))]) from None
     except TemplateError as exc:
         location = _template_location(exc, templates_dir, project_root)
         message = getattr(exc, "message", None) or str(exc)
-        raise InputError([Problem(location, f"template error: {message}")]) from exc
+        raise InputError([Problem(location, template_error(message))]) from exc
     except Exception as exc:
         # {{ 1/0 }}, {{ name + 1 }} or {{ range(10**10) }} fail in the template's own
         # code or in Jinja on its behalf: its author's error (exit 2). A failure
@@ -235,7 +251,7 @@ def render_report(
         if not any(f.filename.endswith(".j2") for f in frames) or _in_own_code(frames):
             raise
         location = _template_location(exc, templates_dir, project_root)
-        message = f"template error: {type(exc).__name__}: {exc}"
+        message = template_error(f"{type(exc).__name__}: {exc}")
         raise InputError([Problem(location, message)]) from exc
 
 
@@ -263,7 +279,7 @@ def check_templates(templates_dir: Path | tuple[Path, ...], project_root: Path) 
         for folder in _folders(templates_dir):
             real_root(folder, project_root)
     except Refused as exc:
-        return [Problem(Location(shown(_folders(templates_dir)[0], project_root)), str(exc))]
+        return [Problem(Location(shown(_folders(templates_dir)[0], project_root)), exc.message)]
     env = _environment(templates_dir, project_root)
     problems = []
     for name in env.list_templates(filter_func=lambda name: name.endswith(".j2")):
@@ -271,13 +287,14 @@ def check_templates(templates_dir: Path | tuple[Path, ...], project_root: Path) 
             env.get_template(name)  # the one in use: the project's own, else the default
         except TemplateSyntaxError as exc:
             location = _template_location(exc, templates_dir, project_root)
-            problems.append(Problem(location, f"template error: {exc.message}"))
+            problems.append(Problem(location, template_error(str(exc.message))))
         except TemplateRefused as exc:
             where = Location(shown(Path(exc.path), project_root), exc.line)
             problems.append(Problem(where, exc.reason))
         except TemplateNotFound:
             where = Location(f"templates/{name}")
-            problems.append(Problem(where, "not found (a symbolic link to nothing?)"))
+            message = M("template.not-found", "not found (a symbolic link to nothing?)")
+            problems.append(Problem(where, message))
     return problems
 
 

@@ -21,6 +21,7 @@ from typing import Any
 from jinja2 import BaseLoader, TemplateNotFound
 
 from rmr_gen.core.confine import Refused, inside, read_bytes, real_root
+from rmr_gen.core.i18n import M
 from rmr_gen.core.models import Report
 
 _SCALARS = (str, int, float, bool, type(None), dt.date, dt.datetime)
@@ -114,16 +115,15 @@ class ConfinedLoader(BaseLoader):
             root = real_root(folder, self.project_root)
             real = inside(path, (root,))
             mtime = os.stat(real).st_mtime_ns
-            raw = read_bytes(real, (root,), 10_000_000, "the size limit of a template")
+            what = M("limit.template", "the size limit of a template")
+            raw = read_bytes(real, (root,), 10_000_000, what)
         except Refused as exc:
-            raise TemplateRefused(str(path), str(exc)) from None
+            raise TemplateRefused(str(path), exc.message) from None
         try:
             source = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise TemplateRefused(
-                str(path),
-                f"not UTF-8 text (byte 0x{raw[exc.start]:02X}); save the file as UTF-8",
-                raw[: exc.start].count(b"\n") + 1,
+                str(path), not_utf8(raw[exc.start]), raw[: exc.start].count(b"\n") + 1
             ) from None
 
         def uptodate() -> bool:
@@ -135,10 +135,19 @@ class ConfinedLoader(BaseLoader):
         return source, str(path), uptodate
 
 
+def not_utf8(byte: int) -> M:
+    """The message for a text file that is not UTF-8, naming its first wrong byte."""
+    return M(
+        "file.not-utf8",
+        "not UTF-8 text (byte {byte}); save the file as UTF-8",
+        byte="0x" + format(byte, "02X"),
+    )
+
+
 class TemplateRefused(Exception):
     """A template file that may not be read; carries the file and the reason."""
 
-    def __init__(self, path: str, reason: str, line: int | None = None) -> None:
+    def __init__(self, path: str, reason: M | str, line: int | None = None) -> None:
         super().__init__(reason)
         self.path = path
         self.reason = reason

@@ -28,6 +28,7 @@ from typing import Any
 from rmr_gen.content.compute import summary_groups
 from rmr_gen.core.errors import InputError, Location, Problem
 from rmr_gen.core.files import atomic_write
+from rmr_gen.core.i18n import M
 from rmr_gen.core.models import Limits, Measurement, Report
 from rmr_gen.core.project import Project
 from rmr_gen.output.render import Block, read_text, render_report
@@ -65,7 +66,10 @@ def check_templates(project: Project) -> None:
             [
                 Problem(
                     Location(project.shown(project.template_file(f"{WEB}/{name}"))),
-                    "missing: --web needs the web templates (rmr-gen's templates/web/)",
+                    M(
+                        "web.templates-missing",
+                        "missing: --web needs the web templates (rmr-gen's templates/web/)",
+                    ),
                 )
                 for name in missing
             ]
@@ -134,9 +138,10 @@ def _embed_images(block: Block, roots: Sequence[Path], limits: Limits) -> Block:
             path, content = read_local(url, readable, max_bytes)
             image_bytes_pixels(content, limits.max_image_pixels)
         except ResourceRefused as exc:
-            raise InputError([Problem(Location(url), str(exc))]) from None
+            raise InputError([Problem(Location(url), exc.message)]) from None
         except LimitExceeded as exc:
-            raise InputError([Problem(Location(url), f"'{url}': {exc}")]) from None
+            message = M("pdf.resource-limit", "'{url}': {reason}", url=url, reason=exc.message)
+            raise InputError([Problem(Location(url), message)]) from None
         kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         data = base64.b64encode(content).decode("ascii")
         return f"{match.group(1)}data:{kind};base64,{data}{match.group(3)}"

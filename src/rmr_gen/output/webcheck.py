@@ -24,6 +24,7 @@ from html.parser import HTMLParser
 from typing import Any
 
 from rmr_gen.core.errors import InputError, Location, Problem
+from rmr_gen.core.i18n import M
 
 #: No script, no connection, no frame; fonts, images and styles from the page's own
 #: folder or data: URLs only (styles inline too: the page's own <style> and style="").
@@ -63,8 +64,10 @@ def refuse_outside_resources(page: str, where: str) -> None:
     checker.feed(page)
     checker.close()
     if checker.problems:
-        problems = dict.fromkeys(checker.problems)
-        raise InputError([Problem(Location(where), p) for p in problems])
+        problems: dict[str, M] = {}  # each once, in the order found
+        for problem in checker.problems:
+            problems.setdefault(problem.english, problem)
+        raise InputError([Problem(Location(where), p) for p in problems.values()])
 
 
 def with_policy(page: str) -> str:
@@ -74,8 +77,12 @@ def with_policy(page: str) -> str:
     return page[:at] + POLICY_META + page[at:]
 
 
-def _url_problem(url: str) -> str:
-    return f"the web page would load '{url[:120]}'; only data: URLs are allowed"
+def _url_problem(url: str) -> M:
+    return M(
+        "web.loads-url",
+        "the web page would load '{url}'; only data: URLs are allowed",
+        url=url[:120],
+    )
 
 
 def _scheme(value: str) -> str:
@@ -86,7 +93,7 @@ def _scheme(value: str) -> str:
 class _Checker(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.problems: list[str] = []
+        self.problems: list[M] = []
         self._in_style = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -109,23 +116,42 @@ class _Checker(HTMLParser):
     def _element(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {name: value or "" for name, value in attrs}
         if tag in _FORBIDDEN_TAGS:
-            self.problems.append(f"a web page may not contain <{tag}>")
+            self.problems.append(M("web.tag", "a web page may not contain <{tag}>", tag=tag))
         equiv = values.get("http-equiv")
         if tag == "meta" and equiv is not None and equiv.strip().lower() != POLICY_NAME:
-            self.problems.append("a web page may not contain <meta http-equiv>")
+            self.problems.append(
+                M("web.meta-http-equiv", "a web page may not contain <meta http-equiv>")
+            )
         for name, value in values.items():
             self._attribute(tag, name, value)
 
     def _attribute(self, tag: str, name: str, value: str) -> None:
         scheme = _scheme(value)
         if name.startswith("on"):
-            self.problems.append(f"a web page may not run scripts: <{tag} {name}>")
+            self.problems.append(
+                M(
+                    "web.script-attribute",
+                    "a web page may not run scripts: <{tag} {name}>",
+                    tag=tag,
+                    name=name,
+                )
+            )
         elif scheme in ("javascript", "vbscript"):
-            self.problems.append(f"a web page may not run scripts: <{tag} {name}={scheme}:…>")
+            self.problems.append(
+                M(
+                    "web.script-url",
+                    "a web page may not run scripts: <{tag} {name}={scheme}:…>",
+                    tag=tag,
+                    name=name,
+                    scheme=scheme,
+                )
+            )
         elif name in ("srcset", "imagesrcset"):
-            self.problems.append("a web page may not contain srcset")
+            self.problems.append(M("web.srcset", "a web page may not contain srcset"))
         elif name == "attributename" and value.strip().lower().startswith(("on", "href")):
-            self.problems.append(f"a web page may not animate '{value.strip()[:40]}'")
+            self.problems.append(
+                M("web.animate", "a web page may not animate '{name}'", name=value.strip()[:40])
+            )
         elif name == "style":
             self.problems.extend(css_problems(value, declarations=True))
         elif name in _LOADING and scheme != "data":
@@ -134,31 +160,33 @@ class _Checker(HTMLParser):
             link = value.strip()
             if tag in _LINKING:
                 if scheme and scheme not in _LINK_SCHEMES:
-                    self.problems.append(f"a web page may not link to '{link[:120]}'")
+                    self.problems.append(
+                        M("web.link", "a web page may not link to '{url}'", url=link[:120])
+                    )
             elif not link.startswith("#") and scheme != "data":
                 self.problems.append(_url_problem(link))
 
 
-def css_problems(css: str, declarations: bool) -> list[str]:
+def css_problems(css: str, declarations: bool) -> list[M]:
     """What a stylesheet (or a ``style=""``'s declarations) would load: every URL other
     than a data: URL or the page's own font, and any ``@import``."""
     import tinycss2
 
     del declarations  # the same tokens either way: a rule's prelude and block are walked
     tokens = tinycss2.parse_component_value_list(css)
-    problems: list[str] = []
+    problems: list[M] = []
     _walk(tokens, problems, in_url_function=False)
     return problems
 
 
-def _walk(tokens: list[Any], problems: list[str], in_url_function: bool) -> None:
+def _walk(tokens: list[Any], problems: list[M], in_url_function: bool) -> None:
     for token in tokens:
         kind = token.type
         if kind == "url" or (kind == "string" and in_url_function):
             if not _allowed_in_css(token.value):
                 problems.append(_url_problem(token.value.strip()))
         elif kind == "at-keyword" and token.lower_value == "import":
-            problems.append("the web page would load '@import'; only data: URLs are allowed")
+            problems.append(_url_problem("@import"))
         elif kind == "function":
             inner = in_url_function or token.lower_name in _URL_FUNCTIONS
             if token.lower_name in ("url", "src"):
@@ -168,7 +196,7 @@ def _walk(tokens: list[Any], problems: list[str], in_url_function: bool) -> None
             _walk(token.content, problems, in_url_function)
 
 
-def _function_url(token: Any, problems: list[str]) -> None:
+def _function_url(token: Any, problems: list[M]) -> None:
     """``url(…)`` spelled as a function (escaped name, or a quoted URL): its words."""
     words = "".join(
         t.value if t.type == "string" else t.serialize()
