@@ -224,9 +224,14 @@ def files_below(folder: Path) -> list[Path]:
     ]
 
 
-def refuse_links(paths: Iterable[Path], root: Path, what: str | M) -> None:
+#: Who refuses a link, in :func:`refuse_links`'s message.
+BUILDS = M("file.builds", "builds")
+RELEASES = M("file.releases", "releases")
+
+
+def refuse_links(paths: Iterable[Path], root: Path, what: M) -> None:
     """Writing through a symbolic link could land anywhere: refuse, naming the link.
-    ``what`` (``builds``, ``releases``) is best an :class:`M`, so that it is translated."""
+    ``what`` is :data:`BUILDS` or :data:`RELEASES`."""
     from rmr_gen.core.errors import Problems
 
     problems = Problems()

@@ -10,7 +10,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from rmr_gen.core.errors import Problems
 from rmr_gen.core.i18n import M, english, reason_of
@@ -131,7 +131,7 @@ def read_toml(
             root = real_root(folder[0], folder[1])
             limit = M("toml.size-limit", "the size limit of a settings file")
             # a message, worded where the refusal is printed (read_bytes formats it in)
-            raw = read_bytes(path, (root,), MAX_TOML_BYTES, cast(str, limit))
+            raw = read_bytes(path, (root,), MAX_TOML_BYTES, limit)
         source = raw.decode("utf-8-sig")
     except Refused as exc:
         reason = reason_of(exc)

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from rmr_gen.core.confine import Refused, real_root, regular_file
-from rmr_gen.core.i18n import M, english
+from rmr_gen.core.i18n import M, english, reason_of
 from rmr_gen.core.models import POPULATIONS, ReportIndicator
 from rmr_gen.core.project import Project
 from rmr_gen.inputs import schema
@@ -46,8 +46,7 @@ def file_in(folder: Path, name: str, project_root: Path) -> tuple[Path | None, s
         root = real_root(folder, project_root)
         return regular_file(folder / name, (root,)), ""
     except Refused as exc:
-        why = exc.args[0] if exc.args else ""
-        return None, why if isinstance(why, M) else str(why)
+        return None, reason_of(exc)
 
 
 def normalise_period(text: str) -> str | None:

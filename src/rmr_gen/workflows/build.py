@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from rmr_gen.core.cache import Cache
 from rmr_gen.core.errors import InputError, Problems
-from rmr_gen.core.files import refuse_links, remove_stale_temporaries
+from rmr_gen.core.files import BUILDS, refuse_links, remove_stale_temporaries
 from rmr_gen.core.models import Key, Measurement, Report
 from rmr_gen.core.project import REPORT_ID, Project
 from rmr_gen.output import web as web_page
@@ -78,7 +78,7 @@ def build(
     refuse_links(
         [project.output_dir, *(project.output_folder(i) for i in ids if REPORT_ID.match(i))],
         project.root,
-        "builds",
+        BUILDS,
     )
     cache = cache_for(project)
     the_plan = plan(project, ids, cache)

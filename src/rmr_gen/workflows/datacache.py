@@ -18,7 +18,7 @@ from rmr_gen.core.cache import Cache
 from rmr_gen.core.cache import key as cache_key
 from rmr_gen.core.errors import InputError, Problem, Problems
 from rmr_gen.core.files import digest_files, file_digest
-from rmr_gen.core.i18n import M
+from rmr_gen.core.i18n import M, reason_of
 from rmr_gen.core.limits import LimitExceeded, check_csv_rows, check_xlsx
 from rmr_gen.core.models import Key, Limits, Measurement, Report
 from rmr_gen.core.project import Project
@@ -140,7 +140,7 @@ class DataReader:
                     check_csv_rows(path, limits.max_rows)
                 self._checked[key] = ""
             except LimitExceeded as exc:
-                self._checked[key] = exc.args[0] if len(exc.args) == 1 else str(exc)
+                self._checked[key] = reason_of(exc)
         return self._checked[key]
 
     def forget_files(self) -> None:

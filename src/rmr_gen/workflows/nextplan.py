@@ -19,7 +19,7 @@ from pathlib import Path
 from rmr_gen.core.confine import Refused, read_bytes, real_root
 from rmr_gen.core.errors import refusal
 from rmr_gen.core.files import MAX_FILE_BYTES, files_below
-from rmr_gen.core.i18n import M
+from rmr_gen.core.i18n import M, reason_of
 from rmr_gen.core.project import REPORT_ID, Project
 from rmr_gen.inputs.config import normalise_period
 from rmr_gen.workflows.releases import check_intact, snapshot, versions
@@ -86,7 +86,7 @@ def _snapshot_files(project: Project, folder: Path) -> dict[Path, bytes]:
             M(
                 "next.cannot-carry-over",
                 "cannot carry over the release: {reason}",
-                reason=exc.args[0] if len(exc.args) == 1 else str(exc),
+                reason=reason_of(exc),
             ),
         ) from None
     return found

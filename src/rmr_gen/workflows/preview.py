@@ -44,6 +44,10 @@ new EventSource("/events").onmessage = function () { location.reload(); };
 </script>"""
 
 
+#: The limit named when a file is too large to serve.
+PREVIEW_LIMIT = M("preview.size-limit", "the preview's size limit")
+
+
 def allow_reload(page: str) -> str:
     """The page's Content-Security-Policy, widened by exactly what the preview adds: its
     reload script (by its hash) and the event stream it listens to."""
@@ -335,7 +339,7 @@ class Previewer:
                 roots = [PACKAGE_TEMPLATES.resolve()]
                 if own.is_relative_to(root) and path.is_relative_to(own):
                     roots = [real_root(own, root)]
-            return read_bytes(path, roots, MAX_SERVED, "the preview's size limit")
+            return read_bytes(path, roots, MAX_SERVED, PREVIEW_LIMIT)
         except (Refused, OSError, ValueError):
             return None
 

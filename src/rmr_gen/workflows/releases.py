@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rmr_gen.core.errors import InputError, Location, Problem, Problems, refusal
-from rmr_gen.core.files import file_digest, refuse_links
+from rmr_gen.core.files import RELEASES, file_digest, refuse_links
 from rmr_gen.core.i18n import M
 from rmr_gen.core.models import Report
 from rmr_gen.core.project import REFERENCE_FILES, REPORT_ID, Project
@@ -98,7 +98,7 @@ def check_names(project: Project, report_id: str, version: str) -> None:
 
 
 def refuse_symlinks(project: Project, paths: Iterable[Path]) -> None:
-    refuse_links(paths, project.root, "releases")
+    refuse_links(paths, project.root, RELEASES)
 
 
 def output_path_links(project: Project, report_id: str, version: str) -> list[Path]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rmr_gen.core.cache import Cache
-from rmr_gen.core.files import refuse_links
+from rmr_gen.core.files import BUILDS, refuse_links
 from rmr_gen.core.models import Report
 from rmr_gen.core.project import Project
 from rmr_gen.inputs.config import Reference
@@ -37,7 +37,7 @@ def web_requests(project: Project, the_plan: Plan, cache: Cache) -> dict[str, We
     refuse_links(
         [*folders, *(f / web_page.FONTS for f in folders), project.output_dir / "index.html"],
         project.root,
-        "builds",
+        BUILDS,
     )
     fonts = tuple(web_fonts(project.font_files(), cache))
     editions: dict[str, Edition] = {}
