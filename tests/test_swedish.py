@@ -90,3 +90,31 @@ def test_a_usage_error_follows_the_language(tmp_path: Path) -> None:
     assert swedish.returncode == 2
     assert "Fel: Flaggan finns inte: --nope" in swedish.stderr
     assert "Prova '" in swedish.stderr and "build --help' för hjälp." in swedish.stderr
+
+
+@pytest.mark.parametrize(
+    ("lang", "heading", "severity"),
+    [
+        ("sv", "rmr-gen: den senast sparade ändringen har fel", ": fel: "),
+        ("en", "rmr-gen: the last saved change has errors", ": error: "),
+    ],
+)
+def test_the_preview_banner_follows_the_language(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lang: str, heading: str, severity: str
+) -> None:
+    from rmr_gen.core.project import Project
+    from rmr_gen.workflows.preview import Previewer
+
+    monkeypatch.setenv("RMR_GEN_LANG", lang)
+    project = copy_project(tmp_path / "project")
+    viewer = Previewer(Project.open(project), REPORT)
+    assert viewer.rebuild() == []
+    replace_in_file(
+        project / "reports" / REPORT / "report.toml", "\ndate = ", "\ndatum = 1\ndate = "
+    )
+    assert viewer.rebuild() != []
+    page = viewer.page()
+    banner = page.split('id="rmr-gen-problems"', 1)[1].split("</div>", 1)[0]
+    assert f'id="rmr-gen-problems" role="alert" lang="{lang}"' in page
+    assert heading in banner
+    assert severity in banner and "datum" in banner
