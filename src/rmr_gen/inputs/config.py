@@ -7,8 +7,6 @@ editor sees the whole list at once.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
-import itertools
 import re
 from pathlib import Path
 from typing import Any
@@ -18,7 +16,6 @@ from rmr_gen.core.errors import Problems
 from rmr_gen.core.i18n import M, reason_of
 from rmr_gen.core.models import (
     CEILING,
-    HistoryEntry,
     Limits,
     Organisation,
     Report,
@@ -41,6 +38,14 @@ from rmr_gen.inputs.datatable import (
 )
 from rmr_gen.inputs.reference import Reference, load_reference
 from rmr_gen.inputs.targets import OPERATORS, parse_indicators
+from rmr_gen.inputs.versions import (
+    VERSION,
+    check_date_order,
+    parse_version,
+    read_date,
+    read_history,
+    read_version,
+)
 
 __all__ = [
     "DATA_KEYS", "DATA_SUFFIXES", "OPERATORS", "Reference", "file_in", "load_reference",
@@ -48,9 +53,6 @@ __all__ = [
     "parse_version", "suggest",
 ]  # fmt: skip
 
-#: A document version, major.minor: digits without leading zeros, as releases name their
-#: folders (``output/<id>/<X.Y>/``); the one grammar for report.toml, history and releases.
-VERSION = re.compile(r"(?:0|[1-9][0-9]{0,3})\.(?:0|[1-9][0-9]{0,3})")
 
 REPORT_KEYS = schema.REPORT.names
 LIMIT_KEYS = {f.name for f in dataclasses.fields(Limits)}
@@ -59,14 +61,6 @@ PARAMETER_KEYS = schema.PARAMETER.names
 PARAMETERS = {"region": "regions", "sjukvardsregion": "sjukvårdsregioner"}
 #: ``previous = "<report-id>@<X.Y>"``: the released plan this one follows on from.
 PREVIOUS = re.compile(rf"([a-z0-9][a-z0-9-]{{0,99}})@({VERSION.pattern})")
-
-
-def parse_version(text: str) -> tuple[int, int] | None:
-    """``"1.10"`` → ``(1, 10)``; ``None`` when it is not a version (``"01.0"``, ``"1"``)."""
-    if not VERSION.fullmatch(text):
-        return None
-    major, minor = text.split(".")
-    return int(major), int(minor)
 
 
 def _template_exists(project: Project, kind: str) -> bool:
@@ -146,22 +140,6 @@ def _organisation(
     return organisation
 
 
-def _version(check: Checker, data: dict[str, Any]) -> str:
-    version = data.get("version")
-    if version is None:
-        check.error(("version",), M("report.version-required", "'version' is required"))
-    elif not isinstance(version, str) or parse_version(version) is None:
-        check.error(
-            ("version",),
-            M(
-                "report.version-form",
-                "'version' must be a string like \"1.0\" (major.minor, no leading zeros)",
-            ),
-        )
-        return ""
-    return version or ""
-
-
 def _substitutions(
     settings: DataSettings, target_year: int | None, parameter: str
 ) -> dict[str, str]:
@@ -204,9 +182,9 @@ def load_report(
     check.unknown_keys(data, REPORT_KEYS)
     kind = _kind(check, data, project)
     organisation = _organisation(check, data, reference)
-    date = _date(check, data, "date")
-    valid_until = _date(check, data, "valid_until")
-    version = _version(check, data)
+    date = read_date(check, data, "date")
+    valid_until = read_date(check, data, "valid_until")
+    version = read_version(check, data)
     target_year = check.integer(data, "target_year")
     settings, data_table = read_data(check, data, reference)
     data_files, data_sheets = read_data_files(check, settings.files, project)
@@ -223,8 +201,8 @@ def load_report(
     if any(t.type == "indicator-summary" for t in tables.values()) or charts:
         data_needed(check, settings, data_table, parameter, indicators)
     title = substitute(check, check.string(data, "title", required=True), substitutions, "title")
-    history = _history(check, data)
-    _date_order(check, date, valid_until, history)
+    history = read_history(check, data)
+    check_date_order(check, date, valid_until, history)
     if len(problems.errors) > before or organisation is None or not version:
         return None
     return Report(
@@ -399,104 +377,3 @@ def _previous(
         )
         return "", ()
     return value, files  # whether that release is intact is the workflow's to check
-
-
-def _history(check: Checker, data: dict[str, Any]) -> tuple[HistoryEntry, ...]:
-    entries = data.get("history", [])
-    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
-        check.error(
-            ("history",),
-            M("report.history-tables", "'history' must be written as [[history]] tables"),
-        )
-        return ()
-    result = []
-    for i, entry in enumerate(entries):
-        where = ("history", i)
-        check.unknown_keys(entry, {"version", "date", "description"}, *where)
-        version = check.string(entry, "version", *where, required=True)
-        if version and parse_version(version) is None:
-            check.error(
-                (*where, "version"),
-                M("report.history-version", "a history 'version' is major.minor, e.g. \"1.0\""),
-            )
-        date = entry.get("date")
-        if date is not None and (not isinstance(date, dt.date) or isinstance(date, dt.datetime)):
-            check.error(
-                (*where, "date"),
-                M("report.history-date", "a history 'date' is written as 2025-06-04 (no quotes)"),
-            )
-            date = None
-        description = check.string(entry, "description", *where)
-        result.append(HistoryEntry(version, date, description))
-    return tuple(result)
-
-
-def _date_order(
-    check: Checker,
-    date: dt.date | None,
-    valid_until: dt.date | None,
-    history: tuple[HistoryEntry, ...],
-) -> None:
-    """Dates that contradict each other: valid until before the document's date, a
-    version in [[history]] dated after the document, or versions whose dates go back."""
-    if date and valid_until and valid_until < date:
-        check.error_at(
-            ("valid_until",),
-            M(
-                "report.valid-until-before-date",
-                "'valid_until' = {valid_until} is before the report's 'date' = {date}:"
-                " the document would be out of date when it is published",
-                valid_until=str(valid_until),
-                date=str(date),
-            ),
-        )
-    dated = [(i, e) for i, e in enumerate(history) if e.date is not None]
-    for i, entry in dated:
-        if date and entry.date and entry.date > date:
-            check.error_at(
-                ("history", i, "date"),
-                M(
-                    "report.history-after-date",
-                    "history[{number}] (version {version}) is dated {history_date}, after the"
-                    " report's 'date' = {date}",
-                    number=i + 1,
-                    version=entry.version,
-                    history_date=str(entry.date),
-                    date=str(date),
-                ),
-            )
-    ordered = sorted(
-        (parse_version(e.version), i, e) for i, e in dated if parse_version(e.version) is not None
-    )
-    for (_, _, before), (_, i, entry) in itertools.pairwise(ordered):
-        if before.date and entry.date and entry.date < before.date:
-            check.error_at(
-                ("history", i, "date"),
-                M(
-                    "report.history-order",
-                    "history[{number}]: version {version} is dated {history_date}, before"
-                    " version {earlier} ({earlier_date})",
-                    number=i + 1,
-                    version=entry.version,
-                    history_date=str(entry.date),
-                    earlier=before.version,
-                    earlier_date=str(before.date),
-                ),
-            )
-
-
-def _date(check: Checker, data: dict[str, Any], key: str) -> dt.date | None:
-    value = data.get(key)
-    if value is None:
-        return None
-    if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
-        check.error(
-            (key,),
-            M(
-                "report.date-form",
-                "'{key}' must be a date written as 2025-06-04 (without quotes)",
-                key=key,
-            ),
-        )
-        return None
-    return value
