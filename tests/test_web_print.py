@@ -39,7 +39,8 @@ def test_a_printed_page_keeps_both_series_and_the_grid(
     subprocess.run(["pdftoppm", "-png", "-r", "60", str(pdf), str(tmp_path / "p")], check=True)
     blue = grey = 0
     for image in sorted(tmp_path.glob("p*.png")):
-        pixels = list(Image.open(image).convert("RGB").getdata())
+        rgb = Image.open(image).convert("RGB")
+        pixels = [rgb.getpixel((x, y)) for y in range(rgb.height) for x in range(rgb.width)]
         blue += sum(near(p, CURRENT) for p in pixels)
         grey += sum(near(p, (0xB8, 0xB8, 0xB8), 12) for p in pixels)
     # six filled dots of about 9 px at 60 dpi each, and the grid lines
