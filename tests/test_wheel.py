@@ -139,6 +139,9 @@ def test_the_wheel_carries_its_defaults_and_runs_a_project_elsewhere(
     assert (source / "data" / "regions.toml").is_file()
     done = in_project("verify", EXAMPLE, "1.0")
     assert done.returncode == 0, done.stderr
+    swedish = _run([str(installed), "--project", "projekt", "verify", EXAMPLE, "1.0"],
+                   tmp_path, env | {"RMR_GEN_LANG": "sv"})  # fmt: skip
+    assert swedish.returncode == 0 and swedish.stdout.startswith("kontrollerade "), swedish.stdout
 
     text = project / "reports" / EXAMPLE / "mal.md"
     text.write_text(text.read_text(encoding="utf-8") + "\nEn ny mening om målen.\n", "utf-8")
