@@ -19,7 +19,7 @@ from rmr_gen.core.models import (
 )
 from rmr_gen.inputs import schema
 from rmr_gen.inputs.checker import Checker, suggest
-from rmr_gen.inputs.datatable import file_in
+from rmr_gen.inputs.datafiles import file_in
 from rmr_gen.inputs.reference import Reference
 from rmr_gen.inputs.targets import parse_target
 

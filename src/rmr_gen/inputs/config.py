@@ -25,16 +25,14 @@ from rmr_gen.core.tomlfile import read_toml
 from rmr_gen.inputs import schema
 from rmr_gen.inputs.blocks import read_charts, read_contents, read_tables, substitute
 from rmr_gen.inputs.checker import Checker, suggest
+from rmr_gen.inputs.datafiles import DATA_SUFFIXES, file_in, read_data_files
 from rmr_gen.inputs.datatable import (
     DATA_KEYS,
-    DATA_SUFFIXES,
     DataSettings,
     data_needed,
-    file_in,
     fraction_files,
     normalise_period,
     read_data,
-    read_data_files,
 )
 from rmr_gen.inputs.reference import Reference, load_reference
 from rmr_gen.inputs.targets import OPERATORS, parse_indicators

@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rmr_gen.core.i18n import M
-from rmr_gen.inputs.cellchecks import Cells, Found, cell_text, comma, span, where
+from rmr_gen.inputs.cellchecks import comma, span
+from rmr_gen.inputs.cellproblems import Cells, Found, cell_text, where
 from rmr_gen.inputs.table import Table
 
 if TYPE_CHECKING:

@@ -29,8 +29,6 @@ from rmr_gen.core.i18n import M
 from rmr_gen.core.models import Key
 from rmr_gen.core.names import visible
 from rmr_gen.inputs.cellchecks import (
-    Cells,
-    Found,
     ambiguous_thousands,
     disagreeing,
     half_counts,
@@ -51,6 +49,7 @@ from rmr_gen.inputs.cellparse import (
     value_parser,
     whole,
 )
+from rmr_gen.inputs.cellproblems import Cells, Found
 from rmr_gen.inputs.config import Reference, normalise_period
 from rmr_gen.inputs.datacolumns import COLUMN_WORDS, KNOWN, OPTIONAL, REQUIRED, find_columns
 from rmr_gen.inputs.fractionvalues import fractions_of_one
