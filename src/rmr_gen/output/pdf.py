@@ -1,8 +1,9 @@
 """HTML → PDF with WeasyPrint's public API.
 
 A document may read nothing but ``data:`` URLs and files inside the project's
-reports/, templates/ and data/ folders: rmr-gen's own URL fetcher refuses the
-rest and stops the build, rather than letting WeasyPrint log and carry on.
+reports/, templates/ and data/ folders: rmr-gen's own URL fetcher
+(:mod:`rmr_gen.output.urlfetcher`) refuses the rest and stops the build, rather
+than letting WeasyPrint log and carry on.
 
 Every PDF is tagged PDF/A-3a from WeasyPrint, finished by :mod:`rmr_gen.output.pdfua`
 into a file that is also PDF/UA-1, with its source files embedded. This module
@@ -17,13 +18,11 @@ import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 from rmr_gen.content.markdown import is_allowed_link
-from rmr_gen.core.confine import Refused, read_bytes, real_root
 from rmr_gen.core.errors import InputError, Location, Problem
 from rmr_gen.core.i18n import M
-from rmr_gen.core.limits import LimitExceeded, image_bytes_pixels
 from rmr_gen.core.models import Limits, Report
 from rmr_gen.core.project import Project
 from rmr_gen.output.archive import Attachment, DocumentInfo
@@ -36,23 +35,14 @@ from rmr_gen.output.guard import (
 )
 from rmr_gen.output.hyphenruns import limit as limit_hyphens
 from rmr_gen.output.pagefit import CHART, refit
-from rmr_gen.output.pdfua import Node, finish
+from rmr_gen.output.pdfua import finish
+from rmr_gen.output.structtree import Node
 from rmr_gen.output.tagging import node_marks
+from rmr_gen.output.urlfetcher import local_path, project_fetcher
 from rmr_gen.output.weasyprint_loader import import_weasyprint
 
 #: Tagged PDF/A-3 (conformance a); pdfua.finish makes it PDF/UA-1 as well.
 ARCHIVAL = "pdf/a-3a"
-
-
-class ResourceRefused(Exception):
-    """A document asked for a resource outside the project; the message is an :class:`M`."""
-
-    def __init__(self, message: M) -> None:
-        super().__init__(message)
-
-    @property
-    def message(self) -> M:
-        return self.args[0]  # type: ignore[no-any-return]
 
 
 def _too_slow(seconds: float) -> M:
@@ -61,84 +51,6 @@ def _too_slow(seconds: float) -> M:
         "rendering took longer than limits.max_seconds = {seconds} s",
         seconds=seconds,
     )
-
-
-def real_roots(roots: Sequence[Path]) -> tuple[Path, ...]:
-    """The readable folders, each itself reached without a symbolic link (else dropped)."""
-    found = []
-    for root in roots:
-        try:
-            found.append(real_root(root, root.parent))
-        except Refused:
-            continue
-    return tuple(found)
-
-
-def read_local(url: str, roots: Sequence[Path], max_bytes: int) -> tuple[Path, bytes]:
-    """The real path and content of the file behind a ``file:`` URL inside ``roots``."""
-    import os
-
-    parts = urlsplit(url)
-    if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
-        raise ResourceRefused(
-            M("pdf.resource-not-a-file", "'{url}' is not a file inside the project", url=url)
-        )
-    try:  # follows symlinks, '..' and '%2e%2e'
-        real = Path(os.path.realpath(_local_path(parts.path), strict=True))
-    except (OSError, ValueError):
-        raise ResourceRefused(
-            M("pdf.resource-missing", "'{url}' does not exist", url=url)
-        ) from None
-    if not any(real.is_relative_to(root) for root in roots):
-        raise ResourceRefused(
-            M(
-                "pdf.resource-outside",
-                "'{url}' is outside the project's reports/, templates/ and data/",
-                url=url,
-            )
-        )
-    try:
-        what = M("limit.resource", "the size limit of a resource")
-        return real, read_bytes(real, roots, max_bytes, what)
-    except Refused as exc:
-        raise ResourceRefused(
-            M("pdf.resource-refused-why", "'{url}' {reason}", url=url, reason=exc.message)
-        ) from None
-
-
-def _local_path(url_path: str) -> str:
-    """The file path of a ``file:`` URL's path (urllib.request is imported only here:
-    it brings http, ssl and email, which planning a build does not need)."""
-    from urllib.request import url2pathname
-
-    return url2pathname(unquote(url_path))
-
-
-def _fetcher(roots: Sequence[Path], refused: list[tuple[str, M]], limits: Limits) -> Any:
-    import_weasyprint()
-    from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
-
-    readable = real_roots(roots)
-    max_bytes = max(limits.max_image_mb, limits.max_data_mb) * 1_000_000
-
-    class ProjectFetcher(URLFetcher):  # type: ignore[misc]
-        def fetch(self, url: str, headers: Any = None) -> Any:
-            if url.startswith("data:"):
-                return super().fetch(url, headers)
-            try:
-                real, content = read_local(url, readable, max_bytes)
-                image_bytes_pixels(content, limits.max_image_pixels)
-            except (ResourceRefused, LimitExceeded) as exc:
-                message = (
-                    exc.message
-                    if isinstance(exc, ResourceRefused)
-                    else M("pdf.resource-limit", "'{url}': {reason}", url=url, reason=exc.message)
-                )
-                refused.append((url, message))
-                raise FatalURLFetchingError(message.english) from exc
-            return URLFetcherResponse(real.as_uri(), content)
-
-    return ProjectFetcher(allowed_protocols=("data", "file"), allow_redirects=False)
 
 
 _shared: dict[str, Any] = {}
@@ -181,7 +93,7 @@ def warm_up(
             HTML(
                 string=f"<html><head>{css}</head><body><p>x</p></body></html>",
                 base_url=base_dir.as_uri() + "/",
-                url_fetcher=_fetcher(roots, [], Limits()),
+                url_fetcher=project_fetcher(roots, [], Limits()),
             ).render(font_config=fonts)
     except (Exception, FatalURLFetchingError):  # only a speed-up: the real render reports
         return
@@ -293,7 +205,7 @@ def _failed(message: str, source: str, origin: Callable[[str], str] | None) -> P
             Location(source), M("pdf.resource-failed", "resource failed: {reason}", reason=message)
         )
     url = match.group(1)
-    path = Path(_local_path(urlsplit(url).path))
+    path = Path(local_path(urlsplit(url).path))
     reason = message[match.end() :].strip(" :")
     where = origin(url) if origin else ""
     shown = path.name
@@ -367,7 +279,7 @@ def _render_pdf(
     try:
         fonts, images = _per_process()
         with time_limit(limits.max_seconds):
-            fetcher = _fetcher(roots, refused, limits)
+            fetcher = project_fetcher(roots, refused, limits)
 
             def source_of(text: str) -> Any:
                 return HTML(string=text, base_url=base_dir.as_uri() + "/", url_fetcher=fetcher)

@@ -1,13 +1,14 @@
 """The one place rmr-gen reaches into WeasyPrint's private internals.
 
 WeasyPrint builds the structure tree of a tagged PDF page by page and forgets
-which HTML element each structure element came from. :mod:`rmr_gen.output.pdfua` needs
-that to merge the pieces of an element split by a page break, to read a
+which HTML element each structure element came from. :mod:`rmr_gen.output.structtree`
+needs that to merge the pieces of an element split by a page break, to read a
 ``<th>``'s scope and to tell page headers from footers, so while a PDF is written
 :func:`node_marks` wraps ``weasyprint.pdf.tags._build_box_tree`` (reading
 ``AbsolutePlaceholder._box``) and marks each element with an index into a list
-of :class:`~rmr_gen.output.pdfua.Node`. It also remembers ``pydyf.PDF.page_references``,
-which pydyf rebuilds for every structure element (a speed-up only).
+of :class:`~rmr_gen.output.structtree.Node`. It also remembers
+``pydyf.PDF.page_references``, which pydyf rebuilds for every structure element
+(a speed-up only).
 
 Written for WeasyPrint 70 (:data:`WRITTEN_FOR`): any other version, or a 70.x
 that has moved one of these names, stops the build with an internal error
@@ -27,7 +28,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from rmr_gen.output.pdfua import NODE_KEY, Node
+from rmr_gen.output.structtree import NODE_KEY, Node
 
 #: The WeasyPrint major version whose internals this module was written against.
 WRITTEN_FOR = "70"

@@ -125,7 +125,7 @@ def _embed_images(block: Block, roots: Sequence[Path], limits: Limits) -> Block:
     from markupsafe import Markup
 
     from rmr_gen.core.limits import LimitExceeded, image_bytes_pixels
-    from rmr_gen.output.pdf import ResourceRefused, read_local, real_roots
+    from rmr_gen.output.urlfetcher import ResourceRefused, read_local, real_roots
 
     if block.kind != "text" or "file:" not in block.html:
         return block
