@@ -6,9 +6,9 @@ reports/, templates/ and data/ folders: rmr-gen's own URL fetcher
 than letting WeasyPrint log and carry on.
 
 Every PDF is tagged PDF/A-3a from WeasyPrint, finished by :mod:`rmr_gen.output.pdfua`
-into a file that is also PDF/UA-1, with its source files embedded. This module
-and :mod:`rmr_gen.output.tagging` (WeasyPrint's private internals, version-checked) are
-the only ones that import WeasyPrint.
+into a file that is also PDF/UA-1, with its source files embedded. Which modules
+import WeasyPrint, and why, is the heavy-library table of docs/architecture.md;
+only :mod:`rmr_gen.output.tagging` touches its private internals (version-checked).
 """
 
 from __future__ import annotations
