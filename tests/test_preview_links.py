@@ -46,7 +46,8 @@ class Preview:
 
     def __init__(self, project: Path, report_id: str) -> None:
         from rmr_gen.core.project import Project
-        from rmr_gen.workflows.preview import Previewer, make_server
+        from rmr_gen.workflows.preview import Previewer
+        from rmr_gen.workflows.previewserver import make_server
 
         self.viewer = Previewer(Project.open(project), report_id)
         assert self.viewer.rebuild() == []

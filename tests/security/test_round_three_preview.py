@@ -24,7 +24,8 @@ class Server:
 
     def __init__(self, project: Path, report_id: str) -> None:
         from rmr_gen.core.project import Project
-        from rmr_gen.workflows.preview import Previewer, make_server
+        from rmr_gen.workflows.preview import Previewer
+        from rmr_gen.workflows.previewserver import make_server
 
         self.viewer = Previewer(Project.open(project), report_id)
         self.viewer.rebuild()  # a refused input is shown on the page, the server runs

@@ -72,7 +72,7 @@ def verify(
     report_id: ReportId,
     version: Version,
 ) -> None:
-    from rmr_gen.workflows.release import verify as check_release
+    from rmr_gen.workflows.releaseverify import verify as check_release
 
     done = run_in_project(ctx, lambda project: check_release(project, report_id, version))
     for note in done.notes:

@@ -155,6 +155,7 @@ def preview(
     from http.server import ThreadingHTTPServer
 
     from rmr_gen.workflows import preview as previewing
+    from rmr_gen.workflows.previewserver import make_server
 
     def start(
         project: object,
@@ -166,7 +167,7 @@ def preview(
         viewer = previewing.Previewer(project, chosen)
         stop = threading.Event()
         try:
-            server = previewing.make_server(viewer, port, stop)
+            server = make_server(viewer, port, stop)
         except OSError as exc:
             raise InputError(
                 [

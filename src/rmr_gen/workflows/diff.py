@@ -39,11 +39,12 @@ from rmr_gen.workflows.diffpage import diff_document, redline_page
 from rmr_gen.workflows.diffwords import invisible
 from rmr_gen.workflows.digests import input_files
 from rmr_gen.workflows.planning import cache_for
-from rmr_gen.workflows.redline import mark_up, tokens  # noqa: F401  (public here)
+from rmr_gen.workflows.redline import mark_up  # noqa: F401  (public here)
+from rmr_gen.workflows.redlinetokens import tokens  # noqa: F401  (public here)
 from rmr_gen.workflows.release import single
+from rmr_gen.workflows.releasecheck import check_intact
 from rmr_gen.workflows.releases import (
     SOURCE,
-    check_intact,
     check_names,
     manifest_files,
     read_manifest,

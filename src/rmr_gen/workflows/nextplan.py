@@ -22,7 +22,8 @@ from rmr_gen.core.files import MAX_FILE_BYTES, files_below
 from rmr_gen.core.i18n import M, reason_of
 from rmr_gen.core.project import REPORT_ID, Project
 from rmr_gen.inputs.config import normalise_period
-from rmr_gen.workflows.releases import check_intact, snapshot, versions
+from rmr_gen.workflows.releasecheck import check_intact
+from rmr_gen.workflows.releases import snapshot, versions
 
 
 @dataclass(frozen=True)

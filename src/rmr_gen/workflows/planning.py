@@ -18,7 +18,7 @@ from rmr_gen.output.assemble import Assembler
 from rmr_gen.output.render import check_templates, engine_version
 from rmr_gen.workflows.datacache import DataReader
 from rmr_gen.workflows.digests import InputDigests
-from rmr_gen.workflows.releases import untrusted_previous
+from rmr_gen.workflows.releasecheck import untrusted_previous
 from rmr_gen.workflows.scaffold import placeholders
 
 

@@ -12,17 +12,22 @@ number.
 from __future__ import annotations
 
 import difflib
-import html as htmlmod
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rmr_gen.workflows.diffwords import format_marks, invisible_mark
 from rmr_gen.workflows.redlinemarks import change_bars
-
-
-def _plain(fragment: str) -> str:
-    return htmlmod.unescape(re.sub(r"<[^>]+>", " ", fragment))
+from rmr_gen.workflows.redlinetokens import (
+    balanced,
+    block_name,
+    flatten_rows,
+    group_rows,
+    is_row,
+    plain,
+    tag_name,
+    tokens,
+)
 
 
 def _similar(a: list[str], b: list[str]) -> float:
@@ -31,106 +36,9 @@ def _similar(a: list[str], b: list[str]) -> float:
     return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
 
 
-_TOKEN = re.compile(r"<[^>]+>|[^<]+")
-_VOID = {"area", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
-_CELL_OPEN = re.compile(r"<t[dh][\s>]")
-_ALIGN = re.compile(r"</?data\b[^>]*>")
-
-
-def tokens(html: str) -> list[str]:
-    """Tags, words and spaces; a table cell's whole text is one token (it changes as one)."""
-    html = _ALIGN.sub("", html)  # Tabell 1's digit-alignment boxes: a cell stays one text
-    raw = _TOKEN.findall(html)
-    result = []
-    for i, part in enumerate(raw):
-        if part.startswith("<") or (
-            i > 0
-            and _CELL_OPEN.match(raw[i - 1])
-            and i + 1 < len(raw)
-            and raw[i + 1].startswith("</t")
-        ):
-            result.append(part)
-        else:
-            result.extend(_WORD.findall(part))
-    return result
-
-
-#: A number with digit groups (``15 000``) is one word, so it changes as one.
-_WORD = re.compile(r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[.,]\d+)?(?=\s|$|[^\w])|\s+|\S+")
-
-
-#: Elements compared as whole blocks first: a paragraph, heading, list item or
-#: table row is added, removed, moved or changed as one, never run into its neighbour.
-_GROUPED = {
-    "p",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "li",
-    "tr",
-    "caption",
-    "figcaption",
-    "dt",
-    "dd",
-}
-_OPEN = re.compile(r"<([a-zA-Z0-9]+)[\s>/]")
-
-
-def _block_name(part: str) -> str:
-    """The element name when ``part`` is a whole grouped element, else ""."""
-    match = _OPEN.match(part)
-    if (
-        match
-        and match.group(1).lower() in _GROUPED
-        and part.rstrip().endswith(f"</{match.group(1)}>")
-    ):
-        return match.group(1).lower()
-    return ""
-
-
-def _is_row(part: str) -> bool:
-    return _block_name(part) != ""
-
-
-def group_rows(parts: list[str]) -> list[str]:
-    """Each paragraph, heading, list item and table row as one token (see ``_GROUPED``)."""
-    result: list[str] = []
-    group: list[str] = []
-    name = ""
-    depth = 0
-    for part in parts:
-        if not group and result and _block_name(result[-1]) and not part.strip():
-            result[-1] += part  # the line break after a block belongs to it: never an anchor
-            continue
-        if not group:
-            match = _OPEN.match(part) if part.startswith("<") else None
-            if match and match.group(1).lower() in _GROUPED and not part.endswith("/>"):
-                group, name, depth = [part], match.group(1).lower(), 1
-            else:
-                result.append(part)
-            continue
-        group.append(part)
-        if part.startswith("<"):
-            tag, closing = _tag_name(part)
-            if tag == name:
-                depth += -1 if closing else 1
-                if depth == 0:
-                    result.append("".join(group))
-                    group = []
-    result.extend(group)
-    return result
-
-
-def _flatten_rows(parts: list[str]) -> list[str]:
-    return [t for p in parts for t in (tokens(p) if _is_row(p) else [p])]
-
-
 def _row_label(row: str) -> str:
     cell = re.search(r"<t[hd]\b[^>]*>(.*?)</t[hd]>", row, re.S)
-    return " ".join(_plain(cell.group(1)).split()) if cell else ""
+    return " ".join(plain(cell.group(1)).split()) if cell else ""
 
 
 def _mark_row(row: str, mark: str) -> str:
@@ -140,7 +48,7 @@ def _mark_row(row: str, mark: str) -> str:
 
 
 def _block_words(block: str) -> list[str]:
-    return _plain(block).split()
+    return plain(block).split()
 
 
 def _pair_blocks(old: list[str], new: list[str]) -> dict[int, int]:
@@ -148,10 +56,10 @@ def _pair_blocks(old: list[str], new: list[str]) -> dict[int, int]:
     pairs: dict[int, int] = {}
     start = 0
     for j, block in enumerate(new):
-        name = _block_name(block)
+        name = block_name(block)
         best, score = None, 0.0
         for i in range(start, len(old)):
-            if _block_name(old[i]) != name:
+            if block_name(old[i]) != name:
                 continue
             if name == "tr":
                 same = _row_label(old[i]) == _row_label(block)
@@ -164,15 +72,15 @@ def _pair_blocks(old: list[str], new: list[str]) -> dict[int, int]:
             pairs[j] = best
             start = best + 1
     if not pairs and len(old) == len(new):  # blocks in the same place: a rewrite, a new label
-        pairs = {j: j for j in range(len(new)) if _block_name(old[j]) == _block_name(new[j])}
+        pairs = {j: j for j in range(len(new)) if block_name(old[j]) == block_name(new[j])}
     return pairs
 
 
 def _rows(gone: list[str], came: list[str], labels: tuple[str, str]) -> list[str]:
     """Blocks replaced by blocks: paired blocks compared word by word (cell by cell);
     a removed block is shown struck where it stood, an added one underlined."""
-    old = [p for p in gone if _is_row(p)]
-    new = [p for p in came if _is_row(p)]
+    old = [p for p in gone if is_row(p)]
+    new = [p for p in came if is_row(p)]
     pairs = _pair_blocks(old, new)
     out: list[str] = []
     shown = 0  # old blocks up to here are shown
@@ -187,27 +95,6 @@ def _rows(gone: list[str], came: list[str], labels: tuple[str, str]) -> list[str
         out.append("\n")
     out += [_mark_row(r, "del") + "\n" for r in old[shown:]]
     return out
-
-
-def _tag_name(tag: str) -> tuple[str, bool]:
-    match = re.match(r"</?\s*([a-zA-Z0-9]+)", tag)
-    return (match.group(1).lower() if match else ""), tag.startswith("</")
-
-
-def _balanced(parts: list[str]) -> bool:
-    stack: list[str] = []
-    for part in parts:
-        if not part.startswith("<") or part.startswith("<!") or _is_row(part):
-            continue
-        name, closing = _tag_name(part)
-        if name in _VOID or part.endswith("/>"):
-            continue
-        if closing:
-            if not stack or stack.pop() != name:
-                return False
-        else:
-            stack.append(name)
-    return not stack
 
 
 #: What the text layer says around a change, so that copied text, ``pdftotext``
@@ -292,7 +179,7 @@ def _align(old: list[str], new: list[str], opcodes: Sequence[Opcode]) -> list[Op
         for _ in range(64):
             start, end = (op.i1, op.i2) if deleting else (op.j1, op.j2)
             before = ops[k - 1]
-            if _balanced(side[start:end]) or before.i2 <= before.i1:
+            if balanced(side[start:end]) or before.i2 <= before.i1:
                 break
             if side[start - 1] != side[end - 1]:
                 break
@@ -326,7 +213,7 @@ def _moves(old: list[str], new: list[str], opcodes: Sequence[Opcode]) -> dict[in
     """
 
     def text(parts: list[str]) -> str:
-        return " ".join(_plain("".join(_flatten_rows(parts))).split())
+        return " ".join(plain("".join(flatten_rows(parts))).split())
 
     removed = {
         k: text(old[i1:i2]) for k, (op, i1, i2, _, _) in enumerate(opcodes) if op == "delete"
@@ -405,7 +292,7 @@ def mark_up(
         nonlocal depth_cell
         for part in parts:
             if part.startswith("<"):
-                name, closing = _tag_name(part)
+                name, closing = tag_name(part)
                 if name in ("td", "th"):
                     depth_cell += -1 if closing else 1
 
@@ -421,12 +308,12 @@ def mark_up(
             out.extend(came)
             track(came)
             continue
-        if any(_is_row(p) for p in gone + came):
-            if all(_is_row(p) or not p.strip() for p in gone + came):
+        if any(is_row(p) for p in gone + came):
+            if all(is_row(p) or not p.strip() for p in gone + came):
                 out.extend(_rows(gone, came, labels))
                 track(came)
                 continue
-            gone, came = _flatten_rows(gone), _flatten_rows(came)
+            gone, came = flatten_rows(gone), flatten_rows(came)
         if op == "replace" and depth_cell > 0 and not any(p.startswith("<") for p in gone + came):
             old_text, new_text = "".join(gone), "".join(came)
             out.append(f'<span class="moved"><del>{old_text}</del> → <ins>{new_text}</ins></span>')
@@ -447,7 +334,7 @@ def mark_up(
         elif (marks := format_marks(gone, came)) is not None:
             out.extend(marks)
         else:
-            out.extend(_wrap(gone, "del", keep_tags=_balanced(gone)))
+            out.extend(_wrap(gone, "del", keep_tags=balanced(gone)))
             if op == "replace" and "".join(gone).strip() and "".join(came).strip():
                 out.append(" ")  # the struck and the new words apart, on the page and in the text
             out.extend(_wrap(came, "ins", keep_tags=True))
@@ -463,7 +350,7 @@ def moved_blocks(old_html: str, new_html: str) -> list[str]:
     opcodes = _sentences(old, new, _align(old, new, matcher.get_opcodes()))
     moves = _moves(old, new, opcodes)
     return [
-        " ".join(_plain("".join(old[opcodes[k][1] : opcodes[k][2]])).split())
+        " ".join(plain("".join(old[opcodes[k][1] : opcodes[k][2]])).split())
         for k, (_, where) in sorted(moves.items())
         if where == "härifrån"
     ]

@@ -42,14 +42,9 @@ from rmr_gen.workflows.releases import (
     MANIFEST,
     SOURCE,
     check_names,
-    commit_check,
-    files_check,
-    ledger_check,
-    manifest_files,
     output_path_links,
     refuse_symlinks,
     release_folder,
-    snapshot,
     source_hashes,
     versions,
 )
@@ -65,16 +60,6 @@ class Released:
     files: int
     documents: int = 1  # PDFs: one per value of a parameterised report
     notes: tuple[str, ...] = ()  # what to do so that the release stays verifiable
-
-
-@dataclass(frozen=True)
-class Verified:
-    report_id: str
-    version: str
-    pdf: Path
-    files: int
-    notes: tuple[str, ...] = ()
-    documents: int = 1
 
 
 def single(prepared: list[Prepared], project: Project) -> Prepared:
@@ -126,7 +111,7 @@ def _check_new_version(project: Project, report_id: str, version: str) -> None:
         )
 
 
-def _title(report: Report) -> str:
+def manifest_title(report: Report) -> str:
     """The title as report.toml gives it: ``{value}`` where a parameter value is printed."""
     if report.parameter and report.parameter_value:
         return report.title.replace(report.parameter_value, "{value}")
@@ -201,7 +186,7 @@ def pdf_name(report: Report, version: str) -> str:
     return f"{report.name}-{version}.pdf"
 
 
-def _documents(
+def manifest_documents(
     documents: list[tuple[bytes, int, Prepared]], version: str
 ) -> list[dict[str, object]]:
     return [
@@ -333,7 +318,7 @@ def _stage(
     manifest: dict[str, object] = {
         "report": report.id,
         "version": version,
-        "title": _title(first),
+        "title": manifest_title(first),
         "date": report.date.isoformat() if report.date else None,
         "released": release_time(),
         "rmr_gen": __version__,
@@ -343,7 +328,7 @@ def _stage(
         "files": dict(sorted(files.items())),
     }
     if report.parameter:
-        manifest["documents"] = _documents(documents, version)
+        manifest["documents"] = manifest_documents(documents, version)
     text = json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
     (staging / MANIFEST).write_text(text, encoding="utf-8")
     return _Staged(manifest, text, pages, len(files), len(documents), first)
@@ -413,67 +398,4 @@ def release(project: Project, report_id: str, version: str) -> Released:
         staged.files,
         staged.documents,
         tuple(gitstate.release_notes(project, target)),
-    )
-
-
-def verify(project: Project, report_id: str, version: str) -> Verified:
-    """Prove the release is intact and that its snapshot rebuilds to the same PDF bytes
-    (every PDF, for a parameterised report)."""
-    manifest = files_check(project, report_id, version)
-    folder = release_folder(project, report_id, version)
-    where = project.shown(folder / MANIFEST)
-    documents = render_documents(
-        snapshot(project, report_id, version), report_id, Cache(project.output_dir / ".cache")
-    )
-    problems = Problems()
-    first = documents[0][2].report
-    claims: dict[str, object] = {
-        "title": _title(first),
-        "date": first.date.isoformat() if first.date else None,
-        "pages": sum(pages for _, pages, _ in documents),
-    }
-    if first.parameter:
-        claims["documents"] = _documents(documents, version)
-    for key, value in claims.items():
-        if manifest.get(key) != value:
-            problems.error(
-                where,
-                M(
-                    "verify.snapshot-differs",
-                    "'{key}' is {found} but the release's snapshot gives {expected}",
-                    key=key,
-                    found=repr(manifest.get(key)),
-                    expected=repr(value),
-                ),
-            )
-    notes = commit_check(project, manifest, where, problems)
-    text = (folder / MANIFEST).read_bytes()
-    notes += ledger_check(project, report_id, version, manifest, text, problems)
-    problems.raise_if_any()
-    made_by = manifest.get("rmr_gen")
-    hint = (
-        M(
-            "verify.other-rmr-gen",
-            " (released with rmr-gen {made_by}, this is {version})",
-            made_by=made_by,
-            version=__version__,
-        )
-        if made_by != __version__
-        else ""
-    )
-    for rebuilt, _, item in documents:
-        pdf_path = folder / pdf_name(item.report, version)
-        if rebuilt != pdf_path.read_bytes():
-            problems.error(
-                project.shown(pdf_path),
-                M(
-                    "verify.different-bytes",
-                    "the snapshot rebuilds to different bytes{hint}",
-                    hint=hint,
-                ),
-            )
-    problems.raise_if_any()
-    pdf_path = folder / pdf_name(first, version)
-    return Verified(
-        report_id, version, pdf_path, len(manifest_files(manifest)), tuple(notes), len(documents)
     )
