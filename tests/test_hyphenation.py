@@ -218,7 +218,7 @@ def test_at_most_two_hyphenated_line_ends_in_a_row(tmp_path: Path, run) -> None:
         "\n\n".join(PARAGRAPHS) + "\n", encoding="utf-8"
     )
     set_in_toml(project, 'contents = ["table', 'contents = ["text.md", "table')
-    assert run(project, "build", REPORT).exit_code == 0
+    assert run(project, "build", REPORT, "--html").exit_code == 0
     pdf = project / "output" / REPORT / f"{REPORT}.pdf"
 
     longest, lines = _runs(pdf)
@@ -226,6 +226,18 @@ def test_at_most_two_hyphenated_line_ends_in_a_row(tmp_path: Path, run) -> None:
     # the words are all there, whole, in their order (only where lines break moved)
     text = re.sub(r"(\w)-\n", r"\1", "\n".join(lines)).replace("\n", " ")
     assert text.split() == " ".join(PARAGRAPHS).split()
+
+    # --html writes the HTML that became the PDF: laid out again, it breaks its lines
+    # where the PDF does (the words kept whole included), not where the first try did
+    from rmr_gen.core.project import Project
+    from rmr_gen.output.pdf import html_to_pdf
+
+    opened = Project.open(project)
+    html = pdf.with_suffix(".html").read_text(encoding="utf-8")
+    again = html_to_pdf(html, opened.templates_dir, opened.readable_roots, "x", variant=None)
+    (tmp_path / "again.pdf").write_bytes(again.pdf)
+    assert again.html == html  # nothing left to keep whole
+    assert _runs(tmp_path / "again.pdf")[1] == lines
 
 
 def test_a_third_hyphenated_line_end_in_a_row_names_its_word_and_occurrence() -> None:

@@ -29,7 +29,7 @@ HTML = f"""<!DOCTYPE html><html lang="sv-SE"><head><meta charset="utf-8">
 def build(tmp_path: Path) -> pikepdf.Pdf:
     info = DocumentInfo(title="Prov", author="RCC", identifier="prov", version="2.1")
     attachment = Attachment("data.csv", b"a;b\n1;2\n", "text/csv", "Data", "Prov")
-    data, pages = html_to_pdf(
+    data, pages, _ = html_to_pdf(
         HTML, tmp_path, [tmp_path], "prov.html", document=info, attachments=[attachment]
     )
     assert pages > 3
@@ -72,6 +72,6 @@ def test_metadata_and_attachment_of_a_bare_document(tmp_path: Path) -> None:
 
 
 def test_plain_variant_is_untagged(tmp_path: Path) -> None:
-    data, _ = html_to_pdf(HTML, tmp_path, [tmp_path], "prov.html", variant=None)
+    data = html_to_pdf(HTML, tmp_path, [tmp_path], "prov.html", variant=None).pdf
     with pikepdf.open(io.BytesIO(data)) as pdf:
         assert "/StructTreeRoot" not in pdf.Root

@@ -17,7 +17,7 @@ import logging
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 from rmr_gen.content.markdown import is_allowed_link
@@ -123,6 +123,15 @@ class _WarningCollector(logging.Handler):
             self.messages.append(message)
 
 
+class PdfRendering(NamedTuple):
+    """A rendered PDF, its page count and the HTML that became it: the HTML given, after
+    the hyphen-run fix (:mod:`rmr_gen.output.hyphenruns`) kept some words whole."""
+
+    pdf: bytes
+    pages: int
+    html: str
+
+
 def html_to_pdf(
     html: str,
     base_dir: Path,
@@ -135,8 +144,9 @@ def html_to_pdf(
     limits: Limits | None = None,
     origin: Callable[[str], str] | None = None,
     worker: DeadlineWorker | None = None,
-) -> tuple[bytes, int]:
-    """Render ``html`` to PDF bytes and a page count; resources resolve against ``base_dir``.
+) -> PdfRendering:
+    """Render ``html`` to PDF bytes, a page count and the HTML as laid out; resources
+    resolve against ``base_dir``.
 
     ``source`` names what the HTML was made from, for error messages; ``origin``
     finds the text or template that asked for a refused resource.
@@ -150,8 +160,10 @@ def html_to_pdf(
     args = (html, base_dir, roots, source, variant, document, attachments, limits, origin)
     try:
         if worker is not None:
-            return worker.call(hard_deadline(limits.max_seconds), _render_fresh, *args)
-        return run_with_deadline(hard_deadline(limits.max_seconds), _render_pdf, *args)
+            done = worker.call(hard_deadline(limits.max_seconds), _render_fresh, *args)
+        else:
+            done = run_with_deadline(hard_deadline(limits.max_seconds), _render_pdf, *args)
+        return PdfRendering(*done)
     except TimeLimitExceeded:
         raise InputError([Problem(Location(source), _too_slow(limits.max_seconds))]) from None
     except (WorkDied, MemoryError):
@@ -162,7 +174,7 @@ def html_to_pdf(
         raise InputError([Problem(Location(source), message)]) from None
 
 
-def _render_fresh(*args: Any) -> tuple[bytes, int]:
+def _render_fresh(*args: Any) -> tuple[bytes, int, str]:
     """:func:`_render_pdf` in a reused child: images are read again (they may have been
     edited since), fonts are kept."""
     forget_images()
@@ -180,7 +192,7 @@ def report_pdf(
     attachments: Sequence[Attachment],
     origin: Callable[[str], str] | None = None,
     worker: DeadlineWorker | None = None,
-) -> tuple[bytes, int]:
+) -> PdfRendering:
     """A report's archival PDF: :func:`html_to_pdf` with the project's templates as the
     base, its readable folders, the report's limits and its report.toml named in errors
     (``worker``: see :func:`html_to_pdf`)."""
@@ -262,7 +274,7 @@ def _render_pdf(
     attachments: Sequence[Attachment],
     limits: Limits,
     origin: Callable[[str], str] | None,
-) -> tuple[bytes, int]:
+) -> tuple[bytes, int, str]:
     import_weasyprint()
     from weasyprint import HTML, __version__
     from weasyprint.urls import FatalURLFetchingError
@@ -348,9 +360,10 @@ def _render_pdf(
     if collector.messages:
         raise InputError([_failed(m, source, origin) for m in collector.messages])
     if variant is None:
-        return bytes(pdf), pages
+        return bytes(pdf), pages, laid_out
     document = document or _document_of(rendered)
-    return finish(bytes(pdf), nodes, document, attachments, f"WeasyPrint {__version__}"), pages
+    finished = finish(bytes(pdf), nodes, document, attachments, f"WeasyPrint {__version__}")
+    return finished, pages, laid_out
 
 
 def _resource_refused(reason: str | M) -> M:

@@ -241,12 +241,12 @@ def diff_all(
         source = project if new == DRAFT else snapshot(project, report_id, new)
         other, version = split_side(report_id, old)
         old_texts = snapshot(project, other, version).reports_dir / other  # a redrawn image
-        pdf, _ = html_to_pdf(
+        pdf = html_to_pdf(
             html,
             source.templates_dir,
             (*source.readable_roots, old_texts),
             f"diff {report_id} {old} {new}",
-        )
+        ).pdf
         page = redline_page(project, html, (*source.readable_roots, old_texts), before, after)
         suffix = after.report.name.removeprefix(report_id)  # "" or "-<value slug>"
         name = f"diff-{old.replace('@', '-')}-{new}{suffix}.pdf"

@@ -221,14 +221,9 @@ class Previewer:
                 raise InputError(problems)
             if self._pdf is not None and self._pdf[0] == generation:
                 return self._pdf[1]
-            pdf, _ = report_pdf(
-                self.project,
-                report,
-                html,
-                info,
-                attachments,
-                worker=self._pdf_worker,
-            )
+            pdf = report_pdf(
+                self.project, report, html, info, attachments, worker=self._pdf_worker
+            ).pdf
             self._pdf = (generation, pdf)
             return pdf
 

@@ -176,7 +176,7 @@ def render_documents(
     documents = []
     for item in prepared:
         assert item.html is not None
-        pdf, pages = report_pdf(source, item.report, item.html, item.info, item.attachments)
+        pdf, pages, _ = report_pdf(source, item.report, item.html, item.info, item.attachments)
         documents.append((pdf, pages, item))
     return documents
 

@@ -171,7 +171,8 @@ def _render_in_child(
             *sorted(job.report.folder.rglob("*")),
             *(p for p in project.template_files().values() if p.suffix in (".j2", ".css")),
         ]
-        pdf, pages = report_pdf(
+        # the HTML as laid out (after the hyphen-run fix): --html writes what became the PDF
+        pdf, pages, html = report_pdf(
             project,
             job.report,
             html,
