@@ -18,7 +18,11 @@ REPORT = "processmal-palliativ-norr-2025-2028"
 
 
 def rmr_gen(project: Path, *args: str, **environment: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("RMR_GEN_LANG", "LC_ALL", "LANG")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("RMR_GEN_LANG", "LC_ALL", "LC_MESSAGES", "LANG")
+    }
     env.update(environment)
     return subprocess.run(
         [sys.executable, "-m", "rmr_gen", "--project", str(project), *args],
