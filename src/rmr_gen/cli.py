@@ -98,6 +98,18 @@ def main_options(
     ctx.obj = project
 
 
+def stop_with(exc: InputError) -> NoReturn:
+    """Print every problem once (a file shared by reports gives them twice) and how many
+    errors there were, then exit with 2."""
+    problems = list(dict.fromkeys(exc.problems))
+    for problem in problems:
+        typer.echo(str(problem), err=True)
+    errors = sum(1 for p in problems if p.severity == "error")
+    summary = ntr("{count} error; nothing written", "{count} errors; nothing written", errors)
+    typer.echo("rmr-gen: " + summary.format(count=errors), err=True)
+    raise typer.Exit(2) from None
+
+
 def run_in_project(ctx: typer.Context, action: Callable[..., T]) -> T:
     """Open the project and run ``action``; turn errors into messages and exit codes."""
     from rmr_gen.core.project import Project
@@ -105,18 +117,7 @@ def run_in_project(ctx: typer.Context, action: Callable[..., T]) -> T:
     try:
         return action(Project.open(ctx.obj))
     except InputError as exc:
-        problems = list(dict.fromkeys(exc.problems))  # a file shared by reports: once
-        for problem in problems:
-            typer.echo(str(problem), err=True)
-        errors = sum(1 for p in problems if p.severity == "error")
-        typer.echo(
-            "rmr-gen: "
-            + ntr(
-                "{count} error; nothing written", "{count} errors; nothing written", errors
-            ).format(count=errors),
-            err=True,
-        )
-        raise typer.Exit(2) from None
+        stop_with(exc)
     except (MemoryError, RecursionError) as exc:
         message = (
             M(

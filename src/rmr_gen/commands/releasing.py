@@ -14,9 +14,10 @@ from rmr_gen.cli import (
     app,
     refuse,
     run_in_project,
+    stop_with,
 )
 from rmr_gen.core.errors import InputError
-from rmr_gen.core.i18n import M, ntr, tr
+from rmr_gen.core.i18n import M, tr
 
 
 @app.command(
@@ -107,16 +108,7 @@ def init(
     try:
         written = init_project(folder)
     except InputError as exc:
-        for problem in exc.problems:
-            typer.echo(str(problem), err=True)
-        typer.echo(
-            "rmr-gen: "
-            + ntr("{count} error; nothing written", "{count} errors; nothing written", 1).format(
-                count=1
-            ),
-            err=True,
-        )
-        raise typer.Exit(2) from None
+        stop_with(exc)
     for path in written:
         typer.echo(tr("created  {path}").format(path=path))
     typer.echo(tr("next: rmr-gen --project {folder} build").format(folder=folder))

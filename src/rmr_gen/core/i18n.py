@@ -116,10 +116,12 @@ class M:
 
     def shortened(self, limit: int) -> M:
         """The message with each value of text cut to ``limit`` characters."""
-        values = {
-            k: v[:limit] + f"… ({len(v)})" if isinstance(v, str) and len(v) > limit else v
-            for k, v in self.values.items()
-        }
+        long = [k for k, v in self.values.items() if isinstance(v, str) and len(v) > limit]
+        if not long:
+            return self
+        values = dict(self.values)
+        for k in long:
+            values[k] = f"{values[k][:limit]}… ({len(values[k])})"
         return M(self.code, self.template, **values)
 
     def __str__(self) -> str:
