@@ -179,3 +179,39 @@ def test_diff_shows_suppressed_cells_as_printed(tmp_path: Path, run) -> None:
     assert result.exit_code == 0, result.output
     assert "Västerbotten, Munhälsa: 66 (+2) → 67 (+3)" in result.stdout
     assert "Norrbotten, Brytpunktssamtal" not in result.stdout  # suppressed in both: unchanged
+
+
+def test_a_value_that_does_not_exist_prints_the_same_dash_and_the_note_says_which(
+    suppressed: Path,
+) -> None:
+    """Täckningsgrad is measured for cancer diagnoses only: its all-diagnoses cells print
+    the en dash a reader knows (never a hyphen), and since this table's note says what
+    a dash means for small numbers, it names the indicator whose dash means "not measured"."""
+    with pdfplumber.open(suppressed / "output" / NORR / f"{NORR}.pdf") as document:
+        rows = [
+            row
+            for page in document.pages
+            for table in page.extract_tables()
+            for row in table
+            if row and row[0] and row[0] != "Mål"
+        ]
+        text = " ".join(page.extract_text() or "" for page in document.pages)
+    assert all(cell != "-" for row in rows for cell in row if cell), rows
+    täckning = rows[rows.index(next(r for r in rows if r[0].startswith("1. "))) + 1 :][:4]
+    assert [row[2] for row in täckning] == ["\u2013"] * 4, täckning
+    assert "Täckningsgrad i palliativregistret mäts inte för alla diagnoser (\u2013)." in (
+        " ".join(text.split())
+    )
+
+
+def test_without_small_numbers_the_dash_needs_no_note(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from rmr_gen.cli import app
+
+    project = copy_project(tmp_path)
+    result = CliRunner().invoke(app, ["--project", str(project), "build", NORR, "--html"])
+    assert result.exit_code == 0, result.output
+    html = cells_html(project / "output" / NORR / f"{NORR}.html")
+    assert html.count("<td>\u2013</td>") == 4  # Täckningsgrad, alla diagnoser
+    assert "<tfoot>" not in html  # no note under Tabell 1

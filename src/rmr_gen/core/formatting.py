@@ -20,7 +20,11 @@ from rmr_gen.core.models import SummaryRow, Target
 
 MINUS = "\u2212"
 NBSP = "\u00a0"
-NOT_APPLICABLE = "-"
+#: A value that does not exist (an indicator not measured for all diagnoses, an
+#: indicator without a target): the same dash as a suppressed value, as a reader
+#: expects one sign for "no number here"; Tabell 1's note tells them apart where a
+#: table has both (templates/partials/table-indicator-summary.html.j2).
+NOT_APPLICABLE = "\u2013"
 
 
 def round_half_up(value: float, decimals: int = 0) -> Decimal:
@@ -88,7 +92,7 @@ def summary_cell(row: SummaryRow, decimals: int = 0) -> str:
 
 
 def all_diagnoses_cell(row: SummaryRow, decimals: int = 0) -> str:
-    """Tabell 1's all-diagnoses cell: the value, ``–`` (suppressed) or ``-`` (not applicable)."""
+    """Tabell 1's all-diagnoses cell: the value, or ``–`` (suppressed, or not measured)."""
     if row.all_suppressed:
         return SUPPRESSED
     if row.current_all is None:
@@ -129,9 +133,9 @@ def with_unit(value: float, unit: str = "procent", decimals: int = 0) -> str:
 
 def target_text(target: Target | None, decimals: int = 0, unit: str = "procent") -> str:
     """A target as a targets table (RMR) and the diff print it, with its unit: ``≥ 90 %``,
-    ``100 %``, ``≤ 28 dagar``, two levels ``≥ 80 % / ≥ 95 %``; ``-`` for none."""
+    ``100 %``, ``≤ 28 dagar``, two levels ``≥ 80 % / ≥ 95 %``; ``–`` for none."""
     if target is None:
-        return "-"
+        return NOT_APPLICABLE
     return " / ".join(
         target_level(level, target.operator, decimals, unit) for level in target.levels
     )

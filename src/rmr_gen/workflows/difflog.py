@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 
+from rmr_gen.core.formatting import NOT_APPLICABLE
 from rmr_gen.core.models import POPULATION_NAMES
 from rmr_gen.workflows.diffmeta import (
     BOOKKEEPING,
@@ -145,7 +146,7 @@ def draft_changelog(differences: Differences) -> list[str]:
             lines.append(f"Raden ”{r.old}” i {r.table} heter nu ”{r.row}”.")
         elif not r.region:
             verb = "lagts till i" if r.change == "added" else "tagits bort från"
-            level = f", med målnivån {r.target}" if r.target and r.target != "-" else ""
+            level = f", med målnivån {r.target}" if r.target and r.target not in ("-", NOT_APPLICABLE) else ""
             lines.append(f"Raden ”{r.row}” har {verb} {r.table}{level}.")
     if not differences.cells:  # otherwise the figure only follows the new values
         lines += [f"{_capital(figure)} har uppdaterats." for figure in differences.figures]
