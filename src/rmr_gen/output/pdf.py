@@ -36,6 +36,7 @@ from rmr_gen.output.guard import (
 from rmr_gen.output.hyphenruns import limit as limit_hyphens
 from rmr_gen.output.pagefit import CHART, refit
 from rmr_gen.output.pdfua import finish
+from rmr_gen.output.rowgroups import keep_groups
 from rmr_gen.output.structtree import Node
 from rmr_gen.output.tagging import node_marks
 from rmr_gen.output.urlfetcher import local_path, project_fetcher
@@ -301,6 +302,8 @@ def _render_pdf(
 
             # at most two hyphenated line ends in a row: their words kept whole
             laid_out, rendered = limit_hyphens(html, render(html), render)
+            # Tabell 1's groups whole on a page, the first one too
+            laid_out, rendered = keep_groups(laid_out, rendered, render)
             source_html = source_of(laid_out)
             if CHART in html:  # a chart may shrink rather than leave a page nearly empty
                 rendered = refit(source_html, rendered, pdf_variant=variant, font_config=fonts)

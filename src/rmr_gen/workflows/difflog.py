@@ -146,7 +146,8 @@ def draft_changelog(differences: Differences) -> list[str]:
             lines.append(f"Raden ”{r.old}” i {r.table} heter nu ”{r.row}”.")
         elif not r.region:
             verb = "lagts till i" if r.change == "added" else "tagits bort från"
-            level = f", med målnivån {r.target}" if r.target and r.target not in ("-", NOT_APPLICABLE) else ""
+            named = r.target and r.target not in ("-", NOT_APPLICABLE)
+            level = f", med målnivån {r.target}" if named else ""
             lines.append(f"Raden ”{r.row}” har {verb} {r.table}{level}.")
     if not differences.cells:  # otherwise the figure only follows the new values
         lines += [f"{_capital(figure)} har uppdaterats." for figure in differences.figures]
