@@ -94,10 +94,11 @@ def _escape(name: str) -> str:
     return name.replace("\\", "\\\\").replace('"', '\\"')
 
 
-def _walk(box: Any) -> Iterator[Any]:
+def walk(box: Any) -> Iterator[Any]:
+    """``box`` and every box it holds, in document order (WeasyPrint's layout)."""
     yield box
     for child in getattr(box, "children", None) or ():
-        yield from _walk(child)
+        yield from walk(child)
 
 
 def _bottom(box: Any) -> float:
@@ -138,7 +139,7 @@ def layout_of(rendered: Any) -> Layout:
         top, area = float(page_box.content_box_y()), float(page_box.height)
         roots = [c for c in page_box.children if getattr(c, "element_tag", None) == "html"]
         lowest, first = top, None
-        for box in (b for root in roots for b in _walk(root)):
+        for box in (b for root in roots for b in walk(root)):
             if isinstance(box, boxes.LineBox | boxes.ReplacedBox | boxes.TableCellBox):
                 lowest = max(lowest, _bottom(box))
                 if first is None:
@@ -164,7 +165,7 @@ def layout_of(rendered: Any) -> Layout:
 def _chart(figure: Any, page: int, at_top: bool) -> Chart | None:
     from weasyprint.formatting_structure import boxes
 
-    images = [b for b in _walk(figure) if isinstance(b, boxes.ReplacedBox)]
+    images = [b for b in walk(figure) if isinstance(b, boxes.ReplacedBox)]
     if len(images) != 1:
         return None
     image = images[0]

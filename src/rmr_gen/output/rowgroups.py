@@ -16,8 +16,10 @@ again. The break is written into the HTML, so ``build --html`` shows it too.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
+
+from rmr_gen.output.pagefit import walk
 
 #: Where a group is split: the class the template gives each indicator's ``tbody``.
 GROUP_CLASS = "indicator-group"
@@ -28,12 +30,6 @@ ROUNDS = 4
 
 BREAK = ' style="break-before: page"'
 _GROUP_TAG = re.compile(r'<tbody\b[^>]*\bclass="(?:[^"]*\s)?' + GROUP_CLASS + r'(?:\s[^"]*)?"')
-
-
-def _walk(box: Any) -> Iterator[Any]:
-    yield box
-    for child in getattr(box, "children", None) or ():
-        yield from _walk(child)
 
 
 def _is_group(element: Any) -> bool:
@@ -50,7 +46,7 @@ def split_groups(rendered: Any) -> list[tuple[int, bool]]:
     pages: dict[int, set[int]] = {}
     root = None
     for number, page in enumerate(rendered.pages):
-        for box in _walk(page._page_box):
+        for box in walk(page._page_box):
             element = getattr(box, "element", None)
             if root is None and getattr(box, "element_tag", None) == "html":
                 root = element
