@@ -63,3 +63,44 @@ def test_the_dark_scheme_keeps_axe_clean(browser: Any, pages: list[Path]) -> Non
             found[kind] = violations
         tab.close()
     assert found == {}
+
+
+RANGES_ON_ONE_LINE = r"""(() => {
+  const pattern = /\d{4}[–-]\d{2,4}(?:-\d{2})?/g;
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const found = [], broken = [];
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (!node.parentElement.getClientRects().length) continue;  // not shown
+    for (const match of node.data.matchAll(pattern)) {
+      const range = document.createRange();
+      range.setStart(node, match.index);
+      range.setEnd(node, match.index + match[0].length);
+      const tops = new Set([...range.getClientRects()].filter(r => r.width > 0)
+                           .map(r => Math.round(r.top)));
+      found.push(match[0]);
+      if (tops.size > 1) broken.push(node.parentElement.tagName + ': ' + node.data.trim());
+    }
+  }
+  return {found: found.length, broken};
+})()"""
+
+
+def test_a_year_range_or_date_is_never_broken_across_lines(
+    browser: Any,  # noqa: F811
+    pages: list[Path],  # noqa: F811
+) -> None:
+    """Every year range and date the page shows (title, captions, Figur 1's legend,
+    running text, the version line) stands on one line at every width from a small
+    phone to a desktop: the widths step finer than a word, so each range meets a line
+    end at some width."""
+    for kind in ("mal-webb", "rmr-webb"):
+        tab = open_page(browser, page_of(pages, kind), 320)
+        broken: set[str] = set()
+        for width in range(320, 1281, 7):
+            tab.set_viewport_size({"width": width, "height": 800})
+            result = tab.evaluate(RANGES_ON_ONE_LINE)
+            if kind == "mal-webb":  # the RMR's text has no year range
+                assert result["found"] >= 5, (width, result)
+            broken.update(f"{width} px: {text}" for text in result["broken"])
+        tab.close()
+        assert sorted(broken) == [], (kind, sorted(broken))

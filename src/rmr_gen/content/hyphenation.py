@@ -216,7 +216,11 @@ def soft_hyphenate(text: str, *, keep_last: bool = False) -> str:
 #: joins such lines (poppler's) never joins two words.
 # A space that ends the text run goes inside the span: WeasyPrint draws no space glyph
 # for a space alone between two spans, and extraction would join the words.
-_HARD_HYPHEN = re.compile(r"\S*\w-(?:\w\S*| \S+)(?:\s+\Z)?")
+# A year range (``2022–2023``, ``2025–28``) is kept on one line the same way: no line
+# ends in "2022–". Neighbouring words of either kind share one span, so that no space
+# stands alone between two spans.
+_BOUND = r"\S*\w-(?:\w\S*| \S+)|\S*\d{4}–\d{2,4}(?!\d)\S*"
+_HARD_HYPHEN = re.compile(rf"(?:{_BOUND})(?:\s+(?:{_BOUND}))*(?:\s+\Z)?")
 _TAG = re.compile(r"(<[^>]*>)")
 _TAG_NAME = re.compile(r"</?([a-zA-Z0-9]+)")
 _PROSE = frozenset({"p", "li"})
@@ -267,7 +271,7 @@ def dictionaries() -> str:
 def hyphenate_html(html: str) -> str:
     """Rendered Markdown with soft hyphens in its running text (paragraphs and list
     items; not headings, table cells, links or code), each paragraph's last word whole,
-    and hard hyphens bound to their word."""
+    and hard hyphens and year ranges bound to their words."""
     known = _known.get(html)
     if known is None:
         known = _known[html] = _hyphenate_html(html)
