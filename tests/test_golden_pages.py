@@ -99,3 +99,16 @@ def test_no_page_is_nearly_empty_and_text_keeps_clear_of_the_footer(
             least = 0.3 if number == len(pages) else 0.6
             assert used >= least, f"{pdf.name} p{number}: {used:.0%} of the text area used"
             assert clearance >= 4.0, f"{pdf.name} p{number}: {clearance:.1f} mm to the footer"
+
+
+@pytest.mark.parametrize("report", REPORTS)
+def test_no_text_prints_under_8_pt(built: Path, report: str) -> None:
+    """Figur 1's ticks and region names too: a chart for many regions, capped in height
+    by the style sheet, is drawn as large as 8 pt text needs (it printed 7.9 pt)."""
+    import pdfplumber
+
+    for pdf in sorted((built / "output" / report).glob("*.pdf")):
+        with pdfplumber.open(pdf) as document:
+            for number, page in enumerate(document.pages, start=1):
+                small = sorted({round(c["size"], 2) for c in page.chars if c["size"] < 7.99})
+                assert not small, f"{pdf.name} p{number}: text of {small} pt"

@@ -156,3 +156,13 @@ def test_the_plan_shrinks_only_as_far_as_needed() -> None:
     saved = pagefit.plan(layout((990.0, 30.0), (chart(0),)))
     assert saved is not None and saved.pages == 1
     assert saved.heights["figur-1"] == pytest.approx(400.0 - (30.0 + 2.0 - 10.0))
+
+
+def test_a_chart_capped_under_its_readable_size_is_drawn_as_large_as_that() -> None:
+    """The style sheet caps a chart at 130 mm: a tall one's text would print under 8 pt."""
+    capped = pagefit.Chart("figur-1", 0, False, 530.0, 491.0, 491.0, readable=496.0)
+    fine = pagefit.Chart("figur-2", 1, False, 300.0, 260.0, 240.0, readable=240.0)
+    layout = pagefit.Layout((900.0, 300.0), (0.0, 0.0), (0.0, 0.0), 950.0, (capped, fine))
+    assert pagefit.readable(layout) == {"figur-1": 496.0}
+    css = pagefit.Plan(pagefit.readable(layout), {}, None).css()
+    assert css == 'figure.chart[id="figur-1"] img { max-height: 496.000px !important; }\n'

@@ -56,6 +56,7 @@ class Chart:
     height: float  # the figure's border box (CSS px)
     image: float  # the image's height now
     smallest: float  # the image's height at the smallest readable size
+    readable: float = 0.0  # the height at which its smallest text prints at MIN_TEXT_PT
 
 
 @dataclass(frozen=True)
@@ -179,6 +180,7 @@ def _chart(figure: Any, page: int, at_top: bool) -> Chart | None:
         height=float(figure.border_height()),
         image=float(image.height),
         smallest=min(float(image.height), float(natural) * MIN_SCALE),
+        readable=float(natural) * MIN_SCALE,
     )
 
 
@@ -225,14 +227,28 @@ def kept(planned: Plan, layout: Layout) -> bool:
     return planned.pages is None or len(layout.used) <= planned.pages
 
 
+def readable(layout: Layout) -> dict[str, float]:
+    """The charts whose text prints under MIN_TEXT_PT (a tall chart, many regions, capped
+    by the style sheet's ``max-height``), each with the height that prints it at that."""
+    return {c.id: c.readable for c in layout.charts if c.image < c.readable - EPSILON / 4}
+
+
 def refit(source: Any, rendered: Any, **options: Any) -> Any:
     """The better of ``rendered`` (``source.render(**options)``, a WeasyPrint ``HTML``)
     and a second rendering with the charts :func:`plan` shrinks; only documents that
-    need it are rendered twice."""
-    planned = plan(layout_of(rendered))
-    if planned is None:
-        return rendered
+    need it are rendered twice. A chart whose text would print under MIN_TEXT_PT is
+    first drawn larger: that rendering is the first one then."""
     from weasyprint import CSS
 
-    second = source.render(stylesheets=[CSS(string=planned.css())], **options)
+    layout = layout_of(rendered)
+    grown = readable(layout)
+    if grown:
+        rendered = source.render(stylesheets=[CSS(string=Plan(grown, {}, None).css())], **options)
+        layout = layout_of(rendered)
+    planned = plan(layout)
+    if planned is None:
+        return rendered
+    heights = {**grown, **planned.heights}
+    both = Plan(heights, planned.moved, planned.pages, planned.pushed)
+    second = source.render(stylesheets=[CSS(string=both.css())], **options)
     return second if kept(planned, layout_of(second)) else rendered
