@@ -202,3 +202,31 @@ def test_a_split_group_gets_its_break_in_the_html_once() -> None:
     second = with_break(html, 1, False)
     assert f'<tbody{BREAK} class="indicator-group one-region">' in second
     assert with_break(html, 2, False) == html  # escaped text is not a tag
+
+
+def test_tabell_1s_value_headers_stand_centred_over_their_numbers(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """Each line of a value column's header ("Nuläge % alla diagnoser", "Målnivå % för
+    alla regioner 2028") is centred in its column, as the numbers under it are."""
+    project = make_project(tmp_path / "p")
+    assert run(project, "build", REPORT).exit_code == 0
+    with pdfplumber.open(project / "output" / REPORT / f"{REPORT}.pdf") as document:
+        page = document.pages[0]
+        header = page.find_tables()[0].rows[0].cells
+        words = page.extract_words()
+        offsets: dict[str, float] = {}
+        for cell in header[1:]:
+            assert cell is not None
+            x0, top, x1, bottom = cell
+            inside = [w for w in words if x0 <= w["x0"] and w["x1"] <= x1]
+            inside = [w for w in inside if top <= w["top"] and w["bottom"] <= bottom]
+            for line_top in {round(w["top"]) for w in inside}:
+                line = [w for w in inside if round(w["top"]) == line_top]
+                text = " ".join(w["text"] for w in line)
+                middle = (min(w["x0"] for w in line) + max(w["x1"] for w in line)) / 2
+                offsets[text] = round(middle - (x0 + x1) / 2, 1)
+        target = next(w for w in words if w["text"] == "90" and w["x0"] > header[-1][0])
+        offsets["target 90"] = round(
+            (target["x0"] + target["x1"]) / 2 - sum(header[-1][::2]) / 2, 1
+        )
+    assert len(offsets) >= 5, offsets
+    assert all(abs(offset) < 1.5 for offset in offsets.values()), offsets
