@@ -230,3 +230,32 @@ def test_tabell_1s_value_headers_stand_centred_over_their_numbers(tmp_path: Path
         )
     assert len(offsets) >= 5, offsets
     assert all(abs(offset) < 1.5 for offset in offsets.values()), offsets
+
+
+def test_a_heading_keeps_two_list_items_with_it_at_a_page_foot(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """The text before a heading and its list grows a line or two at a time, so that the
+    page foot falls at the heading, after it and after its first item: the heading's page
+    always holds its first two items (a heading with one bullet under it was seen)."""
+    project = make_project(tmp_path / "p")
+    set_in_toml(project, 'contents = ["table', 'contents = ["text.md", "table')
+    text = project / "reports" / REPORT / "text.md"
+    pdf = project / "output" / REPORT / f"{REPORT}.pdf"
+    at_foot = 0
+    for copies in range(20, 27):
+        text.write_text(
+            " ".join([FILLER] * copies) + "\n\n## Samtal och stöd\n\n- Första punkten\n"
+            "- Andra punkten\n- Tredje punkten\n\nEtt stycke efter listan.\n",
+            encoding="utf-8",
+        )
+        assert run(project, "build", REPORT).exit_code == 0
+        pages = lines_of(pdf)
+        (page,) = [p for p in pages if "Samtal och stöd" in p]
+        assert any("Första punkten" in line for line in page), (copies, page[-4:])
+        assert any("Andra punkten" in line for line in page), (copies, page[-4:])
+        body = [
+            line
+            for line in page
+            if not line.startswith(("Regionalt", "Norrlands", "Besök", "E-post"))
+        ]
+        at_foot += any("Andra punkten" in line for line in body[-2:])
+    assert at_foot, "no text length put the page foot at the list"
