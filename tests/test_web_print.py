@@ -69,3 +69,41 @@ def test_every_page_links_its_pdf(pages: list[Path], kind: str) -> None:  # noqa
     page = next(p for p in pages if p.parent.parent.name == kind)
     html = page.read_text(encoding="utf-8")
     assert 'class="pdf-link"' in html and '.pdf"' in html
+
+
+def test_a_printed_page_never_splits_a_table_group_or_a_chart_panel(
+    browser: Any,  # noqa: F811
+    pages: list[Path],  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """Printed on paper of many heights, so that a page ends at every part of the
+    page in turn: each Tabell 1 group (its indicator, target and regions) and each
+    Figur 1 panel (its title and rows) is read whole from one page of the PDF."""
+    import re
+
+    import pdfplumber
+
+    page = next(p for p in pages if p.parent.parent.name == "mal-webb")
+    tab = open_page(browser, page, 1280)
+    regions = ("Norrbotten", "Västerbotten", "Västernorrland")
+    row = re.compile(rf"({'|'.join(regions)}) \d+( \(| %,)")
+    head = re.compile(r"\d\. (Brytpunktssamtal|Munhälsa)( \d+$| \(mål)")
+    pages_apart = 0
+    for height in range(120, 301, 6):
+        pdf = tmp_path / f"{height}.pdf"
+        tab.pdf(path=str(pdf), width="210mm", height=f"{height}mm", print_background=False)
+        groups: list[list[int]] = []
+        with pdfplumber.open(pdf) as document:
+            for number, printed_page in enumerate(document.pages):
+                for line in (printed_page.extract_text() or "").splitlines():
+                    if head.match(line):
+                        groups.append([number])
+                    elif row.match(line) and groups:
+                        groups[-1].append(number)
+        assert len(groups) == 4, (height, groups)  # two table groups, two panels
+        assert all(len(g) == 1 + len(regions) for g in groups), (height, groups)
+        for group in groups:
+            assert len(set(group)) == 1, (height, groups)
+        pages_apart += len({g[0] for g in groups}) > 1
+    tab.close()
+    assert pages_apart >= 5  # the page ends did fall between the groups
