@@ -259,3 +259,48 @@ def test_a_heading_keeps_two_list_items_with_it_at_a_page_foot(tmp_path: Path, r
         ]
         at_foot += any("Andra punkten" in line for line in body[-2:])
     assert at_foot, "no text length put the page foot at the list"
+
+
+TITLE_WORDS = [
+    "Processmål",
+    "för",
+    "process",
+    "palliativ",
+    "vård",
+    "i",
+    "norra",
+    "sjukvårdsregionen",
+    "med",
+    "regionala",
+    "tillägg",
+    "för",
+    "barn",
+    "och",
+    "unga",
+    "vuxna",
+    "samt",
+    "närstående",
+]
+
+
+def test_a_document_title_never_ends_with_one_word_on_its_last_line(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """Titles one word longer each time, so that each word in turn would be the one
+    left alone on the last line: the title's last line (18 pt) always holds two or more."""
+    project = make_project(tmp_path / "p")
+    pdf = project / "output" / REPORT / f"{REPORT}.pdf"
+    title = 'title = "Figurtest – 2025–2028"'
+    wrapped = 0
+    for count in range(7, len(TITLE_WORDS) + 1):
+        new = f'title = "{" ".join(TITLE_WORDS[:count])}"'
+        set_in_toml(project, title, new)
+        title = new
+        assert run(project, "build", REPORT).exit_code == 0
+        with pdfplumber.open(pdf) as document:
+            words = [w for w in document.pages[0].extract_words(extra_attrs=["size"])]
+        lines: dict[int, list[str]] = {}
+        for word in (w for w in words if w["size"] > 16):  # the title, 18 pt
+            lines.setdefault(round(word["top"]), []).append(word["text"])
+        last = lines[max(lines)]
+        assert len(last) >= 2, (count, list(lines.values()))
+        wrapped += len(lines) > 1
+    assert wrapped >= 5  # most of them did wrap
