@@ -104,3 +104,23 @@ def test_a_year_range_or_date_is_never_broken_across_lines(
             broken.update(f"{width} px: {text}" for text in result["broken"])
         tab.close()
         assert sorted(broken) == [], (kind, sorted(broken))
+
+
+def test_the_target_stands_on_its_indicators_line_as_in_print(
+    browser: Any,  # noqa: F811
+    pages: list[Path],  # noqa: F811
+) -> None:
+    """Tabell 1's target cell spans its group; its level reads on the indicator's line
+    (top-aligned, as the PDF prints it), not in the middle of the regions."""
+    tab = open_page(browser, page_of(pages, "mal-webb"), 1280)
+    found = tab.evaluate(
+        """[...document.querySelectorAll('.indicator-summary td.target')].map(cell => {
+             const range = document.createRange(); range.selectNodeContents(cell);
+             const head = cell.closest('tr').querySelector('th');
+             const hr = document.createRange(); hr.selectNodeContents(head);
+             return [range.getBoundingClientRect().top, hr.getBoundingClientRect().top];
+           })"""
+    )
+    tab.close()
+    assert len(found) == 2, found
+    assert all(abs(target - head) < 3 for target, head in found), found
