@@ -188,22 +188,6 @@ def test_a_one_region_plan_prints_one_row_per_indicator_and_fits_one_page(
     assert not any(line.startswith("Västerbotten ") and "(" in line for line in page[:40])
 
 
-def test_a_split_group_gets_its_break_in_the_html_once() -> None:
-    from rmr_gen.output.rowgroups import BREAK, with_break
-
-    html = (
-        '<table class="indicator-summary" id="t"><thead></thead>'
-        '<tbody class="indicator-group"></tbody><tbody class="indicator-group one-region">'
-        "</tbody></table><p>&lt;tbody class=&quot;indicator-group&quot;&gt;</p>"
-    )
-    first = with_break(html, 0, True)
-    assert first.startswith(f"<table{BREAK} class=")  # the whole table moves on
-    assert with_break(first, 0, True) == first  # taller than a page: no second break
-    second = with_break(html, 1, False)
-    assert f'<tbody{BREAK} class="indicator-group one-region">' in second
-    assert with_break(html, 2, False) == html  # escaped text is not a tag
-
-
 def test_tabell_1s_value_headers_stand_centred_over_their_numbers(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
     """Each line of a value column's header ("Nuläge % alla diagnoser", "Målnivå % för
     alla regioner 2028") is centred in its column, as the numbers under it are."""

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from rmr_gen.output.pagefit import walk
@@ -28,8 +29,18 @@ GROUP_CLASS = "indicator-group"
 #: table (or the group) on a new page, which moves every group after it.
 ROUNDS = 4
 
-BREAK = ' style="break-before: page"'
+BREAK = "break-before: page"
 _GROUP_TAG = re.compile(r'<tbody\b[^>]*\bclass="(?:[^"]*\s)?' + GROUP_CLASS + r'(?:\s[^"]*)?"')
+_HEADINGS = ("h1", "h2", "h3")  # kept with what follows them (base.css): they go along
+
+
+@dataclass(frozen=True)
+class Split:
+    """A group laid out on more than one page, and where its page break goes."""
+
+    index: int  # among the document's groups, in document order
+    tag: str  # the element the break goes before: "tbody", "table" or a heading's tag
+    nth: int  # that element's index among the document's elements of its tag
 
 
 def _is_group(element: Any) -> bool:
@@ -40,9 +51,26 @@ def _is_group(element: Any) -> bool:
     )
 
 
-def split_groups(rendered: Any) -> list[tuple[int, bool]]:
-    """The groups laid out on more than one page, in document order: each as its
-    index among the document's groups and whether it is its table's first group."""
+def _heading_before(table: Any, parents: dict[int, Any]) -> Any:
+    """The heading right before ``table`` in the flow (an editor's "## Resultat" just
+    above Tabell 1, perhaps the last thing in its section), or None."""
+    element = table
+    while (parent := parents.get(id(element))) is not None:
+        siblings = list(parent)
+        at = next(i for i, child in enumerate(siblings) if child is element)
+        if at > 0:
+            before = siblings[at - 1]
+            while before.tag not in _HEADINGS and len(before):
+                before = before[-1]
+            return before if before.tag in _HEADINGS else None
+        element = parent
+    return None
+
+
+def split_groups(rendered: Any) -> list[Split]:
+    """The groups laid out on more than one page, in document order, each with the
+    element its break goes before: the table for its first group (or the heading
+    right above the table, which goes along), else the group itself."""
     pages: dict[int, set[int]] = {}
     root = None
     for number, page in enumerate(rendered.pages):
@@ -54,49 +82,65 @@ def split_groups(rendered: Any) -> list[tuple[int, bool]]:
                 pages.setdefault(id(element), set()).add(number)
     if root is None or not any(len(on) > 1 for on in pages.values()):
         return []
-    firsts = set()
+    parents = {id(child): parent for parent in root.iter() for child in parent}
+    tables = {}
     for table in root.iter("table"):
         groups = [child for child in table if _is_group(child)]
         if groups:
-            firsts.add(id(groups[0]))
+            tables[id(groups[0])] = table
     order = [e for e in root.iter("tbody") if _is_group(e)]
-    return [
-        (index, id(element) in firsts)
-        for index, element in enumerate(order)
-        if len(pages.get(id(element), ())) > 1
-    ]
+    found = []
+    for index, element in enumerate(order):
+        if len(pages.get(id(element), ())) < 2:
+            continue
+        target = element
+        if id(element) in tables:
+            table = tables[id(element)]
+            heading = _heading_before(table, parents)  # an Element with no children is falsy
+            target = table if heading is None else heading
+        same = [e for e in root.iter(target.tag) if target.tag != "tbody" or _is_group(e)]
+        found.append(Split(index, target.tag, next(i for i, e in enumerate(same) if e is target)))
+    return found
 
 
-def with_break(html: str, index: int, first: bool) -> str:
-    """``html`` with a page break before the ``index``-th group, or before its table
-    when it is the table's first; ``html`` itself when that tag is not found."""
-    found = [m.start() for m in _GROUP_TAG.finditer(html)]
-    if index >= len(found):
+def with_break(html: str, split: Split) -> str:
+    """``html`` with a page break before the element ``split`` names (found by its
+    tag's place among the document's tags); ``html`` itself when that tag is not found
+    or already has the break."""
+    pattern = _GROUP_TAG if split.tag == "tbody" else re.compile(rf"<{split.tag}\b")
+    found = [m.start() for m in pattern.finditer(html)]
+    if split.nth >= len(found):
         return html
-    at = found[index]
-    if first:
-        at = html.rfind("<table", 0, at)
-        if at < 0:
-            return html
-        name = len("<table")
-    else:
-        name = len("<tbody")
-    if html.startswith(BREAK, at + name):
-        return html  # already broken there: the group is taller than a page
-    return html[: at + name] + BREAK + html[at + name :]
+    at = found[split.nth]
+    end = html.find(">", at)
+    tag = html[at:end]
+    if BREAK in tag:
+        return html
+    name = at + 1 + len(split.tag)
+    style = re.search(r'\sstyle="', tag)
+    if style:  # the template's own style stays: the break joins it
+        insert = at + style.end()
+        return html[:insert] + BREAK + "; " + html[insert:]
+    return html[:name] + f' style="{BREAK}"' + html[name:]
 
 
 def keep_groups(html: str, rendered: Any, render: Callable[[str], Any]) -> tuple[str, Any]:
     """``html`` and its rendering with no indicator group split over two pages where a
-    page break before its table (or itself) mends it; ``rendered`` when none is."""
+    page break before its table (or itself) mends it. A break that does not mend its
+    group (one taller than a page) is not kept, and the next split group is tried."""
     if GROUP_CLASS not in html:
         return html, rendered
+    tried: set[int] = set()
     for _ in range(ROUNDS - 1):
-        split = split_groups(rendered)
-        if not split:
+        todo = [split for split in split_groups(rendered) if split.index not in tried]
+        if not todo:
             break
-        mended = with_break(html, *split[0])
+        tried.add(todo[0].index)
+        mended = with_break(html, todo[0])
         if mended == html:
-            break
-        html, rendered = mended, render(mended)
+            continue
+        again = render(mended)
+        if any(split.index == todo[0].index for split in split_groups(again)):
+            continue  # still split: taller than a page, and the break only moved it
+        html, rendered = mended, again
     return html, rendered
