@@ -166,3 +166,9 @@ def test_a_chart_capped_under_its_readable_size_is_drawn_as_large_as_that() -> N
     assert pagefit.readable(layout) == {"figur-1": 496.0}
     css = pagefit.Plan(pagefit.readable(layout), {}, None).css()
     assert css == 'figure.chart[id="figur-1"] img { max-height: 496.000px !important; }\n'
+
+
+def test_a_chart_grows_no_taller_than_a_page_holds_it_with_its_caption() -> None:
+    tall = pagefit.Chart("figur-1", 0, True, 940.0, 900.0, 900.0, readable=1000.0)
+    layout = pagefit.Layout((940.0,), (0.0,), (0.0,), 950.0, (tall,))
+    assert pagefit.readable(layout) == {"figur-1": 910.0}  # 950 less its 40 of caption

@@ -170,9 +170,11 @@ def _chart(figure: Any, page: int, at_top: bool) -> Chart | None:
     if len(images) != 1:
         return None
     image = images[0]
-    _, natural, _ = image.replacement.get_intrinsic_size(1, 16)
+    _, natural, ratio = image.replacement.get_intrinsic_size(1, 16)
     if not natural:
         return None
+    # as tall as its width allows: drawn taller, it would only gain white space
+    full = float(image.width) / float(ratio) if ratio else float(image.height)
     return Chart(
         id=str(figure.element.get("id")),
         page=page,
@@ -180,7 +182,7 @@ def _chart(figure: Any, page: int, at_top: bool) -> Chart | None:
         height=float(figure.border_height()),
         image=float(image.height),
         smallest=min(float(image.height), float(natural) * MIN_SCALE),
-        readable=float(natural) * MIN_SCALE,
+        readable=min(float(natural) * MIN_SCALE, full),
     )
 
 
@@ -229,8 +231,10 @@ def kept(planned: Plan, layout: Layout) -> bool:
 
 def readable(layout: Layout) -> dict[str, float]:
     """The charts whose text prints under MIN_TEXT_PT (a tall chart, many regions, capped
-    by the style sheet's ``max-height``), each with the height that prints it at that."""
-    return {c.id: c.readable for c in layout.charts if c.image < c.readable - EPSILON / 4}
+    by the style sheet's ``max-height``), each with the height that prints it at that;
+    never taller than a page's text area holds with its caption."""
+    wanted = {c.id: min(c.readable, layout.area - (c.height - c.image)) for c in layout.charts}
+    return {c.id: wanted[c.id] for c in layout.charts if c.image < wanted[c.id] - EPSILON / 4}
 
 
 def refit(source: Any, rendered: Any, **options: Any) -> Any:
