@@ -220,7 +220,7 @@ def soft_hyphenate(text: str, *, keep_last: bool = False) -> str:
 # ends in "2022–". Neighbouring words of either kind share one span, so that no space
 # stands alone between two spans.
 _BOUND = r"\S*\w-(?:\w\S*| \S+)|\S*\d{4}–\d{2,4}(?!\d)\S*"
-_HARD_HYPHEN = re.compile(rf"(?:{_BOUND})(?:\s+(?:{_BOUND}))*(?:\s+\Z)?")
+_BOUND_RUN = re.compile(rf"(?:{_BOUND})(?:\s+(?:{_BOUND}))*(?:\s+\Z)?")
 _TAG = re.compile(r"(<[^>]*>)")
 _TAG_NAME = re.compile(r"</?([a-zA-Z0-9]+)")
 _PROSE = frozenset({"p", "li"})
@@ -312,5 +312,5 @@ def _hyphenate_html(html: str) -> str:
                 spans.append("nobr" in part or "last-word" in part)
     for i in eligible:
         text = soft_hyphenate(parts[i], keep_last=i in last)
-        parts[i] = _HARD_HYPHEN.sub(lambda m: f'<span class="nobr">{m.group(0)}</span>', text)
+        parts[i] = _BOUND_RUN.sub(lambda m: f'<span class="nobr">{m.group(0)}</span>', text)
     return "".join(parts)

@@ -131,8 +131,9 @@ def keep_groups(html: str, rendered: Any, render: Callable[[str], Any]) -> tuple
     if GROUP_CLASS not in html:
         return html, rendered
     tried: set[int] = set()
+    split = split_groups(rendered)
     for _ in range(ROUNDS - 1):
-        todo = [split for split in split_groups(rendered) if split.index not in tried]
+        todo = [group for group in split if group.index not in tried]
         if not todo:
             break
         tried.add(todo[0].index)
@@ -140,7 +141,8 @@ def keep_groups(html: str, rendered: Any, render: Callable[[str], Any]) -> tuple
         if mended == html:
             continue
         again = render(mended)
-        if any(split.index == todo[0].index for split in split_groups(again)):
+        split_again = split_groups(again)
+        if any(group.index == todo[0].index for group in split_again):
             continue  # still split: taller than a page, and the break only moved it
-        html, rendered = mended, again
+        html, rendered, split = mended, again, split_again
     return html, rendered

@@ -146,7 +146,7 @@ def draft_changelog(differences: Differences) -> list[str]:
             lines.append(f"Raden ”{r.old}” i {r.table} heter nu ”{r.row}”.")
         elif not r.region:
             verb = "lagts till i" if r.change == "added" else "tagits bort från"
-            named = r.target and r.target not in ("-", NOT_APPLICABLE)
+            named = r.target and r.target != NOT_APPLICABLE  # both sides drawn by this rmr-gen
             level = f", med målnivån {r.target}" if named else ""
             lines.append(f"Raden ”{r.row}” har {verb} {r.table}{level}.")
     if not differences.cells:  # otherwise the figure only follows the new values
